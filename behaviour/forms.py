@@ -1,0 +1,1 @@
+"""Forms for behaviour: validation and crispy layout only; writes happen in services."""

@@ -1,0 +1,1 @@
+"""Behaviour and physical interventions records. Models arrive with this area's issue."""

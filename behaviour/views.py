@@ -1,0 +1,1 @@
+"""Views for behaviour: fetch → form → service → redirect."""

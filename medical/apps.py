@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MedicalConfig(AppConfig):
+    name = "medical"
+    verbose_name = "Medical care"

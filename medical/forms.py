@@ -1,0 +1,1 @@
+"""Forms for medical: validation and crispy layout only; writes happen in services."""

@@ -1,0 +1,1 @@
+"""Medical care records. Models arrive with this area's issue."""

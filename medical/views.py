@@ -1,0 +1,1 @@
+"""Views for medical: fetch → form → service → redirect."""

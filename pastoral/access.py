@@ -1,0 +1,89 @@
+"""School-scoped permission checks.
+
+`schools_with_perm(user, "pastoral.view_pupil")` is the building block of every
+visibility selector. Memberships are read once per request and cached on the
+user object, so checks inside loops cost no queries.
+"""
+
+from django.utils import timezone
+
+from .roles import ROLE_PERMISSIONS, Role, known_permissions
+
+_CACHE_ATTR = "_pastoral_school_roles"
+
+
+def _check_name(perm):
+    if perm not in known_permissions():
+        raise ValueError(f"Unknown permission {perm!r}")
+
+
+def current_memberships(user):
+    from .models import Membership
+
+    today = timezone.localdate()
+    return (
+        Membership.objects.filter(user=user, starts_on__lte=today, user__is_active=True)
+        .exclude(ends_on__lt=today)
+        .select_related("school", "trust")
+    )
+
+
+def school_roles(user):
+    """{school_id: {Role, …}} for the user's current memberships (cached per request)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from .models import School
+
+    result = {}
+    trust_roles = {}
+    for membership in current_memberships(user):
+        if membership.school_id:
+            result.setdefault(membership.school_id, set()).add(Role(membership.role))
+        else:
+            trust_roles.setdefault(membership.trust_id, set()).add(Role(membership.role))
+    if trust_roles:
+        for school_id, trust_id in School.objects.filter(trust_id__in=trust_roles).values_list("id", "trust_id"):
+            result.setdefault(school_id, set()).update(trust_roles[trust_id])
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def forget(user):
+    """Drop the cached roles (after a membership changes in the same request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def perms_in_school(user, school_id):
+    perms = set()
+    for role in school_roles(user).get(school_id, ()):
+        perms |= ROLE_PERMISSIONS[role]
+    return perms
+
+
+def has_school_perm(user, school, perm):
+    _check_name(perm)
+    school_id = getattr(school, "pk", school)
+    return perm in perms_in_school(user, school_id)
+
+
+def schools_with_perm(user, perm):
+    """Ids of the schools where the user holds `perm` through a current role."""
+    _check_name(perm)
+    return [school_id for school_id in school_roles(user) if perm in perms_in_school(user, school_id)]
+
+
+def has_any_school_perm(user, perm):
+    return bool(schools_with_perm(user, perm))
+
+
+def is_member_of(user, school):
+    return getattr(school, "pk", school) in school_roles(user)
+
+
+def sees_pupil_data(user):
+    """True if any current role gives access to pupil records (MFA is then mandatory)."""
+    return has_any_school_perm(user, "pastoral.view_pupil")

@@ -1,0 +1,31 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+class UsernameOrEmailBackend(ModelBackend):
+    """Staff sign in with their username or their school email address.
+
+    Model-wide permissions are never granted through this backend: access
+    comes from school memberships (`pastoral.access`), so `user.has_perm()`
+    cannot leak one school's records to another.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        User = get_user_model()
+        lookup = {"email__iexact": username} if "@" in username else {"username__iexact": username}
+        try:
+            user = User.objects.get(**lookup)
+        except (User.DoesNotExist, User.MultipleObjectsReturned):
+            User().set_password(password)  # equalise timing with a real check
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+    def get_user_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None):
+        return set()

@@ -1,0 +1,55 @@
+"""The unified pupil chronology.
+
+Each duty-area app registers a provider in its AppConfig.ready():
+
+    chronology.register("behaviour", incidents_for_chronology)
+
+A provider is called as provider(user, pupil) and returns ChronologyItems built
+from its own `*_visible_to(user)` selector, so the profile only ever shows
+what the viewer may see. A provider may return a redacted item (for example
+"a safeguarding record exists") instead of the detail.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.utils import timezone
+
+_PROVIDERS = {}
+
+
+@dataclass(frozen=True)
+class ChronologyItem:
+    when: datetime
+    area: str
+    title: str
+    summary: str = ""
+    url: str = ""
+    tone: str = "secondary"  # bootstrap colour name used for the badge
+    tags: tuple = field(default_factory=tuple)
+
+
+def register(name, provider):
+    _PROVIDERS[name] = provider
+
+
+def providers():
+    return dict(_PROVIDERS)
+
+
+def as_datetime(value):
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return timezone.make_aware(datetime.combine(value, time(8, 0)))
+    raise TypeError(value)
+
+
+def chronology_for(user, pupil, areas=None, limit=200):
+    items = []
+    for name, provider in _PROVIDERS.items():
+        if areas and name not in areas:
+            continue
+        items.extend(provider(user, pupil))
+    items.sort(key=lambda item: item.when, reverse=True)
+    return items[:limit]

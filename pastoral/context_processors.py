@@ -1,0 +1,20 @@
+from django.conf import settings
+
+from . import access
+from .schools import current_school, schools_for_switcher
+
+
+def pastoral(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"idle_timeout_minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES}
+    school = current_school(request)
+    return {
+        "current_school": school,
+        "switchable_schools": schools_for_switcher(request),
+        "can_view_pupils": access.has_any_school_perm(user, "pastoral.view_pupil"),
+        "can_manage_staff": access.has_any_school_perm(user, "pastoral.manage_staff"),
+        "can_import_pupils": school is not None and access.has_school_perm(user, school, "pastoral.import_pupils"),
+        "can_view_audit": school is not None and access.has_school_perm(user, school, "pastoral.view_audit"),
+        "idle_timeout_minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES,
+    }

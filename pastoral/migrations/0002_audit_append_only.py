@@ -1,0 +1,28 @@
+from django.db import migrations
+
+# The audit log is append-only at the database level: no code path, shell or
+# admin can rewrite or remove history. TRUNCATE is left alone so test
+# databases can still be flushed; it needs table-owner rights anyway.
+FORWARD = """
+CREATE OR REPLACE FUNCTION pastoral_audit_refuse_change() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'pastoral_auditentry is append-only: % refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER pastoral_audit_append_only
+    BEFORE UPDATE OR DELETE ON pastoral_auditentry
+    FOR EACH ROW EXECUTE FUNCTION pastoral_audit_refuse_change();
+"""
+
+BACKWARD = """
+DROP TRIGGER IF EXISTS pastoral_audit_append_only ON pastoral_auditentry;
+DROP FUNCTION IF EXISTS pastoral_audit_refuse_change();
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [("pastoral", "0001_initial")]
+
+    operations = [migrations.RunSQL(FORWARD, BACKWARD)]

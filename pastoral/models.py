@@ -1,0 +1,380 @@
+"""The shared core: trust, schools, terms, staff memberships, pupils and the audit log."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils import timezone
+
+from .roles import Role
+from .upn import validate_upn
+
+
+class Trust(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class School(models.Model):
+    class Phase(models.TextChoices):
+        PRIMARY = "primary", "Primary"
+        SECONDARY = "secondary", "Secondary"
+        ALL_THROUGH = "all_through", "All-through"
+        SPECIAL = "special", "Special"
+        AP = "ap", "Alternative provision"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(max_length=200)
+    urn = models.CharField("URN", max_length=8, blank=True, help_text="DfE unique reference number")
+    phase = models.CharField(max_length=20, choices=Phase, default=Phase.SECONDARY)
+    local_authority = models.CharField(max_length=100, blank=True)
+    pastoral_email = models.EmailField(blank=True, help_text="Where school-wide digests are sent")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def current_term(self, on=None):
+        on = on or timezone.localdate()
+        return Term.objects.filter(academic_year__school=self, start__lte=on, end__gte=on).first()
+
+
+class AcademicYear(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="academic_years")
+    name = models.CharField(max_length=20, help_text="e.g. 2026/27")
+    start = models.DateField()
+    end = models.DateField()
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="academic_year_unique_name"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="academic_year_end_after_start"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Term(models.Model):
+    academic_year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="terms")
+    name = models.CharField(max_length=40, help_text="e.g. Autumn")
+    start = models.DateField()
+    end = models.DateField()
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="term_end_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.academic_year.name}"
+
+    def clean(self):
+        year = self.academic_year
+        if self.start and self.end and year and (self.start < year.start or self.end > year.end):
+            raise ValidationError("A term must fall inside its academic year.")
+
+
+class StaffUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractUser):
+    """A member of staff. Access comes only from their school memberships."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(unique=True)
+    job_title = models.CharField(max_length=100, blank=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StaffUserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        default_permissions = ()
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """A staff member's role in one school, or across a trust for trust roles."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="memberships")
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    starts_on = models.DateField(default=timezone.localdate)
+    ends_on = models.DateField(null=True, blank=True, help_text="Last day of access; leave empty if still in post")
+
+    class Meta:
+        ordering = ["school__name", "role"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school", "role"], name="membership_unique_role"),
+            models.UniqueConstraint(
+                fields=["user", "trust", "role"],
+                condition=models.Q(school__isnull=True),
+                name="membership_unique_trust_role",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "ends_on"])]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.school or self.trust}"
+
+    def clean(self):
+        if self.school_id is None and not Role(self.role).trust_wide:
+            raise ValidationError({"school": "This role belongs to one school; choose the school."})
+        if self.school_id and self.trust_id and self.school.trust_id != self.trust_id:
+            raise ValidationError({"school": "The school is not part of this trust."})
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The end date cannot be before the start date."})
+
+    @property
+    def is_current(self):
+        today = timezone.localdate()
+        return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+
+
+class YearGroup(models.IntegerChoices):
+    NURSERY = -1, "Nursery"
+    RECEPTION = 0, "Reception"
+    Y1 = 1, "Year 1"
+    Y2 = 2, "Year 2"
+    Y3 = 3, "Year 3"
+    Y4 = 4, "Year 4"
+    Y5 = 5, "Year 5"
+    Y6 = 6, "Year 6"
+    Y7 = 7, "Year 7"
+    Y8 = 8, "Year 8"
+    Y9 = 9, "Year 9"
+    Y10 = 10, "Year 10"
+    Y11 = 11, "Year 11"
+    Y12 = 12, "Year 12"
+    Y13 = 13, "Year 13"
+
+
+class Pupil(models.Model):
+    class Gender(models.TextChoices):
+        FEMALE = "F", "Female"
+        MALE = "M", "Male"
+        OTHER = "X", "Other / not stated"
+
+    class SEN(models.TextChoices):
+        NONE = "N", "No SEN"
+        SUPPORT = "K", "SEN support"
+        EHCP = "E", "EHCP"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    upn = models.CharField("UPN", max_length=13, validators=[validate_upn])
+    legal_first_name = models.CharField(max_length=100)
+    middle_names = models.CharField(max_length=100, blank=True)
+    legal_last_name = models.CharField(max_length=100)
+    preferred_first_name = models.CharField(max_length=100, blank=True)
+    preferred_last_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    gender = models.CharField(max_length=1, choices=Gender)
+    year_group = models.SmallIntegerField(choices=YearGroup)
+    form = models.CharField("form / class", max_length=20, blank=True)
+    house = models.CharField(max_length=40, blank=True)
+    admission_date = models.DateField(null=True, blank=True)
+    leaving_date = models.DateField(null=True, blank=True)
+    sen_status = models.CharField("SEN status", max_length=1, choices=SEN, default=SEN.NONE)
+    pupil_premium = models.BooleanField(default=False)
+    looked_after = models.BooleanField("looked after (CLA)", default=False)
+    child_in_need = models.BooleanField("child in need (CIN)", default=False)
+    child_protection_plan = models.BooleanField("child protection plan (CP)", default=False)
+    young_carer = models.BooleanField(default=False)
+    eal = models.BooleanField("English as an additional language", default=False)
+    keyworker = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="keyworker_for"
+    )
+    photo = models.ImageField(upload_to="pupil-photos/", blank=True)
+    medical_alert = models.CharField(
+        max_length=200, blank=True, help_text="Shown to every member of staff, e.g. 'Anaphylaxis – adrenaline pen in office'"
+    )
+    dietary_needs = models.TextField(blank=True)
+    religious_needs = models.TextField(blank=True)
+    cultural_needs = models.TextField(blank=True)
+    communication_needs = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["legal_last_name", "legal_first_name"]
+        default_permissions = ()
+        permissions = [
+            ("view_pupil", "View pupil records"),
+            ("change_pupil", "Edit pupil details, needs, contacts and professionals"),
+            ("import_pupils", "Import pupils from the MIS"),
+            ("view_safeguarding_flags", "See child-protection and child-in-need flags"),
+            ("view_audit", "Read the school's audit log"),
+            ("manage_staff", "Manage staff accounts and roles"),
+        ]
+        constraints = [
+            models.UniqueConstraint(Upper("upn"), "school", name="pupil_unique_upn_per_school"),
+        ]
+        indexes = [
+            models.Index(fields=["school", "year_group", "form"]),
+            models.Index(fields=["school", "leaving_date"]),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def first_name(self):
+        return self.preferred_first_name or self.legal_first_name
+
+    @property
+    def last_name(self):
+        return self.preferred_last_name or self.legal_last_name
+
+    @property
+    def display_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def legal_name(self):
+        return " ".join(p for p in (self.legal_first_name, self.middle_names, self.legal_last_name) if p)
+
+    @property
+    def on_roll(self):
+        return self.leaving_date is None or self.leaving_date >= timezone.localdate()
+
+    def age_on(self, day):
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    @property
+    def age(self):
+        return self.age_on(timezone.localdate())
+
+    def clean(self):
+        if self.upn:
+            self.upn = self.upn.strip().upper()
+        if self.admission_date and self.leaving_date and self.leaving_date < self.admission_date:
+            raise ValidationError({"leaving_date": "The leaving date cannot be before the admission date."})
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
+
+
+class FamilyContact(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=60, help_text="e.g. Mother, Grandfather, Foster carer")
+    parental_responsibility = models.BooleanField(default=False)
+    priority = models.PositiveSmallIntegerField(default=1, help_text="1 is contacted first")
+    lives_with_pupil = models.BooleanField(default=True)
+    phone = models.CharField(max_length=40, blank=True)
+    mobile = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    restrictions = models.TextField(
+        blank=True, help_text="Court orders or agreed limits, e.g. 'no contact', 'not to collect'"
+    )
+
+    class Meta:
+        ordering = ["priority", "name"]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.name} ({self.relationship})"
+
+
+class Professional(models.Model):
+    class Kind(models.TextChoices):
+        SOCIAL_WORKER = "social_worker", "Social worker"
+        EARLY_HELP = "early_help", "Early Help worker"
+        VIRTUAL_SCHOOL = "virtual_school", "Virtual school head"
+        YOUTH_WORKER = "youth_worker", "Youth worker"
+        YOUTH_JUSTICE = "youth_justice", "Youth justice worker"
+        CAMHS = "camhs", "CAMHS clinician"
+        SCHOOL_NURSE = "school_nurse", "School nurse"
+        EDUCATIONAL_PSYCHOLOGIST = "ed_psych", "Educational psychologist"
+        PAEDIATRICIAN = "paediatrician", "Paediatrician"
+        POLICE = "police", "Police officer"
+        FAMILY_SUPPORT = "family_support", "Family support worker"
+        OTHER = "other", "Other"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="professionals")
+    kind = models.CharField("role", max_length=30, choices=Kind)
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    involved_from = models.DateField(null=True, blank=True)
+    involved_until = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"
+
+    def clean(self):
+        if self.involved_from and self.involved_until and self.involved_until < self.involved_from:
+            raise ValidationError({"involved_until": "The end date cannot be before the start date."})
+
+
+class AuditEntry(models.Model):
+    """Append-only: the database refuses UPDATE and DELETE (see migration 0002)."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True, help_text="Username tried, for failed sign-ins")
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=100, db_index=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(max_length=200, blank=True)
+    pupil = models.ForeignKey(Pupil, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        default_permissions = ()
+        verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"]),
+            models.Index(fields=["pupil", "-at"]),
+            models.Index(fields=["school", "-at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValidationError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Audit entries cannot be deleted.")

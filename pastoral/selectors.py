@@ -1,0 +1,86 @@
+"""Reads. Every list, search, export and task gets its rows from a `*_visible_to(user)` here."""
+
+from django.db.models import Q
+from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from . import access
+from .models import AuditEntry, FamilyContact, Membership, Professional, Pupil, School, User
+
+
+def schools_visible_to(user):
+    return School.objects.filter(id__in=list(access.school_roles(user))).select_related("trust")
+
+
+def pupils_visible_to(user):
+    return Pupil.objects.filter(school_id__in=access.schools_with_perm(user, "pastoral.view_pupil"))
+
+
+def contacts_visible_to(user):
+    return FamilyContact.objects.filter(pupil__in=pupils_visible_to(user))
+
+
+def professionals_visible_to(user):
+    return Professional.objects.filter(pupil__in=pupils_visible_to(user))
+
+
+def audit_entries_visible_to(user):
+    return AuditEntry.objects.filter(school_id__in=access.schools_with_perm(user, "pastoral.view_audit"))
+
+
+def memberships_visible_to(user):
+    """Roles an IT admin may see and manage: those in the schools (and trusts) they administer."""
+    school_ids = access.schools_with_perm(user, "pastoral.manage_staff")
+    trust_ids = School.objects.filter(id__in=school_ids).values("trust_id")
+    return Membership.objects.filter(Q(school_id__in=school_ids) | Q(school__isnull=True, trust_id__in=trust_ids))
+
+
+def staff_visible_to(user):
+    return User.objects.filter(memberships__in=memberships_visible_to(user)).distinct()
+
+
+def on_roll(queryset, on=None):
+    on = on or timezone.localdate()
+    return queryset.filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=on))
+
+
+NAME_FIELDS = ("legal_first_name", "legal_last_name", "preferred_first_name", "preferred_last_name")
+
+
+def pupil_search(queryset, text):
+    """Every word must match a name (legal or preferred, accent-insensitive), or the text is a UPN prefix."""
+    words = (text or "").split()[:4]
+    if not words:
+        return queryset.none()
+    names = Q()
+    for word in words:
+        any_name = Q()
+        for field in NAME_FIELDS:
+            any_name |= Q(**{f"{field}__unaccent__icontains": word})
+        names &= any_name
+    return queryset.filter(names | Q(upn__istartswith=words[0]))
+
+
+def get_pupil_for_user(user, code, perm="pastoral.view_pupil"):
+    """The pupil, or 404 if the user has no way to know it exists, or 403 if their role stops them.
+
+    Staff of the pupil's own school without the permission get 403; anyone
+    else gets 404 so records of other schools never reveal themselves.
+    """
+    try:
+        pupil = Pupil.objects.select_related("school", "keyworker").get(code=code)
+    except Pupil.DoesNotExist as exc:
+        raise Http404("No such pupil") from exc
+    if access.has_school_perm(user, pupil.school_id, perm):
+        return pupil
+    if access.has_school_perm(user, pupil.school_id, "pastoral.view_pupil") or access.is_member_of(user, pupil.school_id):
+        raise PermissionDenied
+    raise Http404("No such pupil")
+
+
+def pupil_profile_data(pupil):
+    return {
+        "contacts": list(pupil.contacts.all()),
+        "professionals": list(pupil.professionals.all()),
+    }

@@ -1,0 +1,1 @@
+"""Forms for provision: validation and crispy layout only; writes happen in services."""

@@ -1,0 +1,1 @@
+"""Support plans and alternative provision records. Models arrive with this area's issue."""

@@ -1,0 +1,1 @@
+"""Views for provision: fetch → form → service → redirect."""

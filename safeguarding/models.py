@@ -1,0 +1,1 @@
+"""Safeguarding records. Models arrive with this area's issue."""

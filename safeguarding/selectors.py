@@ -1,0 +1,1 @@
+"""Reads for safeguarding: one `<thing>_visible_to(user)` per model, used by every list, search, export and task."""

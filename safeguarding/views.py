@@ -1,0 +1,1 @@
+"""Views for safeguarding: fetch → form → service → redirect."""
