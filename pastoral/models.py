@@ -117,6 +117,7 @@ class User(AbstractUser):
 class Membership(models.Model):
     """A staff member's role in one school, or across a trust for trust roles."""
 
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="memberships")
     school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")

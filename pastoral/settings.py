@@ -273,3 +273,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Axes wants the IP in the lockout key, but a whole school signs in from one
+# NAT address: locking by IP would shut every colleague out after ten typos.
+# Accounts are locked by username instead (Cyber Essentials' rule).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -1,0 +1,82 @@
+"""Thin tasks: they take ids, reload, re-check that the person may still act, then call a service."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import access, digest
+from .models import Membership, School, User
+from .roles import Role
+
+log = logging.getLogger(__name__)
+
+
+def _send(template, recipient, context):
+    context = {"site_url": settings.SITE_URL, "recipient": recipient, **context}
+    subject = render_to_string(f"emails/{template}-subject.txt", context).strip()
+    body = render_to_string(f"emails/{template}-body.txt", context)
+    html = render_to_string(f"emails/{template}-body.html", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email], html_message=html)
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_welcome_email_task(user_id, actor_id):
+    from .services import password_reset_link
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    actor = User.objects.filter(pk=actor_id, is_active=True).first()
+    if user is None or actor is None or not access.has_any_school_perm(actor, "pastoral.manage_staff"):
+        return "skipped"
+    _send("welcome", user, {"link": password_reset_link(user), "actor": actor})
+    return "sent"
+
+
+@shared_task(acks_late=True)
+def deactivate_leavers_task():
+    """Accounts whose every role has ended lose access (memberships already stop counting on their end date)."""
+    today = timezone.localdate()
+    still_current = Membership.objects.exclude(ends_on__lt=today).values("user_id")
+    leavers = User.objects.filter(is_active=True, memberships__isnull=False, is_superuser=False).exclude(
+        id__in=still_current
+    )
+    count = leavers.update(is_active=False, deactivated_at=timezone.now())
+    log.info("deactivated %s accounts whose roles have all ended", count)
+    return count
+
+
+def digest_recipients(school):
+    today = timezone.localdate()
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__school=school,
+            memberships__role=Role.PASTORAL_LEAD,
+            memberships__starts_on__lte=today,
+        )
+        .exclude(memberships__ends_on__lt=today)
+        .distinct()
+    )
+
+
+@shared_task(acks_late=True)
+def reviews_due_digest_task():
+    for school_id in School.objects.values_list("id", flat=True):
+        for user_id in digest_recipients(School(id=school_id)).values_list("id", flat=True):
+            send_digest_task.delay(school_id, user_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_digest_task(school_id, user_id):
+    school = School.objects.filter(pk=school_id).first()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if school is None or user is None or not access.has_school_perm(user, school, "pastoral.view_pupil"):
+        return "skipped"
+    lines = digest.lines_for(school, user, timezone.localdate())
+    if not lines:
+        return "nothing due"
+    _send("digest", user, {"school": school, "lines": lines})
+    return "sent"

@@ -1,0 +1,147 @@
+# Developer tasks. `make help` lists them.
+#
+# Everything runs from .venv (created by `make install`); nothing is installed
+# globally. Variables from a .env file (see .env.example) are exported to
+# every command.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.install-stamp
+NODE_STAMP := node_modules/.install-stamp
+
+# runserver address; BIND=0.0.0.0 to reach it from another machine.
+BIND ?= 127.0.0.1
+PORT ?= 8000
+# The machines have 2 cores; more workers only add database set-up time.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
+
+ifneq ($(wildcard .env),)
+include .env
+export $(shell sed -n 's/^[[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}\([A-Za-z_][A-Za-z0-9_]*\)=.*/\2/p' .env)
+endif
+
+.PHONY: help install services demo run worker beat test lint format bench check-deploy reset-db devdb-stop clean distclean
+
+help:
+	@echo "make install       .venv from requirements-dev.txt and node_modules from package-lock.json"
+	@echo "make demo          database + migrations + demo data + Celery, then runserver on BIND:PORT"
+	@echo "make run           runserver on $(BIND):$(PORT) (no migrations)"
+	@echo "make worker/beat   Celery worker / beat with the database scheduler"
+	@echo "make test          the whole pytest suite, browser tests included (PYTEST_ARGS=... to narrow)"
+	@echo "make lint/format   ruff check + format --check / fix imports and reformat"
+	@echo "make check-deploy  Django's deployment checks with production-like settings"
+	@echo "make bench         benchmarks/run.py"
+	@echo "make reset-db      drop and recreate the development database (FORCE=1 skips the prompt)"
+	@echo "make devdb-stop    stop the embedded PostgreSQL in var/pgdata, if one runs"
+	@echo "make clean         caches, collected static files and logs; distclean also .venv and node_modules"
+
+# --- installation ------------------------------------------------------------
+# Stamp files make a second `make install` (and every target that needs it)
+# cost nothing until a requirements or package file changes.
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+# --clear: a .venv whose interpreter has gone (pyenv upgrade) must be
+# rebuilt, not patched.
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.version_info[:2] == (3, 11) or print(f"warning: {sys.executable} is Python {sys.version.split()[0]}; the project targets 3.11", file=sys.stderr)'
+	$(PYTHON) -m venv --clear $(VENV)
+
+$(PY_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check --no-input --progress-bar off -q -r requirements-dev.txt
+	@touch $@
+
+# Only when the lock file is missing: regenerating it on every package.json
+# change would let `make` silently move pinned front-end versions.
+package-lock.json:
+	npm install --package-lock-only --no-audit --no-fund
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+services:
+	@scripts/services.sh
+
+# --- running -----------------------------------------------------------------
+
+demo: install
+	@BIND=$(BIND) PORT=$(PORT) scripts/demo.sh
+
+run: install
+	scripts/with-devdb.sh $(PY) manage.py runserver $(BIND):$(PORT)
+
+worker: install
+	scripts/with-devdb.sh $(VENV)/bin/celery -A pastoral worker -l info
+
+beat: install
+	scripts/with-devdb.sh $(VENV)/bin/celery -A pastoral beat -l info \
+		--scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+# --- checks ------------------------------------------------------------------
+
+# Browser tests (marker `browser`) run in the same session. Playwright's sync
+# API keeps an event loop in the test thread, which makes Django refuse ORM
+# calls from live_server tests unless async-unsafe access is allowed.
+# pytest exits 5 when it collects nothing; that is reported, not failed.
+test: install services
+	@export DJANGO_ALLOW_ASYNC_UNSAFE=true; \
+	echo "$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --create-db $(PYTEST_ARGS)"; \
+	rc=0; $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --create-db $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests"; rc=0; fi; \
+	exit $$rc
+
+lint: install
+	@rc=0; \
+	$(VENV)/bin/ruff check . || rc=1; \
+	$(VENV)/bin/ruff format --check . || rc=1; \
+	exit $$rc
+
+format: install
+	$(VENV)/bin/ruff check --select I --fix .
+	$(VENV)/bin/ruff format .
+
+# A fresh random key each run: the check wants a long, non-default key, and
+# no real secret should ever sit in this file.
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=pastoral.settings \
+	DJANGO_DEBUG=false \
+	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	DJANGO_ALLOWED_HOSTS=pastoral.example.org \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+bench: install
+	@if [ ! -f benchmarks/run.py ]; then echo "bench: benchmarks/run.py does not exist yet" >&2; exit 1; fi
+	$(PY) benchmarks/run.py
+
+# --- database ----------------------------------------------------------------
+
+reset-db: install
+	@url=$$($(PY) -m pastoral.devdb); \
+	shown=$$(sed -E 's#(://[^:@/]+):[^@/]*@#\1:***@#' <<<"$$url"); \
+	if [ "$(FORCE)" != 1 ]; then \
+		read -r -p "Drop and recreate $$shown? Everything in it is lost. [y/N] " answer || answer=; \
+		case "$$answer" in [yY]*) ;; *) echo "reset-db: cancelled" >&2; exit 1;; esac; \
+	fi; \
+	DATABASE_URL="$$url" $(PY) -m pastoral.devdb --reset >/dev/null; \
+	echo "reset-db: $$shown is empty; 'make demo' migrates and seeds it"
+
+devdb-stop:
+	@if [ -x $(PY) ]; then $(PY) -m pastoral.devdb --stop; fi
+
+# --- housekeeping ------------------------------------------------------------
+# var/ is left alone: it holds uploaded files and the embedded database.
+
+clean:
+	find . \( -path ./.venv -o -path ./node_modules \) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+	rm -rf .ruff_cache .pytest_cache staticfiles test-results var/log var/test-media
+
+distclean: clean devdb-stop
+	rm -rf $(VENV) node_modules

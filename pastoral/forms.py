@@ -1,0 +1,173 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import RegexValidator
+
+from .models import FamilyContact, Professional, Pupil, User, YearGroup
+from .roles import Role
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.CharField(
+        label="Username or email", max_length=254, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+    )
+
+    error_messages = {
+        "invalid_login": "That username or email and password do not match an active account.",
+        "inactive": "This account has been deactivated.",
+    }
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="6-digit code from your authenticator app (or an 8-digit backup code)",
+        max_length=8,
+        validators=[RegexValidator(r"^\d{6}(\d{2})?$", "Enter the 6 digits shown in your app, or an 8-digit backup code.")],
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+    def clean_token(self):
+        return self.cleaned_data["token"].replace(" ", "")
+
+
+class EnrolForm(forms.Form):
+    token = forms.CharField(
+        label="6-digit code from your authenticator app",
+        max_length=6,
+        validators=[RegexValidator(r"^\d{6}$", "Enter the 6 digits shown in your app.")],
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class PupilFilterForm(forms.Form):
+    STATUS = [("on_roll", "On roll"), ("leavers", "Left"), ("leaving", "Leaving soon"), ("joining", "Joining soon"), ("all", "All")]
+    FLAGS = [
+        ("", "Any"),
+        ("sen_support", "SEN support"),
+        ("ehcp", "EHCP"),
+        ("pupil_premium", "Pupil premium"),
+        ("looked_after", "Looked after (CLA)"),
+        ("young_carer", "Young carer"),
+        ("eal", "EAL"),
+        ("medical", "Medical alert"),
+        ("keyworker", "Has a keyworker"),
+    ]
+    q = forms.CharField(label="Name or UPN", required=False)
+    year_group = forms.TypedChoiceField(
+        label="Year", choices=[("", "All years"), *YearGroup.choices], coerce=int, required=False, empty_value=None
+    )
+    form = forms.CharField(label="Form / class", required=False, max_length=20)
+    flag = forms.ChoiceField(label="Group", choices=FLAGS, required=False)
+    status = forms.ChoiceField(choices=STATUS, required=False, initial="on_roll")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = css
+
+
+class PupilForm(forms.ModelForm):
+    class Meta:
+        model = Pupil
+        fields = [
+            "preferred_first_name",
+            "preferred_last_name",
+            "house",
+            "keyworker",
+            "medical_alert",
+            "dietary_needs",
+            "religious_needs",
+            "cultural_needs",
+            "communication_needs",
+            "photo",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in ("dietary_needs", "religious_needs", "cultural_needs", "communication_needs")}
+
+    def __init__(self, *args, keyworkers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keyworker"].queryset = keyworkers if keyworkers is not None else User.objects.none()
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset("Names", Div(Field("preferred_first_name", wrapper_class="col-md-6"), Field("preferred_last_name", wrapper_class="col-md-6"), css_class="row")),
+            Fieldset("Pastoral", Div(Field("house", wrapper_class="col-md-6"), Field("keyworker", wrapper_class="col-md-6"), css_class="row"), "medical_alert"),
+            Fieldset("Needs staff must know", "dietary_needs", "religious_needs", "cultural_needs", "communication_needs"),
+            Fieldset("Photo", "photo"),
+            Submit("save", "Save changes"),
+        )
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "size") and photo.size > 2 * 1024 * 1024:
+            raise forms.ValidationError("The photo must be 2 MB or smaller.")
+        if photo and hasattr(photo, "content_type") and photo.content_type not in ("image/jpeg", "image/png"):
+            raise forms.ValidationError("The photo must be a JPEG or PNG image.")
+        return photo
+
+
+class FamilyContactForm(forms.ModelForm):
+    class Meta:
+        model = FamilyContact
+        fields = [
+            "name",
+            "relationship",
+            "parental_responsibility",
+            "priority",
+            "lives_with_pupil",
+            "mobile",
+            "phone",
+            "email",
+            "address",
+            "restrictions",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2}), "restrictions": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("mobile") or data.get("phone") or data.get("email")):
+            raise forms.ValidationError("Give at least one way to reach this contact: a mobile, a phone or an email.")
+        return data
+
+
+class ProfessionalForm(forms.ModelForm):
+    class Meta:
+        model = Professional
+        fields = ["kind", "name", "organisation", "phone", "email", "involved_from", "involved_until", "notes"]
+        widgets = {
+            "involved_from": DATE_WIDGET,
+            "involved_until": DATE_WIDGET,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class StaffCreateForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(help_text="The sign-up link is sent here.")
+    username = forms.RegexField(
+        regex=r"^[\w.@+-]+$",
+        max_length=150,
+        error_messages={"invalid": "Use letters, digits and . @ + - _ only."},
+    )
+    job_title = forms.CharField(max_length=100, required=False)
+    role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role if not r.trust_wide or r == Role.IT_ADMIN])
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That username is taken.")
+        return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with that email already exists.")
+        return email
+
+
+class MembershipGrantForm(forms.Form):
+    role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role if not r.trust_wide or r == Role.IT_ADMIN])
+    starts_on = forms.DateField(required=False, widget=DATE_WIDGET, help_text="Leave empty for today.")

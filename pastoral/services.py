@@ -1,0 +1,208 @@
+"""Writes to the shared core. Each runs in one transaction and writes its audit entry inside it."""
+
+import secrets
+
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import access, audit
+from .exceptions import PastoralError
+from .models import FamilyContact, Membership, Professional, User
+
+BACKUP_CODE_COUNT = 10
+
+
+def _save(instance, **clean_kwargs):
+    instance.full_clean(**clean_kwargs)
+    instance.save()
+    return instance
+
+
+# Pupils -------------------------------------------------------------------
+
+
+@transaction.atomic
+def pupil_update(*, actor, pupil, changed):
+    """`pupil` already carries the new values (from a ModelForm); `changed` is audit.changes(form)."""
+    _save(pupil)
+    audit.record("pastoral.pupil.changed", actor=actor, obj=pupil, data=changed)
+    return pupil
+
+
+@transaction.atomic
+def pupil_record_view(*, actor, pupil):
+    return audit.record("pastoral.pupil.viewed", actor=actor, obj=pupil)
+
+
+@transaction.atomic
+def contact_save(*, actor, contact, changed):
+    created = contact.pk is None
+    _save(contact)
+    action = "pastoral.contact.created" if created else "pastoral.contact.changed"
+    audit.record(action, actor=actor, obj=contact, pupil=contact.pupil, data=changed)
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, actor, contact):
+    audit.record("pastoral.contact.deleted", actor=actor, obj=contact, pupil=contact.pupil, data={"name": contact.name})
+    contact.delete()
+
+
+@transaction.atomic
+def professional_save(*, actor, professional, changed):
+    created = professional.pk is None
+    _save(professional)
+    action = "pastoral.professional.created" if created else "pastoral.professional.changed"
+    audit.record(action, actor=actor, obj=professional, pupil=professional.pupil, data=changed)
+    return professional
+
+
+@transaction.atomic
+def professional_delete(*, actor, professional):
+    audit.record(
+        "pastoral.professional.deleted",
+        actor=actor,
+        obj=professional,
+        pupil=professional.pupil,
+        data={"name": professional.name},
+    )
+    professional.delete()
+
+
+# Staff accounts ------------------------------------------------------------
+
+
+def _require_manage(actor, school):
+    if not access.has_school_perm(actor, school, "pastoral.manage_staff"):
+        raise PastoralError("You do not manage staff accounts for this school.")
+
+
+@transaction.atomic
+def staff_create(*, actor, school, username, email, first_name, last_name, job_title, role):
+    from .tasks import send_welcome_email_task
+
+    _require_manage(actor, school)
+    user = User(
+        username=username, email=email, first_name=first_name, last_name=last_name, job_title=job_title
+    )
+    user.set_unusable_password()  # the new starter chooses one through the emailed link
+    _save(user, exclude=["password"])
+    membership = _save(Membership(user=user, school=school, trust=school.trust, role=role))
+    audit.record("pastoral.staff.created", actor=actor, obj=user, school=school, data={"role": role})
+    audit.record("pastoral.membership.granted", actor=actor, obj=membership, school=school, data={"role": role})
+    transaction.on_commit(lambda: send_welcome_email_task.delay(user.id, actor.id))
+    return user
+
+
+@transaction.atomic
+def membership_grant(*, actor, user, school, role, starts_on=None):
+    _require_manage(actor, school)
+    existing = Membership.objects.filter(user=user, school=school, role=role).first()
+    if existing and existing.is_current:
+        raise PastoralError("This person already holds that role in this school.")
+    membership = existing or Membership(user=user, school=school, trust=school.trust, role=role)
+    membership.starts_on = starts_on or timezone.localdate()
+    membership.ends_on = None
+    _save(membership)
+    audit.record("pastoral.membership.granted", actor=actor, obj=membership, school=school, data={"role": role})
+    access.forget(user)
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor, membership, ends_on=None):
+    if membership.school_id is None or not access.has_school_perm(actor, membership.school, "pastoral.manage_staff"):
+        raise PastoralError("You do not manage this role.")
+    membership.ends_on = ends_on or timezone.localdate() - timezone.timedelta(days=1)
+    if membership.ends_on < membership.starts_on:
+        membership.starts_on = membership.ends_on
+    _save(membership)
+    audit.record(
+        "pastoral.membership.ended",
+        actor=actor,
+        obj=membership,
+        school=membership.school,
+        data={"role": membership.role, "ends_on": membership.ends_on.isoformat()},
+    )
+    access.forget(membership.user)
+    return membership
+
+
+@transaction.atomic
+def staff_deactivate(*, actor, user, school):
+    """A leaver: access stops on their very next request (inactive users fail authentication)."""
+    _require_manage(actor, school)
+    if user == actor:
+        raise PastoralError("You cannot deactivate your own account.")
+    user.is_active = False
+    user.deactivated_at = timezone.now()
+    user.save(update_fields=["is_active", "deactivated_at"])
+    today = timezone.localdate()
+    for membership in user.memberships.filter(ends_on__isnull=True):
+        membership.ends_on = max(today, membership.starts_on)
+        membership.save(update_fields=["ends_on"])
+    audit.record("pastoral.staff.deactivated", actor=actor, obj=user, school=school)
+    return user
+
+
+@transaction.atomic
+def staff_reactivate(*, actor, user, school):
+    _require_manage(actor, school)
+    user.is_active = True
+    user.deactivated_at = None
+    user.save(update_fields=["is_active", "deactivated_at"])
+    audit.record("pastoral.staff.reactivated", actor=actor, obj=user, school=school)
+    return user
+
+
+@transaction.atomic
+def staff_reset_mfa(*, actor, user, school):
+    """For a lost phone: the person enrols a new authenticator at their next sign-in."""
+    _require_manage(actor, school)
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit.record("auth.mfa.reset", actor=actor, obj=user, school=school)
+
+
+def password_reset_link(user):
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+    from django.conf import settings
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.SITE_URL + reverse("accounts:password_reset_confirm", args=[uid, token])
+
+
+# Two-factor authentication -------------------------------------------------
+
+
+def mfa_pending_device(user):
+    """The unconfirmed authenticator being enrolled (kept until confirmed, so a reload shows the same QR)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def mfa_confirm(*, user, device):
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    codes = mfa_issue_backup_codes(user=user)
+    audit.record("auth.mfa.enrolled", actor=user, obj=user)
+    return codes
+
+
+@transaction.atomic
+def mfa_issue_backup_codes(*, user):
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Backup codes", defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    audit.record("auth.mfa.backup_codes_issued", actor=user, obj=user)
+    return codes

@@ -1,0 +1,235 @@
+"""Core pages: home, pupil list, type-ahead search, pupil profile, contacts and professionals."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import access, audit, chronology, selectors, services
+from .forms import FamilyContactForm, PupilFilterForm, PupilForm, ProfessionalForm
+from .models import Pupil, User
+from .roles import Role
+from .schools import current_school, schools_for_switcher, set_current_school
+
+PUPIL_FLAG_FILTERS = {
+    "sen_support": Q(sen_status=Pupil.SEN.SUPPORT),
+    "ehcp": Q(sen_status=Pupil.SEN.EHCP),
+    "pupil_premium": Q(pupil_premium=True),
+    "looked_after": Q(looked_after=True),
+    "young_carer": Q(young_carer=True),
+    "eal": Q(eal=True),
+    "medical": ~Q(medical_alert=""),
+    "keyworker": Q(keyworker__isnull=False),
+}
+
+
+def _require(user, school, perm):
+    if school is None or not access.has_school_perm(user, school, perm):
+        raise PermissionDenied
+
+
+@login_required
+def home(request):
+    school = current_school(request)
+    context = {"school": school}
+    if school is not None and access.has_school_perm(request.user, school, "pastoral.view_pupil"):
+        pupils = selectors.on_roll(selectors.pupils_visible_to(request.user).filter(school=school))
+        context["counts"] = {
+            "on_roll": pupils.count(),
+            "my_keyworking": pupils.filter(keyworker=request.user).count(),
+        }
+        context["my_pupils"] = pupils.filter(keyworker=request.user)[:12]
+    return render(request, "pastoral/home.html", context)
+
+
+@login_required
+@require_POST
+def switch_school(request):
+    for school in schools_for_switcher(request):
+        if str(school.code) == request.POST.get("school"):
+            set_current_school(request, school)
+            messages.success(request, f"You are now working in {school.name}.")
+            return redirect("pastoral:home")
+    raise Http404("No such school")
+
+
+def _filtered_pupils(user, school, form):
+    pupils = selectors.pupils_visible_to(user).filter(school=school).select_related("keyworker")
+    data = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    status = data.get("status") or "on_roll"
+    if status == "on_roll":
+        pupils = selectors.on_roll(pupils, today)
+    elif status == "leavers":
+        pupils = pupils.filter(leaving_date__lt=today)
+    elif status == "leaving":
+        pupils = pupils.filter(leaving_date__gte=today, leaving_date__lte=today + datetime.timedelta(days=14))
+    elif status == "joining":
+        pupils = pupils.filter(admission_date__gt=today)
+    if data.get("q"):
+        pupils = selectors.pupil_search(pupils, data["q"])
+    if data.get("year_group") is not None:
+        pupils = pupils.filter(year_group=data["year_group"])
+    if data.get("form"):
+        pupils = pupils.filter(form__iexact=data["form"])
+    if data.get("flag") in PUPIL_FLAG_FILTERS:
+        pupils = pupils.filter(PUPIL_FLAG_FILTERS[data["flag"]])
+    return pupils.order_by("year_group", "form", "legal_last_name", "legal_first_name")
+
+
+@login_required
+def pupil_list(request):
+    school = current_school(request)
+    _require(request.user, school, "pastoral.view_pupil")
+    form = PupilFilterForm(request.GET or None)
+    page = Paginator(_filtered_pupils(request.user, school, form), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "show_safeguarding_flags": access.has_school_perm(request.user, school, "pastoral.view_safeguarding_flags"),
+    }
+    return render(request, "pastoral/pupil_list.html", context)
+
+
+@login_required
+def pupil_search(request):
+    """Type-ahead: the header search box asks this as the user types."""
+    if not access.has_any_school_perm(request.user, "pastoral.view_pupil"):
+        raise PermissionDenied
+    text = request.GET.get("q", "").strip()
+    results = []
+    if len(text) >= 2:
+        pupils = selectors.pupil_search(selectors.on_roll(selectors.pupils_visible_to(request.user)), text)
+        results = pupils.select_related("school").order_by("legal_last_name", "legal_first_name")[:10]
+    template = "pastoral/_pupil_search_results.html" if request.htmx else "pastoral/pupil_search.html"
+    multi_school = len(access.schools_with_perm(request.user, "pastoral.view_pupil")) > 1
+    return render(request, template, {"results": results, "q": text, "multi_school": multi_school})
+
+
+def _header_flags(user, pupil):
+    return {
+        "safeguarding": access.has_school_perm(user, pupil.school_id, "pastoral.view_safeguarding_flags"),
+        "can_edit": access.has_school_perm(user, pupil.school_id, "pastoral.change_pupil"),
+    }
+
+
+@login_required
+def pupil_detail(request, code):
+    pupil = selectors.get_pupil_for_user(request.user, code)
+    services.pupil_record_view(actor=request.user, pupil=pupil)
+    context = {
+        "pupil": pupil,
+        "flags": _header_flags(request.user, pupil),
+        "chronology": chronology.chronology_for(request.user, pupil),
+        **selectors.pupil_profile_data(pupil),
+    }
+    return render(request, "pastoral/pupil_detail.html", context)
+
+
+@login_required
+def pupil_photo(request, code):
+    pupil = selectors.get_pupil_for_user(request.user, code)
+    if not pupil.photo:
+        raise Http404("No photo")
+    response = FileResponse(pupil.photo.open("rb"))
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _keyworker_choices(school):
+    today = timezone.localdate()
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__school=school,
+            memberships__role__in=[Role.PASTORAL_STAFF, Role.PASTORAL_LEAD, Role.SENCO, Role.DSL, Role.DEPUTY_DSL],
+        )
+        .exclude(memberships__ends_on__lt=today)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+@login_required
+def pupil_edit(request, code):
+    pupil = selectors.get_pupil_for_user(request.user, code, perm="pastoral.change_pupil")
+    form = PupilForm(request.POST or None, request.FILES or None, instance=pupil, keyworkers=_keyworker_choices(pupil.school))
+    if request.method == "POST" and form.is_valid():
+        services.pupil_update(actor=request.user, pupil=form.instance, changed=audit.changes(form))
+        messages.success(request, "Pupil details saved.")
+        return redirect("pastoral:pupil_detail", code=pupil.code)
+    return render(request, "pastoral/pupil_form.html", {"pupil": pupil, "form": form})
+
+
+def _related_form_view(request, code, item_code, *, model_form, related_name, save, title):
+    pupil = selectors.get_pupil_for_user(request.user, code, perm="pastoral.change_pupil")
+    instance = None
+    if item_code is not None:
+        instance = get_object_or_404(getattr(pupil, related_name), code=item_code)
+    form = model_form(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.instance.pupil = pupil
+        save(request.user, form.instance, audit.changes(form))
+        messages.success(request, f"{title} saved.")
+        return redirect("pastoral:pupil_detail", code=pupil.code)
+    return render(request, "pastoral/related_form.html", {"pupil": pupil, "form": form, "title": title, "instance": instance})
+
+
+@login_required
+def contact_form(request, code, contact_code=None):
+    return _related_form_view(
+        request, code, contact_code, model_form=FamilyContactForm, related_name="contacts",
+        save=lambda actor, instance, changed: services.contact_save(actor=actor, contact=instance, changed=changed),
+        title="Family contact",
+    )
+
+
+@login_required
+def professional_form(request, code, professional_code=None):
+    return _related_form_view(
+        request, code, professional_code, model_form=ProfessionalForm, related_name="professionals",
+        save=lambda actor, instance, changed: services.professional_save(
+            actor=actor, professional=instance, changed=changed
+        ),
+        title="Professional",
+    )
+
+
+@login_required
+@require_POST
+def contact_delete(request, code, contact_code):
+    pupil = selectors.get_pupil_for_user(request.user, code, perm="pastoral.change_pupil")
+    services.contact_delete(actor=request.user, contact=get_object_or_404(pupil.contacts, code=contact_code))
+    messages.success(request, "Family contact removed.")
+    return redirect("pastoral:pupil_detail", code=pupil.code)
+
+
+@login_required
+@require_POST
+def professional_delete(request, code, professional_code):
+    pupil = selectors.get_pupil_for_user(request.user, code, perm="pastoral.change_pupil")
+    services.professional_delete(actor=request.user, professional=get_object_or_404(pupil.professionals, code=professional_code))
+    messages.success(request, "Professional removed.")
+    return redirect("pastoral:pupil_detail", code=pupil.code)
+
+
+@login_required
+def audit_log(request):
+    school = current_school(request)
+    _require(request.user, school, "pastoral.view_audit")
+    entries = selectors.audit_entries_visible_to(request.user).filter(school=school).select_related("actor", "pupil")
+    action = request.GET.get("action", "").strip()
+    if action:
+        entries = entries.filter(action__startswith=action)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "pastoral/audit_log.html", {"page": page, "action": action, "actions": audit.ACTIONS})

@@ -1,0 +1,62 @@
+// Blank screen: hide everything at once when a pupil walks up.
+(function () {
+  const blank = document.getElementById("blank-screen");
+  const button = document.getElementById("blank-screen-button");
+  const restore = document.getElementById("unblank-button");
+  if (blank && button) {
+    const hide = () => {
+      document.body.classList.add("blanked");
+      blank.hidden = false;
+      document.title = "…";
+      blank.focus();
+    };
+    const show = () => {
+      document.body.classList.remove("blanked");
+      blank.hidden = true;
+      document.title = blank.dataset.title || document.title;
+      button.focus();
+    };
+    blank.dataset.title = document.title;
+    button.addEventListener("click", hide);
+    restore.addEventListener("click", show);
+    let lastEsc = 0;
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || !blank.hidden) return;
+      const now = Date.now();
+      if (now - lastEsc < 600) hide();
+      lastEsc = now;
+    });
+  }
+
+  // After the idle timeout the server session has ended; reload so a page left
+  // open on a shared computer does not keep showing pupil data.
+  const minutes = parseInt(document.body.dataset.idleTimeoutMinutes || "0", 10);
+  if (document.body.dataset.signedIn && minutes > 0) {
+    let timer;
+    const reset = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => window.location.reload(), minutes * 60 * 1000 + 5000);
+    };
+    ["click", "keydown", "touchstart"].forEach((name) => document.addEventListener(name, reset, { passive: true }));
+    reset();
+  }
+
+  // Type-ahead: arrow down from the search box moves into the results.
+  const input = document.getElementById("pupil-search-input");
+  const results = document.getElementById("pupil-search-results");
+  if (input && results) {
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown") {
+        const first = results.querySelector("a");
+        if (first) { event.preventDefault(); first.focus(); }
+      }
+    });
+    results.addEventListener("keydown", (event) => {
+      const links = Array.from(results.querySelectorAll("a"));
+      const index = links.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" && index < links.length - 1) { event.preventDefault(); links[index + 1].focus(); }
+      if (event.key === "ArrowUp") { event.preventDefault(); (index > 0 ? links[index - 1] : input).focus(); }
+      if (event.key === "Escape") { results.innerHTML = ""; input.focus(); }
+    });
+  }
+})();
