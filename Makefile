@@ -68,26 +68,26 @@ $(NODE_STAMP): package.json package-lock.json
 	@touch $@
 
 services:
-	@scripts/services.sh
+	@bash scripts/services.sh
 
 # --- running -----------------------------------------------------------------
 
 demo: install
-	@BIND=$(BIND) PORT=$(PORT) scripts/demo.sh
+	@BIND=$(BIND) PORT=$(PORT) bash scripts/demo.sh
 
 run: install
-	scripts/with-devdb.sh $(PY) manage.py runserver $(BIND):$(PORT)
+	bash scripts/with-devdb.sh $(PY) manage.py runserver $(BIND):$(PORT)
 
 worker: install
-	scripts/with-devdb.sh $(VENV)/bin/celery -A pastoral worker -l info
+	bash scripts/with-devdb.sh $(VENV)/bin/celery -A pastoral worker -l info
 
 beat: install
-	scripts/with-devdb.sh $(VENV)/bin/celery -A pastoral beat -l info \
+	bash scripts/with-devdb.sh $(VENV)/bin/celery -A pastoral beat -l info \
 		--scheduler django_celery_beat.schedulers:DatabaseScheduler
 
 # --- checks ------------------------------------------------------------------
 
-# Browser tests (marker `browser`) run in the same session. Playwright's sync
+# Browser tests (marker `browser`) run in the same pytest run. Playwright's sync
 # API keeps an event loop in the test thread, which makes Django refuse ORM
 # calls from live_server tests unless async-unsafe access is allowed.
 # pytest exits 5 when it collects nothing; that is reported, not failed.

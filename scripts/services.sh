@@ -10,7 +10,7 @@
 set -euo pipefail
 
 PG_HOST=127.0.0.1
-PG_PORT=5432
+PG_PORT=${SERVICES_PG_PORT:-5432}
 REDIS_HOST=127.0.0.1
 REDIS_PORT=6379
 FIX_AUTH=0
@@ -50,7 +50,9 @@ pg_accepting() {
 }
 
 pg_login_error() {
-    # Prints nothing when user postgres gets in without a password.
+    # Prints nothing when user postgres gets in without a password: only
+    # psql's error text is captured, its query output is dropped.
+    # shellcheck disable=SC2069
     PGCONNECT_TIMEOUT=5 psql -X -w -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -Atc 'select 1' 2>&1 >/dev/null || true
 }
 
@@ -58,10 +60,10 @@ allow_loopback_trust() {
     # Debian's default pg_hba.conf wants a password on 127.0.0.1; CI talks to
     # the cluster as postgres with none, like the developer machines.
     local hba
-    hba=$(as_root runuser -u postgres -- psql -X -Atc 'show hba_file')
+    hba=$(as_root runuser -u postgres -- psql -X -p "$PG_PORT" -Atc 'show hba_file')
     log "allowing password-less loopback logins for user postgres in $hba"
     as_root sed -i '1i host all postgres 127.0.0.1/32 trust\nhost all postgres ::1/128 trust' "$hba"
-    as_root runuser -u postgres -- psql -X -qAtc 'select pg_reload_conf()' >/dev/null
+    as_root runuser -u postgres -- psql -X -p "$PG_PORT" -qAtc 'select pg_reload_conf()' >/dev/null
     sleep 1
 }
 
@@ -73,8 +75,11 @@ ensure_postgres() {
             return 1
         fi
         log "starting PostgreSQL"
-        as_root pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start
-        wait_for "PostgreSQL" pg_accepting
+        # Its failure is not final (e.g. "already running" while still
+        # starting up); whether the port answers is.
+        as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start ||
+            log "pg_ctlcluster exited $?"
+        wait_for "PostgreSQL" pg_accepting || return 1
     fi
 
     local err
@@ -112,7 +117,7 @@ ensure_redis() {
         as_root mkdir -p /var/lib/redis /var/log/redis
         as_root redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
             --dir /var/lib/redis --logfile /var/log/redis/ci.log
-        wait_for "Redis" redis_ok
+        wait_for "Redis" redis_ok || return 1
     fi
     log "Redis ok on $REDIS_HOST:$REDIS_PORT"
 }

@@ -1,0 +1,80 @@
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from pastoral.models import AuditEntry
+
+
+def test_it_writes_one_entry_per_profile_view(client, teacher, pupil, as_user):
+    as_user(teacher)
+    response = client.get(reverse("pastoral:pupil_detail", args=[pupil.code]))
+    assert response.status_code == 200
+    entries = AuditEntry.objects.filter(action="pastoral.pupil.viewed")
+    assert entries.count() == 1
+    entry = entries.get()
+    assert entry.actor == teacher
+    assert entry.pupil == pupil
+    assert entry.school == pupil.school
+    assert entry.ip_address == "127.0.0.1"
+
+
+def test_it_refuses_update_and_delete_in_the_database(teacher, pupil):
+    from pastoral import audit
+
+    entry = audit.record("pastoral.pupil.viewed", actor=teacher, obj=pupil)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(action="tampered")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).delete()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM pastoral_auditentry")
+    entry.refresh_from_db()
+    assert entry.action == "pastoral.pupil.viewed"
+
+
+def test_it_refuses_changes_through_the_model(teacher, pupil):
+    from django.core.exceptions import ValidationError
+
+    from pastoral import audit
+
+    entry = audit.record("pastoral.pupil.viewed", actor=teacher, obj=pupil)
+    with pytest.raises(ValidationError):
+        entry.save()
+    with pytest.raises(ValidationError):
+        entry.delete()
+
+
+def test_it_rejects_unknown_actions(teacher):
+    from pastoral import audit
+
+    with pytest.raises(ValueError):
+        audit.record("pastoral.pupil.peeked", actor=teacher)
+
+
+def test_it_masks_secrets(teacher):
+    from pastoral import audit
+
+    entry = audit.record("auth.password.changed", actor=teacher, data={"password": "hunter2", "note": "x"})
+    assert entry.data == {"password": "***", "note": "x"}
+
+
+def test_it_records_object_permission_grants_and_revokes(teacher, pupil):
+    from guardian.shortcuts import assign_perm, remove_perm
+
+    assign_perm("pastoral.view_pupil", teacher, pupil)
+    remove_perm("pastoral.view_pupil", teacher, pupil)
+    granted = AuditEntry.objects.get(action="pastoral.permission.granted")
+    revoked = AuditEntry.objects.get(action="pastoral.permission.revoked")
+    assert granted.pupil is None or granted.object_id == str(pupil.pk)
+    assert granted.data["permission"] == "view_pupil"
+    assert revoked.data["grantee"] == str(teacher)
+
+
+def test_it_shows_the_school_log_to_the_headteacher_only(client, headteacher, teacher, pupil, as_user):
+    from pastoral import audit
+
+    audit.record("pastoral.pupil.viewed", actor=teacher, obj=pupil)
+    as_user(headteacher)
+    page = client.get(reverse("pastoral:audit_log"))
+    assert page.status_code == 200
+    assert "pastoral.pupil.viewed" in page.content.decode()
