@@ -8,7 +8,9 @@ def pupil_milestones(user, pupil):
     items = []
     url = reverse("pastoral:pupil_detail", args=[pupil.code])
     if pupil.admission_date:
-        items.append(ChronologyItem(as_datetime(pupil.admission_date), "pastoral", "Admitted", pupil.school.name, url, "success"))
+        items.append(
+            ChronologyItem(as_datetime(pupil.admission_date), "pastoral", "Admitted", pupil.school.name, url, "success")
+        )
     if pupil.leaving_date:
         items.append(ChronologyItem(as_datetime(pupil.leaving_date), "pastoral", "Left the school", "", url, "dark"))
     return items

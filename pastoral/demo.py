@@ -153,7 +153,10 @@ STAFF = (
         "deputy.northfield", "Siobhán", "Murphy", "Head of Year 9, Deputy DSL", (("northfield", Role.DEPUTY_DSL),)
     ),
     StaffPlan(
-        "pastorallead.northfield", "Marcus", "Campbell", "Assistant Head (Pastoral)",
+        "pastorallead.northfield",
+        "Marcus",
+        "Campbell",
+        "Assistant Head (Pastoral)",
         (("northfield", Role.PASTORAL_LEAD),),
     ),
     StaffPlan(
@@ -165,7 +168,10 @@ STAFF = (
     StaffPlan("senco.northfield", "Renée", "Dubois", "SENCo", (("northfield", Role.SENCO),)),
     StaffPlan("medical.northfield", "Karen", "Holt", "Medical Officer", (("northfield", Role.MEDICAL_LEAD),)),
     StaffPlan(
-        "ap.northfield", "Darren", "Fletcher", "Alternative Provision Coordinator",
+        "ap.northfield",
+        "Darren",
+        "Fletcher",
+        "Alternative Provision Coordinator",
         (("northfield", Role.AP_COORDINATOR),),
     ),
     StaffPlan("teacher.northfield", "Zoë", "Clarke", "Teacher of English", (("northfield", Role.TEACHER),)),
@@ -183,7 +189,10 @@ STAFF = (
     StaffPlan("pastoral2.riverside", "Bethany", "Lowe", "Family Support Worker", (("riverside", Role.PASTORAL_STAFF),)),
     StaffPlan("senco.riverside", "Grace", "Adeyemi", "SENCo", (("riverside", Role.SENCO),)),
     StaffPlan(
-        "medical.riverside", "Sandra", "Kowalczyk", "School Business Manager and First Aider",
+        "medical.riverside",
+        "Sandra",
+        "Kowalczyk",
+        "School Business Manager and First Aider",
         (("riverside", Role.MEDICAL_LEAD),),
     ),
     StaffPlan("ap.riverside", "Paul", "Dixon", "Behaviour and AP Coordinator", (("riverside", Role.AP_COORDINATOR),)),
@@ -216,106 +225,166 @@ _BRITISH_SURNAMES = (
 
 HERITAGES = {
     "british": (
-        52, _BRITISH_GIRLS, _BRITISH_BOYS, _BRITISH_SURNAMES,
+        52,
+        _BRITISH_GIRLS,
+        _BRITISH_BOYS,
+        _BRITISH_SURNAMES,
         "Sarah Claire Emma Gemma Kelly Laura Nicola Lisa Rebecca Hayley Stacey Joanne Victoria Amy Leanne".split(),
         "Paul Mark Lee Craig Darren Stuart Gareth Wayne Richard Andrew Neil Jason Daniel Matthew Carl Dean".split(),
         (),
     ),
     "irish": (
-        4, "Siobhán Niamh Aoife Róisín Saoirse Caoimhe Orla Éabha Clodagh".split(),
+        4,
+        "Siobhán Niamh Aoife Róisín Saoirse Caoimhe Orla Éabha Clodagh".split(),
         "Seán Ciarán Oisín Darragh Cian Pádraig Eoin Tadhg Conor".split(),
         ["O'Brien", "Murphy", "Kelly", "O'Sullivan", "Byrne", "McCarthy", "Doyle", "Gallagher", "Ó Briain"],
-        "Siobhán Máire Sinéad Aoife Niamh Gráinne".split(), "Seán Pádraig Declan Ciarán Eoin Brendan".split(),
+        "Siobhán Máire Sinéad Aoife Niamh Gráinne".split(),
+        "Seán Pádraig Declan Ciarán Eoin Brendan".split(),
         (),
     ),
     "welsh": (
-        2, "Cerys Siân Ffion Gwen Mali Elin".split(), "Rhys Dafydd Osian Gethin Ioan".split(),
+        2,
+        "Cerys Siân Ffion Gwen Mali Elin".split(),
+        "Rhys Dafydd Osian Gethin Ioan".split(),
         "Llewellyn Pritchard Griffiths Jenkins Rees Prosser".split(),
-        "Siân Rhiannon Ffion Bethan".split(), "Rhys Dafydd Owain Gethin".split(), (),
+        "Siân Rhiannon Ffion Bethan".split(),
+        "Rhys Dafydd Owain Gethin".split(),
+        (),
     ),
     "pakistani": (
-        10, "Aisha Maryam Zainab Hafsa Iqra Khadija Alishba Eman Hania Noor Amna Sana Mahnoor".split(),
+        10,
+        "Aisha Maryam Zainab Hafsa Iqra Khadija Alishba Eman Hania Noor Amna Sana Mahnoor".split(),
         "Muhammad Mohammed Ibrahim Yusuf Zayn Hamza Ali Musa Ayaan Rayyan Haris Bilal Umar Zakariya".split(),
         "Khan Hussain Ahmed Akhtar Iqbal Mahmood Shah Ali Rashid Anwar Aslam Qureshi Butt Chaudhry Ahmed-Khan".split(),
         "Nasreen Shazia Rubina Samina Farzana Saima Ayesha Noreen".split(),
-        "Imran Tariq Khalid Asif Zahid Naveed Shahid Amjad".split(), ("Urdu", "Punjabi", "Pahari-Pothwari"),
+        "Imran Tariq Khalid Asif Zahid Naveed Shahid Amjad".split(),
+        ("Urdu", "Punjabi", "Pahari-Pothwari"),
     ),
     "indian": (
-        4, "Priya Anaya Diya Aarohi Ishani Simran Harleen Jasleen Kiran Navya".split(),
+        4,
+        "Priya Anaya Diya Aarohi Ishani Simran Harleen Jasleen Kiran Navya".split(),
         "Arjun Aarav Vihaan Rohan Dev Gurveer Arjan Sai Ishaan Kabir".split(),
         "Patel Sharma Singh Gill Sandhu Mistry Gupta Chauhan Joshi Dhillon".split(),
-        "Sunita Priya Neha Harpreet Manjit Anjali".split(), "Rajesh Sanjay Harjit Gurpreet Vikram Amit".split(),
+        "Sunita Priya Neha Harpreet Manjit Anjali".split(),
+        "Rajesh Sanjay Harjit Gurpreet Vikram Amit".split(),
         ("Gujarati", "Punjabi", "Hindi"),
     ),
     "bangladeshi": (
-        2, "Tasnim Nusrat Sumaiya Ruqayyah Jannat".split(), "Rahim Tahmid Abdullah Sami Rafiq".split(),
+        2,
+        "Tasnim Nusrat Sumaiya Ruqayyah Jannat".split(),
+        "Rahim Tahmid Abdullah Sami Rafiq".split(),
         "Uddin Miah Rahman Islam Chowdhury Hoque".split(),
-        "Rehana Shilpi Nazma Rokeya".split(), "Abdul Jamal Shahid Mizanur".split(), ("Bengali (Sylheti)",),
+        "Rehana Shilpi Nazma Rokeya".split(),
+        "Abdul Jamal Shahid Mizanur".split(),
+        ("Bengali (Sylheti)",),
     ),
     "african": (
-        6, "Adaeze Chioma Amara Ifeoma Abena Ama Nia Temitope Folasade Esther Precious Blessing".split(),
+        6,
+        "Adaeze Chioma Amara Ifeoma Abena Ama Nia Temitope Folasade Esther Precious Blessing".split(),
         "Chidi Emeka Kwame Kofi Tobi Oluwaseun Femi David Samuel Daniel Ayo Tendai".split(),
         "Okafor Adeyemi Mensah Okonkwo Boateng Owusu Adebayo Nwosu Mutasa Asante Osei Chukwu".split(),
         "Ngozi Funmilayo Akosua Chiamaka Grace Blessing Abimbola".split(),
-        "Chukwuemeka Kwabena Oluwaseun Tunde Emmanuel Godfrey".split(), ("Yoruba", "Igbo", "Twi", "Shona"),
+        "Chukwuemeka Kwabena Oluwaseun Tunde Emmanuel Godfrey".split(),
+        ("Yoruba", "Igbo", "Twi", "Shona"),
     ),
     "somali": (
-        1, "Hodan Ayan Sagal Nasra".split(), "Abdirahman Mahad Abdi Liban".split(),
+        1,
+        "Hodan Ayan Sagal Nasra".split(),
+        "Abdirahman Mahad Abdi Liban".split(),
         "Mohamed Abdi Warsame Farah Hassan Osman".split(),
-        "Fadumo Hawa Sahra Amina".split(), "Abdullahi Mohamed Yusuf Ahmed".split(), ("Somali",),
+        "Fadumo Hawa Sahra Amina".split(),
+        "Abdullahi Mohamed Yusuf Ahmed".split(),
+        ("Somali",),
     ),
     "caribbean": (
-        3, "Shanice Jada Tiana Kiara Aaliyah Nevaeh".split(), "Jaden Tyrese Malachi Kai Josiah Marcus Isaiah".split(),
+        3,
+        "Shanice Jada Tiana Kiara Aaliyah Nevaeh".split(),
+        "Jaden Tyrese Malachi Kai Josiah Marcus Isaiah".split(),
         "Campbell Brown Thomas Francis Grant Richards Bailey Joseph Morgan".split(),
-        "Marcia Sonia Paulette Michelle Donna".split(), "Delroy Winston Clive Leon Everton".split(), (),
+        "Marcia Sonia Paulette Michelle Donna".split(),
+        "Delroy Winston Clive Leon Everton".split(),
+        (),
     ),
     "polish": (
-        4, "Zofia Zuzanna Julia Maja Hanna Lena Wiktoria Alicja Oliwia".split(),
+        4,
+        "Zofia Zuzanna Julia Maja Hanna Lena Wiktoria Alicja Oliwia".split(),
         "Jakub Kacper Szymon Filip Łukasz Mikołaj Antoni Wojciech Bartłomiej".split(),
         "Nowak Wójcik Kowalczyk Woźniak Mazur Krawczyk Zając Król Dudek Łuczak Wróbel".split(),
         "Małgorzata Agnieszka Katarzyna Joanna Magdalena Ewa".split(),
-        "Piotr Tomasz Krzysztof Paweł Marcin Grzegorz".split(), ("Polish",),
+        "Piotr Tomasz Krzysztof Paweł Marcin Grzegorz".split(),
+        ("Polish",),
     ),
     "romanian": (
-        2, "Andreea Ioana Bianca Ștefania".split(), "Andrei Ștefan Mihai Gabriel Răzvan".split(),
+        2,
+        "Andreea Ioana Bianca Ștefania".split(),
+        "Andrei Ștefan Mihai Gabriel Răzvan".split(),
         "Popescu Ionescu Dumitru Stan Rădulescu Constantin".split(),
-        "Elena Mihaela Ioana".split(), "Ion Vasile Florin Cristian".split(), ("Romanian",),
+        "Elena Mihaela Ioana".split(),
+        "Ion Vasile Florin Cristian".split(),
+        ("Romanian",),
     ),
     "iberian": (
-        2, "Inês Beatriz Sofía Lucía Mariana".split(), "José João Tomás Andrés Martín Gonçalo".split(),
+        2,
+        "Inês Beatriz Sofía Lucía Mariana".split(),
+        "José João Tomás Andrés Martín Gonçalo".split(),
         "Fernández Núñez González Peña Silva Conceição Gonçalves Pereira".split(),
-        "María Ana Lucía Inês".split(), "José João Luís Andrés Nuno".split(), ("Portuguese", "Spanish"),
+        "María Ana Lucía Inês".split(),
+        "José João Luís Andrés Nuno".split(),
+        ("Portuguese", "Spanish"),
     ),
     "french": (
-        1, "Amélie Chloé Noémie Léa Renée Zoé Maëlle".split(), "Gaël Jérôme Théo Léo Benoît Loïc".split(),
+        1,
+        "Amélie Chloé Noémie Léa Renée Zoé Maëlle".split(),
+        "Gaël Jérôme Théo Léo Benoît Loïc".split(),
         "Dubois Lefèvre Moreau Girard Beaumont Lemaître".split(),
-        "Amélie Céline Hélène Sandrine".split(), "Jérôme François Sébastien Benoît".split(), ("French",),
+        "Amélie Céline Hélène Sandrine".split(),
+        "Jérôme François Sébastien Benoît".split(),
+        ("French",),
     ),
     "german": (
-        1, "Lena Anja Jana Lotte Sophie".split(), "Jürgen Lukas Jonas Felix Matthias".split(),
+        1,
+        "Lena Anja Jana Lotte Sophie".split(),
+        "Jürgen Lukas Jonas Felix Matthias".split(),
         "Müller Schröder Weiß Becker Schäfer Köhler".split(),
-        "Anja Katrin Sabine Jana".split(), "Jürgen Matthias Stefan Thomas".split(), ("German",),
+        "Anja Katrin Sabine Jana".split(),
+        "Jürgen Matthias Stefan Thomas".split(),
+        ("German",),
     ),
     "turkish": (
-        1, "Elif Zeynep Ayşe Kübra Defne".split(), "Emir Yusuf Ömer Çağan Görkem Mert".split(),
+        1,
+        "Elif Zeynep Ayşe Kübra Defne".split(),
+        "Emir Yusuf Ömer Çağan Görkem Mert".split(),
         "Yılmaz Öztürk Şahin Demir Çelik Aydın".split(),
-        "Ayşe Fatma Gülşen Emine".split(), "Mehmet Mustafa Hüseyin Ömer".split(), ("Turkish", "Kurdish"),
+        "Ayşe Fatma Gülşen Emine".split(),
+        "Mehmet Mustafa Hüseyin Ömer".split(),
+        ("Turkish", "Kurdish"),
     ),
     "chinese": (
-        2, "Mei Xinyi Yuxuan Hui Jia Chloe Emily".split(), "Hao Jun Ming Ruiqi Zihan Ethan".split(),
+        2,
+        "Mei Xinyi Yuxuan Hui Jia Chloe Emily".split(),
+        "Hao Jun Ming Ruiqi Zihan Ethan".split(),
         "Chen Wang Li Zhang Liu Wong Cheung Lam".split(),
-        ["Li Na", "Mei Ling", "Xiaoyan", "Wei"], ["Wei", "Jian", "Hong", "Kwok Wai"], ("Mandarin", "Cantonese"),
+        ["Li Na", "Mei Ling", "Xiaoyan", "Wei"],
+        ["Wei", "Jian", "Hong", "Kwok Wai"],
+        ("Mandarin", "Cantonese"),
     ),
     "arabic": (
-        2, "Layla Mariam Rania Yasmin Huda".split(), "Omar Karim Ahmad Hassan Tariq Sami".split(),
+        2,
+        "Layla Mariam Rania Yasmin Huda".split(),
+        "Omar Karim Ahmad Hassan Tariq Sami".split(),
         "Al-Masri Haddad Karimi Rahimi Nasser Hashemi Popal".split(),
-        "Fatima Rania Samira Leila Zahra".split(), "Mohammed Ahmad Khaled Hassan Ali".split(),
+        "Fatima Rania Samira Leila Zahra".split(),
+        "Mohammed Ahmad Khaled Hassan Ali".split(),
         ("Arabic", "Dari", "Pashto", "Kurdish Sorani"),
     ),
     "ukrainian": (
-        1, "Sofiia Anastasiia Daryna Yeva".split(), "Maksym Artem Bohdan Danylo".split(),
+        1,
+        "Sofiia Anastasiia Daryna Yeva".split(),
+        "Maksym Artem Bohdan Danylo".split(),
         "Shevchenko Kovalenko Bondarenko Tkachenko Melnyk".split(),
-        "Olena Iryna Tetiana Nataliia".split(), "Oleksandr Andrii Serhii Volodymyr".split(), ("Ukrainian",),
+        "Olena Iryna Tetiana Nataliia".split(),
+        "Oleksandr Andrii Serhii Volodymyr".split(),
+        ("Ukrainian",),
     ),
 }
 _MUSLIM_HERITAGES = {"pakistani", "bangladeshi", "somali", "arabic", "turkish"}
@@ -323,10 +392,27 @@ _MUSLIM_HERITAGES = {"pakistani", "bangladeshi", "somali", "arabic", "turkish"}
 _EAL_WEIGHT = {"british": 0.05, "irish": 0.05, "welsh": 0.3, "caribbean": 0.1}
 
 NICKNAMES = {
-    "Alexander": "Alex", "Benjamin": "Ben", "Joshua": "Josh", "Samuel": "Sam", "Thomas": "Tom", "William": "Will",
-    "Isabella": "Bella", "Jessica": "Jess", "Matilda": "Tilly", "Oluwaseun": "Seun", "Temitope": "Tope",
-    "Zakariya": "Zak", "Wojciech": "Wojtek", "Bartłomiej": "Bartek", "Folasade": "Sade", "Anastasiia": "Nastia",
-    "Muhammad": "Mo", "Mohammed": "Mo", "Abdirahman": "Abdi", "Oliver": "Olly", "Frederick": "Fred",
+    "Alexander": "Alex",
+    "Benjamin": "Ben",
+    "Joshua": "Josh",
+    "Samuel": "Sam",
+    "Thomas": "Tom",
+    "William": "Will",
+    "Isabella": "Bella",
+    "Jessica": "Jess",
+    "Matilda": "Tilly",
+    "Oluwaseun": "Seun",
+    "Temitope": "Tope",
+    "Zakariya": "Zak",
+    "Wojciech": "Wojtek",
+    "Bartłomiej": "Bartek",
+    "Folasade": "Sade",
+    "Anastasiia": "Nastia",
+    "Muhammad": "Mo",
+    "Mohammed": "Mo",
+    "Abdirahman": "Abdi",
+    "Oliver": "Olly",
+    "Frederick": "Fred",
 }
 
 MEDICAL_ALERTS = (
@@ -369,8 +455,20 @@ CULTURAL_NEEDS = {
 }
 
 STREETS = (
-    "Mill Lane", "Church Street", "Victoria Road", "Beech Grove", "Station Road", "Moorland Avenue", "Ashfield Close",
-    "Canal Wharf", "Tannery Court", "Weavers Row", "Chapel Fold", "Hawthorn Drive", "Kirkgate", "Oakwood Rise",
+    "Mill Lane",
+    "Church Street",
+    "Victoria Road",
+    "Beech Grove",
+    "Station Road",
+    "Moorland Avenue",
+    "Ashfield Close",
+    "Canal Wharf",
+    "Tannery Court",
+    "Weavers Row",
+    "Chapel Fold",
+    "Hawthorn Drive",
+    "Kirkgate",
+    "Oakwood Rise",
 )
 AREAS = ("Northfield", "Riverside", "Holbeck Bridge", "Moor End", "Kirkby Green")
 
@@ -849,7 +947,9 @@ class _Seeder:
             on_roll = [d for d in drafts if d.pupil.leaving_date is None]
             priority = {"cla": 8, "cp": 8, "cin": 6, "ehcp": 3, "young_carer": 3}
             chosen = _pick(
-                rng, on_roll, round(0.15 * len(on_roll)),
+                rng,
+                on_roll,
+                round(0.15 * len(on_roll)),
                 weight=lambda d: max([priority.get(f, 1) for f in d.flags] or [1]),
             )
             for d in chosen:
@@ -955,7 +1055,12 @@ class _Seeder:
                 mother = f"{self.adult_name(d.heritage, 'F')} {family}"
                 contacts.append(
                     self.contact(
-                        pupil, mother, "Birth mother", 2, responsibility=True, lives_with=False,
+                        pupil,
+                        mother,
+                        "Birth mother",
+                        2,
+                        responsibility=True,
+                        lives_with=False,
                         restrictions=CLA_BIRTH_PARENT_RESTRICTION,
                     )
                 )
@@ -967,8 +1072,12 @@ class _Seeder:
             surname = family if rng.random() < 0.8 else rng.choice(HERITAGES[d.heritage][3])
             contacts.append(
                 self.contact(
-                    pupil, f"{self.adult_name(d.heritage, first_gender)} {surname}", first_rel, 1,
-                    responsibility=first_rel in ("Mother", "Father", "Special guardian"), address=home,
+                    pupil,
+                    f"{self.adult_name(d.heritage, first_gender)} {surname}",
+                    first_rel,
+                    1,
+                    responsibility=first_rel in ("Mother", "Father", "Special guardian"),
+                    address=home,
                 )
             )
             if rng.random() < 0.65:
@@ -984,17 +1093,23 @@ class _Seeder:
                 if second_rel in ("Father", "Mother") and rng.random() < 0.3:
                     lives_with = False  # separated parents
                 restrictions = ""
-                if not lives_with and second_rel in ("Father", "Mother", "Stepfather") and rng.random() < 0.12 or (
-                    pupil.child_protection_plan and rng.random() < 0.4
+                if (
+                    not lives_with
+                    and second_rel in ("Father", "Mother", "Stepfather")
+                    and rng.random() < 0.12
+                    or (pupil.child_protection_plan and rng.random() < 0.4)
                 ):
                     restrictions = rng.choice([r for r in RESTRICTIONS if not (responsibility and "No parental" in r)])
                     lives_with = False
-                second_surname = family if second_gender == "M" or rng.random() < 0.6 else rng.choice(
-                    HERITAGES[d.heritage][3]
+                second_surname = (
+                    family if second_gender == "M" or rng.random() < 0.6 else rng.choice(HERITAGES[d.heritage][3])
                 )
                 contacts.append(
                     self.contact(
-                        pupil, f"{self.adult_name(d.heritage, second_gender)} {second_surname}", second_rel, 2,
+                        pupil,
+                        f"{self.adult_name(d.heritage, second_gender)} {second_surname}",
+                        second_rel,
+                        2,
                         responsibility=responsibility,
                         lives_with=lives_with,
                         address=home if lives_with else "",
@@ -1009,8 +1124,14 @@ class _Seeder:
         rng = self.rng
         social_workers = [
             f"{self.adult_name(h, g)} {rng.choice(HERITAGES[h][3])}"
-            for h, g in (("british", "F"), ("british", "M"), ("african", "F"), ("pakistani", "F"), ("irish", "F"),
-                         ("caribbean", "M"))
+            for h, g in (
+                ("british", "F"),
+                ("british", "M"),
+                ("african", "F"),
+                ("pakistani", "F"),
+                ("irish", "F"),
+                ("caribbean", "M"),
+            )
         ]
         secondary = plan.phase == School.Phase.SECONDARY
         pros = []
@@ -1045,37 +1166,86 @@ class _Seeder:
                     org = "Bradford Children's Services" if out_of_area else "Leeds Children's Social Work Service"
                     add(p, K.SOCIAL_WORKER, rng.choice(social_workers), org, notes=rng.choice(SOCIAL_WORK_NOTES[flag]))
             if p.looked_after:
-                add(p, K.VIRTUAL_SCHOOL, "Dr Angela Whitfield", "Leeds Virtual School",
-                    notes="Approves pupil premium plus spending through the PEP.")
+                add(
+                    p,
+                    K.VIRTUAL_SCHOOL,
+                    "Dr Angela Whitfield",
+                    "Leeds Virtual School",
+                    notes="Approves pupil premium plus spending through the PEP.",
+                )
             if p.child_protection_plan and secondary and rng.random() < 0.3:
-                add(p, K.POLICE, f"PC {self.adult_name('british', 'M')} {rng.choice(_BRITISH_SURNAMES)}",
-                    "West Yorkshire Police – Safer Schools team")
+                add(
+                    p,
+                    K.POLICE,
+                    f"PC {self.adult_name('british', 'M')} {rng.choice(_BRITISH_SURNAMES)}",
+                    "West Yorkshire Police – Safer Schools team",
+                )
             if p.sen_status == Pupil.SEN.EHCP and rng.random() < 0.7:
-                add(p, K.EDUCATIONAL_PSYCHOLOGIST, f"Dr {self.adult_name('british', rng.choice('FM'))} "
-                    f"{rng.choice(_BRITISH_SURNAMES)}", "Leeds Educational Psychology Service",
-                    notes="Contributed advice to the EHC needs assessment.")
+                add(
+                    p,
+                    K.EDUCATIONAL_PSYCHOLOGIST,
+                    f"Dr {self.adult_name('british', rng.choice('FM'))} {rng.choice(_BRITISH_SURNAMES)}",
+                    "Leeds Educational Psychology Service",
+                    notes="Contributed advice to the EHC needs assessment.",
+                )
             if p.medical_alert and rng.random() < 0.6:
-                add(p, K.SCHOOL_NURSE, "Kerry Lomas", "0–19 Public Health Integrated Nursing Service",
-                    notes="Wrote the individual healthcare plan with parents.")
+                add(
+                    p,
+                    K.SCHOOL_NURSE,
+                    "Kerry Lomas",
+                    "0–19 Public Health Integrated Nursing Service",
+                    notes="Wrote the individual healthcare plan with parents.",
+                )
             if p.medical_alert and ("Epilepsy" in p.medical_alert or "diabetes" in p.medical_alert):
-                add(p, K.PAEDIATRICIAN, f"Dr {rng.choice(['Anil', 'Fiona', 'Olumide', 'Catherine'])} "
-                    f"{rng.choice(['Mehta', 'Stewart', 'Bello', 'Hargreaves'])}", "Leeds Children's Hospital")
+                add(
+                    p,
+                    K.PAEDIATRICIAN,
+                    f"Dr {rng.choice(['Anil', 'Fiona', 'Olumide', 'Catherine'])} "
+                    f"{rng.choice(['Mehta', 'Stewart', 'Bello', 'Hargreaves'])}",
+                    "Leeds Children's Hospital",
+                )
             roll = rng.random()
             if roll < (0.035 if secondary else 0.015):
-                add(p, K.CAMHS, f"{self.adult_name('british', 'F')} {rng.choice(_BRITISH_SURNAMES)}", "Leeds CAMHS",
-                    notes="Fortnightly sessions; school sends a termly update.", ended=rng.random() < 0.3)
+                add(
+                    p,
+                    K.CAMHS,
+                    f"{self.adult_name('british', 'F')} {rng.choice(_BRITISH_SURNAMES)}",
+                    "Leeds CAMHS",
+                    notes="Fortnightly sessions; school sends a termly update.",
+                    ended=rng.random() < 0.3,
+                )
             elif secondary and roll < 0.05:
-                add(p, K.YOUTH_WORKER, f"{self.adult_name('caribbean', 'M')} {rng.choice(HERITAGES['caribbean'][3])}",
-                    "Northfield Youth Hub", ended=rng.random() < 0.25)
+                add(
+                    p,
+                    K.YOUTH_WORKER,
+                    f"{self.adult_name('caribbean', 'M')} {rng.choice(HERITAGES['caribbean'][3])}",
+                    "Northfield Youth Hub",
+                    ended=rng.random() < 0.25,
+                )
             elif roll < 0.07 and not (p.child_in_need or p.child_protection_plan or p.looked_after):
-                add(p, K.EARLY_HELP, f"{self.adult_name('british', 'F')} {rng.choice(_BRITISH_SURNAMES)}",
-                    "Leeds Early Help Hub", notes="Early help assessment with the family.", ended=rng.random() < 0.4)
+                add(
+                    p,
+                    K.EARLY_HELP,
+                    f"{self.adult_name('british', 'F')} {rng.choice(_BRITISH_SURNAMES)}",
+                    "Leeds Early Help Hub",
+                    notes="Early help assessment with the family.",
+                    ended=rng.random() < 0.4,
+                )
             elif roll < 0.08:
-                add(p, K.FAMILY_SUPPORT, f"{self.adult_name('pakistani', 'F')} {rng.choice(HERITAGES['pakistani'][3])}",
-                    "Northfield Family Hub")
+                add(
+                    p,
+                    K.FAMILY_SUPPORT,
+                    f"{self.adult_name('pakistani', 'F')} {rng.choice(HERITAGES['pakistani'][3])}",
+                    "Northfield Family Hub",
+                )
             if secondary and p.year_group >= 10 and rng.random() < 0.006:
-                add(p, K.YOUTH_JUSTICE, f"{self.adult_name('british', 'M')} {rng.choice(_BRITISH_SURNAMES)}",
-                    "Leeds Youth Justice Service", notes="Referral order; meets the pupil fortnightly.")
+                add(
+                    p,
+                    K.YOUTH_JUSTICE,
+                    f"{self.adult_name('british', 'M')} {rng.choice(_BRITISH_SURNAMES)}",
+                    "Leeds Youth Justice Service",
+                    notes="Referral order; meets the pupil fortnightly.",
+                )
         Professional.objects.bulk_create(pros)
 
     # -- duty areas ---------------------------------------------------------

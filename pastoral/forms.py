@@ -12,7 +12,9 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class SignInForm(AuthenticationForm):
     username = forms.CharField(
-        label="Username or email", max_length=254, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+        label="Username or email",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
 
     error_messages = {
@@ -25,7 +27,9 @@ class TokenForm(forms.Form):
     token = forms.CharField(
         label="6-digit code from your authenticator app (or an 8-digit backup code)",
         max_length=8,
-        validators=[RegexValidator(r"^\d{6}(\d{2})?$", "Enter the 6 digits shown in your app, or an 8-digit backup code.")],
+        validators=[
+            RegexValidator(r"^\d{6}(\d{2})?$", "Enter the 6 digits shown in your app, or an 8-digit backup code.")
+        ],
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
 
@@ -43,7 +47,13 @@ class EnrolForm(forms.Form):
 
 
 class PupilFilterForm(forms.Form):
-    STATUS = [("on_roll", "On roll"), ("leavers", "Left"), ("leaving", "Leaving soon"), ("joining", "Joining soon"), ("all", "All")]
+    STATUS = [
+        ("on_roll", "On roll"),
+        ("leavers", "Left"),
+        ("leaving", "Leaving soon"),
+        ("joining", "Joining soon"),
+        ("all", "All"),
+    ]
     FLAGS = [
         ("", "Any"),
         ("sen_support", "SEN support"),
@@ -85,16 +95,36 @@ class PupilForm(forms.ModelForm):
             "communication_needs",
             "photo",
         ]
-        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in ("dietary_needs", "religious_needs", "cultural_needs", "communication_needs")}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in ("dietary_needs", "religious_needs", "cultural_needs", "communication_needs")
+        }
 
     def __init__(self, *args, keyworkers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["keyworker"].queryset = keyworkers if keyworkers is not None else User.objects.none()
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset("Names", Div(Field("preferred_first_name", wrapper_class="col-md-6"), Field("preferred_last_name", wrapper_class="col-md-6"), css_class="row")),
-            Fieldset("Pastoral", Div(Field("house", wrapper_class="col-md-6"), Field("keyworker", wrapper_class="col-md-6"), css_class="row"), "medical_alert"),
-            Fieldset("Needs staff must know", "dietary_needs", "religious_needs", "cultural_needs", "communication_needs"),
+            Fieldset(
+                "Names",
+                Div(
+                    Field("preferred_first_name", wrapper_class="col-md-6"),
+                    Field("preferred_last_name", wrapper_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                "Pastoral",
+                Div(
+                    Field("house", wrapper_class="col-md-6"),
+                    Field("keyworker", wrapper_class="col-md-6"),
+                    css_class="row",
+                ),
+                "medical_alert",
+            ),
+            Fieldset(
+                "Needs staff must know", "dietary_needs", "religious_needs", "cultural_needs", "communication_needs"
+            ),
             Fieldset("Photo", "photo"),
             Submit("save", "Save changes"),
         )

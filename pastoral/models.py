@@ -206,12 +206,12 @@ class Pupil(models.Model):
     child_protection_plan = models.BooleanField("child protection plan (CP)", default=False)
     young_carer = models.BooleanField(default=False)
     eal = models.BooleanField("English as an additional language", default=False)
-    keyworker = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="keyworker_for"
-    )
+    keyworker = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="keyworker_for")
     photo = models.ImageField(upload_to="pupil-photos/", blank=True)
     medical_alert = models.CharField(
-        max_length=200, blank=True, help_text="Shown to every member of staff, e.g. 'Anaphylaxis – adrenaline pen in office'"
+        max_length=200,
+        blank=True,
+        help_text="Shown to every member of staff, e.g. 'Anaphylaxis – adrenaline pen in office'",
     )
     dietary_needs = models.TextField(blank=True)
     religious_needs = models.TextField(blank=True)

@@ -1,8 +1,8 @@
 """Reads. Every list, search, export and task gets its rows from a `*_visible_to(user)` here."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from . import access
@@ -74,7 +74,9 @@ def get_pupil_for_user(user, code, perm="pastoral.view_pupil"):
         raise Http404("No such pupil") from exc
     if access.has_school_perm(user, pupil.school_id, perm):
         return pupil
-    if access.has_school_perm(user, pupil.school_id, "pastoral.view_pupil") or access.is_member_of(user, pupil.school_id):
+    if access.has_school_perm(user, pupil.school_id, "pastoral.view_pupil") or access.is_member_of(
+        user, pupil.school_id
+    ):
         raise PermissionDenied
     raise Http404("No such pupil")
 

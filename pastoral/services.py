@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import access, audit
 from .exceptions import PastoralError
-from .models import FamilyContact, Membership, Professional, User
+from .models import Membership, User
 
 BACKUP_CODE_COUNT = 10
 
@@ -86,9 +86,7 @@ def staff_create(*, actor, school, username, email, first_name, last_name, job_t
     from .tasks import send_welcome_email_task
 
     _require_manage(actor, school)
-    user = User(
-        username=username, email=email, first_name=first_name, last_name=last_name, job_title=job_title
-    )
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name, job_title=job_title)
     user.set_unusable_password()  # the new starter chooses one through the emailed link
     _save(user, exclude=["password"])
     membership = _save(Membership(user=user, school=school, trust=school.trust, role=role))
@@ -169,10 +167,10 @@ def staff_reset_mfa(*, actor, user, school):
 
 
 def password_reset_link(user):
+    from django.conf import settings
     from django.urls import reverse
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
-    from django.conf import settings
 
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)

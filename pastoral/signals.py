@@ -71,8 +71,7 @@ def sync_role_groups(sender, **kwargs):
     from .roles import ROLE_PERMISSIONS
 
     permissions = {
-        f"{p.content_type.app_label}.{p.codename}": p
-        for p in Permission.objects.select_related("content_type")
+        f"{p.content_type.app_label}.{p.codename}": p for p in Permission.objects.select_related("content_type")
     }
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.group_name)

@@ -37,7 +37,9 @@ def upn_problem(upn):
         return "The last character of a UPN must be a digit, or a letter for a temporary UPN."
     expected = upn_check_letter(body)
     if first != expected:
-        return f"The check letter does not match the rest of the UPN (expected {expected}); check it was typed correctly."
+        return (
+            f"The check letter does not match the rest of the UPN (expected {expected}); check it was typed correctly."
+        )
     return None
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import access, audit, chronology, selectors, services
-from .forms import FamilyContactForm, PupilFilterForm, PupilForm, ProfessionalForm
+from .forms import FamilyContactForm, ProfessionalForm, PupilFilterForm, PupilForm
 from .models import Pupil, User
 from .roles import Role
 from .schools import current_school, schools_for_switcher, set_current_school
@@ -163,7 +163,9 @@ def _keyworker_choices(school):
 @login_required
 def pupil_edit(request, code):
     pupil = selectors.get_pupil_for_user(request.user, code, perm="pastoral.change_pupil")
-    form = PupilForm(request.POST or None, request.FILES or None, instance=pupil, keyworkers=_keyworker_choices(pupil.school))
+    form = PupilForm(
+        request.POST or None, request.FILES or None, instance=pupil, keyworkers=_keyworker_choices(pupil.school)
+    )
     if request.method == "POST" and form.is_valid():
         services.pupil_update(actor=request.user, pupil=form.instance, changed=audit.changes(form))
         messages.success(request, "Pupil details saved.")
@@ -182,13 +184,19 @@ def _related_form_view(request, code, item_code, *, model_form, related_name, sa
         save(request.user, form.instance, audit.changes(form))
         messages.success(request, f"{title} saved.")
         return redirect("pastoral:pupil_detail", code=pupil.code)
-    return render(request, "pastoral/related_form.html", {"pupil": pupil, "form": form, "title": title, "instance": instance})
+    return render(
+        request, "pastoral/related_form.html", {"pupil": pupil, "form": form, "title": title, "instance": instance}
+    )
 
 
 @login_required
 def contact_form(request, code, contact_code=None):
     return _related_form_view(
-        request, code, contact_code, model_form=FamilyContactForm, related_name="contacts",
+        request,
+        code,
+        contact_code,
+        model_form=FamilyContactForm,
+        related_name="contacts",
         save=lambda actor, instance, changed: services.contact_save(actor=actor, contact=instance, changed=changed),
         title="Family contact",
     )
@@ -197,7 +205,11 @@ def contact_form(request, code, contact_code=None):
 @login_required
 def professional_form(request, code, professional_code=None):
     return _related_form_view(
-        request, code, professional_code, model_form=ProfessionalForm, related_name="professionals",
+        request,
+        code,
+        professional_code,
+        model_form=ProfessionalForm,
+        related_name="professionals",
         save=lambda actor, instance, changed: services.professional_save(
             actor=actor, professional=instance, changed=changed
         ),
@@ -218,7 +230,9 @@ def contact_delete(request, code, contact_code):
 @require_POST
 def professional_delete(request, code, professional_code):
     pupil = selectors.get_pupil_for_user(request.user, code, perm="pastoral.change_pupil")
-    services.professional_delete(actor=request.user, professional=get_object_or_404(pupil.professionals, code=professional_code))
+    services.professional_delete(
+        actor=request.user, professional=get_object_or_404(pupil.professionals, code=professional_code)
+    )
     messages.success(request, "Professional removed.")
     return redirect("pastoral:pupil_detail", code=pupil.code)
 

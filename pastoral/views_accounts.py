@@ -105,7 +105,9 @@ def mfa_setup(request):
             otp_login(request, device)
             return render(request, "accounts/backup_codes.html", {"codes": codes, "next": _next_url(request)})
         audit.record("auth.mfa.failed", actor=request.user, data={"during": "enrolment"})
-        form.add_error("token", "That code did not match. Scan the QR code again, then enter the code your app shows now.")
+        form.add_error(
+            "token", "That code did not match. Scan the QR code again, then enter the code your app shows now."
+        )
     context = {
         "form": form,
         "qr_svg": _qr_svg(device.config_url),

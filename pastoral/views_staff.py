@@ -34,7 +34,9 @@ def staff_list(request):
     )
     show_ended = request.GET.get("ended") == "1"
     rows = [m for m in memberships if show_ended or m.is_current]
-    return render(request, "pastoral/staff_list.html", {"school": school, "memberships": rows, "show_ended": show_ended})
+    return render(
+        request, "pastoral/staff_list.html", {"school": school, "memberships": rows, "show_ended": show_ended}
+    )
 
 
 @login_required
@@ -76,7 +78,9 @@ def staff_detail(request, code):
 @require_POST
 def membership_end(request, code, membership_code):
     _admin_school(request)
-    membership = get_object_or_404(selectors.memberships_visible_to(request.user), code=membership_code, user__code=code)
+    membership = get_object_or_404(
+        selectors.memberships_visible_to(request.user), code=membership_code, user__code=code
+    )
     try:
         services.membership_end(actor=request.user, membership=membership)
         messages.success(request, f"{membership.get_role_display()} role ended.")

@@ -48,7 +48,8 @@ def world(school, pupil, teacher, pastoral_staff, dsl, headteacher, it_admin, ot
 
 
 def statuses(anonymous, teacher, pastoral_staff, dsl, headteacher, it_admin, other_school_dsl):
-    return dict(zip(ROLES, [anonymous, teacher, pastoral_staff, dsl, headteacher, it_admin, other_school_dsl]))
+    values = [anonymous, teacher, pastoral_staff, dsl, headteacher, it_admin, other_school_dsl]
+    return dict(zip(ROLES, values, strict=True))
 
 
 P = ("pupil",)
