@@ -1,0 +1,214 @@
+import pytest
+from django.urls import reverse
+
+from pastoral.models import AuditEntry, FamilyContact, Pupil
+from pastoral.tests.factories import FamilyContactFactory, ProfessionalFactory, PupilFactory
+
+
+def test_it_finds_pupils_without_typing_accents(client, teacher, pupil, as_user):
+    PupilFactory(school=pupil.school, legal_first_name="Zack", legal_last_name="Brown")
+    as_user(teacher)
+    response = client.get(reverse("pastoral:pupil_search"), {"q": "zoe ains"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "Zoë Ainsworth" in body
+    assert "Brown" not in body
+
+
+def test_it_finds_a_pupil_by_upn_prefix(client, teacher, pupil, as_user):
+    as_user(teacher)
+    response = client.get(reverse("pastoral:pupil_search"), {"q": pupil.upn[:6].lower()}, HTTP_HX_REQUEST="true")
+    assert "Zoë Ainsworth" in response.content.decode()
+
+
+def test_it_finds_a_pupil_by_preferred_name(client, teacher, pupil, as_user):
+    pupil.preferred_first_name = "Zed"
+    pupil.save()
+    as_user(teacher)
+    response = client.get(reverse("pastoral:pupil_search"), {"q": "zed"}, HTTP_HX_REQUEST="true")
+    assert "Zed Ainsworth" in response.content.decode()
+    assert "legal: Zoë Ainsworth" in response.content.decode()
+
+
+def test_it_never_shows_another_schools_pupil_in_search(client, teacher, pupil, other_school_pupil, as_user):
+    as_user(teacher)
+    response = client.get(reverse("pastoral:pupil_search"), {"q": "Oscar"}, HTTP_HX_REQUEST="true")
+    assert "Outside" not in response.content.decode()
+    listing = client.get(reverse("pastoral:pupil_list"), {"q": "Oscar"})
+    assert "Outside" not in listing.content.decode()
+
+
+def test_it_lets_a_trust_leader_search_every_school_of_the_trust(
+    client, trust_leader, pupil, other_school_pupil, as_user
+):
+    as_user(trust_leader)
+    response = client.get(reverse("pastoral:pupil_search"), {"q": "Oscar"}, HTTP_HX_REQUEST="true")
+    assert "Oscar Outside" in response.content.decode()
+    assert "Riverside Primary" in response.content.decode()
+
+
+def test_it_filters_the_list_by_year_and_group(client, teacher, school, as_user):
+    PupilFactory(school=school, legal_last_name="Seventh", year_group=7, sen_status="E")
+    PupilFactory(school=school, legal_last_name="Eighth", year_group=8)
+    as_user(teacher)
+    body = client.get(reverse("pastoral:pupil_list"), {"year_group": 7}).content.decode()
+    assert "Seventh" in body and "Eighth" not in body
+    body = client.get(reverse("pastoral:pupil_list"), {"flag": "ehcp"}).content.decode()
+    assert "Seventh" in body and "Eighth" not in body
+
+
+def test_it_hides_leavers_unless_asked(client, teacher, school, as_user):
+    import datetime
+
+    PupilFactory(school=school, legal_last_name="Gone", leaving_date=datetime.date(2025, 7, 18))
+    as_user(teacher)
+    assert "Gone" not in client.get(reverse("pastoral:pupil_list")).content.decode()
+    assert "Gone" in client.get(reverse("pastoral:pupil_list"), {"status": "leavers"}).content.decode()
+
+
+def test_it_shows_cp_flags_only_to_roles_that_may_know(client, teacher, dsl, pupil, as_user):
+    pupil.child_protection_plan = True
+    pupil.save()
+    url = reverse("pastoral:pupil_detail", args=[pupil.code])
+    as_user(teacher)
+    assert "CP plan" not in client.get(url).content.decode()
+    as_user(dsl)
+    assert "CP plan" in client.get(url).content.decode()
+
+
+def test_it_shows_header_flags_needs_contacts_and_chronology(client, teacher, pupil, as_user):
+    pupil.sen_status = "E"
+    pupil.looked_after = True
+    pupil.medical_alert = "Anaphylaxis – adrenaline pen in office"
+    pupil.dietary_needs = "Halal"
+    pupil.save()
+    FamilyContactFactory(pupil=pupil, name="Mina Ainsworth", restrictions="Father not to collect")
+    ProfessionalFactory(pupil=pupil, name="Sam Worker", kind="virtual_school")
+    as_user(teacher)
+    body = client.get(reverse("pastoral:pupil_detail", args=[pupil.code])).content.decode()
+    for text in (
+        "EHCP",
+        "CLA",
+        "Anaphylaxis",
+        "Halal",
+        "Mina Ainsworth",
+        "Father not to collect",
+        "Sam Worker",
+        "Admitted",
+    ):
+        assert text in body
+
+
+def test_it_saves_needs_and_audits_only_the_changed_fields(client, pastoral_staff, pupil, as_user):
+    as_user(pastoral_staff)
+    url = reverse("pastoral:pupil_edit", args=[pupil.code])
+    response = client.post(url, {"preferred_first_name": "Zo", "dietary_needs": "Vegetarian", "house": ""})
+    assert response.status_code == 302
+    pupil.refresh_from_db()
+    assert pupil.preferred_first_name == "Zo"
+    assert pupil.dietary_needs == "Vegetarian"
+    entry = AuditEntry.objects.get(action="pastoral.pupil.changed")
+    assert entry.data == {"preferred_first_name": "Zo", "dietary_needs": "Vegetarian"}
+    assert entry.actor == pastoral_staff
+
+
+def test_it_keeps_what_was_typed_when_a_contact_is_invalid(client, pastoral_staff, pupil, as_user):
+    as_user(pastoral_staff)
+    url = reverse("pastoral:contact_create", args=[pupil.code])
+    response = client.post(url, {"name": "Aunt Jo", "relationship": "Aunt", "priority": "2", "email": "not-an-email"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Enter a valid email address." in body
+    assert 'value="Aunt Jo"' in body
+    assert not FamilyContact.objects.filter(pupil=pupil).exists()
+
+
+def test_it_adds_edits_and_removes_a_contact_with_audit(client, pastoral_staff, pupil, as_user):
+    as_user(pastoral_staff)
+    client.post(
+        reverse("pastoral:contact_create", args=[pupil.code]),
+        {"name": "Aunt Jo", "relationship": "Aunt", "priority": "2", "mobile": "07700 900001"},
+    )
+    contact = FamilyContact.objects.get(pupil=pupil)
+    client.post(
+        reverse("pastoral:contact_edit", args=[pupil.code, contact.code]),
+        {"name": "Aunt Jo", "relationship": "Aunt", "priority": "1", "mobile": "07700 900001"},
+    )
+    contact.refresh_from_db()
+    assert contact.priority == 1
+    client.post(reverse("pastoral:contact_delete", args=[pupil.code, contact.code]))
+    assert not FamilyContact.objects.filter(pk=contact.pk).exists()
+    actions = list(AuditEntry.objects.filter(pupil=pupil).order_by("id").values_list("action", flat=True))
+    assert actions == ["pastoral.contact.created", "pastoral.contact.changed", "pastoral.contact.deleted"]
+
+
+def test_it_does_not_let_a_contact_of_another_pupil_be_edited_through_this_one(
+    client, pastoral_staff, pupil, school, as_user
+):
+    stranger = FamilyContactFactory(pupil=PupilFactory(school=school))
+    as_user(pastoral_staff)
+    response = client.get(reverse("pastoral:contact_edit", args=[pupil.code, stranger.code]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("rows", [5, 60])
+def test_it_lists_pupils_in_a_fixed_number_of_queries(
+    client, teacher, school, as_user, django_assert_max_num_queries, rows
+):
+    from pastoral.tests.factories import UserFactory
+
+    keyworker = UserFactory()
+    PupilFactory.create_batch(rows, school=school, keyworker=keyworker)
+    as_user(teacher)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("pastoral:pupil_list"))
+    assert response.status_code == 200
+    assert response.content.decode().count("/pupils/") >= min(rows, 50)
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_it_shows_a_profile_in_a_fixed_number_of_queries(
+    client, teacher, pupil, as_user, django_assert_max_num_queries, rows
+):
+    FamilyContactFactory.create_batch(rows, pupil=pupil)
+    ProfessionalFactory.create_batch(rows, pupil=pupil)
+    as_user(teacher)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("pastoral:pupil_detail", args=[pupil.code]))
+    assert response.status_code == 200
+
+
+def test_it_refuses_an_invalid_upn_check_letter(school):
+    from django.core.exceptions import ValidationError
+
+    pupil = PupilFactory.build(school=school, upn="A820400025001")
+    with pytest.raises(ValidationError) as error:
+        pupil.full_clean()
+    assert "check letter" in str(error.value)
+
+
+def test_it_accepts_valid_and_temporary_upns():
+    from pastoral.upn import make_upn, upn_check_letter, upn_problem
+
+    assert upn_problem(make_upn(383, 4001, 24, 17)) is None
+    body = "82040002500A"
+    assert upn_problem(upn_check_letter(body) + body) is None
+    assert "13 characters" in upn_problem("A1234")
+
+
+def test_it_switches_school_for_staff_of_two_schools(client, dsl, sister_school, other_school_pupil, as_user):
+    from pastoral.tests.factories import MembershipFactory
+
+    MembershipFactory(user=dsl, school=sister_school, role="deputy_dsl")
+    as_user(dsl)
+    assert "Outside" not in client.get(reverse("pastoral:pupil_list")).content.decode()
+    client.post(reverse("pastoral:switch_school"), {"school": str(sister_school.code)})
+    assert "Outside" in client.get(reverse("pastoral:pupil_list")).content.decode()
+
+
+def test_it_serves_photos_only_through_the_checked_view(settings):
+    assert settings.MEDIA_URL not in {"/", ""}
+    from django.urls import Resolver404, resolve
+
+    with pytest.raises(Resolver404):
+        resolve(settings.MEDIA_URL + "pupil-photos/x.png")
+    assert Pupil._meta.get_field("photo").upload_to == "pupil-photos/"
