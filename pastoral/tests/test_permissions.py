@@ -14,8 +14,9 @@ def superuser(db):
 
 
 def test_a_superuser_sees_no_pupils_by_default(client, superuser, pupil):
-    from conftest import verified_client
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from conftest import verified_client
 
     TOTPDevice.objects.create(user=superuser, name="app", confirmed=True)
     assert not pupils_visible_to(superuser).exists()
