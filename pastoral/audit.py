@@ -35,6 +35,8 @@ ACTIONS = {
     "pastoral.professional.created": "added a professional",
     "pastoral.professional.changed": "changed a professional",
     "pastoral.professional.deleted": "removed a professional",
+    "pastoral.note.created": "logged a contact or note",
+    "pastoral.note.voided": "voided a contact log entry",
     "pastoral.staff.created": "created a staff account",
     "pastoral.staff.deactivated": "deactivated a staff account",
     "pastoral.staff.reactivated": "reactivated a staff account",

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
 
-from .models import FamilyContact, Professional, Pupil, User, YearGroup
+from .models import FamilyContact, Professional, Pupil, PupilNote, User, YearGroup
 from .roles import Role
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -201,3 +201,22 @@ class StaffCreateForm(forms.Form):
 class MembershipGrantForm(forms.Form):
     role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role if not r.trust_wide or r == Role.IT_ADMIN])
     starts_on = forms.DateField(required=False, widget=DATE_WIDGET, help_text="Leave empty for today.")
+
+
+class PupilNoteForm(forms.ModelForm):
+    class Meta:
+        model = PupilNote
+        fields = ["kind", "occurred_at", "summary", "detail", "follow_up"]
+        labels = {"occurred_at": "When"}
+        widgets = {
+            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "detail": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(max_length=200, label="Why is this entry wrong?")

@@ -379,3 +379,41 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Audit entries cannot be deleted.")
+
+
+class PupilNote(models.Model):
+    """The pastoral contact log: calls home, meetings, observations. Corrections void, never delete."""
+
+    class Kind(models.TextChoices):
+        PHONE_CALL = "phone_call", "Phone call with home"
+        MEETING = "meeting", "Meeting with parents/carers"
+        EMAIL = "email", "Email or letter"
+        CHECK_IN = "check_in", "Check-in with the pupil"
+        OBSERVATION = "observation", "Observation"
+        AGENCY = "agency", "Contact with another agency"
+        OTHER = "other", "Other"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="notes")
+    kind = models.CharField(max_length=20, choices=Kind)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    summary = models.CharField(max_length=200)
+    detail = models.TextField(blank=True)
+    follow_up = models.CharField(max_length=200, blank=True, help_text="What happens next, if anything")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    void_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["pupil", "-occurred_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.summary}"
+
+    def clean(self):
+        if self.occurred_at and self.occurred_at > timezone.now() + timezone.timedelta(minutes=5):
+            raise ValidationError({"occurred_at": "This cannot be in the future."})

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from . import access
-from .models import AuditEntry, FamilyContact, Membership, Professional, Pupil, School, User
+from .models import AuditEntry, FamilyContact, Membership, Professional, Pupil, PupilNote, School, User
 
 
 def schools_visible_to(user):
@@ -23,6 +23,10 @@ def contacts_visible_to(user):
 
 def professionals_visible_to(user):
     return Professional.objects.filter(pupil__in=pupils_visible_to(user))
+
+
+def notes_visible_to(user):
+    return PupilNote.objects.filter(pupil__in=pupils_visible_to(user))
 
 
 def audit_entries_visible_to(user):

@@ -73,6 +73,29 @@ def professional_delete(*, actor, professional):
     professional.delete()
 
 
+@transaction.atomic
+def note_record(*, actor, note):
+    note.author = actor
+    _save(note)
+    audit.record("pastoral.note.created", actor=actor, obj=note, pupil=note.pupil, data={"kind": note.kind})
+    return note
+
+
+@transaction.atomic
+def note_void(*, actor, note, reason):
+    """Wrong entries are voided with a reason and stay visible as voided; nothing is deleted."""
+    if note.voided_at:
+        raise PastoralError("This entry has already been voided.")
+    if not reason.strip():
+        raise PastoralError("Give a reason for voiding this entry.")
+    note.voided_at = timezone.now()
+    note.voided_by = actor
+    note.void_reason = reason.strip()[:200]
+    note.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    audit.record("pastoral.note.voided", actor=actor, obj=note, pupil=note.pupil, data={"reason": note.void_reason})
+    return note
+
+
 # Staff accounts ------------------------------------------------------------
 
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import access, audit, chronology, selectors, services
-from .forms import FamilyContactForm, ProfessionalForm, PupilFilterForm, PupilForm
+from .exceptions import PastoralError
+from .forms import FamilyContactForm, ProfessionalForm, PupilFilterForm, PupilForm, PupilNoteForm, VoidForm
 from .models import Pupil, User
 from .roles import Role
 from .schools import current_school, schools_for_switcher, set_current_school
@@ -247,3 +248,47 @@ def audit_log(request):
         entries = entries.filter(action__startswith=action)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "pastoral/audit_log.html", {"page": page, "action": action, "actions": audit.ACTIONS})
+
+
+@login_required
+def note_create(request, code):
+    pupil = selectors.get_pupil_for_user(request.user, code, perm="pastoral.change_pupil")
+    form = PupilNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.pupil = pupil
+        services.note_record(actor=request.user, note=form.instance)
+        messages.success(request, "Logged.")
+        return redirect("pastoral:pupil_detail", code=pupil.code)
+    return render(request, "pastoral/related_form.html", {"pupil": pupil, "form": form, "title": "Contact log entry"})
+
+
+def _note_for_user(request, code, note_code):
+    pupil = selectors.get_pupil_for_user(request.user, code)
+    note = get_object_or_404(
+        selectors.notes_visible_to(request.user).select_related("author", "voided_by"), pupil=pupil, code=note_code
+    )
+    return pupil, note
+
+
+@login_required
+def note_detail(request, code, note_code):
+    pupil, note = _note_for_user(request, code, note_code)
+    can_void = access.has_school_perm(request.user, pupil.school_id, "pastoral.change_pupil")
+    context = {"pupil": pupil, "note": note, "void_form": VoidForm() if can_void and not note.voided_at else None}
+    return render(request, "pastoral/note_detail.html", context)
+
+
+@login_required
+@require_POST
+def note_void(request, code, note_code):
+    pupil, note = _note_for_user(request, code, note_code)
+    _require(request.user, pupil.school, "pastoral.change_pupil")
+    form = VoidForm(request.POST)
+    if not form.is_valid():
+        return render(request, "pastoral/note_detail.html", {"pupil": pupil, "note": note, "void_form": form})
+    try:
+        services.note_void(actor=request.user, note=note, reason=form.cleaned_data["reason"])
+        messages.success(request, "Entry voided. It stays on the record, marked as voided.")
+    except PastoralError as exc:
+        messages.error(request, str(exc))
+    return redirect("pastoral:note_detail", code=pupil.code, note_code=note.code)

@@ -7,6 +7,8 @@ import pytest
 
 # Playwright's sync API keeps an event loop running in the test thread, so
 # Django would otherwise refuse the ORM calls that tests make between steps.
+# The loop lives as long as the session-scoped browser, so every later test
+# in the same process (and xdist worker) needs this too, not just these.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -56,7 +56,7 @@ def cast(transactional_db):
 def sign_in_with_password(page, live_server, username):
     page.goto(live_server.url + reverse("accounts:login"))
     page.get_by_label("Username or email").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(re.escape(reverse("accounts:mfa_verify"))))
     expect(page.get_by_role("heading", name="Enter your authenticator code")).to_be_visible()
@@ -118,6 +118,7 @@ def test_a_wrong_code_is_explained_beside_the_field_and_keeps_the_user_on_the_ch
     error = page.get_by_text("That code is not right")
     expect(error).to_be_visible()
     expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(re.compile("That code is not right"))
     expect(page).to_have_url(re.compile(re.escape(reverse("accounts:mfa_verify"))))
     expect(page.get_by_role("heading", name="Enter your authenticator code")).to_be_visible()
     expect(page.get_by_role("button", name="Blank screen")).to_have_count(0)

@@ -12,6 +12,7 @@ from django.urls import get_resolver, reverse
 from PIL import Image
 
 from conftest import verified_client
+from pastoral.models import PupilNote
 from pastoral.tests.factories import FamilyContactFactory, MembershipFactory, ProfessionalFactory
 
 ROLES = ["anonymous", "teacher", "pastoral_staff", "dsl", "headteacher", "it_admin", "other_school_dsl"]
@@ -30,12 +31,14 @@ def world(school, pupil, teacher, pastoral_staff, dsl, headteacher, it_admin, ot
     contact = FamilyContactFactory(pupil=pupil)
     professional = ProfessionalFactory(pupil=pupil)
     membership = MembershipFactory(school=school, role="teacher")
+    note = PupilNote.objects.create(pupil=pupil, kind="phone_call", summary="Called mum", author=dsl)
     return {
         "pupil": pupil.code,
         "contact": contact.code,
         "professional": professional.code,
         "member": membership.user.code,
         "membership": membership.code,
+        "note": note.code,
         "users": {
             "teacher": teacher,
             "pastoral_staff": pastoral_staff,
@@ -77,6 +80,9 @@ MATRIX = [
     ("pastoral:professional_create", P, PUPIL_WRITE),
     ("pastoral:professional_edit", ("pupil", "professional"), PUPIL_WRITE),
     ("pastoral:professional_delete", ("pupil", "professional"), POST_ONLY),
+    ("pastoral:note_create", P, PUPIL_WRITE),
+    ("pastoral:note_detail", ("pupil", "note"), PUPIL_READ),
+    ("pastoral:note_void", ("pupil", "note"), POST_ONLY),
     ("pastoral:audit_log", (), statuses(302, 403, 403, 200, 200, 403, 200)),
     ("pastoral:staff_list", (), STAFF_ADMIN),
     ("pastoral:staff_create", (), STAFF_ADMIN),
@@ -102,6 +108,7 @@ KWARG_NAMES = {
     "professional": "professional_code",
     "member": "code",
     "membership": "membership_code",
+    "note": "note_code",
     "uid": "uidb64",
     "token": "token",
 }
