@@ -25,7 +25,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import AcademicYear, FamilyContact, Membership, Professional, Pupil, School, Term, Trust, User
+from .models import AcademicYear, FamilyContact, Membership, Professional, Pupil, PupilNote, School, Term, Trust, User
 from .roles import Role
 from .upn import make_upn
 
@@ -641,6 +641,8 @@ def reset_demo():
     users = User.objects.filter(memberships__trust=trust).distinct()
     try:
         with transaction.atomic():
+            # The contact log protects its pupils; demo notes go first.
+            PupilNote.objects.filter(pupil__school__in=schools).delete()
             Pupil.objects.filter(school__in=schools).delete()
             user_ids = list(users.values_list("pk", flat=True))
             Membership.objects.filter(trust=trust).delete()
