@@ -24,6 +24,17 @@ class UsernameOrEmailBackend(ModelBackend):
             return user
         return None
 
+    def user_can_authenticate(self, user):
+        """Active, and holding at least one current role: a role's end date cuts access that day,
+        before the nightly task deactivates the account. Superusers keep access for set-up."""
+        if not super().user_can_authenticate(user):
+            return False
+        if user.is_superuser:
+            return True
+        from .access import current_memberships
+
+        return current_memberships(user).exists()
+
     def get_user_permissions(self, user_obj, obj=None):
         return set()
 

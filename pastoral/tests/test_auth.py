@@ -122,7 +122,9 @@ def test_it_cuts_access_when_a_role_ends(client, teacher, pupil, as_user):
     membership = teacher.memberships.get()
     membership.ends_on = datetime.date.today() - datetime.timedelta(days=1)
     membership.save()
-    assert client.get(reverse("pastoral:pupil_detail", args=[pupil.code])).status_code == 404
+    response = client.get(reverse("pastoral:pupil_detail", args=[pupil.code]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
 
 
 def test_it_emails_a_password_reset_link(client, teacher, mailoutbox):
@@ -153,3 +155,13 @@ def test_it_asks_for_12_characters_or_8_with_mfa(school, password, has_mfa, ok):
 def test_it_expires_idle_sessions_after_the_configured_minutes(settings):
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_TIMEOUT_MINUTES * 60 == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_it_refuses_sign_in_once_the_last_role_has_ended(client, teacher):
+    import datetime
+
+    teacher.memberships.update(ends_on=datetime.date.today() - datetime.timedelta(days=1))
+    response = sign_in(client, "teacher")
+    assert response.status_code == 200
+    assert "do not match an active account" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="auth.login.succeeded", actor=teacher).exists()
