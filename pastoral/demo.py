@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import PROTECT, ProtectedError, RestrictedError
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import AcademicYear, FamilyContact, Membership, Professional, Pupil, PupilNote, School, Term, Trust, User
+from .models import AcademicYear, AuditEntry, FamilyContact, Membership, Professional, Pupil, School, Term, Trust, User
 from .roles import Role
 from .upn import make_upn
 
@@ -627,6 +627,13 @@ def seed_demo(seed=DEFAULT_SEED, *, today=None):
     return _summary(trust, created=True)
 
 
+def _delete_protecting(model, lookup, schools):
+    """Delete the rows of other apps that point at `model` with on_delete=PROTECT (never the audit log)."""
+    for relation in model._meta.related_objects:
+        if relation.on_delete is PROTECT and relation.related_model not in (AuditEntry, Pupil, Membership):
+            relation.related_model._base_manager.filter(**{f"{relation.field.name}__{lookup}": schools}).delete()
+
+
 def reset_demo():
     """Delete the demo trust and everything in it, or raise DemoResetBlocked.
 
@@ -641,13 +648,14 @@ def reset_demo():
     users = User.objects.filter(memberships__trust=trust).distinct()
     try:
         with transaction.atomic():
-            # The contact log protects its pupils; demo notes go first.
-            PupilNote.objects.filter(pupil__school__in=schools).delete()
+            # Duty-area records that protect their pupil (contact log, behaviour, …) go first.
+            _delete_protecting(Pupil, "school__in", schools)
             Pupil.objects.filter(school__in=schools).delete()
             user_ids = list(users.values_list("pk", flat=True))
             Membership.objects.filter(trust=trust).delete()
             User.objects.filter(pk__in=user_ids).delete()
             AcademicYear.objects.filter(school__in=schools).delete()
+            _delete_protecting(School, "in", schools)
             School.objects.filter(pk__in=[s.pk for s in schools]).delete()
             trust.delete()
     except (ProtectedError, RestrictedError, DatabaseError) as exc:

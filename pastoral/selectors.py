@@ -40,6 +40,15 @@ def memberships_visible_to(user):
     return Membership.objects.filter(Q(school_id__in=school_ids) | Q(school__isnull=True, trust_id__in=trust_ids))
 
 
+def staff_holding(school, roles, on=None):
+    """Active staff with a current membership in `school` in one of `roles`."""
+    on = on or timezone.localdate()
+    current = Membership.objects.filter(school=school, role__in=roles, starts_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+    return User.objects.filter(is_active=True, id__in=current.values("user_id")).order_by("last_name", "first_name")
+
+
 def staff_visible_to(user):
     return User.objects.filter(memberships__in=memberships_visible_to(user)).distinct()
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from . import access, digest
 from .models import Membership, School, User
 from .roles import Role
+from .selectors import staff_holding
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +50,7 @@ def deactivate_leavers_task():
 
 
 def digest_recipients(school):
-    today = timezone.localdate()
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__school=school,
-            memberships__role=Role.PASTORAL_LEAD,
-            memberships__starts_on__lte=today,
-        )
-        .exclude(memberships__ends_on__lt=today)
-        .distinct()
-    )
+    return staff_holding(school, [Role.PASTORAL_LEAD])
 
 
 @shared_task(acks_late=True)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from . import access, audit, chronology, selectors, services
 from .exceptions import PastoralError
 from .forms import FamilyContactForm, ProfessionalForm, PupilFilterForm, PupilForm, PupilNoteForm, VoidForm
-from .models import Pupil, User
+from .models import Pupil
 from .roles import Role
 from .schools import current_school, schools_for_switcher, set_current_school
 
@@ -147,18 +147,11 @@ def pupil_photo(request, code):
     return response
 
 
+KEYWORKER_ROLES = [Role.PASTORAL_STAFF, Role.PASTORAL_LEAD, Role.SENCO, Role.DSL, Role.DEPUTY_DSL]
+
+
 def _keyworker_choices(school):
-    today = timezone.localdate()
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__school=school,
-            memberships__role__in=[Role.PASTORAL_STAFF, Role.PASTORAL_LEAD, Role.SENCO, Role.DSL, Role.DEPUTY_DSL],
-        )
-        .exclude(memberships__ends_on__lt=today)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    return selectors.staff_holding(school, KEYWORKER_ROLES)
 
 
 @login_required

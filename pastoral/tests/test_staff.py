@@ -113,3 +113,14 @@ def test_the_digest_emails_pastoral_leads_counts_without_names(school, pastoral_
     assert message.to == [pastoral_lead.email]
     assert "Pupils leaving in the next 14 days: 1" in message.body
     assert "Ainsworth" not in message.body
+
+
+def test_staff_holding_ignores_ended_roles_but_keeps_people_with_a_current_one(school):
+    from pastoral.selectors import staff_holding
+
+    person = MembershipFactory(school=school, role="pastoral_lead").user
+    MembershipFactory(user=person, school=school, role="teacher", ends_on=datetime.date(2025, 1, 1))
+    gone = MembershipFactory(school=school, role="pastoral_lead", ends_on=datetime.date(2025, 1, 1)).user
+    holders = list(staff_holding(school, ["pastoral_lead"]))
+    assert person in holders
+    assert gone not in holders
