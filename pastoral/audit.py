@@ -37,6 +37,7 @@ ACTIONS = {
     "pastoral.professional.deleted": "removed a professional",
     "pastoral.note.created": "logged a contact or note",
     "pastoral.note.voided": "voided a contact log entry",
+    "pastoral.calendar.changed": "changed the school calendar",
     "pastoral.staff.created": "created a staff account",
     "pastoral.staff.deactivated": "deactivated a staff account",
     "pastoral.staff.reactivated": "reactivated a staff account",

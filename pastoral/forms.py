@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
 
-from .models import FamilyContact, Professional, Pupil, PupilNote, User, YearGroup
+from .models import AcademicYear, FamilyContact, Professional, Pupil, PupilNote, Term, User, YearGroup
 from .roles import Role
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -220,3 +220,21 @@ class PupilNoteForm(forms.ModelForm):
 
 class VoidForm(forms.Form):
     reason = forms.CharField(max_length=200, label="Why is this entry wrong?")
+
+
+class AcademicYearForm(forms.ModelForm):
+    class Meta:
+        model = AcademicYear
+        fields = ["name", "start", "end"]
+        widgets = {"start": DATE_WIDGET, "end": DATE_WIDGET}
+
+
+class TermForm(forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = ["academic_year", "name", "start", "end"]
+        widgets = {"start": DATE_WIDGET, "end": DATE_WIDGET}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["academic_year"].queryset = school.academic_years.all()

@@ -54,6 +54,7 @@ class School(models.Model):
 
 
 class AcademicYear(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="academic_years")
     name = models.CharField(max_length=20, help_text="e.g. 2026/27")
     start = models.DateField()
@@ -69,8 +70,19 @@ class AcademicYear(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "The academic year must end after it starts."})
+        if self.start and self.end and self.school_id:
+            overlapping = AcademicYear.objects.filter(
+                school_id=self.school_id, start__lte=self.end, end__gte=self.start
+            )
+            if overlapping.exclude(pk=self.pk).exists():
+                raise ValidationError("These dates overlap another academic year of this school.")
+
 
 class Term(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     academic_year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="terms")
     name = models.CharField(max_length=40, help_text="e.g. Autumn")
     start = models.DateField()
@@ -86,9 +98,18 @@ class Term(models.Model):
         return f"{self.name} {self.academic_year.name}"
 
     def clean(self):
+        if not (self.start and self.end and self.academic_year_id):
+            return
         year = self.academic_year
-        if self.start and self.end and year and (self.start < year.start or self.end > year.end):
-            raise ValidationError("A term must fall inside its academic year.")
+        if self.end <= self.start:
+            raise ValidationError({"end": "The term must end after it starts."})
+        if self.start < year.start or self.end > year.end:
+            raise ValidationError(
+                f"A term must fall inside its academic year ({year.start:%d/%m/%Y}–{year.end:%d/%m/%Y})."
+            )
+        overlapping = year.terms.filter(start__lte=self.end, end__gte=self.start).exclude(pk=self.pk)
+        if overlapping.exists():
+            raise ValidationError(f"These dates overlap {overlapping.first().name}.")
 
 
 class StaffUserManager(UserManager):
@@ -230,6 +251,7 @@ class Pupil(models.Model):
             ("view_safeguarding_flags", "See child-protection and child-in-need flags"),
             ("view_audit", "Read the school's audit log"),
             ("manage_staff", "Manage staff accounts and roles"),
+            ("manage_calendar", "Set the school's academic years and term dates"),
         ]
         constraints = [
             models.UniqueConstraint(Upper("upn"), "school", name="pupil_unique_upn_per_school"),

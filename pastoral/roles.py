@@ -43,7 +43,7 @@ _PUPIL_WRITE = _PUPIL_READ | {"pastoral.change_pupil"}
 _LEADERSHIP = {"pastoral.view_safeguarding_flags", "pastoral.view_audit"}
 
 ROLE_PERMISSIONS = {
-    Role.HEADTEACHER: _PUPIL_WRITE | _LEADERSHIP | {"pastoral.import_pupils"},
+    Role.HEADTEACHER: _PUPIL_WRITE | _LEADERSHIP | {"pastoral.import_pupils", "pastoral.manage_calendar"},
     Role.DSL: _PUPIL_WRITE | _LEADERSHIP,
     Role.DEPUTY_DSL: _PUPIL_WRITE | _LEADERSHIP,
     Role.PASTORAL_LEAD: _PUPIL_WRITE | {"pastoral.view_safeguarding_flags", "pastoral.import_pupils"},
@@ -55,7 +55,7 @@ ROLE_PERMISSIONS = {
     # Read-only across the trust: sees pupils and figures, changes nothing.
     Role.TRUST_LEADER: _PUPIL_READ,
     # Manages accounts; sees no pupil records.
-    Role.IT_ADMIN: {"pastoral.manage_staff"},
+    Role.IT_ADMIN: {"pastoral.manage_staff", "pastoral.manage_calendar"},
 }
 
 

@@ -96,6 +96,16 @@ def note_void(*, actor, note, reason):
     return note
 
 
+@transaction.atomic
+def calendar_save(*, actor, school, item, changed):
+    """Save an academic year or a term of `school` (the caller has checked manage_calendar)."""
+    if not access.has_school_perm(actor, school, "pastoral.manage_calendar"):
+        raise PastoralError("You do not manage this school's calendar.")
+    _save(item)
+    audit.record("pastoral.calendar.changed", actor=actor, obj=item, school=school, data=changed)
+    return item
+
+
 # Staff accounts ------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import, views_staff
+from . import views, views_calendar, views_import, views_staff
 
 app_name = "pastoral"
 
@@ -31,6 +31,8 @@ urlpatterns = [
     path("pupils/<uuid:code>/log/new/", views.note_create, name="note_create"),
     path("pupils/<uuid:code>/log/<uuid:note_code>/", views.note_detail, name="note_detail"),
     path("pupils/<uuid:code>/log/<uuid:note_code>/void/", views.note_void, name="note_void"),
+    path("school/calendar/", views_calendar.calendar, name="calendar"),
+    path("school/calendar/terms/<uuid:term_code>/", views_calendar.term_edit, name="term_edit"),
     path("audit/", views.audit_log, name="audit_log"),
     path("staff/", views_staff.staff_list, name="staff_list"),
     path("staff/new/", views_staff.staff_create, name="staff_create"),
