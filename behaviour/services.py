@@ -1,1 +1,187 @@
 """Writes for behaviour: keyword-only `<entity>_<action>` functions, one transaction each, audited."""
+
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pastoral import access, audit
+from pastoral.exceptions import PastoralError
+
+from .models import BehaviourCategory, BehaviourEvent, BehaviourEventRevision, Location
+
+DEFAULT_CATEGORIES = [
+    ("positive", "Excellent work", 2, 1),
+    ("positive", "Helping others", 1, 1),
+    ("positive", "Effort", 1, 1),
+    ("positive", "Kindness", 1, 1),
+    ("negative", "Disruption", 2, 2),
+    ("negative", "Defiance", 3, 3),
+    ("negative", "Lateness to lesson", 1, 1),
+    ("negative", "Unkind words", 2, 2),
+    ("negative", "Mobile phone", 1, 2),
+    ("negative", "Fighting", 5, 5),
+]
+DEFAULT_LOCATIONS = ["Classroom", "Corridor", "Canteen", "Playground", "Field", "Toilets", "Bus"]
+
+# Fields an edit may change, in the order the history shows them.
+EDITABLE_FIELDS = ["category", "occurred_at", "location", "period", "description", "action_taken", "witnesses"]
+
+
+def _require(actor, school, perm):
+    if not access.has_school_perm(actor, school, perm):
+        raise PastoralError("You do not have permission to do that in this school.")
+
+
+def _display(value):
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if hasattr(value, "hour") else value.isoformat()
+    return str(value)
+
+
+def event_record_many(
+    *,
+    actor,
+    school,
+    pupils,
+    category,
+    occurred_at,
+    location=None,
+    period="",
+    description,
+    action_taken="",
+    staff_involved=(),
+    witnesses="",
+    submission_key,
+):
+    """One linked event per pupil, all or none. A repeated submission_key returns the events it made before."""
+    fields = {
+        "category": category,
+        "occurred_at": occurred_at,
+        "location": location,
+        "period": period,
+        "description": description,
+        "action_taken": action_taken,
+        "witnesses": witnesses,
+    }
+    try:
+        return _create_events(
+            actor=actor,
+            school=school,
+            pupils=pupils,
+            fields=fields,
+            staff_involved=staff_involved,
+            submission_key=submission_key,
+        )
+    except IntegrityError:
+        # Two copies of the same form raced past the lookup; the first one won, so hand back its events.
+        existing = list(BehaviourEvent.objects.filter(submission_key=submission_key, recorded_by=actor))
+        if not existing:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _create_events(*, actor, school, pupils, fields, staff_involved, submission_key):
+    _require(actor, school, "behaviour.record_event")
+    existing = list(BehaviourEvent.objects.filter(submission_key=submission_key, recorded_by=actor))
+    if existing:
+        return existing
+    if not pupils:
+        raise PastoralError("Choose at least one pupil.")
+    category = fields["category"]
+    group = uuid.uuid4()
+    events = []
+    for pupil in pupils:
+        event = BehaviourEvent(
+            school=school, pupil=pupil, recorded_by=actor, submission_key=submission_key, group=group, **fields
+        )
+        event.full_clean(exclude=["submission_key", "group"])
+        event.save()
+        event.staff_involved.set(staff_involved)
+        audit.record(
+            "behaviour.event.recorded",
+            actor=actor,
+            obj=event,
+            pupil=pupil,
+            data={"category": category.name, "group": str(group), "pupils": len(pupils)},
+        )
+        events.append(event)
+    return events
+
+
+@transaction.atomic
+def event_update(*, actor, event, changes, staff_involved=None):
+    """`changes` maps field name to new value; only real changes are saved, with a revision keeping old → new."""
+    _require(actor, event.school, "behaviour.record_event")
+    if event.voided_at:
+        raise PastoralError("A voided event cannot be changed.")
+    history = {}
+    for name in EDITABLE_FIELDS:
+        if name in changes and changes[name] != getattr(event, name):
+            history[name] = [_display(getattr(event, name)), _display(changes[name])]
+            setattr(event, name, changes[name])
+    if staff_involved is not None:
+        before = set(event.staff_involved.all())
+        after = set(staff_involved)
+        if before != after:
+            history["staff_involved"] = [
+                ", ".join(sorted(map(str, before))),
+                ", ".join(sorted(map(str, after))),
+            ]
+            event.staff_involved.set(after)
+    if not history:
+        return event
+    event.full_clean(exclude=["submission_key", "group"])
+    event.save()
+    BehaviourEventRevision.objects.create(event=event, changed_by=actor, changes=history)
+    audit.record("behaviour.event.changed", actor=actor, obj=event, pupil=event.pupil, data=history)
+    return event
+
+
+@transaction.atomic
+def event_void(*, actor, event, reason):
+    """Wrong events are voided with a reason and stay visible to leads; nothing is deleted."""
+    _require(actor, event.school, "behaviour.void_event")
+    if event.voided_at:
+        raise PastoralError("This event has already been voided.")
+    if not reason.strip():
+        raise PastoralError("Give a reason for voiding this event.")
+    event.voided_at = timezone.now()
+    event.voided_by = actor
+    event.void_reason = reason.strip()[:200]
+    event.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    audit.record(
+        "behaviour.event.voided", actor=actor, obj=event, pupil=event.pupil, data={"reason": event.void_reason}
+    )
+    return event
+
+
+@transaction.atomic
+def category_save(*, actor, category, changed):
+    _require(actor, category.school, "behaviour.manage_categories")
+    created = category.pk is None
+    category.full_clean()
+    category.save()
+    action = "behaviour.category.created" if created else "behaviour.category.changed"
+    audit.record(action, actor=actor, obj=category, school=category.school, data=changed)
+    return category
+
+
+@transaction.atomic
+def categories_seed_defaults(*, school, actor=None):
+    """Give a new school the usual categories and locations; names it already has are left alone."""
+    have = set(BehaviourCategory.objects.filter(school=school).values_list("name", flat=True))
+    BehaviourCategory.objects.bulk_create(
+        [
+            BehaviourCategory(school=school, kind=kind, name=name, points=points, severity=severity, order=i)
+            for i, (kind, name, points, severity) in enumerate(DEFAULT_CATEGORIES)
+            if name not in have
+        ]
+    )
+    have = set(Location.objects.filter(school=school).values_list("name", flat=True))
+    Location.objects.bulk_create([Location(school=school, name=name) for name in DEFAULT_LOCATIONS if name not in have])
+    if actor is not None:
+        audit.record("behaviour.categories.seeded", actor=actor, school=school)

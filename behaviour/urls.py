@@ -1,3 +1,17 @@
+from django.urls import path
+
+from . import views
+
 app_name = "behaviour"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.event_list, name="event_list"),
+    path("log/", views.quick_log, name="quick_log"),
+    path("log/pupils/", views.pupil_picker, name="pupil_picker"),
+    path("events/<uuid:code>/", views.event_detail, name="event_detail"),
+    path("events/<uuid:code>/edit/", views.event_edit, name="event_edit"),
+    path("events/<uuid:code>/void/", views.event_void, name="event_void"),
+    path("categories/", views.category_list, name="category_list"),
+    path("categories/new/", views.category_form, name="category_create"),
+    path("categories/<uuid:code>/", views.category_form, name="category_edit"),
+]

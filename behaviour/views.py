@@ -1,1 +1,191 @@
 """Views for behaviour: fetch → form → service → redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pastoral import access, audit
+from pastoral import selectors as core_selectors
+from pastoral.exceptions import PastoralError
+from pastoral.models import User
+from pastoral.schools import current_school
+
+from . import selectors, services
+from .forms import CategoryForm, EventEditForm, EventFilterForm, QuickLogForm, VoidForm
+from .models import BehaviourCategory
+
+PAGE_SIZE = 50
+
+
+def _school_with(request, perm):
+    """The school the user is working in, if their role there carries `perm`."""
+    school = current_school(request)
+    if school is None or not access.has_school_perm(request.user, school, perm):
+        raise PermissionDenied
+    return school
+
+
+def _require(user, school, perm):
+    if not access.has_school_perm(user, school, perm):
+        raise PermissionDenied
+
+
+@login_required
+def quick_log(request):
+    school = _school_with(request, "behaviour.record_event")
+    initial = {}
+    pupil_code = request.GET.get("pupil")
+    if pupil_code:
+        pupil = core_selectors.get_pupil_for_user(request.user, pupil_code)
+        if pupil.school_id == school.pk:
+            initial["pupils"] = [pupil]
+    form = QuickLogForm(request.POST or None, user=request.user, school=school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        del data["upns"]
+        try:
+            events = services.event_record_many(actor=request.user, school=school, **data)
+        except (PastoralError, ValidationError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, f"Logged for {len(events)} pupil{'s' if len(events) != 1 else ''}.")
+            if len(events) == 1:
+                return redirect("behaviour:event_detail", code=events[0].code)
+            return redirect("behaviour:event_list")
+    return render(request, "behaviour/event_quick_log.html", {"form": form, "chosen": form.chosen_pupils()})
+
+
+@login_required
+def pupil_picker(request):
+    """Type-ahead for the quick log: buttons that add a pupil to the form."""
+    school = _school_with(request, "behaviour.record_event")
+    text = request.GET.get("q", "").strip()
+    results = []
+    if len(text) >= 2:
+        pupils = core_selectors.on_roll(core_selectors.pupils_visible_to(request.user).filter(school=school))
+        results = core_selectors.pupil_search(pupils, text).order_by("legal_last_name", "legal_first_name")[:10]
+    return render(request, "behaviour/_pupil_picker_results.html", {"results": results, "q": text})
+
+
+@login_required
+def event_detail(request, code):
+    event = selectors.get_event_for_user(request.user, code)
+    can_void = access.has_school_perm(request.user, event.school_id, "behaviour.void_event")
+    if event.voided_at and not can_void:
+        # Voided events stay visible to those who can void, so mistakes can be reviewed, not to everyone.
+        raise PermissionDenied
+    context = {
+        "event": event,
+        "linked": selectors.events_visible_to(request.user)
+        .filter(group=event.group)
+        .exclude(pk=event.pk)
+        .select_related("pupil"),
+        "staff": list(event.staff_involved.all()),
+        "revisions": list(event.revisions.select_related("changed_by")),
+        "can_edit": not event.voided_at
+        and access.has_school_perm(request.user, event.school_id, "behaviour.record_event"),
+        "void_form": VoidForm() if can_void and not event.voided_at else None,
+    }
+    return render(request, "behaviour/event_detail.html", context)
+
+
+@login_required
+def event_edit(request, code):
+    event = selectors.get_event_for_user(request.user, code)
+    _require(request.user, event.school_id, "behaviour.record_event")
+    if event.voided_at:
+        raise PermissionDenied
+    form = EventEditForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        fresh = selectors.get_event_for_user(request.user, code)
+        data = dict(form.cleaned_data)
+        staff = data.pop("staff_involved")
+        try:
+            services.event_update(actor=request.user, event=fresh, changes=data, staff_involved=staff)
+            messages.success(request, "Saved. The change is kept in the event's history.")
+        except (PastoralError, ValidationError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("behaviour:event_detail", code=event.code)
+    return render(request, "behaviour/event_form.html", {"event": event, "form": form})
+
+
+@login_required
+@require_POST
+def event_void(request, code):
+    event = selectors.get_event_for_user(request.user, code)
+    _require(request.user, event.school_id, "behaviour.void_event")
+    form = VoidForm(request.POST)
+    if not form.is_valid():
+        context = {"event": event, "void_form": form, "linked": [], "staff": [], "revisions": []}
+        return render(request, "behaviour/event_detail.html", context, status=400)
+    try:
+        services.event_void(actor=request.user, event=event, reason=form.cleaned_data["reason"])
+        messages.success(request, "Event voided. It stays on the record, marked as voided.")
+    except PastoralError as exc:
+        messages.error(request, str(exc))
+    return redirect("behaviour:event_detail", code=event.code)
+
+
+def _filtered_events(user, school, form):
+    events = selectors.events_visible_to(user).filter(school=school)
+    if not access.has_school_perm(user, school, "behaviour.void_event"):
+        events = events.filter(voided_at__isnull=True)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["start"]:
+            events = events.filter(occurred_at__date__gte=data["start"])
+        if data["end"]:
+            events = events.filter(occurred_at__date__lte=data["end"])
+        if data["kind"]:
+            events = events.filter(category__kind=data["kind"])
+        if data["category"]:
+            events = events.filter(category=data["category"])
+        if data["year_group"] is not None:
+            events = events.filter(pupil__year_group=data["year_group"])
+    return events
+
+
+@login_required
+def event_list(request):
+    school = _school_with(request, "behaviour.view_event")
+    form = EventFilterForm(request.GET or None, school=school)
+    events = (
+        _filtered_events(request.user, school, form)
+        .select_related("pupil", "category", "location", "recorded_by")
+        .prefetch_related(Prefetch("staff_involved", queryset=User.objects.only("first_name", "last_name")))
+        .order_by("-occurred_at", "-pk")
+    )
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "form": form,
+        "query": query.urlencode(),
+        "can_record": access.has_school_perm(request.user, school, "behaviour.record_event"),
+    }
+    return render(request, "behaviour/event_list.html", context)
+
+
+@login_required
+def category_list(request):
+    school = _school_with(request, "behaviour.manage_categories")
+    categories = selectors.categories_for(school)
+    return render(request, "behaviour/category_list.html", {"categories": categories, "school": school})
+
+
+@login_required
+def category_form(request, code=None):
+    school = _school_with(request, "behaviour.manage_categories")
+    category = get_object_or_404(selectors.categories_for(school), code=code) if code else BehaviourCategory()
+    form = CategoryForm(request.POST or None, instance=category, school=school)
+    if request.method == "POST" and form.is_valid():
+        form.instance.school = school
+        services.category_save(actor=request.user, category=form.instance, changed=audit.changes(form))
+        messages.success(request, "Category saved.")
+        return redirect("behaviour:category_list")
+    return render(request, "behaviour/category_form.html", {"form": form, "category": category})

@@ -5,14 +5,16 @@ school they cannot see, 405 = GET on a POST-only action.
 """
 
 import io
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from PIL import Image
 
+from behaviour.tests.factories import BehaviourCategoryFactory, BehaviourEventFactory
 from conftest import verified_client
-from pastoral.models import PupilNote
+from pastoral.models import AcademicYear, PupilNote, Term
 from pastoral.tests.factories import FamilyContactFactory, MembershipFactory, ProfessionalFactory
 
 ROLES = ["anonymous", "teacher", "pastoral_staff", "dsl", "headteacher", "it_admin", "other_school_dsl"]
@@ -32,6 +34,10 @@ def world(school, pupil, teacher, pastoral_staff, dsl, headteacher, it_admin, ot
     professional = ProfessionalFactory(pupil=pupil)
     membership = MembershipFactory(school=school, role="teacher")
     note = PupilNote.objects.create(pupil=pupil, kind="phone_call", summary="Called mum", author=dsl)
+    category = BehaviourCategoryFactory(school=school)
+    event = BehaviourEventFactory(pupil=pupil, category=category, recorded_by=teacher)
+    year = AcademicYear.objects.create(school=school, name="2026/27", start=date(2026, 9, 1), end=date(2027, 8, 31))
+    term = Term.objects.create(academic_year=year, name="Autumn", start=date(2026, 9, 3), end=date(2026, 12, 18))
     return {
         "pupil": pupil.code,
         "contact": contact.code,
@@ -39,6 +45,9 @@ def world(school, pupil, teacher, pastoral_staff, dsl, headteacher, it_admin, ot
         "member": membership.user.code,
         "membership": membership.code,
         "note": note.code,
+        "category": category.code,
+        "event": event.code,
+        "term": term.code,
         "users": {
             "teacher": teacher,
             "pastoral_staff": pastoral_staff,
@@ -83,6 +92,8 @@ MATRIX = [
     ("pastoral:note_create", P, PUPIL_WRITE),
     ("pastoral:note_detail", ("pupil", "note"), PUPIL_READ),
     ("pastoral:note_void", ("pupil", "note"), POST_ONLY),
+    ("pastoral:calendar", (), statuses(302, 403, 403, 403, 200, 200, 403)),
+    ("pastoral:term_edit", ("term",), statuses(302, 403, 403, 403, 200, 200, 403)),
     ("pastoral:audit_log", (), statuses(302, 403, 403, 200, 200, 403, 200)),
     ("pastoral:staff_list", (), STAFF_ADMIN),
     ("pastoral:staff_create", (), STAFF_ADMIN),
@@ -91,6 +102,15 @@ MATRIX = [
     ("pastoral:staff_reactivate", ("member",), POST_ONLY),
     ("pastoral:staff_reset_mfa", ("member",), POST_ONLY),
     ("pastoral:membership_end", ("member", "membership"), POST_ONLY),
+    ("behaviour:event_list", (), statuses(302, 200, 200, 200, 200, 403, 200)),
+    ("behaviour:quick_log", (), statuses(302, 200, 200, 200, 200, 403, 200)),
+    ("behaviour:pupil_picker", (), statuses(302, 200, 200, 200, 200, 403, 200)),
+    ("behaviour:event_detail", ("event",), statuses(302, 200, 200, 200, 200, 403, 404)),
+    ("behaviour:event_edit", ("event",), statuses(302, 200, 200, 200, 200, 403, 404)),
+    ("behaviour:event_void", ("event",), POST_ONLY),
+    ("behaviour:category_list", (), statuses(302, 403, 403, 403, 200, 403, 403)),
+    ("behaviour:category_create", (), statuses(302, 403, 403, 403, 200, 403, 403)),
+    ("behaviour:category_edit", ("category",), statuses(302, 403, 403, 403, 200, 403, 403)),
     ("accounts:login", (), statuses(200, 302, 302, 302, 302, 302, 302)),
     ("accounts:logout", (), statuses(405, 405, 405, 405, 405, 405, 405)),
     ("accounts:mfa_verify", (), statuses(302, 302, 302, 302, 302, 302, 302)),
@@ -109,6 +129,9 @@ KWARG_NAMES = {
     "member": "code",
     "membership": "membership_code",
     "note": "note_code",
+    "term": "term_code",
+    "category": "code",
+    "event": "code",
     "uid": "uidb64",
     "token": "token",
 }

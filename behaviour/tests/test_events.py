@@ -1,0 +1,104 @@
+from django.urls import reverse
+
+from behaviour.chronology import events_for_chronology
+from behaviour.models import BehaviourEvent, BehaviourEventRevision
+from pastoral.models import AuditEntry
+from pastoral.tests.factories import PupilFactory
+
+from .factories import BehaviourCategoryFactory, BehaviourEventFactory
+
+
+def test_it_hides_another_schools_event(client, dsl, other_school_pupil, as_user):
+    event = BehaviourEventFactory(pupil=other_school_pupil)
+    as_user(dsl)
+    assert client.get(reverse("behaviour:event_detail", args=[event.code])).status_code == 404
+    assert client.post(reverse("behaviour:event_void", args=[event.code]), {"reason": "x"}).status_code == 404
+
+
+def test_a_teacher_can_log_but_not_void(client, teacher, pupil, as_user):
+    event = BehaviourEventFactory(pupil=pupil, recorded_by=teacher)
+    as_user(teacher)
+    assert client.get(reverse("behaviour:quick_log")).status_code == 200
+    response = client.post(reverse("behaviour:event_void", args=[event.code]), {"reason": "Wrong pupil"})
+    assert response.status_code == 403
+    event.refresh_from_db()
+    assert event.voided_at is None
+
+
+def test_it_voids_with_a_reason_and_keeps_the_row(client, pastoral_lead, pupil, as_user):
+    event = BehaviourEventFactory(pupil=pupil)
+    as_user(pastoral_lead)
+    url = reverse("behaviour:event_void", args=[event.code])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert client.post(url, {"reason": "Logged against the wrong pupil"}).status_code == 302
+    event.refresh_from_db()
+    assert event.voided_at is not None and event.voided_by == pastoral_lead
+    assert event.void_reason == "Logged against the wrong pupil"
+    assert AuditEntry.objects.filter(action="behaviour.event.voided", pupil=pupil).count() == 1
+    page = client.get(reverse("behaviour:event_detail", args=[event.code])).content.decode()
+    assert "Voided by" in page
+    assert events_for_chronology(pastoral_lead, pupil)[0].title.startswith("Voided – Negative:")
+
+
+def test_it_hides_voided_events_from_teachers(client, teacher, pastoral_lead, pupil, as_user):
+    event = BehaviourEventFactory(pupil=pupil)
+    event.voided_at, event.voided_by, event.void_reason = event.created_at, pastoral_lead, "dup"
+    event.save()
+    as_user(teacher)
+    assert client.get(reverse("behaviour:event_detail", args=[event.code])).status_code == 403
+    assert str(event.code) not in client.get(reverse("behaviour:event_list")).content.decode()
+
+
+def test_it_keeps_the_history_of_an_edit(client, teacher, pupil, as_user):
+    event = BehaviourEventFactory(pupil=pupil, description="Shouting", period="P1")
+    other = BehaviourCategoryFactory(school=pupil.school, name="Defiance", kind="negative")
+    as_user(teacher)
+    response = client.post(
+        reverse("behaviour:event_edit", args=[event.code]),
+        {
+            "category": other.code,
+            "occurred_at": event.occurred_at.strftime("%Y-%m-%dT%H:%M"),
+            "description": "Shouting and swearing",
+            "period": "P1",
+        },
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.description == "Shouting and swearing" and event.category == other
+    revision = BehaviourEventRevision.objects.get(event=event)
+    assert revision.changed_by == teacher
+    assert revision.changes["description"] == ["Shouting", "Shouting and swearing"]
+    assert "occurred_at" not in revision.changes
+    assert AuditEntry.objects.filter(action="behaviour.event.changed").count() == 1
+    page = client.get(reverse("behaviour:event_detail", args=[event.code])).content.decode()
+    assert "Shouting and swearing" in page and "“Shouting”" in page
+
+
+def test_it_filters_the_list(client, teacher, school, as_user):
+    year7 = PupilFactory(school=school, year_group=7, legal_first_name="Seventh")
+    year9 = PupilFactory(school=school, year_group=9, legal_first_name="Ninth")
+    praise = BehaviourCategoryFactory(school=school, name="Kindness", kind="positive")
+    BehaviourEventFactory(pupil=year7, category=praise)
+    BehaviourEventFactory(pupil=year9)
+    as_user(teacher)
+    body = client.get(reverse("behaviour:event_list"), {"year_group": 7}).content.decode()
+    assert "Seventh" in body and "Ninth" not in body
+    body = client.get(reverse("behaviour:event_list"), {"kind": "negative"}).content.decode()
+    assert "Ninth" in body and "Seventh" not in body
+
+
+def test_the_list_costs_the_same_queries_as_rows_grow(client, teacher, school, django_assert_max_num_queries, as_user):
+    as_user(teacher)
+    pupil = PupilFactory(school=school)
+    category = BehaviourCategoryFactory(school=school)
+    BehaviourEventFactory(pupil=pupil, category=category).staff_involved.add(teacher)
+    client.get(reverse("behaviour:event_list"))
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("behaviour:event_list"))
+    for _ in range(30):
+        event = BehaviourEventFactory(pupil=PupilFactory(school=school), category=category)
+        event.staff_involved.add(teacher)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("behaviour:event_list"))
+    assert response.content.decode().count("<tr") == 32
+    assert BehaviourEvent.objects.count() == 31
