@@ -31,7 +31,8 @@ def browser_type_launch_args(browser_type_launch_args):
     # Playwright's own browser download is not used; the distribution's
     # Chromium is, and --browser-channel cannot point at it.
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (set CHROMIUM_PATH)")
+        # A missing browser must fail the run, not quietly drop the journey tests.
+        pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's chromium (bash .ci/run does) or set CHROMIUM_PATH")
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
