@@ -35,6 +35,9 @@ class BehaviourConfig(AppConfig):
             "behaviour.category.created": "added a behaviour category",
             "behaviour.category.changed": "changed a behaviour category",
             "behaviour.categories.seeded": "added the default behaviour categories",
+            "behaviour.milestone.created": "added a reward milestone",
+            "behaviour.milestone.changed": "changed a reward milestone",
+            "behaviour.rewards.exported": "exported reward points",
         }.items():
             audit.describe(action, sentence)
         chronology.register("behaviour", events_for_chronology)

@@ -9,7 +9,7 @@ from pastoral.models import School
 from pastoral.roles import Role
 
 from .models import BehaviourCategory, BehaviourEvent, Location
-from .services import categories_seed_defaults
+from .services import categories_seed_defaults, milestones_seed
 
 DESCRIPTIONS = {
     "Excellent work": "Outstanding piece of work, shared with the class.",
@@ -30,6 +30,7 @@ def seed_behaviour(school, staff_by_role, pupils, rng, term):
     categories_seed_defaults(school=school)
     staff = staff_by_role.get(Role.TEACHER, []) + staff_by_role.get(Role.PASTORAL_STAFF, [])
     if not staff or not pupils or term is None:
+        milestones_seed(school=school)
         return
     positive = list(BehaviourCategory.objects.filter(school=school, kind="positive"))
     negative = list(BehaviourCategory.objects.filter(school=school, kind="negative").exclude(name="Fighting"))
@@ -70,3 +71,23 @@ def seed_behaviour(school, staff_by_role, pupils, rng, term):
             )
         )
     BehaviourEvent.objects.bulk_create(events, batch_size=1000)
+    milestones_seed(school=school, milestones=_milestones_for(events))
+
+
+def _milestones_for(events):
+    """Bronze to Platinum set where half, a fifth, a twentieth and the very top of the pupils reach them.
+
+    A demo term holds far fewer points than a whole year, so fixed thresholds such as 25/50/100/200 would
+    leave the rewards page empty.
+    """
+    totals = {}
+    for event in events:
+        if event.category.kind == BehaviourCategory.Kind.POSITIVE:
+            totals[event.pupil_id] = totals.get(event.pupil_id, 0) + event.category.points
+    ranked = sorted(totals.values(), reverse=True) or [1]
+    milestones, floor = [], 0
+    for name, share in (("Bronze", 0.5), ("Silver", 0.2), ("Gold", 0.05), ("Platinum", 0.0)):
+        points = max(ranked[int(len(ranked) * share)], floor + 1)
+        milestones.append((f"{name} certificate", points))
+        floor = points
+    return milestones

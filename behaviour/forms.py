@@ -11,8 +11,8 @@ from django.utils import timezone
 from pastoral.models import User, YearGroup
 from pastoral.selectors import on_roll, pupils_visible_to
 
-from .models import BehaviourCategory, BehaviourEvent
-from .selectors import categories_for, locations_for
+from .models import BehaviourCategory, BehaviourEvent, RewardMilestone
+from .selectors import categories_for, forms_in, locations_for, milestones_for
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
@@ -191,3 +191,47 @@ class EventFilterForm(forms.Form):
         self.fields["category"].queryset = categories_for(school)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = RewardMilestone
+        fields = ["name", "points", "active"]
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+
+    def clean_points(self):
+        points = self.cleaned_data["points"]
+        if milestones_for(self.school).filter(points=points).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("This school already has a milestone at that many points.")
+        return points
+
+
+def _date_field(label):
+    return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RewardsFilterForm(forms.Form):
+    start = _date_field("Points from")
+    end = _date_field("Points to")
+    year_group = forms.TypedChoiceField(
+        label="Year", choices=[("", "All years"), *YearGroup.choices], coerce=int, required=False, empty_value=None
+    )
+    form = forms.ChoiceField(label="Form / class", required=False)
+    crossed_start = _date_field("Milestones from")
+    crossed_end = _date_field("Milestones to")
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["form"].choices = [("", "All forms"), *((name, name) for name in forms_in(school))]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+    def clean(self):
+        cleaned = super().clean()
+        for start, end in (("start", "end"), ("crossed_start", "crossed_end")):
+            if cleaned.get(start) and cleaned.get(end) and cleaned[start] > cleaned[end]:
+                self.add_error(end, "This must be on or after the start date.")
+        return cleaned

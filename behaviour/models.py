@@ -134,3 +134,25 @@ class BehaviourEventRevision(models.Model):
                 label = name
             result.append((str(label).capitalize(), old, new))
         return result
+
+
+class RewardMilestone(models.Model):
+    """A certificate or award a pupil earns when their positive points for the year reach a threshold."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="reward_milestones")
+    name = models.CharField(max_length=80, help_text="e.g. Bronze certificate")
+    points = models.PositiveIntegerField(
+        "points threshold", validators=[MinValueValidator(1)], help_text="Positive points in the academic year"
+    )
+    active = models.BooleanField(default=True, help_text="Inactive milestones are not awarded")
+
+    class Meta:
+        ordering = ["points"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["school", "points"], name="behaviour_milestone_unique_points"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.points} points)"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from pastoral import access, audit
 from pastoral.exceptions import PastoralError
 
-from .models import BehaviourCategory, BehaviourEvent, BehaviourEventRevision, Location
+from .models import BehaviourCategory, BehaviourEvent, BehaviourEventRevision, Location, RewardMilestone
 
 DEFAULT_CATEGORIES = [
     ("positive", "Excellent work", 2, 1),
@@ -21,6 +21,12 @@ DEFAULT_CATEGORIES = [
     ("negative", "Unkind words", 2, 2),
     ("negative", "Mobile phone", 1, 2),
     ("negative", "Fighting", 5, 5),
+]
+DEFAULT_MILESTONES = [
+    ("Bronze certificate", 25),
+    ("Silver certificate", 50),
+    ("Gold certificate", 100),
+    ("Platinum certificate", 200),
 ]
 DEFAULT_LOCATIONS = ["Classroom", "Corridor", "Canteen", "Playground", "Field", "Toilets", "Bus"]
 
@@ -185,3 +191,35 @@ def categories_seed_defaults(*, school, actor=None):
     Location.objects.bulk_create([Location(school=school, name=name) for name in DEFAULT_LOCATIONS if name not in have])
     if actor is not None:
         audit.record("behaviour.categories.seeded", actor=actor, school=school)
+
+
+@transaction.atomic
+def milestone_save(*, actor, milestone, changed):
+    _require(actor, milestone.school, "behaviour.manage_categories")
+    created = milestone.pk is None
+    milestone.full_clean()
+    milestone.save()
+    action = "behaviour.milestone.created" if created else "behaviour.milestone.changed"
+    audit.record(action, actor=actor, obj=milestone, school=milestone.school, data=changed)
+    return milestone
+
+
+@transaction.atomic
+def milestones_seed(*, school, milestones=DEFAULT_MILESTONES):
+    """Give a school its reward milestones as (name, points); thresholds it already has are left alone."""
+    have = set(RewardMilestone.objects.filter(school=school).values_list("points", flat=True))
+    RewardMilestone.objects.bulk_create(
+        [RewardMilestone(school=school, name=name, points=points) for name, points in milestones if points not in have]
+    )
+
+
+@transaction.atomic
+def rewards_export(*, actor, school, section, start, end, rows):
+    """Downloads of pupils' points leave the system, so each one is on the audit log."""
+    _require(actor, school, "behaviour.view_event")
+    audit.record(
+        "behaviour.rewards.exported",
+        actor=actor,
+        school=school,
+        data={"section": section, "start": start.isoformat(), "end": end.isoformat(), "rows": rows},
+    )

@@ -14,4 +14,8 @@ urlpatterns = [
     path("categories/", views.category_list, name="category_list"),
     path("categories/new/", views.category_form, name="category_create"),
     path("categories/<uuid:code>/", views.category_form, name="category_edit"),
+    path("rewards/", views.rewards, name="rewards"),
+    path("rewards/milestones/", views.milestone_list, name="milestone_list"),
+    path("rewards/milestones/new/", views.milestone_form, name="milestone_create"),
+    path("rewards/milestones/<uuid:code>/", views.milestone_form, name="milestone_edit"),
 ]

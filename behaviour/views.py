@@ -1,11 +1,15 @@
 """Views for behaviour: fetch → form → service → redirect."""
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pastoral import access, audit
@@ -15,8 +19,16 @@ from pastoral.models import User
 from pastoral.schools import current_school
 
 from . import selectors, services
-from .forms import CategoryForm, EventEditForm, EventFilterForm, QuickLogForm, VoidForm
-from .models import BehaviourCategory
+from .forms import (
+    CategoryForm,
+    EventEditForm,
+    EventFilterForm,
+    MilestoneForm,
+    QuickLogForm,
+    RewardsFilterForm,
+    VoidForm,
+)
+from .models import BehaviourCategory, RewardMilestone
 
 PAGE_SIZE = 50
 
@@ -189,3 +201,107 @@ def category_form(request, code=None):
         messages.success(request, "Category saved.")
         return redirect("behaviour:category_list")
     return render(request, "behaviour/category_form.html", {"form": form, "category": category})
+
+
+# Each rewards section's CSV columns as (heading, row key), in the order the page shows them.
+REWARD_COLUMNS = {
+    "pupils": [("Pupil", "name"), ("Year", "year_group"), ("Form", "form"), ("House", "house")]
+    + [("Positive events", "events"), ("Points", "points")],
+    "forms": [("Year", "year_group"), ("Form", "form"), ("Pupils", "pupils"), ("Points", "points")],
+    "houses": [("House", "house"), ("Pupils", "pupils"), ("Points", "points")],
+    "milestones": [("Pupil", "name"), ("Year", "year_group"), ("Form", "form"), ("House", "house")]
+    + [("Milestone", "milestone"), ("Threshold", "threshold"), ("Points before", "before"), ("Points now", "points")],
+}
+
+
+def _reward_periods(school, data):
+    today = timezone.localdate()
+    week_start, week_end = selectors.week_so_far(today)
+    return {
+        "start": data.get("start") or selectors.academic_year_start(school, today),
+        "end": data.get("end") or today,
+        "crossed_start": data.get("crossed_start") or week_start,
+        "crossed_end": data.get("crossed_end") or week_end,
+    }
+
+
+def _reward_rows(user, school, section, data, periods):
+    start, end = periods["start"], periods["end"]
+    if section == "pupils":
+        filters = {"year_group": data.get("year_group"), "form": data.get("form") or ""}
+        return selectors.pupil_points(user, school, start, end, **filters)
+    if section == "forms":
+        return selectors.form_points(user, school, start, end)
+    if section == "houses":
+        return selectors.house_points(user, school, start, end)
+    return selectors.milestones_crossed(school, user, periods["crossed_start"], periods["crossed_end"])
+
+
+def _csv_cell(value):
+    # A name beginning with = or + would run as a formula when the file is opened in a spreadsheet.
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else value
+
+
+def _rewards_csv(rows, section):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rewards-{section}.csv"'
+    writer = csv.writer(response, lineterminator="\r\n")
+    writer.writerow(heading for heading, _key in REWARD_COLUMNS[section])
+    for row in rows:
+        writer.writerow(_csv_cell(row[key]) for _heading, key in REWARD_COLUMNS[section])
+    return response
+
+
+def _rewards_download(request, school, data, periods):
+    section = request.GET.get("section")
+    if section not in REWARD_COLUMNS:
+        raise Http404("No such section")
+    rows = _reward_rows(request.user, school, section, data, periods)
+    start, end = ("crossed_start", "crossed_end") if section == "milestones" else ("start", "end")
+    services.rewards_export(
+        actor=request.user, school=school, section=section, start=periods[start], end=periods[end], rows=len(rows)
+    )
+    return _rewards_csv(rows, section)
+
+
+@login_required
+def rewards(request):
+    school = _school_with(request, "behaviour.view_event")
+    form = RewardsFilterForm(request.GET or None, school=school)
+    data = form.cleaned_data if form.is_valid() else {}
+    periods = _reward_periods(school, data)
+    if request.GET.get("format") == "csv":
+        return _rewards_download(request, school, data, periods)
+    query = request.GET.copy()
+    query.pop("format", None)
+    query.pop("section", None)
+    context = {
+        "school": school,
+        "form": form,
+        "query": query.urlencode(),
+        "sections": {name: _reward_rows(request.user, school, name, data, periods) for name in REWARD_COLUMNS},
+        "can_manage": access.has_school_perm(request.user, school, "behaviour.manage_categories"),
+        **periods,
+    }
+    return render(request, "behaviour/rewards.html", context)
+
+
+@login_required
+def milestone_list(request):
+    school = _school_with(request, "behaviour.manage_categories")
+    milestones = selectors.milestones_for(school)
+    return render(request, "behaviour/milestone_list.html", {"milestones": milestones, "school": school})
+
+
+@login_required
+def milestone_form(request, code=None):
+    school = _school_with(request, "behaviour.manage_categories")
+    milestone = get_object_or_404(selectors.milestones_for(school), code=code) if code else RewardMilestone()
+    form = MilestoneForm(request.POST or None, instance=milestone, school=school)
+    if request.method == "POST" and form.is_valid():
+        form.instance.school = school
+        services.milestone_save(actor=request.user, milestone=form.instance, changed=audit.changes(form))
+        messages.success(request, "Milestone saved.")
+        return redirect("behaviour:milestone_list")
+    return render(request, "behaviour/milestone_form.html", {"form": form, "milestone": milestone})

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from PIL import Image
 
+from behaviour.models import RewardMilestone
 from behaviour.tests.factories import BehaviourCategoryFactory, BehaviourEventFactory
 from conftest import verified_client
 from pastoral.models import AcademicYear, PupilNote, Term
@@ -36,6 +37,7 @@ def world(school, pupil, teacher, pastoral_staff, dsl, headteacher, it_admin, ot
     note = PupilNote.objects.create(pupil=pupil, kind="phone_call", summary="Called mum", author=dsl)
     category = BehaviourCategoryFactory(school=school)
     event = BehaviourEventFactory(pupil=pupil, category=category, recorded_by=teacher)
+    milestone = RewardMilestone.objects.create(school=school, name="Bronze certificate", points=25)
     year = AcademicYear.objects.create(school=school, name="2026/27", start=date(2026, 9, 1), end=date(2027, 8, 31))
     term = Term.objects.create(academic_year=year, name="Autumn", start=date(2026, 9, 3), end=date(2026, 12, 18))
     return {
@@ -48,6 +50,7 @@ def world(school, pupil, teacher, pastoral_staff, dsl, headteacher, it_admin, ot
         "category": category.code,
         "event": event.code,
         "term": term.code,
+        "milestone": milestone.code,
         "users": {
             "teacher": teacher,
             "pastoral_staff": pastoral_staff,
@@ -111,6 +114,10 @@ MATRIX = [
     ("behaviour:category_list", (), statuses(302, 403, 403, 403, 200, 403, 403)),
     ("behaviour:category_create", (), statuses(302, 403, 403, 403, 200, 403, 403)),
     ("behaviour:category_edit", ("category",), statuses(302, 403, 403, 403, 200, 403, 403)),
+    ("behaviour:rewards", (), statuses(302, 200, 200, 200, 200, 403, 200)),
+    ("behaviour:milestone_list", (), statuses(302, 403, 403, 403, 200, 403, 403)),
+    ("behaviour:milestone_create", (), statuses(302, 403, 403, 403, 200, 403, 403)),
+    ("behaviour:milestone_edit", ("milestone",), statuses(302, 403, 403, 403, 200, 403, 403)),
     ("accounts:login", (), statuses(200, 302, 302, 302, 302, 302, 302)),
     ("accounts:logout", (), statuses(405, 405, 405, 405, 405, 405, 405)),
     ("accounts:mfa_verify", (), statuses(302, 302, 302, 302, 302, 302, 302)),
@@ -132,6 +139,7 @@ KWARG_NAMES = {
     "term": "term_code",
     "category": "code",
     "event": "code",
+    "milestone": "code",
     "uid": "uidb64",
     "token": "token",
 }

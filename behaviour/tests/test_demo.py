@@ -1,6 +1,7 @@
 import pytest
+from django.db.models import Sum
 
-from behaviour.models import BehaviourCategory, BehaviourEvent
+from behaviour.models import BehaviourCategory, BehaviourEvent, RewardMilestone
 from pastoral import demo
 from pastoral.models import School
 
@@ -17,3 +18,18 @@ def test_it_seeds_a_term_of_behaviour_for_each_demo_school():
     negative = events.filter(category__kind="negative").count()
     assert 2 <= positive / negative <= 4
     assert not BehaviourEvent.objects.exclude(pupil__school=secondary).filter(school=secondary).exists()
+
+
+@pytest.mark.django_db
+def test_it_seeds_milestones_that_some_demo_pupils_reach():
+    demo.seed_demo()
+    school = School.objects.get(name="Northfield Academy")
+    thresholds = list(RewardMilestone.objects.filter(school=school).values_list("points", flat=True))
+    assert len(thresholds) == 4 and thresholds == sorted(set(thresholds))
+    totals = (
+        BehaviourEvent.objects.filter(school=school, category__kind="positive")
+        .values("pupil")
+        .annotate(points=Sum("category__points"))
+        .values_list("points", flat=True)
+    )
+    assert max(totals) >= thresholds[-1]
