@@ -11,7 +11,7 @@ class BehaviourConfig(AppConfig):
     def ready(self):
         from pastoral import audit, chronology, demo, roles
 
-        from .chronology import events_for_chronology
+        from .chronology import events_for_chronology, removals_for_chronology, restorative_for_chronology
         from .demo import seed_behaviour
 
         roles.register_permissions(
@@ -38,7 +38,13 @@ class BehaviourConfig(AppConfig):
             "behaviour.milestone.created": "added a reward milestone",
             "behaviour.milestone.changed": "changed a reward milestone",
             "behaviour.rewards.exported": "exported reward points",
+            "behaviour.removal.recorded": "recorded a removal from class",
+            "behaviour.removal.voided": "voided a removal from class",
+            "behaviour.restorative.recorded": "recorded a restorative meeting",
+            "behaviour.restorative.voided": "voided a restorative meeting",
         }.items():
             audit.describe(action, sentence)
         chronology.register("behaviour", events_for_chronology)
+        chronology.register("behaviour_removals", removals_for_chronology)
+        chronology.register("behaviour_restorative", restorative_for_chronology)
         demo.register_seeder("behaviour", seed_behaviour)

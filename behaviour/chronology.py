@@ -1,9 +1,9 @@
 from django.urls import reverse
 
 from pastoral import access
-from pastoral.chronology import ChronologyItem
+from pastoral.chronology import ChronologyItem, as_datetime
 
-from .selectors import events_visible_to
+from .selectors import events_visible_to, removals_visible_to, restorative_meetings_visible_to
 
 
 def events_for_chronology(user, pupil):
@@ -21,4 +21,36 @@ def events_for_chronology(user, pupil):
             title, tone = f"Voided – {title}", "dark"
         url = reverse("behaviour:event_detail", args=[event.code])
         items.append(ChronologyItem(event.occurred_at, "behaviour", title, summary, url, tone))
+    return items
+
+
+def removals_for_chronology(user, pupil):
+    removals = removals_visible_to(user).filter(pupil=pupil).select_related("recorded_by")
+    if not access.has_school_perm(user, pupil.school_id, "behaviour.void_event"):
+        removals = removals.filter(voided_at__isnull=True)
+    items = []
+    for removal in removals:
+        title = f"Removed from class: {removal.removed_to} ({removal.duration_minutes} min)"
+        summary = f"{removal.reason[:140]} — recorded by {removal.recorded_by}"
+        tone = "warning"
+        if removal.voided_at:
+            title, tone = f"Voided – {title}", "dark"
+        url = reverse("behaviour:removal_detail", args=[removal.code])
+        items.append(ChronologyItem(removal.removed_at, "behaviour", title, summary, url, tone))
+    return items
+
+
+def restorative_for_chronology(user, pupil):
+    meetings = restorative_meetings_visible_to(user).filter(pupils=pupil).select_related("recorded_by")
+    if not access.has_school_perm(user, pupil.school_id, "behaviour.void_event"):
+        meetings = meetings.filter(voided_at__isnull=True)
+    items = []
+    for meeting in meetings:
+        title = f"Restorative meeting (repair: {meeting.get_repair_happened_display().lower()})"
+        summary = f"Agreed: {meeting.agreed[:140]} — recorded by {meeting.recorded_by}"
+        tone = "info"
+        if meeting.voided_at:
+            title, tone = f"Voided – {title}", "dark"
+        url = reverse("behaviour:restorative_detail", args=[meeting.code])
+        items.append(ChronologyItem(as_datetime(meeting.held_on), "behaviour", title, summary, url, tone))
     return items

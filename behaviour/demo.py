@@ -8,7 +8,7 @@ from django.utils import timezone
 from pastoral.models import School
 from pastoral.roles import Role
 
-from .models import BehaviourCategory, BehaviourEvent, Location
+from .models import BehaviourCategory, BehaviourEvent, Location, Removal, RestorativeMeeting
 from .services import categories_seed_defaults, milestones_seed
 
 DESCRIPTIONS = {
@@ -72,6 +72,90 @@ def seed_behaviour(school, staff_by_role, pupils, rng, term):
         )
     BehaviourEvent.objects.bulk_create(events, batch_size=1000)
     milestones_seed(school=school, milestones=_milestones_for(events))
+    negatives = [event for event in events if event.category.kind == BehaviourCategory.Kind.NEGATIVE]
+    _seed_removals(school, negatives, staff, rng)
+    leads = staff_by_role.get(Role.PASTORAL_LEAD, []) + staff_by_role.get(Role.PASTORAL_STAFF, [])
+    _seed_restorative(school, negatives, leads or staff, rng)
+
+
+REMOVED_TO = ["Reflection room", "Head of year's office", "Partner classroom", "Inclusion base"]
+REMOVAL_REASONS = [
+    "Continued to disrupt after a final warning.",
+    "Refused to follow instructions and was stopping others from learning.",
+    "Needed time away from the class to calm down.",
+]
+AGREEMENTS = [
+    "Apologised to each other and agreed to sit apart for two weeks.",
+    "Agreed to come to the head of year if it starts again.",
+    "Will write a letter of apology; check in on Friday.",
+]
+
+
+def _seed_removals(school, negatives, staff, rng):
+    """About one removal for every twenty negative events, each linked to its event."""
+    now = timezone.now()
+    removals = []
+    for event in rng.sample(negatives, k=len(negatives) // 20):
+        removed_at = min(event.occurred_at + datetime.timedelta(minutes=rng.randint(1, 10)), now)
+        told = rng.random() < 0.6
+        removals.append(
+            Removal(
+                code=uuid.UUID(int=rng.getrandbits(128)),
+                school=school,
+                pupil=event.pupil,
+                event=event,
+                removed_at=removed_at,
+                lesson=event.period,
+                reason=rng.choice(REMOVAL_REASONS),
+                removed_to=rng.choice(REMOVED_TO),
+                duration_minutes=rng.choice([15, 20, 30, 45, 60]),
+                parents_told=told,
+                parents_told_at=min(removed_at + datetime.timedelta(hours=rng.randint(1, 4)), now) if told else None,
+                parents_told_how=rng.choice(Removal.ParentsToldHow.values) if told else "",
+                parents_told_by=event.recorded_by if told else None,
+                recorded_by=event.recorded_by,
+            )
+        )
+    Removal.objects.bulk_create(removals)
+
+
+def _seed_restorative(school, negatives, staff, rng):
+    """About one restorative meeting for every forty negative events, some bringing two pupils together."""
+    today = timezone.localdate()
+    by_day = {}
+    for event in negatives:
+        by_day.setdefault(event.occurred_at.date(), []).append(event)
+    plans = []
+    for event in rng.sample(negatives, k=len(negatives) // 40):
+        incidents = [event]
+        others = [other for other in by_day[event.occurred_at.date()] if other.pupil_id != event.pupil_id]
+        if others and rng.random() < 0.5:
+            incidents.append(rng.choice(others))
+        held_on = min(event.occurred_at.date() + datetime.timedelta(days=rng.randint(0, 2)), today)
+        meeting = RestorativeMeeting(
+            code=uuid.UUID(int=rng.getrandbits(128)),
+            school=school,
+            held_on=held_on,
+            people_present="Pupils involved and their head of year",
+            agreed=rng.choice(AGREEMENTS),
+            repair_happened=rng.choice(RestorativeMeeting.Repair.values),
+            follow_up_on=held_on + datetime.timedelta(days=14) if rng.random() < 0.5 else None,
+            recorded_by=rng.choice(staff),
+        )
+        plans.append((meeting, incidents))
+    RestorativeMeeting.objects.bulk_create([meeting for meeting, _incidents in plans])
+    Incident = RestorativeMeeting.incidents.through
+    Involved = RestorativeMeeting.pupils.through
+    Incident.objects.bulk_create(
+        [Incident(restorativemeeting=meeting, behaviourevent=event) for meeting, events in plans for event in events]
+    )
+    Involved.objects.bulk_create(
+        [
+            Involved(restorativemeeting=meeting, pupil_id=pupil_id)
+            for meeting, events in plans
+            for pupil_id in {event.pupil_id for event in events}
+        ]
+    )
 
 
 def _milestones_for(events):

@@ -11,8 +11,15 @@ from django.utils import timezone
 from pastoral.models import User, YearGroup
 from pastoral.selectors import on_roll, pupils_visible_to
 
-from .models import BehaviourCategory, BehaviourEvent, RewardMilestone
-from .selectors import categories_for, forms_in, locations_for, milestones_for
+from .models import BehaviourCategory, BehaviourEvent, Removal, RestorativeMeeting, RewardMilestone
+from .selectors import (
+    categories_for,
+    events_visible_to,
+    forms_in,
+    locations_for,
+    milestones_for,
+    restorative_candidates,
+)
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
@@ -235,3 +242,148 @@ class RewardsFilterForm(forms.Form):
             if cleaned.get(start) and cleaned.get(end) and cleaned[start] > cleaned[end]:
                 self.add_error(end, "This must be on or after the start date.")
         return cleaned
+
+
+class RemovalForm(forms.Form):
+    pupil = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="code",
+        error_messages={"invalid_choice": "Choose a pupil on roll at this school."},
+    )
+    removed_at = forms.DateTimeField(label="When", widget=_datetime_widget())
+    lesson = forms.CharField(label="From lesson / period", max_length=80, required=False)
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+    removed_to = forms.CharField(label="Removed to", max_length=80, help_text="e.g. Reflection room")
+    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=1, max_value=480)
+    parents_told = forms.BooleanField(label="Parents / carers told", required=False)
+    parents_told_at = forms.DateTimeField(label="Told when", required=False, widget=_datetime_widget())
+    parents_told_how = forms.ChoiceField(
+        label="Told how", choices=[("", "---------"), *Removal.ParentsToldHow.choices], required=False
+    )
+    parents_told_by = forms.ModelChoiceField(queryset=None, to_field_name="code", required=False, label="Told by")
+
+    def __init__(self, *args, user, school, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("removed_at", timezone.localtime().replace(second=0, microsecond=0))
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = on_roll(pupils_visible_to(user).filter(school=school)).order_by(
+            "legal_last_name", "legal_first_name"
+        )
+        self.fields["parents_told_by"].queryset = staff_of(school)
+        for name in ("removed_at", "parents_told_at"):
+            self.fields[name].input_formats = DATETIME_FORMATS
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset("Who and when", "pupil", "removed_at", "lesson"),
+            Fieldset("Removal", "reason", "removed_to", "duration_minutes"),
+            Fieldset("Home", "parents_told", "parents_told_at", "parents_told_how", "parents_told_by"),
+        )
+
+    def clean_removed_at(self):
+        value = self.cleaned_data["removed_at"]
+        if value > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError("This cannot be in the future.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("parents_told"):
+            if not cleaned.get("parents_told_at") and "parents_told_at" not in self.errors:
+                self.add_error("parents_told_at", "Say when parents or carers were told.")
+            if not cleaned.get("parents_told_how"):
+                self.add_error("parents_told_how", "Say how parents or carers were told.")
+        return cleaned
+
+
+class RemovalVoidForm(forms.Form):
+    reason = forms.CharField(max_length=200, label="Why is this removal wrong?")
+
+
+def _incident_label(event):
+    return (
+        f"{timezone.localtime(event.occurred_at):%d/%m/%Y %H:%M} · {event.pupil.display_name} · {event.category.name}"
+    )
+
+
+class RestorativeMeetingForm(forms.Form):
+    incidents = forms.ModelMultipleChoiceField(
+        queryset=None,
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one incident.",
+            "invalid_choice": "One of the chosen incidents is not a current event at this school.",
+            "invalid_pk_value": "One of the chosen incidents is not a current event at this school.",
+        },
+    )
+    other_pupils = forms.ModelMultipleChoiceField(
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        label="Other pupils who took part",
+        help_text="The pupils in the chosen incidents are included already",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    held_on = forms.DateField(label="Held on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    people_present = forms.CharField(label="People present", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    agreed = forms.CharField(label="What was agreed", widget=forms.Textarea(attrs={"rows": 3}))
+    repair_happened = forms.ChoiceField(
+        label="Did repair happen?", choices=RestorativeMeeting.Repair.choices, widget=forms.RadioSelect
+    )
+    follow_up_on = forms.DateField(
+        label="Follow up on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, user, school, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("held_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        # Any current event at the school validates; only a short, relevant list is offered as boxes.
+        self.fields["incidents"].queryset = events_visible_to(user).filter(school=school, voided_at__isnull=True)
+        chosen = self._chosen_incidents()
+        self.fields["incidents"].widget.choices = [
+            (str(event.code), _incident_label(event)) for event in restorative_candidates(user, school, chosen)
+        ]
+        self.fields["other_pupils"].queryset = on_roll(pupils_visible_to(user).filter(school=school)).order_by(
+            "legal_last_name", "legal_first_name"
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset("Incidents", "incidents", "other_pupils"),
+            Fieldset("The meeting", "held_on", "people_present", "agreed", "repair_happened", "follow_up_on"),
+        )
+
+    def _chosen_incidents(self):
+        if self.is_bound:
+            codes = []
+            for code in self.data.getlist("incidents"):
+                try:
+                    codes.append(uuid.UUID(code))
+                except ValueError:
+                    continue
+        else:
+            codes = [getattr(event, "code", event) for event in self.initial.get("incidents", [])]
+        return list(self.fields["incidents"].queryset.filter(code__in=codes))
+
+    def clean_held_on(self):
+        value = self.cleaned_data["held_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("This cannot be in the future.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        held_on, follow_up_on = cleaned.get("held_on"), cleaned.get("follow_up_on")
+        if held_on and follow_up_on and follow_up_on < held_on:
+            self.add_error("follow_up_on", "This must be on or after the day of the meeting.")
+        return cleaned
+
+
+class RestorativeVoidForm(forms.Form):
+    reason = forms.CharField(max_length=200, label="Why is this meeting record wrong?")

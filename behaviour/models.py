@@ -156,3 +156,111 @@ class RewardMilestone(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.points} points)"
+
+
+class Removal(models.Model):
+    """A pupil sent out of a lesson for a while (an internal removal), and whether home has been told."""
+
+    class ParentsToldHow(models.TextChoices):
+        PHONE = "phone", "Phone"
+        EMAIL = "email", "Email"
+        IN_PERSON = "in_person", "In person"
+        LETTER = "letter", "Letter"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="behaviour_removals")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="behaviour_removals")
+    # Events are voided, never deleted; SET_NULL only matters when the whole demo trust is rebuilt.
+    event = models.ForeignKey(
+        BehaviourEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="removals", verbose_name="event"
+    )
+    removed_at = models.DateTimeField("when", default=timezone.now)
+    lesson = models.CharField("from lesson / period", max_length=80, blank=True)
+    reason = models.TextField()
+    removed_to = models.CharField("removed to", max_length=80, help_text="e.g. Reflection room")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)", validators=[MinValueValidator(1), MaxValueValidator(480)]
+    )
+    parents_told = models.BooleanField("parents / carers told", default=False)
+    parents_told_at = models.DateTimeField("told when", null=True, blank=True)
+    parents_told_how = models.CharField("told how", max_length=10, choices=ParentsToldHow, blank=True)
+    parents_told_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="told by"
+    )
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    void_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-removed_at"]
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["school", "-removed_at"]),
+            models.Index(fields=["pupil", "-removed_at"]),
+        ]
+
+    def __str__(self):
+        return f"Removal from class: {self.removed_to} ({self.duration_minutes} min)"
+
+    def clean(self):
+        errors = {}
+        if self.removed_at and self.removed_at > timezone.now() + timezone.timedelta(minutes=5):
+            errors["removed_at"] = "This cannot be in the future."
+        if self.pupil_id and self.school_id and self.pupil.school_id != self.school_id:
+            errors["pupil"] = "This pupil is not in this school."
+        if self.event_id and self.pupil_id and self.event.pupil_id != self.pupil_id:
+            errors["event"] = "This event is about another pupil."
+        if self.parents_told:
+            # Telling home is only on the record once we know when and how it happened.
+            if not self.parents_told_at:
+                errors["parents_told_at"] = "Say when parents or carers were told."
+            if not self.parents_told_how:
+                errors["parents_told_how"] = "Say how parents or carers were told."
+        if errors:
+            raise ValidationError(errors)
+
+
+class RestorativeMeeting(models.Model):
+    """A restorative conversation or meeting after one or more incidents, and whether harm was repaired."""
+
+    class Repair(models.TextChoices):
+        YES = "yes", "Yes"
+        PARTLY = "partly", "Partly"
+        NO = "no", "No"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="restorative_meetings")
+    held_on = models.DateField("held on", default=timezone.localdate)
+    incidents = models.ManyToManyField(BehaviourEvent, related_name="restorative_meetings")
+    # The incidents' pupils plus anyone else who took part, so each of them sees it on their chronology.
+    pupils = models.ManyToManyField(Pupil, related_name="restorative_meetings")
+    people_present = models.TextField("people present", blank=True)
+    agreed = models.TextField("what was agreed")
+    repair_happened = models.CharField("did repair happen?", max_length=10, choices=Repair)
+    follow_up_on = models.DateField("follow up on", null=True, blank=True)
+    # Always set by the service. Staff accounts are deactivated, never deleted, but a meeting has no single pupil
+    # to be cleared with, so a demo reset removes the staff before it reaches the school's meetings.
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    void_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["school", "-held_on"])]
+
+    def __str__(self):
+        return f"Restorative meeting on {self.held_on:%d/%m/%Y}"
+
+    def clean(self):
+        errors = {}
+        if self.held_on and self.held_on > timezone.localdate():
+            errors["held_on"] = "This cannot be in the future."
+        if self.held_on and self.follow_up_on and self.follow_up_on < self.held_on:
+            errors["follow_up_on"] = "This must be on or after the day of the meeting."
+        if errors:
+            raise ValidationError(errors)

@@ -11,11 +11,67 @@ from django.utils import timezone
 from pastoral import access
 from pastoral.models import AcademicYear, Pupil, YearGroup
 
-from .models import BehaviourCategory, BehaviourEvent, Location, RewardMilestone
+from .models import BehaviourCategory, BehaviourEvent, Location, Removal, RestorativeMeeting, RewardMilestone
 
 
 def events_visible_to(user):
     return BehaviourEvent.objects.filter(school_id__in=access.schools_with_perm(user, "behaviour.view_event"))
+
+
+def removals_visible_to(user):
+    return Removal.objects.filter(school_id__in=access.schools_with_perm(user, "behaviour.view_event"))
+
+
+def get_removal_for_user(user, code):
+    """The removal, or 404 to anyone outside its school and 403 to its staff whose role stops them."""
+    removal = (
+        Removal.objects.select_related(
+            "pupil", "school", "event__category", "recorded_by", "parents_told_by", "voided_by"
+        )
+        .filter(code=code)
+        .first()
+    )
+    if removal is None:
+        raise Http404("No such removal")
+    if access.has_school_perm(user, removal.school_id, "behaviour.view_event"):
+        return removal
+    if access.is_member_of(user, removal.school_id):
+        raise PermissionDenied
+    raise Http404("No such removal")
+
+
+def restorative_meetings_visible_to(user):
+    return RestorativeMeeting.objects.filter(school_id__in=access.schools_with_perm(user, "behaviour.view_event"))
+
+
+def get_restorative_meeting_for_user(user, code):
+    """The meeting, or 404 to anyone outside its school and 403 to its staff whose role stops them."""
+    meeting = RestorativeMeeting.objects.select_related("school", "recorded_by", "voided_by").filter(code=code).first()
+    if meeting is None:
+        raise Http404("No such meeting")
+    if access.has_school_perm(user, meeting.school_id, "behaviour.view_event"):
+        return meeting
+    if access.is_member_of(user, meeting.school_id):
+        raise PermissionDenied
+    raise Http404("No such meeting")
+
+
+def restorative_candidates(user, school, chosen=(), *, days=14, limit=50):
+    """Incidents offered on the restorative form: those already chosen, events logged with them, and
+    the school's recent negative events (of the chosen events' pupils, when there are any)."""
+    events = events_visible_to(user).filter(school=school, voided_at__isnull=True)
+    chosen_ids = [event.pk for event in chosen]
+    since = timezone.now() - datetime.timedelta(days=days)
+    recent = Q(category__kind=BehaviourCategory.Kind.NEGATIVE, occurred_at__gte=since)
+    if chosen_ids:
+        recent &= Q(pupil__in={event.pupil_id for event in chosen})
+        recent |= Q(group__in={event.group for event in chosen})
+    nearby = events.filter(recent).order_by("-occurred_at").values_list("pk", flat=True)[:limit]
+    return (
+        events.filter(Q(pk__in=chosen_ids) | Q(pk__in=list(nearby)))
+        .select_related("pupil", "category")
+        .order_by("-occurred_at", "-pk")
+    )
 
 
 def categories_for(school, *, active_only=False):

@@ -7,8 +7,18 @@ from django.utils import timezone
 
 from pastoral import access, audit
 from pastoral.exceptions import PastoralError
+from pastoral.models import Pupil
 
-from .models import BehaviourCategory, BehaviourEvent, BehaviourEventRevision, Location, RewardMilestone
+from .models import (
+    BehaviourCategory,
+    BehaviourEvent,
+    BehaviourEventRevision,
+    Location,
+    Removal,
+    RestorativeMeeting,
+    RewardMilestone,
+)
+from .selectors import events_visible_to
 
 DEFAULT_CATEGORIES = [
     ("positive", "Excellent work", 2, 1),
@@ -223,3 +233,142 @@ def rewards_export(*, actor, school, section, start, end, rows):
         school=school,
         data={"section": section, "start": start.isoformat(), "end": end.isoformat(), "rows": rows},
     )
+
+
+@transaction.atomic
+def removal_record(
+    *,
+    actor,
+    school,
+    pupil,
+    reason,
+    removed_to,
+    duration_minutes,
+    removed_at=None,
+    event=None,
+    lesson="",
+    parents_told=False,
+    parents_told_at=None,
+    parents_told_how="",
+    parents_told_by=None,
+):
+    _require(actor, school, "behaviour.record_event")
+    if event is not None and event.voided_at:
+        raise PastoralError("A voided event cannot have a removal linked to it.")
+    removal = Removal(
+        school=school,
+        pupil=pupil,
+        event=event,
+        removed_at=removed_at or timezone.now(),
+        lesson=lesson,
+        reason=reason,
+        removed_to=removed_to,
+        duration_minutes=duration_minutes,
+        parents_told=parents_told,
+        # Details of telling home are kept only when home was told, so an unticked box leaves nothing stale.
+        parents_told_at=parents_told_at if parents_told else None,
+        parents_told_how=parents_told_how if parents_told else "",
+        parents_told_by=parents_told_by if parents_told else None,
+        recorded_by=actor,
+    )
+    removal.full_clean()
+    removal.save()
+    audit.record(
+        "behaviour.removal.recorded",
+        actor=actor,
+        obj=removal,
+        pupil=pupil,
+        data={"removed_to": removed_to, "minutes": duration_minutes, "event": str(event.code) if event else ""},
+    )
+    return removal
+
+
+@transaction.atomic
+def removal_void(*, actor, removal, reason):
+    """Like events, a wrong removal is voided with a reason and stays on the record."""
+    _require(actor, removal.school, "behaviour.void_event")
+    if removal.voided_at:
+        raise PastoralError("This removal has already been voided.")
+    if not reason.strip():
+        raise PastoralError("Give a reason for voiding this removal.")
+    removal.voided_at = timezone.now()
+    removal.voided_by = actor
+    removal.void_reason = reason.strip()[:200]
+    removal.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    audit.record(
+        "behaviour.removal.voided", actor=actor, obj=removal, pupil=removal.pupil, data={"reason": removal.void_reason}
+    )
+    return removal
+
+
+@transaction.atomic
+def restorative_meeting_record(
+    *,
+    actor,
+    school,
+    incidents,
+    agreed,
+    repair_happened,
+    held_on=None,
+    other_pupils=(),
+    people_present="",
+    follow_up_on=None,
+):
+    """The meeting covers every pupil in its incidents, plus anyone else named as taking part."""
+    _require(actor, school, "behaviour.record_event")
+    incident_ids = {event.pk for event in incidents}
+    if not incident_ids:
+        raise PastoralError("Choose at least one incident.")
+    usable = events_visible_to(actor).filter(pk__in=incident_ids, school=school, voided_at__isnull=True)
+    if usable.count() != len(incident_ids):
+        raise PastoralError("Every incident must be a current event at this school.")
+    others = {pupil.pk for pupil in other_pupils}
+    if Pupil.objects.filter(pk__in=others).exclude(school=school).exists():
+        raise PastoralError("Every pupil must be at this school.")
+    meeting = RestorativeMeeting(
+        school=school,
+        held_on=held_on or timezone.localdate(),
+        people_present=people_present,
+        agreed=agreed,
+        repair_happened=repair_happened,
+        follow_up_on=follow_up_on,
+        recorded_by=actor,
+    )
+    meeting.full_clean()
+    meeting.save()
+    meeting.incidents.set(incident_ids)
+    pupil_ids = set(usable.values_list("pupil_id", flat=True)) | others
+    meeting.pupils.set(pupil_ids)
+    audit.record(
+        "behaviour.restorative.recorded",
+        actor=actor,
+        obj=meeting,
+        school=school,
+        data={
+            "incidents": sorted(str(code) for code in usable.values_list("code", flat=True)),
+            "pupils": len(pupil_ids),
+            "repair": repair_happened,
+        },
+    )
+    return meeting
+
+
+@transaction.atomic
+def restorative_meeting_void(*, actor, meeting, reason):
+    _require(actor, meeting.school, "behaviour.void_event")
+    if meeting.voided_at:
+        raise PastoralError("This meeting has already been voided.")
+    if not reason.strip():
+        raise PastoralError("Give a reason for voiding this meeting.")
+    meeting.voided_at = timezone.now()
+    meeting.voided_by = actor
+    meeting.void_reason = reason.strip()[:200]
+    meeting.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    audit.record(
+        "behaviour.restorative.voided",
+        actor=actor,
+        obj=meeting,
+        school=meeting.school,
+        data={"reason": meeting.void_reason},
+    )
+    return meeting

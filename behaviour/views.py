@@ -1,12 +1,13 @@
 """Views for behaviour: fetch → form → service → redirect."""
 
 import csv
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from pastoral import access, audit
 from pastoral import selectors as core_selectors
 from pastoral.exceptions import PastoralError
-from pastoral.models import User
+from pastoral.models import Pupil, User
 from pastoral.schools import current_school
 
 from . import selectors, services
@@ -25,6 +26,10 @@ from .forms import (
     EventFilterForm,
     MilestoneForm,
     QuickLogForm,
+    RemovalForm,
+    RemovalVoidForm,
+    RestorativeMeetingForm,
+    RestorativeVoidForm,
     RewardsFilterForm,
     VoidForm,
 )
@@ -101,6 +106,16 @@ def event_detail(request, code):
         "can_edit": not event.voided_at
         and access.has_school_perm(request.user, event.school_id, "behaviour.record_event"),
         "void_form": VoidForm() if can_void and not event.voided_at else None,
+        "meetings": list(
+            selectors.restorative_meetings_visible_to(request.user)
+            .filter(incidents=event, voided_at__isnull=True)
+            .order_by("held_on")
+        ),
+        "removals": list(
+            selectors.removals_visible_to(request.user)
+            .filter(event=event, voided_at__isnull=True)
+            .order_by("removed_at")
+        ),
     }
     return render(request, "behaviour/event_detail.html", context)
 
@@ -305,3 +320,152 @@ def milestone_form(request, code=None):
         messages.success(request, "Milestone saved.")
         return redirect("behaviour:milestone_list")
     return render(request, "behaviour/milestone_form.html", {"form": form, "milestone": milestone})
+
+
+def _event_to_link(request, school):
+    """The event named by ?event=, if it is this school's and still stands; its pupil is pre-chosen."""
+    code = request.GET.get("event")
+    if not code:
+        return None
+    try:
+        code = uuid.UUID(code)
+    except ValueError:
+        raise Http404("No such event") from None
+    event = selectors.get_event_for_user(request.user, code)
+    if event.school_id != school.pk or event.voided_at:
+        raise Http404("No such event")
+    return event
+
+
+@login_required
+def removal_create(request):
+    school = _school_with(request, "behaviour.record_event")
+    event = _event_to_link(request, school)
+    initial = {"pupil": event.pupil, "lesson": event.period} if event else {}
+    form = RemovalForm(request.POST or None, user=request.user, school=school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            removal = services.removal_record(actor=request.user, school=school, event=event, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except PastoralError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Removal recorded.")
+            return redirect("behaviour:removal_detail", code=removal.code)
+    return render(request, "behaviour/removal_form.html", {"form": form, "event": event})
+
+
+@login_required
+def removal_detail(request, code):
+    removal = selectors.get_removal_for_user(request.user, code)
+    can_void = access.has_school_perm(request.user, removal.school_id, "behaviour.void_event")
+    if removal.voided_at and not can_void:
+        raise PermissionDenied
+    context = {"removal": removal, "void_form": RemovalVoidForm() if can_void and not removal.voided_at else None}
+    return render(request, "behaviour/removal_detail.html", context)
+
+
+@login_required
+@require_POST
+def removal_void(request, code):
+    removal = selectors.get_removal_for_user(request.user, code)
+    _require(request.user, removal.school_id, "behaviour.void_event")
+    form = RemovalVoidForm(request.POST)
+    if not form.is_valid():
+        return render(request, "behaviour/removal_detail.html", {"removal": removal, "void_form": form}, status=400)
+    try:
+        services.removal_void(actor=request.user, removal=removal, reason=form.cleaned_data["reason"])
+        messages.success(request, "Removal voided. It stays on the record, marked as voided.")
+    except PastoralError as exc:
+        messages.error(request, str(exc))
+    return redirect("behaviour:removal_detail", code=removal.code)
+
+
+@login_required
+def removal_list(request):
+    school = _school_with(request, "behaviour.view_event")
+    removals = selectors.removals_visible_to(request.user).filter(school=school)
+    if not access.has_school_perm(request.user, school, "behaviour.void_event"):
+        removals = removals.filter(voided_at__isnull=True)
+    removals = removals.select_related("pupil", "recorded_by").order_by("-removed_at", "-pk")
+    context = {
+        "page": Paginator(removals, PAGE_SIZE).get_page(request.GET.get("page")),
+        "can_record": access.has_school_perm(request.user, school, "behaviour.record_event"),
+    }
+    return render(request, "behaviour/removal_list.html", context)
+
+
+@login_required
+def restorative_create(request):
+    school = _school_with(request, "behaviour.record_event")
+    event = _event_to_link(request, school)
+    initial = {"incidents": [event]} if event else {}
+    form = RestorativeMeetingForm(request.POST or None, user=request.user, school=school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.restorative_meeting_record(actor=request.user, school=school, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except PastoralError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Restorative meeting recorded.")
+            return redirect("behaviour:restorative_detail", code=meeting.code)
+    return render(request, "behaviour/restorative_form.html", {"form": form, "event": event})
+
+
+@login_required
+def restorative_detail(request, code):
+    meeting = selectors.get_restorative_meeting_for_user(request.user, code)
+    can_void = access.has_school_perm(request.user, meeting.school_id, "behaviour.void_event")
+    if meeting.voided_at and not can_void:
+        raise PermissionDenied
+    context = {
+        "meeting": meeting,
+        "incidents": selectors.events_visible_to(request.user)
+        .filter(restorative_meetings=meeting)
+        .select_related("pupil", "category")
+        .order_by("occurred_at"),
+        "pupils": meeting.pupils.order_by("legal_last_name", "legal_first_name"),
+        "void_form": RestorativeVoidForm() if can_void and not meeting.voided_at else None,
+    }
+    return render(request, "behaviour/restorative_detail.html", context)
+
+
+@login_required
+@require_POST
+def restorative_void(request, code):
+    meeting = selectors.get_restorative_meeting_for_user(request.user, code)
+    _require(request.user, meeting.school_id, "behaviour.void_event")
+    form = RestorativeVoidForm(request.POST)
+    if not form.is_valid():
+        context = {"meeting": meeting, "incidents": [], "pupils": [], "void_form": form}
+        return render(request, "behaviour/restorative_detail.html", context, status=400)
+    try:
+        services.restorative_meeting_void(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
+        messages.success(request, "Meeting voided. It stays on the record, marked as voided.")
+    except PastoralError as exc:
+        messages.error(request, str(exc))
+    return redirect("behaviour:restorative_detail", code=meeting.code)
+
+
+@login_required
+def restorative_list(request):
+    school = _school_with(request, "behaviour.view_event")
+    meetings = selectors.restorative_meetings_visible_to(request.user).filter(school=school)
+    if not access.has_school_perm(request.user, school, "behaviour.void_event"):
+        meetings = meetings.filter(voided_at__isnull=True)
+    meetings = (
+        meetings.select_related("recorded_by")
+        .prefetch_related(Prefetch("pupils", queryset=Pupil.objects.order_by("legal_last_name", "legal_first_name")))
+        .annotate(incident_count=Count("incidents", distinct=True))
+        .order_by("-held_on", "-pk")
+    )
+    context = {
+        "page": Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page")),
+        "can_record": access.has_school_perm(request.user, school, "behaviour.record_event"),
+    }
+    return render(request, "behaviour/restorative_list.html", context)

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from PIL import Image
 
-from behaviour.models import RewardMilestone
+from behaviour.models import Removal, RestorativeMeeting, RewardMilestone
 from behaviour.tests.factories import BehaviourCategoryFactory, BehaviourEventFactory
 from conftest import verified_client
 from pastoral.models import AcademicYear, PupilNote, Term
@@ -37,6 +37,20 @@ def world(school, pupil, teacher, pastoral_staff, dsl, headteacher, it_admin, ot
     note = PupilNote.objects.create(pupil=pupil, kind="phone_call", summary="Called mum", author=dsl)
     category = BehaviourCategoryFactory(school=school)
     event = BehaviourEventFactory(pupil=pupil, category=category, recorded_by=teacher)
+    removal = Removal.objects.create(
+        school=school,
+        pupil=pupil,
+        event=event,
+        reason="Shouting",
+        removed_to="Reflection room",
+        duration_minutes=30,
+        recorded_by=teacher,
+    )
+    meeting = RestorativeMeeting.objects.create(
+        school=school, agreed="Apologised and shook hands", repair_happened="yes", recorded_by=teacher
+    )
+    meeting.incidents.add(event)
+    meeting.pupils.add(pupil)
     milestone = RewardMilestone.objects.create(school=school, name="Bronze certificate", points=25)
     year = AcademicYear.objects.create(school=school, name="2026/27", start=date(2026, 9, 1), end=date(2027, 8, 31))
     term = Term.objects.create(academic_year=year, name="Autumn", start=date(2026, 9, 3), end=date(2026, 12, 18))
@@ -49,6 +63,8 @@ def world(school, pupil, teacher, pastoral_staff, dsl, headteacher, it_admin, ot
         "note": note.code,
         "category": category.code,
         "event": event.code,
+        "removal": removal.code,
+        "meeting": meeting.code,
         "term": term.code,
         "milestone": milestone.code,
         "users": {
@@ -111,6 +127,14 @@ MATRIX = [
     ("behaviour:event_detail", ("event",), statuses(302, 200, 200, 200, 200, 403, 404)),
     ("behaviour:event_edit", ("event",), statuses(302, 200, 200, 200, 200, 403, 404)),
     ("behaviour:event_void", ("event",), POST_ONLY),
+    ("behaviour:removal_list", (), statuses(302, 200, 200, 200, 200, 403, 200)),
+    ("behaviour:removal_create", (), statuses(302, 200, 200, 200, 200, 403, 200)),
+    ("behaviour:removal_detail", ("removal",), statuses(302, 200, 200, 200, 200, 403, 404)),
+    ("behaviour:removal_void", ("removal",), POST_ONLY),
+    ("behaviour:restorative_list", (), statuses(302, 200, 200, 200, 200, 403, 200)),
+    ("behaviour:restorative_create", (), statuses(302, 200, 200, 200, 200, 403, 200)),
+    ("behaviour:restorative_detail", ("meeting",), statuses(302, 200, 200, 200, 200, 403, 404)),
+    ("behaviour:restorative_void", ("meeting",), POST_ONLY),
     ("behaviour:category_list", (), statuses(302, 403, 403, 403, 200, 403, 403)),
     ("behaviour:category_create", (), statuses(302, 403, 403, 403, 200, 403, 403)),
     ("behaviour:category_edit", ("category",), statuses(302, 403, 403, 403, 200, 403, 403)),
@@ -139,6 +163,8 @@ KWARG_NAMES = {
     "term": "term_code",
     "category": "code",
     "event": "code",
+    "removal": "code",
+    "meeting": "code",
     "milestone": "code",
     "uid": "uidb64",
     "token": "token",

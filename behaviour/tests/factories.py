@@ -3,7 +3,7 @@ import uuid
 import factory
 from django.utils import timezone
 
-from behaviour.models import BehaviourCategory, BehaviourEvent, Location
+from behaviour.models import BehaviourCategory, BehaviourEvent, Location, Removal
 from pastoral.tests.factories import PupilFactory, SchoolFactory, UserFactory
 
 
@@ -37,3 +37,16 @@ class BehaviourEventFactory(factory.django.DjangoModelFactory):
     description = "Talking over the teacher"
     recorded_by = factory.SubFactory(UserFactory)
     submission_key = factory.LazyFunction(uuid.uuid4)
+
+
+class RemovalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Removal
+
+    pupil = factory.SubFactory(PupilFactory)
+    school = factory.LazyAttribute(lambda o: o.pupil.school)
+    removed_at = factory.LazyFunction(timezone.now)
+    reason = "Refused to stop shouting after two warnings"
+    removed_to = "Reflection room"
+    duration_minutes = 30
+    recorded_by = factory.SubFactory(UserFactory)

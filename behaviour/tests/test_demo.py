@@ -1,7 +1,8 @@
 import pytest
+from django.db import models
 from django.db.models import Sum
 
-from behaviour.models import BehaviourCategory, BehaviourEvent, RewardMilestone
+from behaviour.models import BehaviourCategory, BehaviourEvent, Removal, RestorativeMeeting, RewardMilestone
 from pastoral import demo
 from pastoral.models import School
 
@@ -33,3 +34,27 @@ def test_it_seeds_milestones_that_some_demo_pupils_reach():
         .values_list("points", flat=True)
     )
     assert max(totals) >= thresholds[-1]
+
+
+@pytest.mark.django_db
+def test_it_seeds_removals_and_restorative_meetings_after_negative_events():
+    demo.seed_demo()
+    school = School.objects.get(name="Northfield Academy")
+    negative = BehaviourEvent.objects.filter(school=school, category__kind="negative").count()
+    removals = Removal.objects.filter(school=school)
+    assert removals.count() == negative // 20
+    assert not removals.exclude(event__category__kind="negative").exists()
+    assert not removals.exclude(pupil=models.F("event__pupil")).exists()
+    meetings = RestorativeMeeting.objects.filter(school=school)
+    assert meetings.count() == negative // 40
+    assert not meetings.filter(incidents__isnull=True).exists()
+    assert not meetings.exclude(incidents__school=school).exists()
+    for meeting in meetings.prefetch_related("incidents", "pupils")[:10]:
+        assert {event.pupil for event in meeting.incidents.all()} == set(meeting.pupils.all())
+
+
+@pytest.mark.django_db
+def test_it_clears_removals_and_meetings_when_the_demo_is_reset():
+    demo.seed_demo()
+    assert demo.reset_demo()
+    assert not Removal.objects.exists() and not RestorativeMeeting.objects.exists()
