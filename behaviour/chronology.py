@@ -1,15 +1,14 @@
 from django.urls import reverse
 
-from pastoral import access
 from pastoral.chronology import ChronologyItem, as_datetime
+from pastoral.voiding import hide_voided_unless
 
 from .selectors import events_visible_to, removals_visible_to, restorative_meetings_visible_to
 
 
 def events_for_chronology(user, pupil):
     events = events_visible_to(user).filter(pupil=pupil).select_related("category", "recorded_by")
-    if not access.has_school_perm(user, pupil.school_id, "behaviour.void_event"):
-        events = events.filter(voided_at__isnull=True)
+    events = hide_voided_unless(events, user, pupil.school_id, "behaviour.void_event")
     items = []
     for event in events:
         category = event.category
@@ -26,8 +25,7 @@ def events_for_chronology(user, pupil):
 
 def removals_for_chronology(user, pupil):
     removals = removals_visible_to(user).filter(pupil=pupil).select_related("recorded_by")
-    if not access.has_school_perm(user, pupil.school_id, "behaviour.void_event"):
-        removals = removals.filter(voided_at__isnull=True)
+    removals = hide_voided_unless(removals, user, pupil.school_id, "behaviour.void_event")
     items = []
     for removal in removals:
         title = f"Removed from class: {removal.removed_to} ({removal.duration_minutes} min)"
@@ -42,8 +40,7 @@ def removals_for_chronology(user, pupil):
 
 def restorative_for_chronology(user, pupil):
     meetings = restorative_meetings_visible_to(user).filter(pupils=pupil).select_related("recorded_by")
-    if not access.has_school_perm(user, pupil.school_id, "behaviour.void_event"):
-        meetings = meetings.filter(voided_at__isnull=True)
+    meetings = hide_voided_unless(meetings, user, pupil.school_id, "behaviour.void_event")
     items = []
     for meeting in meetings:
         title = f"Restorative meeting (repair: {meeting.get_repair_happened_display().lower()})"

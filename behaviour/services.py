@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from pastoral import access, audit
 from pastoral.exceptions import PastoralError
-from pastoral.models import Pupil
+from pastoral.selectors import pupils_visible_to
+from pastoral.voiding import void_record
 
 from .models import (
     BehaviourCategory,
@@ -47,6 +48,13 @@ EDITABLE_FIELDS = ["category", "occurred_at", "location", "period", "description
 def _require(actor, school, perm):
     if not access.has_school_perm(actor, school, perm):
         raise PastoralError("You do not have permission to do that in this school.")
+
+
+def _require_pupils(actor, school, pupils):
+    """Services re-check what the forms offered: every pupil must be one this actor sees, at this school."""
+    ids = {pupil.pk for pupil in pupils}
+    if pupils_visible_to(actor).filter(school=school, pk__in=ids).count() != len(ids):
+        raise PastoralError("Every pupil must be one of this school's pupils that you can see.")
 
 
 def _display(value):
@@ -107,6 +115,7 @@ def _create_events(*, actor, school, pupils, fields, staff_involved, submission_
         return existing
     if not pupils:
         raise PastoralError("Choose at least one pupil.")
+    _require_pupils(actor, school, pupils)
     category = fields["category"]
     group = uuid.uuid4()
     events = []
@@ -161,18 +170,7 @@ def event_update(*, actor, event, changes, staff_involved=None):
 def event_void(*, actor, event, reason):
     """Wrong events are voided with a reason and stay visible to leads; nothing is deleted."""
     _require(actor, event.school, "behaviour.void_event")
-    if event.voided_at:
-        raise PastoralError("This event has already been voided.")
-    if not reason.strip():
-        raise PastoralError("Give a reason for voiding this event.")
-    event.voided_at = timezone.now()
-    event.voided_by = actor
-    event.void_reason = reason.strip()[:200]
-    event.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    audit.record(
-        "behaviour.event.voided", actor=actor, obj=event, pupil=event.pupil, data={"reason": event.void_reason}
-    )
-    return event
+    return void_record(actor=actor, record=event, reason=reason, action="behaviour.event.voided", noun="event")
 
 
 @transaction.atomic
@@ -253,8 +251,11 @@ def removal_record(
     parents_told_by=None,
 ):
     _require(actor, school, "behaviour.record_event")
+    _require_pupils(actor, school, [pupil])
     if event is not None and event.voided_at:
         raise PastoralError("A voided event cannot have a removal linked to it.")
+    if event is not None and (event.pupil_id != pupil.pk or event.school_id != school.pk):
+        raise PastoralError("The linked event must be this pupil's, at this school.")
     removal = Removal(
         school=school,
         pupil=pupil,
@@ -287,18 +288,7 @@ def removal_record(
 def removal_void(*, actor, removal, reason):
     """Like events, a wrong removal is voided with a reason and stays on the record."""
     _require(actor, removal.school, "behaviour.void_event")
-    if removal.voided_at:
-        raise PastoralError("This removal has already been voided.")
-    if not reason.strip():
-        raise PastoralError("Give a reason for voiding this removal.")
-    removal.voided_at = timezone.now()
-    removal.voided_by = actor
-    removal.void_reason = reason.strip()[:200]
-    removal.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    audit.record(
-        "behaviour.removal.voided", actor=actor, obj=removal, pupil=removal.pupil, data={"reason": removal.void_reason}
-    )
-    return removal
+    return void_record(actor=actor, record=removal, reason=reason, action="behaviour.removal.voided", noun="removal")
 
 
 @transaction.atomic
@@ -323,8 +313,7 @@ def restorative_meeting_record(
     if usable.count() != len(incident_ids):
         raise PastoralError("Every incident must be a current event at this school.")
     others = {pupil.pk for pupil in other_pupils}
-    if Pupil.objects.filter(pk__in=others).exclude(school=school).exists():
-        raise PastoralError("Every pupil must be at this school.")
+    _require_pupils(actor, school, other_pupils)
     meeting = RestorativeMeeting(
         school=school,
         held_on=held_on or timezone.localdate(),
@@ -356,19 +345,6 @@ def restorative_meeting_record(
 @transaction.atomic
 def restorative_meeting_void(*, actor, meeting, reason):
     _require(actor, meeting.school, "behaviour.void_event")
-    if meeting.voided_at:
-        raise PastoralError("This meeting has already been voided.")
-    if not reason.strip():
-        raise PastoralError("Give a reason for voiding this meeting.")
-    meeting.voided_at = timezone.now()
-    meeting.voided_by = actor
-    meeting.void_reason = reason.strip()[:200]
-    meeting.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    audit.record(
-        "behaviour.restorative.voided",
-        actor=actor,
-        obj=meeting,
-        school=meeting.school,
-        data={"reason": meeting.void_reason},
+    return void_record(
+        actor=actor, record=meeting, reason=reason, action="behaviour.restorative.voided", noun="meeting"
     )
-    return meeting

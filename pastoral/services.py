@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import access, audit
 from .exceptions import PastoralError
 from .models import Membership, User
+from .voiding import void_record
 
 BACKUP_CODE_COUNT = 10
 
@@ -84,16 +85,9 @@ def note_record(*, actor, note):
 @transaction.atomic
 def note_void(*, actor, note, reason):
     """Wrong entries are voided with a reason and stay visible as voided; nothing is deleted."""
-    if note.voided_at:
-        raise PastoralError("This entry has already been voided.")
-    if not reason.strip():
-        raise PastoralError("Give a reason for voiding this entry.")
-    note.voided_at = timezone.now()
-    note.voided_by = actor
-    note.void_reason = reason.strip()[:200]
-    note.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    audit.record("pastoral.note.voided", actor=actor, obj=note, pupil=note.pupil, data={"reason": note.void_reason})
-    return note
+    if not access.has_school_perm(actor, note.pupil.school_id, "pastoral.change_pupil"):
+        raise PastoralError("You cannot correct this pupil's contact log.")
+    return void_record(actor=actor, record=note, reason=reason, action="pastoral.note.voided", noun="entry")
 
 
 @transaction.atomic

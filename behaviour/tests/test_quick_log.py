@@ -1,12 +1,12 @@
 import uuid
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from behaviour import services
 from behaviour.chronology import events_for_chronology
 from behaviour.models import BehaviourEvent
+from pastoral.exceptions import PastoralError
 from pastoral.models import AuditEntry
 
 
@@ -45,8 +45,8 @@ def test_it_creates_one_set_when_the_form_is_submitted_twice(client, teacher, cl
 
 @pytest.mark.django_db(transaction=True)
 def test_it_saves_all_pupils_or_none(teacher, classmates, disruption, other_school_pupil):
-    """A pupil of another school part-way through the list stops the whole set."""
-    with pytest.raises(ValidationError):
+    """A pupil of another school part-way through the list stops the whole set, before anything is written."""
+    with pytest.raises(PastoralError):
         services.event_record_many(
             actor=teacher,
             school=disruption.school,
