@@ -123,3 +123,43 @@ def test_a_wrong_code_is_explained_beside_the_field_and_keeps_the_user_on_the_ch
     expect(page.get_by_role("heading", name="Enter your authenticator code")).to_be_visible()
     expect(page.get_by_role("button", name="Blank screen")).to_have_count(0)
     assert not AuditEntry.objects.filter(action="auth.mfa.verified", actor=cast.dsl).exists()
+
+
+def test_pastoral_staff_log_behaviour_for_two_pupils_from_the_quick_log(live_server, page, cast):
+    from behaviour.models import BehaviourEvent
+    from behaviour.services import categories_seed_defaults
+
+    categories_seed_defaults(school=cast.school)
+    make_staff(cast.school, Role.PASTORAL_STAFF, "pastoral")
+    device = TOTPDevice.objects.get(user__username="pastoral")
+    sign_in_with_password(page, live_server, "pastoral")
+    page.get_by_label(CODE_LABEL).fill(current_code(device))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Hello Pastoral")).to_be_visible()
+
+    page.goto(live_server.url + reverse("behaviour:quick_log"))
+    page.wait_for_function("window.htmx !== undefined")
+    finder = page.get_by_label("Find a pupil to add")
+    for text, name in (("ainsw", "Zoë Ainsworth"), ("price", "Oliver Price")):
+        finder.fill("")
+        finder.press_sequentially(text)
+        page.locator("#pupil-picker-results button", has_text=name).click()
+        expect(page.locator("#chosen-pupils")).to_contain_text(name)
+
+    # Submitting without a category or description keeps both chosen pupils and what was typed.
+    page.get_by_label("Witnesses").fill("Mr Patel")
+    page.get_by_role("button", name="Log it").click()
+    expect(page.get_by_text("This field is required.").first).to_be_visible()
+    expect(page.locator("#chosen-pupils")).to_contain_text("Zoë Ainsworth")
+    expect(page.locator("#chosen-pupils")).to_contain_text("Oliver Price")
+    expect(page.get_by_label("Witnesses")).to_have_value("Mr Patel")
+    assert not BehaviourEvent.objects.exists()
+
+    page.get_by_label(re.compile("Disruption")).check()
+    page.get_by_label("What happened").fill("Shouting across the corridor")
+    page.get_by_role("button", name="Log it").click()
+    expect(page.get_by_role("alert").or_(page.get_by_role("status")).first).to_be_visible()
+    events = BehaviourEvent.objects.filter(school=cast.school)
+    assert events.count() == 2
+    assert {e.pupil.legal_last_name for e in events} == {"Ainsworth", "Price"}
+    assert len({e.group for e in events}) == 1
