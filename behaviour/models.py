@@ -170,9 +170,8 @@ class Removal(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="behaviour_removals")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="behaviour_removals")
-    # Events are voided, never deleted; SET_NULL only matters when the whole demo trust is rebuilt.
     event = models.ForeignKey(
-        BehaviourEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="removals", verbose_name="event"
+        BehaviourEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="removals", verbose_name="event"
     )
     removed_at = models.DateTimeField("when", default=timezone.now)
     lesson = models.CharField("from lesson / period", max_length=80, blank=True)
@@ -240,9 +239,7 @@ class RestorativeMeeting(models.Model):
     agreed = models.TextField("what was agreed")
     repair_happened = models.CharField("did repair happen?", max_length=10, choices=Repair)
     follow_up_on = models.DateField("follow up on", null=True, blank=True)
-    # Always set by the service. Staff accounts are deactivated, never deleted, but a meeting has no single pupil
-    # to be cleared with, so a demo reset removes the staff before it reaches the school's meetings.
-    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     voided_at = models.DateTimeField(null=True, blank=True)
     voided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

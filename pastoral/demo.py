@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, transaction
-from django.db.models import PROTECT, ProtectedError, RestrictedError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -627,11 +627,27 @@ def seed_demo(seed=DEFAULT_SEED, *, today=None):
     return _summary(trust, created=True)
 
 
-def _delete_protecting(model, lookup, schools):
-    """Delete the rows of other apps that point at `model` with on_delete=PROTECT (never the audit log)."""
-    for relation in model._meta.related_objects:
-        if relation.on_delete is PROTECT and relation.related_model not in (AuditEntry, Pupil, Membership):
-            relation.related_model._base_manager.filter(**{f"{relation.field.name}__{lookup}": schools}).delete()
+def _delete_clearing_protected(queryset, depth=0):
+    """Delete `queryset`, first deleting whatever protects it (duty-area records), however deep.
+
+    The audit log is the one protector never touched: once it refers to demo
+    rows the reset is refused, as it should be.
+    """
+    try:
+        with transaction.atomic():
+            queryset.delete()
+        return
+    except ProtectedError as exc:
+        if depth > 10:
+            raise
+        blockers = {}
+        for obj in exc.protected_objects:
+            if isinstance(obj, AuditEntry):
+                raise
+            blockers.setdefault(type(obj), set()).add(obj.pk)
+    for model, pks in blockers.items():
+        _delete_clearing_protected(model._base_manager.filter(pk__in=pks), depth + 1)
+    _delete_clearing_protected(queryset, depth + 1)
 
 
 def reset_demo():
@@ -648,15 +664,13 @@ def reset_demo():
     users = User.objects.filter(memberships__trust=trust).distinct()
     try:
         with transaction.atomic():
-            # Duty-area records that protect their pupil (contact log, behaviour, …) go first.
-            _delete_protecting(Pupil, "school__in", schools)
-            Pupil.objects.filter(school__in=schools).delete()
+            # Records of the duty areas protect pupils, staff and schools; they are cleared first.
+            _delete_clearing_protected(Pupil.objects.filter(school__in=schools))
             user_ids = list(users.values_list("pk", flat=True))
             Membership.objects.filter(trust=trust).delete()
-            User.objects.filter(pk__in=user_ids).delete()
+            _delete_clearing_protected(User.objects.filter(pk__in=user_ids))
             AcademicYear.objects.filter(school__in=schools).delete()
-            _delete_protecting(School, "in", schools)
-            School.objects.filter(pk__in=[s.pk for s in schools]).delete()
+            _delete_clearing_protected(School.objects.filter(pk__in=[s.pk for s in schools]))
             trust.delete()
     except (ProtectedError, RestrictedError, DatabaseError) as exc:
         raise DemoResetBlocked(str(exc)) from exc
