@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from pastoral.models import Pupil, School, User
+from pastoral.models import Pupil, School, User, Voidable
 
 
 class BehaviourCategory(models.Model):
@@ -55,7 +55,7 @@ class Location(models.Model):
         return self.name
 
 
-class BehaviourEvent(models.Model):
+class BehaviourEvent(Voidable):
     """One pupil's part in something that happened. Corrections are edits with history, or a void."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -75,9 +75,6 @@ class BehaviourEvent(models.Model):
     group = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
     # Generated with the form; a resubmitted form finds its earlier events instead of duplicating them.
     submission_key = models.UUIDField(editable=False)
-    voided_at = models.DateTimeField(null=True, blank=True)
-    voided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    void_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -158,7 +155,7 @@ class RewardMilestone(models.Model):
         return f"{self.name} ({self.points} points)"
 
 
-class Removal(models.Model):
+class Removal(Voidable):
     """A pupil sent out of a lesson for a while (an internal removal), and whether home has been told."""
 
     class ParentsToldHow(models.TextChoices):
@@ -188,9 +185,6 @@ class Removal(models.Model):
     )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    voided_at = models.DateTimeField(null=True, blank=True)
-    voided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    void_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-removed_at"]
@@ -221,7 +215,7 @@ class Removal(models.Model):
             raise ValidationError(errors)
 
 
-class RestorativeMeeting(models.Model):
+class RestorativeMeeting(Voidable):
     """A restorative conversation or meeting after one or more incidents, and whether harm was repaired."""
 
     class Repair(models.TextChoices):
@@ -241,9 +235,6 @@ class RestorativeMeeting(models.Model):
     follow_up_on = models.DateField("follow up on", null=True, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    voided_at = models.DateTimeField(null=True, blank=True)
-    voided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    void_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-held_on", "-created_at"]

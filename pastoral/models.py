@@ -403,7 +403,18 @@ class AuditEntry(models.Model):
         raise ValidationError("Audit entries cannot be deleted.")
 
 
-class PupilNote(models.Model):
+class Voidable(models.Model):
+    """A record that is corrected by voiding with a reason, never by deleting (see pastoral.voiding)."""
+
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    void_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class PupilNote(Voidable):
     """The pastoral contact log: calls home, meetings, observations. Corrections void, never delete."""
 
     class Kind(models.TextChoices):
@@ -424,9 +435,6 @@ class PupilNote(models.Model):
     follow_up = models.CharField(max_length=200, blank=True, help_text="What happens next, if anything")
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    voided_at = models.DateTimeField(null=True, blank=True)
-    voided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    void_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-occurred_at"]

@@ -1,8 +1,8 @@
 """Corrections that never delete: a wrong record is voided with a reason and stays on file.
 
-Every record type with `voided_at`, `voided_by` and `void_reason` uses these two
-helpers, so the rules (a reason is required, a record is voided once, the
-audit entry is written in the same transaction) live in one place.
+Every `pastoral.models.Voidable` record uses these two helpers, so the rules
+(a reason is required, a record is voided once, the audit entry is written in
+the same transaction) live in one place.
 """
 
 from django.utils import timezone
