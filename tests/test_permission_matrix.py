@@ -4,8 +4,11 @@
 school they cannot see, 405 = GET on a POST-only action.
 """
 
+import importlib
 import io
+import pkgutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,8 +20,15 @@ from behaviour.tests.factories import BehaviourCategoryFactory, BehaviourEventFa
 from conftest import verified_client
 from pastoral.models import AcademicYear, PupilNote, Term
 from pastoral.tests.factories import FamilyContactFactory, MembershipFactory, ProfessionalFactory
+from tests.matrix import POST_ONLY, ROLES, statuses
 
-ROLES = ["anonymous", "teacher", "pastoral_staff", "dsl", "headteacher", "it_admin", "other_school_dsl"]
+# Each duty area adds its URLs in tests/matrix/<area>.py: ROWS, KWARG_NAMES and
+# build(world, request) returning the codes its rows need. Separate files keep
+# the areas from editing one list.
+AREAS = [
+    importlib.import_module(f"tests.matrix.{m.name}")
+    for m in pkgutil.iter_modules([str(Path(__file__).parent / "matrix")])
+]
 
 
 def png():
@@ -28,7 +38,7 @@ def png():
 
 
 @pytest.fixture
-def world(school, pupil, teacher, pastoral_staff, dsl, headteacher, it_admin, other_school_dsl):
+def world(request, school, pupil, teacher, pastoral_staff, dsl, headteacher, it_admin, other_school_dsl):
     pupil.photo = png()
     pupil.save()
     contact = FamilyContactFactory(pupil=pupil)
@@ -54,7 +64,7 @@ def world(school, pupil, teacher, pastoral_staff, dsl, headteacher, it_admin, ot
     milestone = RewardMilestone.objects.create(school=school, name="Bronze certificate", points=25)
     year = AcademicYear.objects.create(school=school, name="2026/27", start=date(2026, 9, 1), end=date(2027, 8, 31))
     term = Term.objects.create(academic_year=year, name="Autumn", start=date(2026, 9, 3), end=date(2026, 12, 18))
-    return {
+    world = {
         "pupil": pupil.code,
         "contact": contact.code,
         "professional": professional.code,
@@ -76,18 +86,16 @@ def world(school, pupil, teacher, pastoral_staff, dsl, headteacher, it_admin, ot
             "other_school_dsl": other_school_dsl,
         },
     }
-
-
-def statuses(anonymous, teacher, pastoral_staff, dsl, headteacher, it_admin, other_school_dsl):
-    values = [anonymous, teacher, pastoral_staff, dsl, headteacher, it_admin, other_school_dsl]
-    return dict(zip(ROLES, values, strict=True))
+    objects = {"school": school, "pupil": pupil, "event": event, "category": category, "term": term}
+    for area in AREAS:
+        world.update(area.build(objects, request))
+    return world
 
 
 P = ("pupil",)
 ALL_STAFF_OK = statuses(302, 200, 200, 200, 200, 200, 200)
 PUPIL_READ = statuses(302, 200, 200, 200, 200, 403, 404)
 PUPIL_WRITE = statuses(302, 403, 200, 200, 200, 403, 404)
-POST_ONLY = statuses(302, 405, 405, 405, 405, 405, 405)
 STAFF_ADMIN = statuses(302, 403, 403, 403, 403, 200, 403)
 PUBLIC = statuses(200, 200, 200, 200, 200, 200, 200)
 
@@ -152,6 +160,8 @@ MATRIX = [
     ("accounts:password_reset_confirm", ("uid", "token"), PUBLIC),
     ("accounts:password_reset_complete", (), PUBLIC),
 ]
+for _area in AREAS:
+    MATRIX += _area.ROWS
 
 KWARG_NAMES = {
     "pupil": "code",
@@ -169,6 +179,8 @@ KWARG_NAMES = {
     "uid": "uidb64",
     "token": "token",
 }
+for _area in AREAS:
+    KWARG_NAMES.update(_area.KWARG_NAMES)
 
 
 def url_for(name, keys, world):
