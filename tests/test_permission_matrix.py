@@ -23,7 +23,7 @@ from pastoral.tests.factories import FamilyContactFactory, MembershipFactory, Pr
 from tests.matrix import POST_ONLY, ROLES, statuses
 
 # Each duty area adds its URLs in tests/matrix/<area>.py: ROWS, KWARG_NAMES and
-# build(world, request) returning the codes its rows need. Separate files keep
+# build(objects, request) returning the codes its rows need. Separate files keep
 # the areas from editing one list.
 AREAS = [
     importlib.import_module(f"tests.matrix.{m.name}")
