@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import access, audit, chronology, selectors, services
+from . import access, audit, chronology, dashboard, selectors, services
 from .exceptions import PastoralError
 from .forms import FamilyContactForm, ProfessionalForm, PupilFilterForm, PupilForm, PupilNoteForm, VoidForm
 from .models import Pupil
@@ -47,6 +47,8 @@ def home(request):
             "my_keyworking": pupils.filter(keyworker=request.user).count(),
         }
         context["my_pupils"] = pupils.filter(keyworker=request.user)[:12]
+    if school is not None:
+        context["panels"] = dashboard.panels_for(request, school)
     return render(request, "pastoral/home.html", context)
 
 
