@@ -163,3 +163,10 @@ def test_pastoral_staff_log_behaviour_for_two_pupils_from_the_quick_log(live_ser
     assert events.count() == 2
     assert {e.pupil.legal_last_name for e in events} == {"Ainsworth", "Price"}
     assert len({e.group for e in events}) == 1
+
+    # The one event shows on each pupil's own chronology.
+    for event in events:
+        page.goto(live_server.url + reverse("pastoral:pupil_detail", args=[event.pupil.code]))
+        chronology = page.locator("ol.chronology")
+        expect(chronology).to_contain_text("Negative: Disruption")
+        expect(chronology).to_contain_text("Shouting across the corridor")
