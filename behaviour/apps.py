@@ -75,5 +75,5 @@ class BehaviourConfig(AppConfig):
             audit.describe(action, sentence)
         chronology.register("behaviour_suspensions", suspensions_for_chronology)
         dashboard.register("behaviour_governor_tasks", governor_tasks_panel, order=15)
-        demo.register_seeder("behaviour_suspensions", seed_suspensions)
         demo.register_seeder("behaviour", seed_behaviour)
+        demo.register_seeder("behaviour_suspensions", seed_suspensions)  # after the events it draws on

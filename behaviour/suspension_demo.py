@@ -88,7 +88,11 @@ def seed_suspensions(school, staff_by_role, pupils, rng, term):
     today = timezone.localdate()
     days = [d for d in school_days.school_days_from(term.start, terms) if d <= min(term.end, today)]
     if len(days) < 25:
-        return
+        # Early in a term, the decisions fall in the term before.
+        earlier = [t for t in terms if t.end < term.start]
+        if not earlier:
+            return
+        days = [d for d in school_days.school_days_from(earlier[-1].start, terms) if d <= earlier[-1].end]
     # The pupils with the most negative events this term are the ones suspended.
     ids = [pupil.pk for pupil in pupils]
     ranked = list(
