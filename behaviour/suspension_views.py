@@ -40,6 +40,9 @@ def suspension_list(request):
     terms = Term.objects.filter(academic_year__school=school).select_related("academic_year").order_by("-start")
     form = SuspensionFilterForm(request.GET or None, terms=terms)
     suspensions = selectors.suspensions_visible_to(request.user).filter(school=school)
+    perms = _perms(request.user, school.pk)
+    if not (perms["can_record"] or perms["can_decide"]):
+        suspensions = suspensions.filter(voided_at__isnull=True)
     if form.is_valid():
         status, kind, term = (form.cleaned_data[name] for name in ("status", "kind", "term"))
         if status == "voided":
@@ -62,7 +65,7 @@ def suspension_list(request):
     context = {
         "form": form,
         "page": Paginator(suspensions, PAGE_SIZE).get_page(request.GET.get("page")),
-        **_perms(request.user, school.pk),
+        **perms,
     }
     return render(request, "behaviour/suspension_list.html", context)
 

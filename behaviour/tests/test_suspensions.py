@@ -1,10 +1,12 @@
 """Suspensions and permanent exclusions: the statutory rules at their boundaries, and the pages."""
 
 import datetime
+import importlib
 import uuid
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +23,13 @@ from pastoral.tests.factories import PupilFactory
 from .factories import BehaviourEventFactory
 
 G = GovernorTask.Kind
+REASON_CODES = importlib.import_module("behaviour.migrations.0006_reason_codes_data")
+
+
+@pytest.fixture(autouse=True)
+def reason_codes(db):
+    """The data migration's rows (a transactional test elsewhere may have flushed them from a reused database)."""
+    REASON_CODES.add_codes(django_apps, None)
 
 
 @pytest.fixture
@@ -456,3 +465,26 @@ def test_the_demo_has_suspensions_for_northfield_one_with_governors_tasks(db):
     assert GovernorTask.objects.filter(school=school, kind=G.REPRESENTATIONS).count() == 1
     assert not Suspension.objects.exclude(pupil__school=school).filter(school=school).exists()
     assert not AuditEntry.objects.filter(action__startswith="behaviour.suspension").exists()
+
+
+def test_a_draft_is_changed_and_the_change_audited(client, dsl, pupil, autumn, as_user):
+    suspension = draft(dsl, pupil, autumn[2], 2)
+    as_user(dsl)
+    url = reverse("behaviour:suspension_edit", args=[suspension.code])
+    page = client.get(url).content.decode()
+    assert "Repeated disruption" in page
+    response = client.post(url, _form(pupil, autumn[3], kind="lunchtime", lunchtimes="3", length_days=""))
+    assert response.status_code == 302
+    suspension.refresh_from_db()
+    assert (suspension.kind, suspension.length_units, suspension.start_session) == ("lunchtime", 3, "pm")
+    assert suspension.end_date == autumn[5]
+    changed = AuditEntry.objects.get(action="behaviour.suspension.changed")
+    assert changed.data["kind"] == "lunchtime" and "summary" in changed.data
+
+
+def test_staff_without_drafting_rights_do_not_see_voided_records(client, pastoral_staff, dsl, pupil, autumn, as_user):
+    suspension = draft(dsl, pupil, autumn[2], 2, summary="Visible while it stands")
+    services.suspension_void(actor=dsl, suspension=suspension, reason="Duplicate")
+    as_user(pastoral_staff)
+    assert "Visible while it stands" not in client.get(reverse("behaviour:suspension_list")).content.decode()
+    assert client.get(reverse("behaviour:suspension_detail", args=[suspension.code])).status_code == 403
