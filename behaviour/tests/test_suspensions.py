@@ -488,3 +488,22 @@ def test_staff_without_drafting_rights_do_not_see_voided_records(client, pastora
     as_user(pastoral_staff)
     assert "Visible while it stands" not in client.get(reverse("behaviour:suspension_list")).content.decode()
     assert client.get(reverse("behaviour:suspension_detail", args=[suspension.code])).status_code == 403
+
+
+def test_the_detail_page_does_not_query_per_notification_or_task(
+    client, headteacher, pupil, autumn, as_user, django_assert_max_num_queries
+):
+    suspension = finalised(
+        headteacher, pupil, autumn[2], None, kind=Suspension.Kind.PERMANENT, reasons=codes("PP", "PA")
+    )
+    for recipient in ("parents", "la", "governors", "parents"):
+        services.notification_record(
+            actor=headteacher, suspension=suspension, recipient=recipient, notified_at=timezone.now(), method="email"
+        )
+    for event in BehaviourEventFactory.create_batch(3, pupil=pupil):
+        suspension.incidents.add(event)
+    as_user(headteacher)
+    with django_assert_max_num_queries(18):
+        page = client.get(reverse("behaviour:suspension_detail", args=[suspension.code])).content.decode()
+    assert "Governors must meet to consider reinstatement" in page
+    assert "E (suspended or excluded" in page and page.count("Mark done") == 2
