@@ -2,6 +2,18 @@ from django.apps import AppConfig
 
 BEHAVIOUR_READ = {"behaviour.view_event", "behaviour.record_event"}
 BEHAVIOUR_LEAD = BEHAVIOUR_READ | {"behaviour.void_event"}
+SUSPENSION_READ = {"behaviour.view_suspension"}
+SUSPENSION_LEAD = SUSPENSION_READ | {"behaviour.record_suspension"}
+# Only the headteacher (or acting head, given the role) decides a suspension or exclusion.
+SUSPENSION_PERMISSIONS = {
+    "headteacher": SUSPENSION_LEAD | {"behaviour.decide_suspension"},
+    "pastoral_lead": SUSPENSION_LEAD,
+    "dsl": SUSPENSION_LEAD,
+    "deputy_dsl": SUSPENSION_LEAD,
+    "pastoral_staff": SUSPENSION_READ,
+    "senco": SUSPENSION_READ,
+    "trust_leader": SUSPENSION_READ,
+}
 
 
 class BehaviourConfig(AppConfig):
@@ -9,7 +21,7 @@ class BehaviourConfig(AppConfig):
     verbose_name = "Behaviour and physical interventions"
 
     def ready(self):
-        from pastoral import audit, chronology, demo, roles
+        from pastoral import audit, chronology, dashboard, demo, roles
 
         from .chronology import events_for_chronology, removals_for_chronology, restorative_for_chronology
         from .demo import seed_behaviour
@@ -47,4 +59,21 @@ class BehaviourConfig(AppConfig):
         chronology.register("behaviour", events_for_chronology)
         chronology.register("behaviour_removals", removals_for_chronology)
         chronology.register("behaviour_restorative", restorative_for_chronology)
+        from .suspension_chronology import governor_tasks_panel, suspensions_for_chronology
+        from .suspension_demo import seed_suspensions
+
+        roles.register_permissions(SUSPENSION_PERMISSIONS)
+        for action, sentence in {
+            "behaviour.suspension.drafted": "drafted a suspension or exclusion",
+            "behaviour.suspension.changed": "changed a draft suspension or exclusion",
+            "behaviour.suspension.finalised": "finalised a suspension or exclusion decision",
+            "behaviour.suspension.voided": "voided a suspension or exclusion",
+            "behaviour.suspension.notified": "recorded a suspension notification",
+            "behaviour.suspension.reintegration": "recorded a reintegration meeting",
+            "behaviour.governor_task.done": "completed a governors' task",
+        }.items():
+            audit.describe(action, sentence)
+        chronology.register("behaviour_suspensions", suspensions_for_chronology)
+        dashboard.register("behaviour_governor_tasks", governor_tasks_panel, order=15)
         demo.register_seeder("behaviour", seed_behaviour)
+        demo.register_seeder("behaviour_suspensions", seed_suspensions)  # after the events it draws on

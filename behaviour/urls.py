@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import suspension_views, views
 
 app_name = "behaviour"
 
@@ -26,4 +26,21 @@ urlpatterns = [
     path("rewards/milestones/", views.milestone_list, name="milestone_list"),
     path("rewards/milestones/new/", views.milestone_form, name="milestone_create"),
     path("rewards/milestones/<uuid:code>/", views.milestone_form, name="milestone_edit"),
+    path("suspensions/", suspension_views.suspension_list, name="suspension_list"),
+    path("suspensions/new/", suspension_views.suspension_create, name="suspension_create"),
+    path("suspensions/<uuid:code>/", suspension_views.suspension_detail, name="suspension_detail"),
+    path("suspensions/<uuid:code>/edit/", suspension_views.suspension_edit, name="suspension_edit"),
+    path("suspensions/<uuid:code>/finalise/", suspension_views.suspension_finalise, name="suspension_finalise"),
+    path("suspensions/<uuid:code>/void/", suspension_views.suspension_void, name="suspension_void"),
+    path(
+        "suspensions/<uuid:code>/notifications/",
+        suspension_views.suspension_notification_add,
+        name="suspension_notification_add",
+    ),
+    path(
+        "suspensions/<uuid:code>/reintegration/",
+        suspension_views.suspension_reintegration_add,
+        name="suspension_reintegration_add",
+    ),
+    path("governor-tasks/<uuid:code>/done/", suspension_views.governor_task_complete, name="governor_task_complete"),
 ]

@@ -1,0 +1,261 @@
+"""Writes for suspensions and permanent exclusions: one transaction per action, audited in it."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pastoral import access, audit
+from pastoral.exceptions import PastoralError
+from pastoral.models import Pupil
+from pastoral.selectors import pupils_visible_to
+from pastoral.voiding import void_record
+
+from .models import (
+    ExclusionReasonCode,
+    GovernorTask,
+    ReintegrationMeeting,
+    Suspension,
+    SuspensionNotification,
+)
+from .selectors import events_visible_to
+from .suspension_selectors import assess, finalise_blockers
+
+
+class SuspensionRefused(PastoralError):
+    """The rules refuse the action; `problems` lists every reason."""
+
+    def __init__(self, problems):
+        super().__init__(" ".join(problems))
+        self.problems = list(problems)
+
+
+FIELDS = [
+    "kind",
+    "start_date",
+    "start_session",
+    "length_units",
+    "summary",
+    "misses_public_exam",
+    "exam_details",
+    "work_set",
+    "work_set_by",
+    "provision",
+    "provision_by",
+    "provision_start",
+]
+
+
+def _require(actor, school, perm):
+    if not access.has_school_perm(actor, school, perm):
+        raise PastoralError("You do not have permission to do that in this school.")
+
+
+def _check_links(actor, school, pupil, reasons, incidents, start_date):
+    if not pupils_visible_to(actor).filter(school=school, pk=pupil.pk).exists():
+        raise PastoralError("The pupil must be one of this school's pupils that you can see.")
+    reason_ids = {reason.pk for reason in reasons}
+    if not 1 <= len(reason_ids) <= 3:
+        raise PastoralError("Choose one to three different reasons from the DfE list.")
+    if ExclusionReasonCode.active_on(start_date).filter(pk__in=reason_ids).count() != len(reason_ids):
+        raise PastoralError("Every reason must be on the DfE list in use on the first day.")
+    incident_ids = {event.pk for event in incidents}
+    usable = events_visible_to(actor).filter(pk__in=incident_ids, school=school, pupil=pupil, voided_at__isnull=True)
+    if usable.count() != len(incident_ids):
+        raise PastoralError("Every linked incident must be a current behaviour event of this pupil.")
+    return reason_ids, incident_ids
+
+
+def _normalise(values):
+    if values.get("kind") == Suspension.Kind.PERMANENT:
+        values["length_units"] = None
+    elif not values.get("length_units"):
+        raise PastoralError("Give the length of the suspension.")
+    if values.get("kind") == Suspension.Kind.LUNCHTIME:
+        values["start_session"] = Suspension.Session.PM
+    if not values.get("misses_public_exam"):
+        values["exam_details"] = ""
+    return values
+
+
+@transaction.atomic
+def suspension_save_draft(
+    *, actor, school, pupil, reasons, incidents=(), suspension=None, submission_key=None, **values
+):
+    """Create a draft (one per submission key) or change one. The 45-day limit is checked here too."""
+    _require(actor, school, "behaviour.record_suspension")
+    if submission_key and suspension is None:
+        existing = Suspension.objects.filter(submission_key=submission_key, school=school).first()
+        if existing is not None:
+            return existing
+    values = _normalise({name: values[name] for name in FIELDS if name in values})
+    reason_ids, incident_ids = _check_links(actor, school, pupil, reasons, incidents, values["start_date"])
+    # One pupil's suspensions are decided one at a time, so two drafts cannot both squeeze under 45 days.
+    Pupil.objects.select_for_update().filter(pk=pupil.pk).first()
+    if suspension is None:
+        suspension = Suspension(school=school, pupil=pupil, recorded_by=actor)
+        if submission_key:
+            suspension.submission_key = submission_key
+        creating = True
+    else:
+        suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
+        if not suspension.is_draft or suspension.voided_at:
+            raise PastoralError("Only a draft can be changed. A finalised decision is voided and recorded again.")
+        if suspension.pupil_id != pupil.pk:
+            raise PastoralError("A draft cannot be moved to another pupil.")
+        creating = False
+    before = {name: getattr(suspension, name) for name in FIELDS}
+    for name, value in values.items():
+        setattr(suspension, name, value)
+    assessment = assess(suspension)
+    if assessment.problems:
+        raise SuspensionRefused(assessment.problems)
+    suspension.end_date = assessment.end_date
+    try:
+        with transaction.atomic():
+            suspension.save()
+    except IntegrityError:
+        return Suspension.objects.get(submission_key=submission_key)
+    suspension.reasons.set(reason_ids)
+    suspension.incidents.set(incident_ids)
+    changed = {
+        name: str(getattr(suspension, name)) for name in FIELDS if creating or before[name] != getattr(suspension, name)
+    }
+    audit.record(
+        "behaviour.suspension.drafted" if creating else "behaviour.suspension.changed",
+        actor=actor,
+        obj=suspension,
+        pupil=pupil,
+        data={**changed, "reasons": sorted(r.census_code for r in reasons), "incidents": len(incident_ids)},
+    )
+    return suspension
+
+
+@transaction.atomic
+def suspension_finalise(*, actor, suspension):
+    """The headteacher's decision: refused with every reason, or finalised with the governors' tasks."""
+    _require(actor, suspension.school, "behaviour.decide_suspension")
+    Pupil.objects.select_for_update().filter(pk=suspension.pupil_id).first()
+    suspension = Suspension.objects.select_for_update().select_related("pupil", "school").get(pk=suspension.pk)
+    if suspension.voided_at:
+        raise PastoralError("This record has been voided.")
+    if not suspension.is_draft:
+        raise PastoralError("This decision has already been finalised.")
+    today = timezone.localdate()
+    assessment = assess(suspension, decided_on=today)
+    problems = finalise_blockers(suspension, assessment)
+    if problems:
+        raise SuspensionRefused(problems)
+    suspension.status = Suspension.Status.FINALISED
+    suspension.decided_by = actor
+    suspension.decided_at = timezone.now()
+    suspension.end_date = assessment.end_date
+    suspension.save(update_fields=["status", "decided_by", "decided_at", "end_date", "updated_at"])
+    tasks = GovernorTask.objects.bulk_create(
+        [
+            GovernorTask(school=suspension.school, suspension=suspension, kind=kind, reason=reason, due_on=due)
+            for kind, reason, due in assessment.tasks
+        ]
+    )
+    audit.record(
+        "behaviour.suspension.finalised",
+        actor=actor,
+        obj=suspension,
+        pupil=suspension.pupil,
+        data={
+            "year_days": str(assessment.year_days),
+            "governor_tasks": [f"{task.kind} by {task.due_on.isoformat()}" for task in tasks],
+        },
+    )
+    return suspension
+
+
+@transaction.atomic
+def suspension_void(*, actor, suspension, reason):
+    """Drafts are voided by whoever may draft; a decision only by the headteacher."""
+    perm = "behaviour.record_suspension" if suspension.is_draft else "behaviour.decide_suspension"
+    _require(actor, suspension.school, perm)
+    return void_record(
+        actor=actor, record=suspension, reason=reason, action="behaviour.suspension.voided", noun="suspension"
+    )
+
+
+def _open(suspension):
+    if suspension.voided_at:
+        raise PastoralError("This record has been voided.")
+
+
+@transaction.atomic
+def notification_record(*, actor, suspension, recipient, notified_at, method, recipient_name="", notes=""):
+    _require(actor, suspension.school, "behaviour.record_suspension")
+    _open(suspension)
+    if notified_at > timezone.now() + timezone.timedelta(minutes=5):
+        raise PastoralError("The time told cannot be in the future.")
+    notification = SuspensionNotification.objects.create(
+        suspension=suspension,
+        recipient=recipient,
+        recipient_name=recipient_name,
+        notified_at=notified_at,
+        method=method,
+        notes=notes,
+        recorded_by=actor,
+    )
+    audit.record(
+        "behaviour.suspension.notified",
+        actor=actor,
+        obj=suspension,
+        pupil=suspension.pupil,
+        data={"recipient": recipient, "method": method, "at": notified_at.isoformat()},
+    )
+    return notification
+
+
+@transaction.atomic
+def reintegration_record(*, actor, suspension, held_on, attendees, agreed_support, offered_on=None, plan_reference=""):
+    _require(actor, suspension.school, "behaviour.record_suspension")
+    _open(suspension)
+    if suspension.is_draft or suspension.kind == Suspension.Kind.PERMANENT:
+        raise PastoralError("A reintegration meeting follows a finalised suspension.")
+    if held_on < suspension.start_date:
+        raise PastoralError("The meeting cannot be before the suspension started.")
+    if held_on > timezone.localdate():
+        raise PastoralError("The meeting cannot be in the future.")
+    meeting = ReintegrationMeeting.objects.create(
+        suspension=suspension,
+        offered_on=offered_on,
+        held_on=held_on,
+        attendees=attendees,
+        agreed_support=agreed_support,
+        plan_reference=plan_reference,
+        recorded_by=actor,
+    )
+    audit.record(
+        "behaviour.suspension.reintegration",
+        actor=actor,
+        obj=suspension,
+        pupil=suspension.pupil,
+        data={"held_on": held_on.isoformat()},
+    )
+    return meeting
+
+
+@transaction.atomic
+def governor_task_complete(*, actor, task, note):
+    _require(actor, task.school, "behaviour.decide_suspension")
+    task = GovernorTask.objects.select_for_update().select_related("suspension__pupil").get(pk=task.pk)
+    if task.done_at:
+        raise PastoralError("This task is already done.")
+    note = (note or "").strip()
+    if not note:
+        raise PastoralError("Say what was done (for example the meeting date and outcome).")
+    task.done_at = timezone.now()
+    task.done_by = actor
+    task.done_note = note
+    task.save(update_fields=["done_at", "done_by", "done_note"])
+    audit.record(
+        "behaviour.governor_task.done",
+        actor=actor,
+        obj=task,
+        pupil=task.suspension.pupil,
+        school=task.school,
+        data={"kind": task.kind, "note": note[:200]},
+    )
+    return task

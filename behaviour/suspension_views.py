@@ -1,0 +1,257 @@
+"""Pages for suspensions and permanent exclusions: fetch, form, service, redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from pastoral import access
+from pastoral.exceptions import PastoralError
+from pastoral.models import Term
+
+from . import suspension_selectors as selectors
+from . import suspension_services as services
+from .models import ExclusionReasonCode, GovernorTask, Suspension
+from .suspension_forms import (
+    GovernorTaskForm,
+    NotificationForm,
+    ReintegrationForm,
+    SuspensionFilterForm,
+    SuspensionForm,
+    SuspensionVoidForm,
+)
+from .views import PAGE_SIZE, _require, _school_with
+
+
+def _perms(user, school_id):
+    return {
+        "can_record": access.has_school_perm(user, school_id, "behaviour.record_suspension"),
+        "can_decide": access.has_school_perm(user, school_id, "behaviour.decide_suspension"),
+    }
+
+
+@login_required
+def suspension_list(request):
+    school = _school_with(request, "behaviour.view_suspension")
+    terms = Term.objects.filter(academic_year__school=school).select_related("academic_year").order_by("-start")
+    form = SuspensionFilterForm(request.GET or None, terms=terms)
+    suspensions = selectors.suspensions_visible_to(request.user).filter(school=school)
+    perms = _perms(request.user, school.pk)
+    if not (perms["can_record"] or perms["can_decide"]):
+        suspensions = suspensions.filter(voided_at__isnull=True)
+    if form.is_valid():
+        status, kind, term = (form.cleaned_data[name] for name in ("status", "kind", "term"))
+        if status == "voided":
+            suspensions = suspensions.filter(voided_at__isnull=False)
+        elif status:
+            suspensions = suspensions.filter(status=status, voided_at__isnull=True)
+        if kind:
+            suspensions = suspensions.filter(kind=kind)
+        if term:
+            # Overlapping the term: started by its end and not ended before it began.
+            suspensions = suspensions.filter(start_date__lte=term.end).filter(
+                Q(end_date__gte=term.start) | Q(end_date__isnull=True, start_date__gte=term.start)
+            )
+    suspensions = (
+        suspensions.select_related("pupil", "decided_by")
+        .prefetch_related(Prefetch("reasons", queryset=ExclusionReasonCode.objects.order_by("census_code")))
+        .annotate(open_tasks=Count("governor_tasks", filter=Q(governor_tasks__done_at__isnull=True)))
+        .order_by("-start_date", "-pk")
+    )
+    context = {
+        "form": form,
+        "page": Paginator(suspensions, PAGE_SIZE).get_page(request.GET.get("page")),
+        **perms,
+    }
+    return render(request, "behaviour/suspension_list.html", context)
+
+
+def _form_errors(form, exc):
+    if isinstance(exc, ValidationError):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    elif isinstance(exc, services.SuspensionRefused):
+        for problem in exc.problems:
+            form.add_error(None, problem)
+    else:
+        form.add_error(None, str(exc))
+
+
+@login_required
+def suspension_create(request):
+    school = _school_with(request, "behaviour.record_suspension")
+    form = SuspensionForm(request.POST or None, user=request.user, school=school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            suspension = services.suspension_save_draft(actor=request.user, school=school, **form.service_values())
+        except (PastoralError, ValidationError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Draft saved. The headteacher finalises the decision.")
+            return redirect("behaviour:suspension_detail", code=suspension.code)
+    return render(request, "behaviour/suspension_form.html", {"form": form, "suspension": None})
+
+
+@login_required
+def suspension_edit(request, code):
+    suspension = selectors.get_suspension_for_user(request.user, code)
+    _require(request.user, suspension.school_id, "behaviour.record_suspension")
+    if not suspension.is_draft or suspension.voided_at:
+        messages.error(request, "Only a draft can be changed.")
+        return redirect("behaviour:suspension_detail", code=suspension.code)
+    form = SuspensionForm(request.POST or None, user=request.user, school=suspension.school, instance=suspension)
+    if request.method == "POST" and form.is_valid():
+        values = form.service_values()
+        values.pop("submission_key", None)
+        try:
+            services.suspension_save_draft(
+                actor=request.user, school=suspension.school, suspension=suspension, **values
+            )
+        except (PastoralError, ValidationError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Draft saved.")
+            return redirect("behaviour:suspension_detail", code=suspension.code)
+    return render(request, "behaviour/suspension_form.html", {"form": form, "suspension": suspension})
+
+
+def _detail(request, suspension, *, status=200, **forms):
+    user = request.user
+    perms = _perms(user, suspension.school_id)
+    if suspension.voided_at and not perms["can_decide"] and not perms["can_record"]:
+        raise PermissionDenied
+    notifications = list(suspension.notifications.select_related("recorded_by"))
+    assessment = selectors.assess(
+        suspension,
+        decided_on=suspension.decided_at.date() if suspension.decided_at else None,
+        notified={n.recipient for n in notifications},
+    )
+    reasons = list(suspension.reasons.all())
+    blockers = selectors.finalise_blockers(suspension, assessment, len(reasons)) if suspension.is_draft else []
+    tasks = list(suspension.governor_tasks.select_related("done_by"))
+    open_record = perms["can_record"] and not suspension.voided_at
+    can_void = not suspension.voided_at and (perms["can_decide"] or (perms["can_record"] and suspension.is_draft))
+    context = {
+        "suspension": suspension,
+        "assessment": assessment,
+        "blockers": blockers,
+        "reasons": reasons,
+        "incidents": selectors.suspension_incidents(user, suspension),
+        "notifications": notifications,
+        "tasks": [(task, forms.get(f"task_{task.pk}") or GovernorTaskForm(task=task)) for task in tasks],
+        "meetings": list(suspension.reintegration_meetings.select_related("recorded_by")),
+        "notify_form": forms.get("notify_form") or (NotificationForm() if open_record else None),
+        "reintegration_form": forms.get("reintegration_form")
+        or (
+            ReintegrationForm()
+            if open_record and not suspension.is_draft and suspension.kind != Suspension.Kind.PERMANENT
+            else None
+        ),
+        "void_form": forms.get("void_form") or (SuspensionVoidForm() if can_void else None),
+        "finalise_errors": forms.get("finalise_errors", []),
+        **perms,
+    }
+    return render(request, "behaviour/suspension_detail.html", context, status=status)
+
+
+@login_required
+def suspension_detail(request, code):
+    return _detail(request, selectors.get_suspension_for_user(request.user, code))
+
+
+@login_required
+@require_POST
+def suspension_finalise(request, code):
+    suspension = selectors.get_suspension_for_user(request.user, code)
+    _require(request.user, suspension.school_id, "behaviour.decide_suspension")
+    try:
+        services.suspension_finalise(actor=request.user, suspension=suspension)
+    except services.SuspensionRefused as exc:
+        return _detail(request, suspension, status=400, finalise_errors=exc.problems)
+    except PastoralError as exc:
+        return _detail(request, suspension, status=400, finalise_errors=[str(exc)])
+    messages.success(request, "Decision finalised.")
+    return redirect("behaviour:suspension_detail", code=suspension.code)
+
+
+@login_required
+@require_POST
+def suspension_void(request, code):
+    suspension = selectors.get_suspension_for_user(request.user, code)
+    _require(request.user, suspension.school_id, "behaviour.record_suspension")
+    form = SuspensionVoidForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, suspension, status=400, void_form=form)
+    try:
+        services.suspension_void(actor=request.user, suspension=suspension, reason=form.cleaned_data["reason"])
+    except PastoralError as exc:
+        form.add_error(None, str(exc))
+        return _detail(request, suspension, status=400, void_form=form)
+    messages.success(request, "Voided. It stays on the record, marked as voided.")
+    return redirect("behaviour:suspension_detail", code=suspension.code)
+
+
+@login_required
+@require_POST
+def suspension_notification_add(request, code):
+    suspension = selectors.get_suspension_for_user(request.user, code)
+    _require(request.user, suspension.school_id, "behaviour.record_suspension")
+    form = NotificationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.notification_record(actor=request.user, suspension=suspension, **form.cleaned_data)
+        except PastoralError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Notification recorded.")
+            return redirect("behaviour:suspension_detail", code=suspension.code)
+    return _detail(request, suspension, status=400, notify_form=form)
+
+
+@login_required
+@require_POST
+def suspension_reintegration_add(request, code):
+    suspension = selectors.get_suspension_for_user(request.user, code)
+    _require(request.user, suspension.school_id, "behaviour.record_suspension")
+    form = ReintegrationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reintegration_record(actor=request.user, suspension=suspension, **form.cleaned_data)
+        except PastoralError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Reintegration meeting recorded.")
+            return redirect("behaviour:suspension_detail", code=suspension.code)
+    return _detail(request, suspension, status=400, reintegration_form=form)
+
+
+@login_required
+@require_POST
+def governor_task_complete(request, code):
+    task = (
+        selectors.governor_tasks_visible_to(request.user)
+        .select_related("suspension__pupil", "suspension__school", "school")
+        .filter(code=code)
+        .first()
+    )
+    if task is None:
+        # Staff of the school whose role stops them get 403; anyone else learns nothing.
+        other = GovernorTask.objects.filter(code=code).values_list("school_id", flat=True).first()
+        if other is not None and access.is_member_of(request.user, other):
+            raise PermissionDenied
+        raise Http404("No such task")
+    _require(request.user, task.school_id, "behaviour.decide_suspension")
+    form = GovernorTaskForm(request.POST, task=task)
+    if form.is_valid():
+        try:
+            services.governor_task_complete(actor=request.user, task=task, note=form.cleaned_data["note"])
+        except PastoralError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Governors' task marked done.")
+            return redirect("behaviour:suspension_detail", code=task.suspension.code)
+    return _detail(request, task.suspension, status=400, **{f"task_{task.pk}": form})

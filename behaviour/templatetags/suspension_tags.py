@@ -1,0 +1,10 @@
+from django import template
+
+from pastoral import access
+
+register = template.Library()
+
+
+@register.simple_tag
+def can_view_suspensions(user):
+    return access.has_any_school_perm(user, "behaviour.view_suspension")
