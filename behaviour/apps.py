@@ -48,3 +48,13 @@ class BehaviourConfig(AppConfig):
         chronology.register("behaviour_removals", removals_for_chronology)
         chronology.register("behaviour_restorative", restorative_for_chronology)
         demo.register_seeder("behaviour", seed_behaviour)
+        from pastoral import dashboard
+
+        from .analytics import ALERT_ROLES, ANALYTICS_ROLES, rising_behaviour_panel
+        from .demo import seed_rising_behaviour
+
+        roles.register_permissions({role: {"behaviour.view_analytics"} for role in ANALYTICS_ROLES})
+        roles.register_permissions({role: {"behaviour.view_alerts"} for role in ALERT_ROLES})
+        audit.describe("behaviour.analytics.exported", "downloaded behaviour analytics rows")
+        dashboard.register("behaviour_rising", rising_behaviour_panel, order=20)
+        demo.register_seeder("behaviour_rising", seed_rising_behaviour)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .analytics_views import analytics_csv, analytics_page
 
 app_name = "behaviour"
 
@@ -26,4 +27,6 @@ urlpatterns = [
     path("rewards/milestones/", views.milestone_list, name="milestone_list"),
     path("rewards/milestones/new/", views.milestone_form, name="milestone_create"),
     path("rewards/milestones/<uuid:code>/", views.milestone_form, name="milestone_edit"),
+    path("analytics/", analytics_page, name="analytics"),
+    path("analytics/events.csv", analytics_csv, name="analytics_csv"),
 ]
