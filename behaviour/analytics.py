@@ -9,8 +9,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Min, Q, Sum
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, Trim, TruncWeek, Upper
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncWeek
 from django.utils import timezone
 
 from pastoral import access, dashboard
@@ -114,7 +114,6 @@ def totals(events):
         negative=Count("pk", filter=NEGATIVE),
         positive_points=Sum("category__points", filter=POSITIVE, default=0),
         negative_points=Sum("category__points", filter=NEGATIVE, default=0),
-        pupils=Count("pupil", distinct=True),
     )
     figures["ratio"] = ratio_text(figures["positive"], figures["negative"])
     return figures
@@ -164,15 +163,18 @@ def heat_map(events):
     ordered by the average hour at which they happen (so "Registration, P1, Break, P2…" reads as the day
     runs); the rest are "Other" and blanks "Not recorded". One grouped query feeds both layouts.
     """
-    cells = (
-        events.annotate(
-            weekday=ExtractIsoWeekDay("occurred_at"), hour=ExtractHour("occurred_at"), key=Upper(Trim("period"))
-        )
-        .values("weekday", "hour", "key")
-        .annotate(events=Count("pk"), label=Min(Trim("period")))
+    # Grouped on the raw text (cheap for the database); trimming and case are folded here, over a few
+    # hundred rows at most.
+    raw = (
+        events.annotate(weekday=ExtractIsoWeekDay("occurred_at"), hour=ExtractHour("occurred_at"))
+        .values("weekday", "hour", "period")
+        .annotate(events=Count("pk"))
         .order_by()
     )
-    cells = list(cells)
+    cells = []
+    for cell in raw:
+        label = cell["period"].strip()
+        cells.append({**cell, "key": label.upper(), "label": label})
     total = sum(cell["events"] for cell in cells)
     unrecorded = sum(cell["events"] for cell in cells if not cell["key"])
     if total and unrecorded * 2 > total:
@@ -236,14 +238,50 @@ def by_category(events):
     ]
 
 
-def ratio_by_year(events):
-    """[(year label, positive, negative)] per year group, youngest first."""
-    rows = (
-        events.values("pupil__year_group")
-        .annotate(positive=Count("pk", filter=POSITIVE), negative=Count("pk", filter=NEGATIVE))
-        .order_by("pupil__year_group")
+def per_pupil(events):
+    """Each pupil's positive and negative counts and points: one grouped query that feeds the year-group
+    ratio, the top pupils and the count of pupils involved."""
+    return list(
+        events.values("pupil_id", "pupil__year_group")
+        .annotate(
+            positive=Count("pk", filter=POSITIVE),
+            negative=Count("pk", filter=NEGATIVE),
+            positive_points=Sum("category__points", filter=POSITIVE, default=0),
+            negative_points=Sum("category__points", filter=NEGATIVE, default=0),
+        )
+        .order_by()
     )
-    return [(YearGroup(row["pupil__year_group"]).label, row["positive"], row["negative"]) for row in rows]
+
+
+def ratio_by_year(pupil_rows):
+    """[(year label, positive, negative)] per year group, youngest first."""
+    years = {}
+    for row in pupil_rows:
+        positive, negative = years.get(row["pupil__year_group"], (0, 0))
+        years[row["pupil__year_group"]] = (positive + row["positive"], negative + row["negative"])
+    return [(YearGroup(year).label, *years[year]) for year in sorted(years)]
+
+
+def top_pupils(pupil_rows, limit=10):
+    """The pupils with the most negative points, with their positive points beside them (one more query)."""
+    ranked = sorted(
+        (row for row in pupil_rows if row["negative_points"] > 0),
+        key=lambda row: (-row["negative_points"], -row["negative"], row["pupil_id"]),
+    )[:limit]
+    pupils = Pupil.objects.select_related("school").in_bulk([row["pupil_id"] for row in ranked])
+    return [
+        {
+            "code": pupils[row["pupil_id"]].code,
+            "name": pupils[row["pupil_id"]].display_name,
+            "year_group": YearGroup(row["pupil__year_group"]).label,
+            "form": pupils[row["pupil_id"]].form,
+            "school": pupils[row["pupil_id"]].school.name,
+            "negative_points": row["negative_points"],
+            "negative_events": row["negative"],
+            "positive_points": row["positive_points"],
+        }
+        for row in ranked
+    ]
 
 
 PUPIL_FIELDS = [
@@ -268,29 +306,6 @@ def _pupil(values):
         "form": values["pupil__form"],
         "school": values["school__name"],
     }
-
-
-def top_pupils(events, limit=10):
-    """The pupils with the most negative points in the range, with their positive points beside them."""
-    rows = (
-        events.values(*PUPIL_FIELDS)
-        .annotate(
-            negative_points=Sum("category__points", filter=NEGATIVE, default=0),
-            negative_events=Count("pk", filter=NEGATIVE),
-            positive_points=Sum("category__points", filter=POSITIVE, default=0),
-        )
-        .filter(negative_points__gt=0)
-        .order_by("-negative_points", "-negative_events", "pupil__legal_last_name", "pupil__code")[:limit]
-    )
-    return [
-        {
-            **_pupil(row),
-            "negative_points": row["negative_points"],
-            "negative_events": row["negative_events"],
-            "positive_points": row["positive_points"],
-        }
-        for row in rows
-    ]
 
 
 # --- disproportionality -------------------------------------------------------------------------------
@@ -505,30 +520,51 @@ def csv_rows(events):
     """The filtered events as CSV rows, read from the database in chunks (never all in memory)."""
     sen = dict(Pupil.SEN.choices)
     gender = dict(Pupil.Gender.choices)
+    years = dict(YearGroup.choices)
+    kinds = dict(BehaviourCategory.Kind.choices)
+    negative = BehaviourCategory.Kind.NEGATIVE.value
     tz = timezone.get_current_timezone()
-    rows = events.order_by("occurred_at", "pk").values(*_CSV_FIELDS).iterator(chunk_size=2000)
-    for row in rows:
-        kind = row["category__kind"]
-        points = row["category__points"]
+    rows = events.order_by("occurred_at", "pk").values_list(*_CSV_FIELDS).iterator(chunk_size=2000)
+    for (
+        occurred_at,
+        school,
+        legal_first,
+        legal_last,
+        preferred_first,
+        preferred_last,
+        year_group,
+        form,
+        kind,
+        category,
+        points,
+        location,
+        period,
+        recorder_first,
+        recorder_last,
+        sen_status,
+        pupil_premium,
+        looked_after,
+        pupil_gender,
+    ) in rows:
         yield [
             csv_safe(value)
             for value in (
-                row["occurred_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                row["school__name"],
-                row["pupil__preferred_first_name"] or row["pupil__legal_first_name"],
-                row["pupil__preferred_last_name"] or row["pupil__legal_last_name"],
-                YearGroup(row["pupil__year_group"]).label,
-                row["pupil__form"],
-                BehaviourCategory.Kind(kind).label,
-                row["category__name"],
-                -points if kind == BehaviourCategory.Kind.NEGATIVE else points,
-                row["location__name"] or "",
-                row["period"],
-                f"{row['recorded_by__first_name']} {row['recorded_by__last_name']}".strip(),
-                sen.get(row["pupil__sen_status"], ""),
-                "Yes" if row["pupil__pupil_premium"] else "No",
-                "Yes" if row["pupil__looked_after"] else "No",
-                gender.get(row["pupil__gender"], ""),
+                occurred_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                school,
+                preferred_first or legal_first,
+                preferred_last or legal_last,
+                years.get(year_group, ""),
+                form,
+                kinds.get(kind, kind),
+                category,
+                -points if kind == negative else points,
+                location or "",
+                period,
+                f"{recorder_first} {recorder_last}".strip(),
+                sen.get(sen_status, ""),
+                "Yes" if pupil_premium else "No",
+                "Yes" if looked_after else "No",
+                gender.get(pupil_gender, ""),
             )
         ]
 

@@ -24,7 +24,7 @@ def _filter_form(request):
     return AnalyticsFilterForm(request.GET or None, schools=schools, current=current_school(request))
 
 
-def _charts(events, filters, heat):
+def _charts(events, filters, heat, pupil_rows):
     weeks = analytics.weekly(events, filters)
     categories = analytics.by_category(events)
     hour_note = (
@@ -63,7 +63,7 @@ def _charts(events, filters, heat):
         ),
         "ratio": charts.stacked_bar_chart(
             "Positive and negative events by year group",
-            analytics.ratio_by_year(events),
+            analytics.ratio_by_year(pupil_rows),
             series=["Positive", "Negative"],
             label_header="Year",
         ),
@@ -89,13 +89,14 @@ def analytics_page(request):
     filters = form.filters()
     schools = form.chosen_schools()
     events = analytics.events_for(request.user, filters)
-    top = analytics.top_pupils(events)
+    pupil_rows = analytics.per_pupil(events)
+    top = analytics.top_pupils(pupil_rows)
     context = {
         "form": form,
         "filters": filters,
         "schools": schools,
-        "totals": analytics.totals(events),
-        "charts": _charts(events, filters, analytics.heat_map(events)),
+        "totals": {**analytics.totals(events), "pupils": len(pupil_rows)},
+        "charts": _charts(events, filters, analytics.heat_map(events), pupil_rows),
         "top_pupils": top,
         "top_chart": charts.bar_chart(
             "Pupils with the most negative points",

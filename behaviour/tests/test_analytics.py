@@ -91,7 +91,6 @@ def test_it_totals_and_gives_the_positive_to_negative_ratio(school, headteacher,
     assert figures["events"] == 5
     assert (figures["positive"], figures["negative"]) == (2, 3)
     assert (figures["positive_points"], figures["negative_points"]) == (6, 7)
-    assert figures["pupils"] == 2
     assert figures["ratio"] == "0.7 : 1"
     assert analytics.ratio_text(4, 0) == "no negative events"
 
@@ -136,11 +135,11 @@ def test_it_counts_by_location_category_and_year(school, headteacher, term_of_ev
         ("Excellent work", "Positive", 2, 6),
         ("Defiance", "Negative", 1, 3),
     ]
-    assert analytics.ratio_by_year(events) == [("Year 7", 2, 1), ("Year 9", 0, 2)]
+    assert analytics.ratio_by_year(analytics.per_pupil(events)) == [("Year 7", 2, 1), ("Year 9", 0, 2)]
 
 
 def test_it_ranks_pupils_by_negative_points(school, headteacher, term_of_events):
-    rows = analytics.top_pupils(analytics.events_for(headteacher, filters_for(school)))
+    rows = analytics.top_pupils(analytics.per_pupil(analytics.events_for(headteacher, filters_for(school))))
     assert [(row["name"], row["negative_points"], row["negative_events"], row["positive_points"]) for row in rows] == [
         ("Ben Bold", 5, 2, 0),
         ("Ann Able", 2, 1, 6),
@@ -326,6 +325,7 @@ def test_the_page_shows_the_figures_and_charts(client, as_user, headteacher, ter
     assert "Ben Bold" in body and "Removals from class: 0 of" in body
     assert "Schools compared" not in body
     assert response.context["totals"]["events"] == 5
+    assert response.context["totals"]["pupils"] == 2
 
 
 def test_a_trust_leader_compares_the_schools(
