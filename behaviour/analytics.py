@@ -332,8 +332,9 @@ class GroupFigures:
 
     @property
     def over(self):
-        """Flagged when the group is affected at least half as often again as everyone else."""
-        return self.risk_ratio is not None and self.risk_ratio >= 1.5 and self.affected > 0
+        """Marked when the group is affected at least half as often again as everyone else, and at least
+        three of its pupils were (one or two pupils in a tiny group would swing the ratio by chance)."""
+        return self.risk_ratio is not None and self.risk_ratio >= 1.5 and self.affected >= 3
 
 
 def _percent(part, whole):

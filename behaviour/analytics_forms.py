@@ -44,7 +44,7 @@ class AnalyticsFilterForm(forms.Form):
         if len(schools) > 1:
             self.fields["school"].choices = [
                 *((str(school.code), school.name) for school in schools),
-                (ALL_SCHOOLS, "All my schools (compare them)"),
+                (ALL_SCHOOLS, "All schools"),
             ]
             self.fields["school"].initial = str(self.current.code)
         else:

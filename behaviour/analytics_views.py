@@ -99,7 +99,7 @@ def analytics_page(request):
         "charts": _charts(events, filters, analytics.heat_map(events), pupil_rows),
         "top_pupils": top,
         "top_chart": charts.bar_chart(
-            "Pupils with the most negative points",
+            "Negative points of the ten pupils with the most",
             [(row["name"], row["negative_points"]) for row in top],
             label_header="Pupil",
             value_header="Negative points",

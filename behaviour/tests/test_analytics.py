@@ -201,7 +201,9 @@ def test_disproportionality_compares_each_group_with_the_rest_of_the_roll(school
     sen = groups["SEN support"]
     assert (sen.roll, sen.roll_share, sen.affected, sen.affected_share, sen.rate) == (2, 20.0, 1, 50.0, 50.0)
     # 1 of 2 SEN support pupils against 1 of the other 8: 0.5 / 0.125.
-    assert sen.risk_ratio == 4.0 and sen.over
+    assert sen.risk_ratio == 4.0
+    assert not sen.over  # one pupil is too few to mark the group
+    assert analytics.GroupFigures("G", 10, 10.0, 3, 30.0, 30.0, 1.5).over
     pp = groups["Pupil premium"]
     assert (pp.roll, pp.affected, pp.risk_ratio) == (3, 2, None)  # nobody outside the group was affected
     ehcp = groups["EHCP"]
