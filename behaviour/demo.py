@@ -178,34 +178,24 @@ def _milestones_for(events):
 
 
 def seed_rising_behaviour(school, staff_by_role, pupils, rng, term):
-    """Three pupils with a run of negative events in the last ten days, so the rising-behaviour panel has rows."""
-    staff = staff_by_role.get(Role.TEACHER, []) + staff_by_role.get(Role.PASTORAL_STAFF, [])
-    negative = list(BehaviourCategory.objects.filter(school=school, kind="negative").exclude(name="Fighting"))
-    locations = list(Location.objects.filter(school=school))
-    if not staff or not negative or len(pupils) < 3:
-        return
+    """Moves some negative events of three pupils into the last ten days, so the rising-behaviour panel has
+    rows. Events are moved rather than added, and only those without a removal or meeting, so the other
+    seeders' proportions hold."""
+    from django.db.models import Count
+
+    today = timezone.localdate()
     now = timezone.now()
-    events = []
-    for pupil in rng.sample(pupils, k=3):
-        for _ in range(rng.randint(4, 6)):
-            day = timezone.localdate() - datetime.timedelta(days=rng.randint(0, 10))
+    free = BehaviourEvent.objects.filter(
+        school=school, category__kind="negative", removals__isnull=True, restorative_meetings__isnull=True
+    )
+    busiest = free.values("pupil_id").annotate(events=Count("pk")).filter(events__gte=4).order_by("-events", "pupil_id")
+    moved = []
+    for row in rng.sample(list(busiest[:20]), k=min(3, len(busiest[:20]))):
+        for event in free.filter(pupil_id=row["pupil_id"]).order_by("pk")[: rng.randint(4, 6)]:
+            day = today - datetime.timedelta(days=rng.randint(0, 10))
             if day.weekday() >= 5:
                 day -= datetime.timedelta(days=day.weekday() - 4)
             when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.randint(9, 14), 15)))
-            category = rng.choice(negative)
-            events.append(
-                BehaviourEvent(
-                    school=school,
-                    pupil=pupil,
-                    category=category,
-                    occurred_at=min(when, now),
-                    location=rng.choice(locations) if locations else None,
-                    period=rng.choice(PERIODS),
-                    description=DESCRIPTIONS.get(category.name, category.name),
-                    recorded_by=rng.choice(staff),
-                    group=uuid.UUID(int=rng.getrandbits(128)),
-                    submission_key=uuid.UUID(int=rng.getrandbits(128)),
-                    code=uuid.UUID(int=rng.getrandbits(128)),
-                )
-            )
-    BehaviourEvent.objects.bulk_create(events)
+            event.occurred_at = min(when, now)
+            moved.append(event)
+    BehaviourEvent.objects.bulk_update(moved, ["occurred_at"])
