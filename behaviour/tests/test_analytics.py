@@ -331,13 +331,14 @@ def test_the_page_shows_the_figures_and_charts(client, as_user, headteacher, ter
 
 
 def test_a_trust_leader_compares_the_schools(
-    client, as_user, trust_leader, school, sister_school, term_of_events, teacher
+    client, as_user, trust_leader, school, sister_school, term_of_events, teacher, django_assert_max_num_queries
 ):
     outsider = PupilFactory(school=sister_school)
     log(outsider, BehaviourCategoryFactory(school=sister_school, kind="negative"), at(day(1)))
     RemovalFactory(pupil=outsider, removed_at=at(day(1)), recorded_by=teacher)
     as_user(trust_leader)
-    response = client.get(reverse("behaviour:analytics"), {"school": "all", "start": START, "end": END})
+    with django_assert_max_num_queries(30):
+        response = client.get(reverse("behaviour:analytics"), {"school": "all", "start": START, "end": END})
     assert response.status_code == 200
     rows = {row["school"].name: row for row in response.context["comparison"]}
     assert (rows["Northfield Academy"]["events"], rows["Northfield Academy"]["pupils"]) == (5, 2)
