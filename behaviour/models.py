@@ -94,8 +94,8 @@ class BehaviourEvent(Voidable):
             models.Index(fields=["school", "-occurred_at"]),
             models.Index(fields=["pupil", "-occurred_at"]),
             models.Index(fields=["category"]),
-            # Analytics and alerts read live events of a school over a date range; the included columns let
-            # the weekly, category and location counts come from the index alone.
+            # Analytics and alerts read live events of a school over a date range; with the included columns
+            # most grouped counts can be an index-only scan when the range is a small part of the table.
             models.Index(
                 fields=["school", "occurred_at"],
                 include=["category", "pupil", "location"],
