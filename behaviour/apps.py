@@ -77,3 +77,11 @@ class BehaviourConfig(AppConfig):
         dashboard.register("behaviour_governor_tasks", governor_tasks_panel, order=15)
         demo.register_seeder("behaviour", seed_behaviour)
         demo.register_seeder("behaviour_suspensions", seed_suspensions)  # after the events it draws on
+        from .analytics import ALERT_ROLES, ANALYTICS_ROLES, rising_behaviour_panel
+        from .demo import seed_rising_behaviour
+
+        roles.register_permissions({role: {"behaviour.view_analytics"} for role in ANALYTICS_ROLES})
+        roles.register_permissions({role: {"behaviour.view_alerts"} for role in ALERT_ROLES})
+        audit.describe("behaviour.analytics.exported", "downloaded behaviour analytics rows")
+        dashboard.register("behaviour_rising", rising_behaviour_panel, order=20)
+        demo.register_seeder("behaviour_rising", seed_rising_behaviour)

@@ -84,6 +84,8 @@ class BehaviourEvent(Voidable):
             ("record_event", "Log and correct behaviour events"),
             ("void_event", "Void behaviour events"),
             ("manage_categories", "Manage behaviour categories and locations"),
+            ("view_analytics", "See behaviour analytics for the school or trust"),
+            ("view_alerts", "See pupils whose negative behaviour is rising"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["submission_key", "pupil"], name="behaviour_event_unique_submission")
@@ -92,6 +94,15 @@ class BehaviourEvent(Voidable):
             models.Index(fields=["school", "-occurred_at"]),
             models.Index(fields=["pupil", "-occurred_at"]),
             models.Index(fields=["category"]),
+            # Analytics and alerts read live events of a school over a date range; with the included columns
+            # most grouped counts can be an index-only scan when the range is a small part of the table.
+            models.Index(
+                fields=["school", "occurred_at"],
+                include=["category", "pupil", "location"],
+                condition=models.Q(voided_at__isnull=True),
+                name="behaviour_event_live_idx",
+            ),
+            models.Index(fields=["recorded_by", "occurred_at"], name="behaviour_event_recorder_idx"),
         ]
 
     def __str__(self):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import suspension_views, views
+from .analytics_views import analytics_csv, analytics_page
 
 app_name = "behaviour"
 
@@ -43,4 +44,6 @@ urlpatterns = [
         name="suspension_reintegration_add",
     ),
     path("governor-tasks/<uuid:code>/done/", suspension_views.governor_task_complete, name="governor_task_complete"),
+    path("analytics/", analytics_page, name="analytics"),
+    path("analytics/events.csv", analytics_csv, name="analytics_csv"),
 ]

@@ -163,3 +163,47 @@ def heatmap(title, row_labels, column_labels, values, *, description=""):
             )
     chart.svg = _svg(width, height, title, "".join(parts))
     return chart
+
+
+def stacked_bar_chart(title, rows, *, series, label_header="", description=""):
+    """Horizontal bars split into shares that add up to 100%, e.g. positive vs negative per year group.
+
+    rows are (label, value1, value2, …) with `series` naming each value. Each bar shows the split of its own
+    total, and the total is written at the end, so groups of different sizes compare fairly.
+    """
+    series = list(series)
+    rows = [(row[0], *[value or 0 for value in row[1:]]) for row in rows]
+    chart = Chart(title, [label_header or "Item", *series], rows, description=description, series=series)
+    if not rows:
+        return chart
+    bar, gap, left, right, top = 18, 6, 160, 60, 24
+    width = 640
+    height = top + len(rows) * (bar + gap) + 4
+    span = width - left - right
+    parts = []
+    for offset, name in enumerate(series):
+        x = left + offset * 130
+        parts.append(
+            f'<rect x="{x}" y="4" width="12" height="12" fill="{PALETTE[offset % len(PALETTE)]}"/>'
+            f'<text x="{x + 16}" y="14" fill="{TEXT}">{escape(name)}</text>'
+        )
+    for index, row in enumerate(rows):
+        y = top + index * (bar + gap)
+        total = sum(row[1:])
+        parts.append(
+            f'<text x="{left - 6}" y="{y + bar * 0.7:.1f}" text-anchor="end" fill="{TEXT}">'
+            f"{escape(_truncate(row[0]))}</text>"
+        )
+        x = left
+        for offset, value in enumerate(row[1:]):
+            length = span * value / total if total else 0
+            share = 100 * value / total if total else 0
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="{bar}" '
+                f'fill="{PALETTE[offset % len(PALETTE)]}"><title>{escape(str(row[0]))}: {escape(series[offset])} '
+                f"{_number(value)} ({share:.0f}%)</title></rect>"
+            )
+            x += length
+        parts.append(f'<text x="{left + span + 4}" y="{y + bar * 0.7:.1f}" fill="{TEXT}">{_number(total)}</text>')
+    chart.svg = _svg(width, height, title, "".join(parts))
+    return chart

@@ -58,3 +58,14 @@ def test_it_clears_removals_and_meetings_when_the_demo_is_reset():
     demo.seed_demo()
     assert demo.reset_demo()
     assert not Removal.objects.exists() and not RestorativeMeeting.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_seeds_pupils_for_the_rising_behaviour_panel():
+    from behaviour.analytics import rising_pupils
+    from pastoral.models import User
+
+    demo.seed_demo()
+    school = School.objects.get(name="Northfield Academy")
+    lead = User.objects.get(username="pastorallead.northfield")
+    assert len(rising_pupils(lead, school)) >= 1

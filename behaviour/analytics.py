@@ -1,0 +1,646 @@
+"""Behaviour analytics: the figures behind the pastoral lead's analytics page and the rising-behaviour alert.
+
+Every figure is aggregated in PostgreSQL, one query per picture, from `events_visible_to(user)` and the
+sanction sources' own visibility selectors, so a school with a year of events (60,000 rows) costs the
+same number of queries as a school with ten. Voided records never count.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncWeek
+from django.utils import timezone
+
+from pastoral import access, dashboard
+from pastoral.models import Pupil, School, YearGroup
+from pastoral.roles import Role
+from pastoral.selectors import pupils_visible_to
+
+from .models import BehaviourCategory, BehaviourEvent, Suspension
+from .selectors import academic_year_start, events_visible_to, removals_visible_to
+from .suspension_selectors import suspensions_visible_to
+
+# Who sees the analytics page (behaviour leads and the trust's leaders) and who gets the alert panel.
+ANALYTICS_ROLES = [Role.HEADTEACHER, Role.PASTORAL_LEAD, Role.DSL, Role.DEPUTY_DSL, Role.TRUST_LEADER]
+ALERT_ROLES = [Role.HEADTEACHER, Role.PASTORAL_LEAD, Role.DSL, Role.DEPUTY_DSL]
+
+POSITIVE = Q(category__kind=BehaviourCategory.Kind.POSITIVE)
+NEGATIVE = Q(category__kind=BehaviourCategory.Kind.NEGATIVE)
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+TOP_PERIODS = 8
+NOT_RECORDED = "Not recorded"
+
+
+@dataclass
+class Filters:
+    """What the filter form chose; every figure and the CSV read the same rows through it."""
+
+    school_ids: list
+    start: datetime.date
+    end: datetime.date
+    year_group: int | None = None
+    form: str = ""
+    kind: str = ""
+    category: str = ""
+    location: str = ""
+    staff: object = None
+    sen: str = ""
+    pupil_premium: bool | None = None
+    looked_after: bool | None = None
+    gender: str = ""
+
+    @property
+    def bounds(self):
+        """[start 00:00, the day after end 00:00) in local time, so the occurred_at index can be used."""
+        tz = timezone.get_current_timezone()
+        low = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=tz)
+        high = datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+        return low, high
+
+    def pupil_q(self, prefix=""):
+        """The pupil-level filters, for events (prefix "pupil__"), sanctions and the roll."""
+        conditions = {}
+        if self.year_group is not None:
+            conditions["year_group"] = self.year_group
+        if self.form:
+            conditions["form"] = self.form
+        if self.sen:
+            conditions["sen_status"] = self.sen
+        if self.pupil_premium is not None:
+            conditions["pupil_premium"] = self.pupil_premium
+        if self.looked_after is not None:
+            conditions["looked_after"] = self.looked_after
+        if self.gender:
+            conditions["gender"] = self.gender
+        return Q(**{prefix + name: value for name, value in conditions.items()})
+
+
+def default_period(school, today=None):
+    """This term so far; without a calendar, the academic year so far."""
+    today = today or timezone.localdate()
+    term = school.current_term(today) if school is not None else None
+    if term is not None:
+        return term.start, min(term.end, today)
+    return academic_year_start(school, today), today
+
+
+def events_for(user, filters):
+    """The live events the filters choose, from the user's own visibility selector."""
+    low, high = filters.bounds
+    events = events_visible_to(user).filter(
+        filters.pupil_q("pupil__"),
+        school_id__in=filters.school_ids,
+        voided_at__isnull=True,
+        occurred_at__gte=low,
+        occurred_at__lt=high,
+    )
+    if filters.kind:
+        events = events.filter(category__kind=filters.kind)
+    if filters.category:
+        events = events.filter(category__name=filters.category)
+    if filters.location:
+        events = events.filter(location__name=filters.location)
+    if filters.staff is not None:
+        involved = BehaviourEvent.staff_involved.through.objects.filter(user=filters.staff)
+        events = events.filter(Q(recorded_by=filters.staff) | Q(pk__in=involved.values("behaviourevent_id")))
+    return events
+
+
+def totals(events):
+    figures = events.aggregate(
+        events=Count("pk"),
+        positive=Count("pk", filter=POSITIVE),
+        negative=Count("pk", filter=NEGATIVE),
+        positive_points=Sum("category__points", filter=POSITIVE, default=0),
+        negative_points=Sum("category__points", filter=NEGATIVE, default=0),
+    )
+    figures["ratio"] = ratio_text(figures["positive"], figures["negative"])
+    return figures
+
+
+def ratio_text(positive, negative):
+    """Positive events for each negative one, as "4.2 : 1"; "no negatives" when there are none."""
+    if not negative:
+        return "no negative events" if positive else "no events"
+    return f"{positive / negative:.1f} : 1"
+
+
+def weekly(events, filters):
+    """[(Monday, positive, negative)] for every week in the range, weeks without events included."""
+    counts = {
+        row["week"].date(): (row["positive"], row["negative"])
+        for row in events.annotate(week=TruncWeek("occurred_at"))
+        .values("week")
+        .annotate(positive=Count("pk", filter=POSITIVE), negative=Count("pk", filter=NEGATIVE))
+        .order_by("week")
+    }
+    monday = filters.start - datetime.timedelta(days=filters.start.weekday())
+    rows = []
+    while monday <= filters.end:
+        rows.append((monday, *counts.get(monday, (0, 0))))
+        monday += datetime.timedelta(days=7)
+    return rows
+
+
+def _natural(text):
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+@dataclass
+class HeatMap:
+    mode: str  # "period" or "hour"
+    rows: list
+    columns: list
+    values: list
+    unrecorded: int
+
+
+def heat_map(events):
+    """Counts by day of week × period, or × hour of the day when most events have no period.
+
+    Period is free text, so values are compared trimmed and case-blind. The eight commonest become columns,
+    ordered by the average hour at which they happen (so "Registration, P1, Break, P2…" reads as the day
+    runs); the rest are "Other" and blanks "Not recorded". One grouped query feeds both layouts.
+    """
+    # Grouped on the raw text (cheap for the database); trimming and case are folded here, over a few
+    # hundred rows at most.
+    raw = (
+        events.annotate(weekday=ExtractIsoWeekDay("occurred_at"), hour=ExtractHour("occurred_at"))
+        .values("weekday", "hour", "period")
+        .annotate(events=Count("pk"))
+        .order_by()
+    )
+    cells = []
+    for cell in raw:
+        label = cell["period"].strip()
+        cells.append({**cell, "key": label.upper(), "label": label})
+    total = sum(cell["events"] for cell in cells)
+    unrecorded = sum(cell["events"] for cell in cells if not cell["key"])
+    if total and unrecorded * 2 > total:
+        mode = "hour"
+        columns = [f"{hour:02d}:00" for hour in sorted({cell["hour"] for cell in cells})]
+
+        def column_of(cell):
+            return f"{cell['hour']:02d}:00"
+
+    else:
+        mode = "period"
+        per_key = {}
+        for cell in cells:
+            if cell["key"]:
+                entry = per_key.setdefault(cell["key"], {"events": 0, "hours": 0, "label": cell["label"]})
+                entry["events"] += cell["events"]
+                entry["hours"] += cell["hour"] * cell["events"]
+                entry["label"] = min(entry["label"], cell["label"])
+        top = sorted(per_key, key=lambda key: (-per_key[key]["events"], _natural(key)))[:TOP_PERIODS]
+        top.sort(key=lambda key: (per_key[key]["hours"] / per_key[key]["events"], _natural(key)))
+        labels = {key: per_key[key]["label"] for key in top}
+        columns = [labels[key] for key in top]
+        if len(per_key) > len(top):
+            columns.append("Other")
+        if unrecorded:
+            columns.append(NOT_RECORDED)
+
+        def column_of(cell):
+            if not cell["key"]:
+                return NOT_RECORDED
+            return labels.get(cell["key"], "Other")
+
+    grid = {}
+    for cell in cells:
+        spot = (cell["weekday"], column_of(cell))
+        grid[spot] = grid.get(spot, 0) + cell["events"]
+    days = [1, 2, 3, 4, 5] + [day for day in (6, 7) if any(grid.get((day, column)) for column in columns)]
+    values = [[grid.get((day, column), 0) for column in columns] for day in days]
+    return HeatMap(mode, [WEEKDAYS[day - 1] for day in days], columns, values, unrecorded)
+
+
+def by_location(events):
+    rows = events.values("location__name").annotate(events=Count("pk")).order_by("-events", "location__name")
+    return [(row["location__name"] or NOT_RECORDED, row["events"]) for row in rows]
+
+
+def by_category(events):
+    rows = (
+        events.values("category__name", "category__kind")
+        .annotate(events=Count("pk"), points=Sum("category__points"))
+        .order_by("-events", "category__name")
+    )
+    return [
+        {
+            "name": row["category__name"],
+            "kind": BehaviourCategory.Kind(row["category__kind"]).label,
+            "events": row["events"],
+            "points": row["points"],
+        }
+        for row in rows
+    ]
+
+
+def per_pupil(events):
+    """Each pupil's positive and negative counts and points: one grouped query that feeds the year-group
+    ratio, the top pupils and the count of pupils involved."""
+    return list(
+        events.values("pupil_id", "pupil__year_group")
+        .annotate(
+            positive=Count("pk", filter=POSITIVE),
+            negative=Count("pk", filter=NEGATIVE),
+            positive_points=Sum("category__points", filter=POSITIVE, default=0),
+            negative_points=Sum("category__points", filter=NEGATIVE, default=0),
+        )
+        .order_by()
+    )
+
+
+def ratio_by_year(pupil_rows):
+    """[(year label, positive, negative)] per year group, youngest first."""
+    years = {}
+    for row in pupil_rows:
+        positive, negative = years.get(row["pupil__year_group"], (0, 0))
+        years[row["pupil__year_group"]] = (positive + row["positive"], negative + row["negative"])
+    return [(YearGroup(year).label, *years[year]) for year in sorted(years)]
+
+
+def top_pupils(pupil_rows, limit=10):
+    """The pupils with the most negative points, with their positive points beside them (one more query)."""
+    ranked = sorted(
+        (row for row in pupil_rows if row["negative_points"] > 0),
+        key=lambda row: (-row["negative_points"], -row["negative"], row["pupil_id"]),
+    )[:limit]
+    pupils = Pupil.objects.select_related("school").in_bulk([row["pupil_id"] for row in ranked])
+    return [
+        {
+            "code": pupils[row["pupil_id"]].code,
+            "name": pupils[row["pupil_id"]].display_name,
+            "year_group": YearGroup(row["pupil__year_group"]).label,
+            "form": pupils[row["pupil_id"]].form,
+            "school": pupils[row["pupil_id"]].school.name,
+            "negative_points": row["negative_points"],
+            "negative_events": row["negative"],
+            "positive_points": row["positive_points"],
+        }
+        for row in ranked
+    ]
+
+
+PUPIL_FIELDS = [
+    "pupil__code",
+    "pupil__legal_first_name",
+    "pupil__legal_last_name",
+    "pupil__preferred_first_name",
+    "pupil__preferred_last_name",
+    "pupil__year_group",
+    "pupil__form",
+    "school__name",
+]
+
+
+def _pupil(values):
+    first = values["pupil__preferred_first_name"] or values["pupil__legal_first_name"]
+    last = values["pupil__preferred_last_name"] or values["pupil__legal_last_name"]
+    return {
+        "code": values["pupil__code"],
+        "name": f"{first} {last}",
+        "year_group": YearGroup(values["pupil__year_group"]).label,
+        "form": values["pupil__form"],
+        "school": values["school__name"],
+    }
+
+
+# --- disproportionality -------------------------------------------------------------------------------
+
+# The groups compared with the rest of the roll. Each is (key, label, condition on Pupil).
+GROUPS = [
+    ("sen_support", "SEN support", Q(sen_status=Pupil.SEN.SUPPORT)),
+    ("ehcp", "EHCP", Q(sen_status=Pupil.SEN.EHCP)),
+    ("pupil_premium", "Pupil premium", Q(pupil_premium=True)),
+    ("cla", "Looked after (CLA)", Q(looked_after=True)),
+    *[(f"gender_{value}", label, Q(gender=value)) for value, label in Pupil.Gender.choices],
+]
+
+
+@dataclass
+class GroupFigures:
+    label: str
+    roll: int
+    roll_share: float  # % of the roll in the group
+    affected: int
+    affected_share: float  # % of the affected pupils in the group
+    rate: float  # % of the group affected
+    risk_ratio: float | None  # the group's rate ÷ the rate of pupils outside it
+
+    @property
+    def over(self):
+        """Marked when the group is affected at least half as often again as everyone else, and at least
+        three of its pupils were (one or two pupils in a tiny group would swing the ratio by chance)."""
+        return self.risk_ratio is not None and self.risk_ratio >= 1.5 and self.affected >= 3
+
+
+def _percent(part, whole):
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def disproportionality(roll, affected_pupil_ids):
+    """For each group, its share of the roll against its share of the affected pupils, and a risk ratio.
+
+    `roll` is a Pupil queryset (the pupils who could have been affected); `affected_pupil_ids` is any
+    queryset of pupil ids (removals', suspensions', …). The risk ratio is the group's rate divided by the
+    rate among pupils outside the group: 2.0 means a pupil in the group is twice as likely to be affected.
+    It is None when nobody outside the group was affected, where no ratio can be given. One query.
+    """
+    hit = Q(pk__in=affected_pupil_ids)
+    aggregates = {"roll": Count("pk"), "affected": Count("pk", filter=hit)}
+    for key, _label, condition in GROUPS:
+        aggregates[f"{key}__roll"] = Count("pk", filter=condition)
+        aggregates[f"{key}__affected"] = Count("pk", filter=condition & hit)
+    figures = roll.aggregate(**aggregates)
+    total, affected = figures["roll"], figures["affected"]
+    rows = []
+    for key, label, _condition in GROUPS:
+        in_roll, in_affected = figures[f"{key}__roll"], figures[f"{key}__affected"]
+        out_roll, out_affected = total - in_roll, affected - in_affected
+        rate = in_affected / in_roll if in_roll else 0.0
+        out_rate = out_affected / out_roll if out_roll else 0.0
+        rows.append(
+            GroupFigures(
+                label=label,
+                roll=in_roll,
+                roll_share=_percent(in_roll, total),
+                affected=in_affected,
+                affected_share=_percent(in_affected, affected),
+                rate=round(100 * rate, 1),
+                risk_ratio=round(rate / out_rate, 2) if out_rate and in_roll else None,
+            )
+        )
+    return {"roll": total, "affected": affected, "groups": rows}
+
+
+@dataclass(frozen=True)
+class SanctionSource:
+    """A kind of sanction compared with the roll: its visibility selector and the field dating it.
+
+    The model must have `school`, `pupil` and the date field; `voided_at`, if it has one, is respected.
+    """
+
+    key: str
+    label: str  # a heading, e.g. "Removals from class"
+    verb: str  # what happened to the pupil, e.g. "removed"
+    visible_to: object  # user -> queryset
+    date_field: str
+
+
+def decided_suspensions_visible_to(user):
+    # A draft is not a sanction yet; only the headteacher's decisions count.
+    return suspensions_visible_to(user).filter(status=Suspension.Status.FINALISED)
+
+
+# Every sanction the analytics page compares with the roll, in the order shown.
+SANCTION_SOURCES = [
+    SanctionSource("removals", "Removals from class", "removed", removals_visible_to, "removed_at"),
+    SanctionSource(
+        "suspensions", "Suspensions and exclusions", "suspended", decided_suspensions_visible_to, "start_date"
+    ),
+]
+
+
+def roll_for(user, filters):
+    """Pupils of the chosen schools who were on roll at some point in the range, with the pupil filters."""
+    return pupils_visible_to(user).filter(
+        filters.pupil_q(),
+        Q(leaving_date__isnull=True) | Q(leaving_date__gte=filters.start),
+        Q(admission_date__isnull=True) | Q(admission_date__lte=filters.end),
+        school_id__in=filters.school_ids,
+    )
+
+
+def sanctions_for(source, user, filters):
+    """The source's live records in the range for pupils matching the pupil filters."""
+    records = source.visible_to(user).filter(filters.pupil_q("pupil__"), school_id__in=filters.school_ids)
+    model = records.model
+    if any(field.name == "voided_at" for field in model._meta.get_fields()):
+        records = records.filter(voided_at__isnull=True)
+    if model._meta.get_field(source.date_field).get_internal_type() == "DateTimeField":
+        low, high = filters.bounds
+        return records.filter(**{f"{source.date_field}__gte": low, f"{source.date_field}__lt": high})
+    return records.filter(**{f"{source.date_field}__gte": filters.start, f"{source.date_field}__lte": filters.end})
+
+
+def sanction_disproportionality(user, filters):
+    """[(source, figures)] for every sanction source, one query each."""
+    roll = roll_for(user, filters)
+    return [
+        (source, disproportionality(roll, sanctions_for(source, user, filters).values("pupil_id")))
+        for source in SANCTION_SOURCES
+    ]
+
+
+def school_comparison(user, filters):
+    """One row per chosen school: roll, events per 100 pupils, positive:negative ratio and each sanction."""
+    schools = list(School.objects.filter(id__in=filters.school_ids).order_by("name"))
+    events = {
+        row["school_id"]: row
+        for row in events_for(user, filters)
+        .values("school_id")
+        .annotate(events=Count("pk"), positive=Count("pk", filter=POSITIVE), negative=Count("pk", filter=NEGATIVE))
+        .order_by()
+    }
+    pupils_per_school = roll_for(user, filters).values("school_id").annotate(pupils=Count("pk")).order_by()
+    roll = dict(pupils_per_school.values_list("school_id", "pupils"))
+    sanctions = {
+        source.key: dict(
+            sanctions_for(source, user, filters)
+            .values("school_id")
+            .annotate(records=Count("pk"))
+            .order_by()
+            .values_list("school_id", "records")
+        )
+        for source in SANCTION_SOURCES
+    }
+    rows = []
+    for school in schools:
+        counts = events.get(school.pk, {"events": 0, "positive": 0, "negative": 0})
+        pupils = roll.get(school.pk, 0)
+        rows.append(
+            {
+                "school": school,
+                "pupils": pupils,
+                "events": counts["events"],
+                "per_100": round(100 * counts["events"] / pupils, 1) if pupils else None,
+                "ratio": ratio_text(counts["positive"], counts["negative"]),
+                "sanctions": [sanctions[source.key].get(school.pk, 0) for source in SANCTION_SOURCES],
+            }
+        )
+    return rows
+
+
+# --- CSV ----------------------------------------------------------------------------------------------
+
+CSV_HEADER = [
+    "Date",
+    "School",
+    "Pupil first name",
+    "Pupil last name",
+    "Year",
+    "Form",
+    "Type",
+    "Category",
+    "Points",
+    "Location",
+    "Period",
+    "Recorded by",
+    "SEN",
+    "Pupil premium",
+    "Looked after",
+    "Gender",
+]
+_CSV_FIELDS = [
+    "occurred_at",
+    "school__name",
+    "pupil__legal_first_name",
+    "pupil__legal_last_name",
+    "pupil__preferred_first_name",
+    "pupil__preferred_last_name",
+    "pupil__year_group",
+    "pupil__form",
+    "category__kind",
+    "category__name",
+    "category__points",
+    "location__name",
+    "period",
+    "recorded_by__first_name",
+    "recorded_by__last_name",
+    "pupil__sen_status",
+    "pupil__pupil_premium",
+    "pupil__looked_after",
+    "pupil__gender",
+]
+
+
+def csv_safe(value):
+    """Text starting with = + - @ would run as a formula in a spreadsheet, so it gets a leading quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_rows(events):
+    """The filtered events as CSV rows, read from the database in chunks (never all in memory)."""
+    sen = dict(Pupil.SEN.choices)
+    gender = dict(Pupil.Gender.choices)
+    years = dict(YearGroup.choices)
+    kinds = dict(BehaviourCategory.Kind.choices)
+    negative = BehaviourCategory.Kind.NEGATIVE.value
+    tz = timezone.get_current_timezone()
+    rows = events.order_by("occurred_at", "pk").values_list(*_CSV_FIELDS).iterator(chunk_size=2000)
+    for (
+        occurred_at,
+        school,
+        legal_first,
+        legal_last,
+        preferred_first,
+        preferred_last,
+        year_group,
+        form,
+        kind,
+        category,
+        points,
+        location,
+        period,
+        recorder_first,
+        recorder_last,
+        sen_status,
+        pupil_premium,
+        looked_after,
+        pupil_gender,
+    ) in rows:
+        yield [
+            csv_safe(value)
+            for value in (
+                occurred_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                school,
+                preferred_first or legal_first,
+                preferred_last or legal_last,
+                years.get(year_group, ""),
+                form,
+                kinds.get(kind, kind),
+                category,
+                -points if kind == negative else points,
+                location or "",
+                period,
+                f"{recorder_first} {recorder_last}".strip(),
+                sen.get(sen_status, ""),
+                "Yes" if pupil_premium else "No",
+                "Yes" if looked_after else "No",
+                gender.get(pupil_gender, ""),
+            )
+        ]
+
+
+# --- rising behaviour alert ---------------------------------------------------------------------------
+
+RECENT_DAYS = 14
+BASELINE_WEEKS = 12
+MIN_RECENT = 3
+FACTOR = 2
+RULE = (
+    f"At least {MIN_RECENT} negative events in the last {RECENT_DAYS} days, and at least {FACTOR} times the "
+    f"pupil's own average per fortnight over the {BASELINE_WEEKS} weeks before."
+)
+
+
+def rising_pupils(user, school, today=None):
+    """Pupils whose negative events in the last fortnight are well above their own baseline. One query.
+
+    With r events in the last 14 days and e in the 12 weeks before, the baseline is e / 6 per fortnight and
+    the pupil is flagged when r >= 3 and r >= 2 × e / 6, i.e. 6r >= 2e. A pupil with no earlier events is
+    flagged at 3. Pupils who have left are not shown.
+    """
+    today = today or timezone.localdate()
+    tz = timezone.get_current_timezone()
+    tomorrow = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    recent_from = tomorrow - datetime.timedelta(days=RECENT_DAYS)
+    baseline_from = recent_from - datetime.timedelta(weeks=BASELINE_WEEKS)
+    fortnights = BASELINE_WEEKS * 7 // RECENT_DAYS
+    recent = Q(occurred_at__gte=recent_from)
+    rows = (
+        events_visible_to(user)
+        .filter(
+            NEGATIVE,
+            Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gte=today),
+            school=school,
+            voided_at__isnull=True,
+            occurred_at__gte=baseline_from,
+            occurred_at__lt=tomorrow,
+        )
+        .values(*PUPIL_FIELDS)
+        .annotate(recent=Count("pk", filter=recent), earlier=Count("pk", filter=~recent))
+        .alias(margin=F("recent") * fortnights - F("earlier") * FACTOR)
+        .filter(recent__gte=MIN_RECENT, margin__gte=0)
+        .order_by("-recent", "earlier", "pupil__legal_last_name", "pupil__code")
+    )
+    return [
+        {
+            **_pupil(row),
+            "recent": row["recent"],
+            "earlier": row["earlier"],
+            "baseline": round(row["earlier"] / fortnights, 1),
+        }
+        for row in rows
+    ]
+
+
+PANEL_ROWS = 10
+
+
+def rising_behaviour_panel(request, school):
+    """The home dashboard's "negative behaviour rising" panel, for behaviour leads."""
+    if not access.has_school_perm(request.user, school, "behaviour.view_alerts"):
+        return None
+    rows = rising_pupils(request.user, school)
+    return dashboard.Panel(
+        "Negative behaviour rising",
+        "behaviour/panels/_rising.html",
+        {"rows": rows[:PANEL_ROWS], "more": max(len(rows) - PANEL_ROWS, 0), "rule": RULE},
+    )

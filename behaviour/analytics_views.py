@@ -1,0 +1,138 @@
+"""The behaviour analytics page and its CSV download."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import render
+
+from pastoral import access, charts
+from pastoral.models import School
+from pastoral.schools import current_school
+
+from . import analytics, services
+from .analytics_forms import AnalyticsFilterForm
+
+
+def _filter_form(request):
+    """The filter form over the schools where the user may see analytics (403 when there are none)."""
+    ids = access.schools_with_perm(request.user, "behaviour.view_analytics")
+    schools = list(School.objects.filter(id__in=ids).order_by("name"))
+    if not schools:
+        raise PermissionDenied
+    return AnalyticsFilterForm(request.GET or None, schools=schools, current=current_school(request))
+
+
+def _charts(events, filters, heat, pupil_rows):
+    weeks = analytics.weekly(events, filters)
+    categories = analytics.by_category(events)
+    hour_note = (
+        "Most events in this range have no period recorded, so this shows the hour of the day instead."
+        if heat.mode == "hour"
+        else "Period is typed by staff: the eight commonest values are shown in the order of the day, "
+        "the rest as “Other”."
+    )
+    return {
+        "weekly": charts.column_chart(
+            "Events each week",
+            [(monday.strftime("%-d %b"), positive, negative) for monday, positive, negative in weeks],
+            series=["Positive", "Negative"],
+            label_header="Week beginning",
+        ),
+        "heat": charts.heatmap(
+            f"Events by day and {'hour' if heat.mode == 'hour' else 'period'}",
+            heat.rows,
+            heat.columns,
+            heat.values,
+            description=hour_note,
+        )
+        if heat.values and any(any(row) for row in heat.values)
+        else charts.heatmap("Events by day and period", [], [], []),
+        "location": charts.bar_chart("Events by location", analytics.by_location(events), label_header="Location"),
+        "negative_categories": charts.bar_chart(
+            "Negative events by category",
+            [(row["name"], row["events"]) for row in categories if row["kind"] == "Negative"],
+            label_header="Category",
+            colour=charts.SECONDARY,
+        ),
+        "positive_categories": charts.bar_chart(
+            "Positive events by category",
+            [(row["name"], row["events"]) for row in categories if row["kind"] == "Positive"],
+            label_header="Category",
+        ),
+        "ratio": charts.stacked_bar_chart(
+            "Positive and negative events by year group",
+            analytics.ratio_by_year(pupil_rows),
+            series=["Positive", "Negative"],
+            label_header="Year",
+        ),
+    }
+
+
+def _sanction_charts(user, filters):
+    sections = []
+    for source, figures in analytics.sanction_disproportionality(user, filters):
+        chart = charts.column_chart(
+            f"{source.label}: share of the roll and of pupils {source.verb}",
+            [(group.label, group.roll_share, group.affected_share) for group in figures["groups"]],
+            series=["% of roll", f"% of pupils {source.verb}"],
+            label_header="Group",
+        )
+        sections.append({"source": source, "figures": figures, "chart": chart if figures["affected"] else None})
+    return sections
+
+
+@login_required
+def analytics_page(request):
+    form = _filter_form(request)
+    filters = form.filters()
+    schools = form.chosen_schools()
+    events = analytics.events_for(request.user, filters)
+    pupil_rows = analytics.per_pupil(events)
+    top = analytics.top_pupils(pupil_rows)
+    context = {
+        "form": form,
+        "filters": filters,
+        "schools": schools,
+        "totals": {**analytics.totals(events), "pupils": len(pupil_rows)},
+        "charts": _charts(events, filters, analytics.heat_map(events), pupil_rows),
+        "top_pupils": top,
+        "top_chart": charts.bar_chart(
+            "Negative points of the ten pupils with the most",
+            [(row["name"], row["negative_points"]) for row in top],
+            label_header="Pupil",
+            value_header="Negative points",
+            colour=charts.SECONDARY,
+        ),
+        "sanctions": _sanction_charts(request.user, filters),
+        "comparison": analytics.school_comparison(request.user, filters) if len(schools) > 1 else None,
+        "sanction_sources": analytics.SANCTION_SOURCES,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "behaviour/analytics.html", context)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _stream(events):
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield writer.writerow(analytics.CSV_HEADER)
+    for row in analytics.csv_rows(events):
+        yield writer.writerow(row)
+
+
+@login_required
+def analytics_csv(request):
+    form = _filter_form(request)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest("These filters are not valid; correct them on the analytics page.")
+    filters = form.filters()
+    events = analytics.events_for(request.user, filters)
+    services.analytics_export(actor=request.user, schools=form.chosen_schools(), filters=filters, rows=events.count())
+    response = StreamingHttpResponse(_stream(events), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="behaviour-{filters.start}-to-{filters.end}.csv"'
+    return response
