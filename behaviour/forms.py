@@ -481,6 +481,7 @@ class IncidentForm(forms.ModelForm):
     def __init__(self, *args, user, school, event_pupils=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parents_informed_at"].input_formats = DATETIME_FORMATS
+        self.fields["dysregulated"].choices = Incident.Dysregulated.choices
         self.fields["parents_informed_by"].queryset = staff_of(school)
         self.fields["other_pupils"].queryset = _school_pupils(user, school).exclude(
             pk__in=[pupil.pk for pupil in event_pupils]
