@@ -52,9 +52,10 @@ class BehaviourConfig(AppConfig):
 
     def _ready_incidents(self):
         """Incidents with detail, follow-up actions, attachments and bullying records."""
-        from pastoral import audit, chronology, demo, roles
+        from pastoral import audit, chronology, dashboard, demo, roles
 
         from .chronology import bullying_for_chronology, incidents_for_chronology
+        from .dashboard_incidents import my_follow_up_actions_panel
         from .demo_incidents import seed_incidents
 
         # The anti-bullying lead is whoever leads pastoral care or safeguarding: the headteacher, the pastoral
@@ -88,3 +89,4 @@ class BehaviourConfig(AppConfig):
         chronology.register("behaviour_incidents", incidents_for_chronology)
         chronology.register("behaviour_bullying", bullying_for_chronology)
         demo.register_seeder("behaviour_incidents", seed_incidents)
+        dashboard.register("behaviour_follow_up_actions", my_follow_up_actions_panel, order=30)

@@ -568,6 +568,8 @@ def _follow_up_create(*, actor, incident, description, owner, due_on, key):
 def follow_up_complete(*, actor, action):
     incident = action.incident
     _require(actor, incident.school, "behaviour.record_event")
+    if incident.voided_at:
+        raise PastoralError("The actions of a voided incident cannot be changed.")
     if action.done_at:
         return action
     action.done_at = timezone.now()

@@ -295,3 +295,26 @@ def test_it_lists_incidents_in_the_same_queries_as_rows_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("behaviour:incident_list"))
     assert response.content.decode().count("<tr") == 17
+
+
+def test_the_home_page_lists_my_open_actions_overdue_first(client, teacher, pastoral_staff, pair, as_user):
+    incident = _incident(teacher, pair[0])
+    today = timezone.localdate()
+    for description, owner, due in (
+        ("Ring home", teacher, today + datetime.timedelta(days=3)),
+        ("Check the CCTV", teacher, today - datetime.timedelta(days=2)),
+        ("Not mine", pastoral_staff, today),
+    ):
+        services.follow_up_add(
+            actor=teacher,
+            incident=incident,
+            description=description,
+            owner=owner,
+            due_on=due,
+            submission_key=uuid.uuid4(),
+        )
+    as_user(teacher)
+    page = client.get(reverse("pastoral:home")).content.decode()
+    assert "My incident follow-up actions" in page
+    assert page.index("Check the CCTV") < page.index("Ring home") and "Not mine" not in page
+    assert "Overdue" in page
