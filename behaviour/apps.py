@@ -83,6 +83,7 @@ class BehaviourConfig(AppConfig):
             "behaviour.bullying.recorded": "recorded a bullying incident",
             "behaviour.bullying.viewed": "viewed a bullying record",
             "behaviour.bullying.voided": "voided a bullying record",
+            "behaviour.bullying.changed": "changed the outcome of a bullying record",
             "behaviour.bullying.patterns_viewed": "viewed repeat victims and perpetrators of bullying",
         }.items():
             audit.describe(action, sentence)

@@ -647,3 +647,15 @@ class PatternsFilterForm(forms.Form):
         if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
             self.add_error("end", "This must be on or after the start date.")
         return cleaned
+
+
+class BullyingOutcomeForm(forms.ModelForm):
+    class Meta:
+        model = BullyingIncident
+        fields = ["outcome", "outcome_notes"]
+        labels = {"outcome": "Outcome", "outcome_notes": "Outcome notes"}
+        widgets = {"outcome_notes": forms.Textarea(attrs={"rows": 2})}
+
+    def _post_clean(self):
+        # The service applies and records the change; the form only checks the fields.
+        pass

@@ -513,3 +513,20 @@ class BullyingInvolvement(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()}: {self.pupil}"
+
+
+class BullyingRevision(models.Model):
+    """A change of a bullying record's outcome, as {field: [old, new]}, shown on the record."""
+
+    bullying = models.ForeignKey(BullyingIncident, on_delete=models.PROTECT, related_name="revisions")
+    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["changed_at"]
+        default_permissions = ()
+
+    def rows(self):
+        labels = {"outcome": "Outcome", "outcome_notes": "Outcome notes"}
+        return [(labels.get(name, name), old, new) for name, (old, new) in self.changes.items()]

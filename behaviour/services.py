@@ -16,6 +16,7 @@ from .models import (
     BehaviourEventRevision,
     BullyingIncident,
     BullyingInvolvement,
+    BullyingRevision,
     BullyingType,
     FollowUpAction,
     Incident,
@@ -716,3 +717,26 @@ def bullying_patterns_viewed(*, actor, school, start, end):
         school=school,
         data={"start": start.isoformat(), "end": end.isoformat()},
     )
+
+
+@transaction.atomic
+def bullying_update_outcome(*, actor, record, outcome, outcome_notes=""):
+    """The outcome moves on as the case does (investigating → monitoring → resolved); each change is kept."""
+    _require(actor, record.school, "behaviour.view_bullying")
+    _require(actor, record.school, "behaviour.record_event")
+    if record.voided_at:
+        raise PastoralError("A voided record cannot be changed.")
+    history = {}
+    if outcome != record.outcome:
+        history["outcome"] = [record.get_outcome_display(), BullyingIncident.Outcome(outcome).label]
+        record.outcome = outcome
+    if outcome_notes != record.outcome_notes:
+        history["outcome_notes"] = [record.outcome_notes, outcome_notes]
+        record.outcome_notes = outcome_notes
+    if not history:
+        return record
+    record.full_clean(exclude=["submission_key"])
+    record.save(update_fields=["outcome", "outcome_notes"])
+    BullyingRevision.objects.create(bullying=record, changed_by=actor, changes=history)
+    audit.record("behaviour.bullying.changed", actor=actor, obj=record, data=history)
+    return record

@@ -42,4 +42,5 @@ urlpatterns += [
     path("bullying/patterns/", views.bullying_patterns, name="bullying_patterns"),
     path("bullying/<uuid:code>/", views.bullying_detail, name="bullying_detail"),
     path("bullying/<uuid:code>/void/", views.bullying_void, name="bullying_void"),
+    path("bullying/<uuid:code>/outcome/", views.bullying_outcome, name="bullying_outcome"),
 ]

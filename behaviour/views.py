@@ -24,6 +24,7 @@ from . import selectors, services
 from .forms import (
     AttachmentForm,
     BullyingForm,
+    BullyingOutcomeForm,
     BullyingVoidForm,
     CategoryForm,
     EventEditForm,
@@ -736,9 +737,16 @@ def bullying_detail(request, code):
     return render(request, "behaviour/bullying_detail.html", context)
 
 
-def _bullying_context(request, record, void_form):
+def _bullying_context(request, record, void_form, outcome_form=None):
     involvements = record.involvements.select_related("pupil").order_by("pupil__legal_last_name")
+    can_change = not record.voided_at and access.has_school_perm(
+        request.user, record.school_id, "behaviour.record_event"
+    )
+    if can_change and outcome_form is None:
+        outcome_form = BullyingOutcomeForm(instance=record)
     return {
+        "outcome_form": outcome_form if can_change else None,
+        "revisions": list(record.revisions.select_related("changed_by")),
         "record": record,
         "victims": [item.pupil for item in involvements if item.role == "victim"],
         "perpetrators": [item.pupil for item in involvements if item.role == "perpetrator"],
@@ -800,3 +808,23 @@ def bullying_patterns(request):
     )
     context = {"form": form, "start": start, "end": end, "patterns": patterns, "chart": chart, "school": school}
     return render(request, "behaviour/bullying_patterns.html", context)
+
+
+@login_required
+@require_POST
+def bullying_outcome(request, code):
+    record = selectors.get_bullying_for_user(request.user, code)
+    _require(request.user, record.school_id, "behaviour.record_event")
+    if record.voided_at:
+        raise PermissionDenied
+    form = BullyingOutcomeForm(request.POST, instance=record)
+    if form.is_valid():
+        try:
+            services.bullying_update_outcome(actor=request.user, record=record, **form.cleaned_data)
+        except (PastoralError, ValidationError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Outcome saved. The change is kept in the record's history.")
+            return redirect("behaviour:bullying_detail", code=record.code)
+    context = _bullying_context(request, record, None, outcome_form=form)
+    return render(request, "behaviour/bullying_detail.html", context, status=400)

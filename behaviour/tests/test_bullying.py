@@ -230,3 +230,23 @@ def test_the_list_costs_the_same_queries_as_records_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("behaviour:bullying_list"))
     assert response.content.decode().count("<tr") == 17
+
+
+def test_the_outcome_moves_on_with_history(client, pastoral_staff, teacher, pupil, bully, as_user):
+    record = _record(pastoral_staff, [pupil], [bully])
+    url = reverse("behaviour:bullying_outcome", args=[record.code])
+    as_user(teacher)
+    assert client.post(url, {"outcome": "resolved"}).status_code == 403
+    as_user(pastoral_staff)
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"outcome": "nonsense", "outcome_notes": "Spoke to both families"})
+    assert response.status_code == 400 and "Spoke to both families" in response.content.decode()
+    assert client.post(url, {"outcome": "monitoring", "outcome_notes": "Spoke to both families"}).status_code == 302
+    record.refresh_from_db()
+    assert record.outcome == "monitoring" and record.outcome_notes == "Spoke to both families"
+    (revision,) = record.revisions.all()
+    assert revision.changed_by == pastoral_staff
+    assert revision.changes["outcome"] == ["Being investigated", "Upheld, being monitored"]
+    assert AuditEntry.objects.filter(action="behaviour.bullying.changed").count() == 1
+    page = client.get(reverse("behaviour:bullying_detail", args=[record.code])).content.decode()
+    assert "“Being investigated” → “Upheld, being monitored”" in page

@@ -35,6 +35,7 @@ ROWS = [
     ("behaviour:bullying_patterns", (), PATTERNS),
     ("behaviour:bullying_detail", ("bullying",), BULLYING_READ),
     ("behaviour:bullying_void", ("bullying",), POST_ONLY),
+    ("behaviour:bullying_outcome", ("bullying",), POST_ONLY),
 ]
 
 KWARG_NAMES = {
