@@ -409,13 +409,23 @@ class RestorativeVoidForm(forms.Form):
 # Incidents with detail, follow-up actions, attachments and bullying records.
 
 
+class PupilsField(forms.ModelMultipleChoiceField):
+    """Pupils labelled with their form, so two pupils of the same name can be told apart."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.display_name} ({obj.form})" if obj.form else obj.display_name
+
+
+MULTI_HINT = "Hold Ctrl (Cmd on a Mac) to choose more than one."
+
+
 def _pupils_field(label, help_text="", required=False):
-    return forms.ModelMultipleChoiceField(
+    return PupilsField(
         queryset=None,
         to_field_name="code",
         required=required,
         label=label,
-        help_text=help_text,
+        help_text=f"{help_text}. {MULTI_HINT}" if help_text else MULTI_HINT,
         widget=forms.SelectMultiple(attrs={"size": 6}),
         error_messages={
             "invalid_choice": "Choose pupils on roll at this school.",
@@ -641,6 +651,7 @@ class PatternsFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("start", "end"):
             self.fields[name].widget.attrs["class"] = "form-control"
+        self.fields["types"].widget.attrs["class"] = "form-check-input"
 
     def clean(self):
         cleaned = super().clean()
