@@ -85,3 +85,46 @@ class BehaviourConfig(AppConfig):
         audit.describe("behaviour.analytics.exported", "downloaded behaviour analytics rows")
         dashboard.register("behaviour_rising", rising_behaviour_panel, order=20)
         demo.register_seeder("behaviour_rising", seed_rising_behaviour)
+        self._ready_incidents()
+
+    def _ready_incidents(self):
+        """Incidents with detail, follow-up actions, attachments and bullying records."""
+        from pastoral import audit, chronology, dashboard, demo, roles
+
+        from .chronology import bullying_for_chronology, incidents_for_chronology
+        from .dashboard_incidents import my_follow_up_actions_panel
+        from .demo_incidents import seed_incidents
+
+        # The anti-bullying lead is whoever leads pastoral care or safeguarding: the headteacher, the pastoral
+        # lead and the DSL / deputy DSL see repeat victims and perpetrators. The pastoral team and the SENCo
+        # read the bullying records; every member of staff who logs behaviour can report bullying.
+        bullying_leads = {"behaviour.view_bullying", "behaviour.view_bullying_patterns"}
+        roles.register_permissions(
+            {
+                roles.Role.HEADTEACHER: bullying_leads,
+                roles.Role.PASTORAL_LEAD: bullying_leads,
+                roles.Role.DSL: bullying_leads,
+                roles.Role.DEPUTY_DSL: bullying_leads,
+                roles.Role.PASTORAL_STAFF: {"behaviour.view_bullying"},
+                roles.Role.SENCO: {"behaviour.view_bullying"},
+            }
+        )
+        for action, sentence in {
+            "behaviour.incident.recorded": "recorded incident detail",
+            "behaviour.incident.changed": "changed incident detail",
+            "behaviour.incident.voided": "voided incident detail",
+            "behaviour.follow_up.added": "added a follow-up action to an incident",
+            "behaviour.follow_up.completed": "marked an incident follow-up action done",
+            "behaviour.attachment.uploaded": "attached a file to an incident",
+            "behaviour.attachment.downloaded": "downloaded an incident attachment",
+            "behaviour.bullying.recorded": "recorded a bullying incident",
+            "behaviour.bullying.viewed": "viewed a bullying record",
+            "behaviour.bullying.voided": "voided a bullying record",
+            "behaviour.bullying.changed": "changed the outcome of a bullying record",
+            "behaviour.bullying.patterns_viewed": "viewed repeat victims and perpetrators of bullying",
+        }.items():
+            audit.describe(action, sentence)
+        chronology.register("behaviour_incidents", incidents_for_chronology)
+        chronology.register("behaviour_bullying", bullying_for_chronology)
+        demo.register_seeder("behaviour_incidents", seed_incidents)
+        dashboard.register("behaviour_follow_up_actions", my_follow_up_actions_panel, order=30)

@@ -1,9 +1,19 @@
+from django.db.models import Min
 from django.urls import reverse
 
+from pastoral import access
 from pastoral.chronology import ChronologyItem, as_datetime
 from pastoral.voiding import hide_voided_unless
 
-from .selectors import events_visible_to, removals_visible_to, restorative_meetings_visible_to
+from .models import BullyingInvolvement
+from .selectors import (
+    bullying_flags_visible_to,
+    bullying_visible_to,
+    events_visible_to,
+    incidents_visible_to,
+    removals_visible_to,
+    restorative_meetings_visible_to,
+)
 
 
 def events_for_chronology(user, pupil):
@@ -50,4 +60,66 @@ def restorative_for_chronology(user, pupil):
             title, tone = f"Voided – {title}", "dark"
         url = reverse("behaviour:restorative_detail", args=[meeting.code])
         items.append(ChronologyItem(as_datetime(meeting.held_on), "behaviour", title, summary, url, tone))
+    return items
+
+
+def incidents_for_chronology(user, pupil):
+    incidents = (
+        incidents_visible_to(user)
+        .filter(pupils=pupil)
+        .annotate(first_event=Min("events__occurred_at"))
+        .select_related("recorded_by")
+    )
+    incidents = hide_voided_unless(incidents, user, pupil.school_id, "behaviour.void_event")
+    items = []
+    for incident in incidents:
+        title = f"Incident detail: {incident.behaviour[:80]}"
+        notes = [f"dysregulated: {incident.get_dysregulated_display().lower()}"]
+        if incident.injuries:
+            notes.append("injuries recorded")
+        notes.append("parents informed" if incident.parents_informed else "parents not yet informed")
+        summary = f"{'; '.join(notes).capitalize()} — recorded by {incident.recorded_by}"
+        tone = "danger"
+        if incident.voided_at:
+            title, tone = f"Voided – {title}", "dark"
+        url = reverse("behaviour:incident_detail", args=[incident.code])
+        items.append(
+            ChronologyItem(incident.first_event or incident.created_at, "behaviour", title, summary, url, tone)
+        )
+    return items
+
+
+def bullying_for_chronology(user, pupil):
+    """The pastoral team sees whether the pupil was harmed or did the harm; other staff see only that a record
+    exists, because who bullied whom is for the people following it up."""
+    if not access.has_school_perm(user, pupil.school_id, "behaviour.view_bullying"):
+        if not access.has_school_perm(user, pupil.school_id, "behaviour.view_event"):
+            return []
+        records = bullying_flags_visible_to(user).filter(pupils=pupil, voided_at__isnull=True)
+        return [
+            ChronologyItem(
+                as_datetime(occurred_on),
+                "behaviour",
+                "Bullying record",
+                "Details are with the pastoral team.",
+                "",
+                "secondary",
+            )
+            for occurred_on in records.values_list("occurred_on", flat=True)
+        ]
+    involvements = BullyingInvolvement.objects.filter(
+        pupil=pupil,
+        bullying__in=hide_voided_unless(bullying_visible_to(user), user, pupil.school_id, "behaviour.void_event"),
+    ).select_related("bullying__recorded_by")
+    items = []
+    for involvement in involvements:
+        record = involvement.bullying
+        role = "bullied (victim)" if involvement.role == involvement.Role.VICTIM else "bullying others (perpetrator)"
+        title = f"Bullying – {role}: {', '.join(record.type_labels())}"
+        summary = f"Outcome: {record.get_outcome_display().lower()} — recorded by {record.recorded_by}"
+        tone = "danger" if involvement.role == involvement.Role.VICTIM else "warning"
+        if record.voided_at:
+            title, tone = f"Voided – {title}", "dark"
+        url = reverse("behaviour:bullying_detail", args=[record.code])
+        items.append(ChronologyItem(as_datetime(record.occurred_on), "behaviour", title, summary, url, tone))
     return items

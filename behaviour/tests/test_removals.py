@@ -1,3 +1,5 @@
+import uuid
+
 from django.urls import reverse
 
 from behaviour.chronology import removals_for_chronology
@@ -16,6 +18,7 @@ def _form(pupil, **overrides):
         "reason": "Threw a chair",
         "removed_to": "Reflection room",
         "duration_minutes": "45",
+        "submission_key": str(uuid.uuid4()),
     }
     data.update(overrides)
     return data

@@ -1,5 +1,6 @@
 import datetime
 import re
+import uuid
 
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ def _form(*incidents, **overrides):
         "people_present": "Both pupils, Mr Khan (head of year)",
         "agreed": "Apologised to each other; will sit apart in science for two weeks",
         "repair_happened": "partly",
+        "submission_key": str(uuid.uuid4()),
     }
     data.update(overrides)
     return data

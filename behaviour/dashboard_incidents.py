@@ -1,0 +1,27 @@
+"""Home dashboard panel: the viewer's own open incident follow-up actions, overdue first."""
+
+from pastoral import access
+from pastoral.dashboard import Panel
+
+from .selectors import follow_up_actions_visible_to
+
+LIMIT = 10
+
+
+def my_follow_up_actions_panel(request, school):
+    user = request.user
+    if school is None or not access.has_school_perm(user, school, "behaviour.record_event"):
+        return None
+    actions = list(
+        follow_up_actions_visible_to(user)
+        .filter(owner=user, done_at__isnull=True, incident__school=school, incident__voided_at__isnull=True)
+        .select_related("incident")
+        .order_by("due_on", "pk")[: LIMIT + 1]
+    )
+    if not actions:
+        return None
+    return Panel(
+        "My incident follow-up actions",
+        "behaviour/panels/_follow_up_actions.html",
+        {"actions": actions[:LIMIT], "more": len(actions) > LIMIT},
+    )

@@ -1,0 +1,158 @@
+import io
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from behaviour import services
+from behaviour.models import IncidentAttachment
+from pastoral.models import AuditEntry
+
+from .factories import BehaviourEventFactory
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _png_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (3, 3), "green").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _incident(actor, pupil):
+    event = BehaviourEventFactory(pupil=pupil)
+    return services.incident_record(
+        actor=actor, event=event, submission_key=uuid.uuid4(), antecedent="a", behaviour="b", dysregulated="no"
+    )
+
+
+def _upload(client, incident, name, content, content_type, description=""):
+    upload = SimpleUploadedFile(name, content, content_type=content_type)
+    return client.post(
+        reverse("behaviour:attachment_upload", args=[incident.code]),
+        {"attachment-file": upload, "attachment-description": description},
+    )
+
+
+def test_it_stores_a_real_png_outside_the_web_root(client, teacher, pupil, as_user):
+    incident = _incident(teacher, pupil)
+    as_user(teacher)
+    content = _png_bytes()
+    response = _upload(client, incident, "arm.png", content, "image/png", "Bruise on left arm")
+    assert response.status_code == 302
+    attachment = IncidentAttachment.objects.get()
+    assert attachment.kind == "image/png" and attachment.size == len(content)
+    assert attachment.original_name == "arm.png" and attachment.description == "Bruise on left arm"
+    path = Path(attachment.file.path).resolve()
+    assert path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) and path.read_bytes() == content
+    assert not path.is_relative_to(Path(settings.STATIC_ROOT).resolve())
+    assert "arm" not in path.name  # the stored name is random
+    assert AuditEntry.objects.filter(action="behaviour.attachment.uploaded").count() == 1
+    page = client.get(reverse("behaviour:incident_detail", args=[incident.code])).content.decode()
+    assert reverse("behaviour:attachment_download", args=[attachment.code]) in page and "arm.png" in page
+
+
+def test_it_accepts_a_minimal_pdf(client, teacher, pupil, as_user):
+    incident = _incident(teacher, pupil)
+    as_user(teacher)
+    assert _upload(client, incident, "statement.pdf", MINIMAL_PDF, "application/pdf").status_code == 302
+    attachment = IncidentAttachment.objects.get()
+    assert attachment.kind == "application/pdf" and attachment.file.name.endswith(".pdf")
+
+
+def test_it_refuses_a_file_that_only_claims_to_be_a_pdf(client, teacher, pupil, as_user):
+    incident = _incident(teacher, pupil)
+    as_user(teacher)
+    response = _upload(client, incident, "statement.pdf", b"MZ\x90\x00 not a pdf at all", "application/pdf", "Witness")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This file is neither, whatever its name says." in page
+    assert 'href="#id_attachment-file"' in page and 'value="Witness"' in page
+    assert not IncidentAttachment.objects.exists()
+    assert not AuditEntry.objects.filter(action="behaviour.attachment.uploaded").exists()
+
+
+def test_it_refuses_an_image_name_on_other_content(client, teacher, pupil, as_user):
+    incident = _incident(teacher, pupil)
+    as_user(teacher)
+    response = _upload(client, incident, "photo.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/png")
+    assert response.status_code == 400
+    assert not IncidentAttachment.objects.exists()
+
+
+def test_it_refuses_a_file_over_the_size_limit(client, teacher, pupil, settings, as_user):
+    settings.BEHAVIOUR_ATTACHMENT_MAX_BYTES = 1024
+    incident = _incident(teacher, pupil)
+    as_user(teacher)
+    response = _upload(client, incident, "big.pdf", MINIMAL_PDF + b"0" * 2048, "application/pdf")
+    assert response.status_code == 400
+    assert "The file must be 1.0\xa0KB or smaller." in response.content.decode()
+    assert not IncidentAttachment.objects.exists()
+
+
+def test_the_service_checks_content_whatever_the_form_did(teacher, pupil):
+    incident = _incident(teacher, pupil)
+    fake = SimpleUploadedFile("x.pdf", b"not really", content_type="application/pdf")
+    with pytest.raises(Exception, match="neither"):
+        services.attachment_add(actor=teacher, incident=incident, upload=fake)
+    assert not IncidentAttachment.objects.exists()
+
+
+def test_it_serves_a_download_to_staff_and_audits_it(client, teacher, pupil, as_user):
+    incident = _incident(teacher, pupil)
+    attachment = services.attachment_add(
+        actor=teacher, incident=incident, upload=SimpleUploadedFile("a.pdf", MINIMAL_PDF, "application/pdf")
+    )
+    as_user(teacher)
+    response = client.get(reverse("behaviour:attachment_download", args=[attachment.code]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == MINIMAL_PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;") and "a.pdf" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+    entry = AuditEntry.objects.get(action="behaviour.attachment.downloaded")
+    assert entry.actor == teacher and entry.object_id == str(attachment.pk) and entry.school == incident.school
+
+
+def test_it_gives_404_to_another_school_and_403_to_the_it_admin(
+    client, pupil, teacher, other_school_dsl, it_admin, as_user
+):
+    incident = _incident(teacher, pupil)
+    attachment = services.attachment_add(
+        actor=teacher, incident=incident, upload=SimpleUploadedFile("a.png", _png_bytes(), "image/png")
+    )
+    url = reverse("behaviour:attachment_download", args=[attachment.code])
+    as_user(other_school_dsl)
+    assert client.get(url).status_code == 404
+    upload = SimpleUploadedFile("b.png", _png_bytes(), "image/png")
+    response = client.post(reverse("behaviour:attachment_upload", args=[incident.code]), {"attachment-file": upload})
+    assert response.status_code == 404
+    as_user(it_admin)
+    assert client.get(url).status_code == 403
+    assert not AuditEntry.objects.filter(action="behaviour.attachment.downloaded").exists()
+    assert IncidentAttachment.objects.count() == 1
+
+
+def test_it_rechecks_the_incident_on_each_download(client, teacher, pastoral_lead, pupil, as_user):
+    incident = _incident(teacher, pupil)
+    attachment = services.attachment_add(
+        actor=teacher, incident=incident, upload=SimpleUploadedFile("a.png", _png_bytes(), "image/png")
+    )
+    url = reverse("behaviour:attachment_download", args=[attachment.code])
+    as_user(teacher)
+    assert client.get(url).status_code == 200
+    services.incident_void(actor=pastoral_lead, incident=incident, reason="Wrong pupil")
+    # Voided incidents stay readable by leads only, and so do their files.
+    assert client.get(url).status_code == 403
+    as_user(pastoral_lead)
+    assert client.get(url).status_code == 200
+    assert AuditEntry.objects.filter(action="behaviour.attachment.downloaded").count() == 2
