@@ -48,3 +48,6 @@ class BehaviourConfig(AppConfig):
         chronology.register("behaviour_removals", removals_for_chronology)
         chronology.register("behaviour_restorative", restorative_for_chronology)
         demo.register_seeder("behaviour", seed_behaviour)
+        from .interventions.apps import ready as interventions_ready
+
+        interventions_ready()
