@@ -426,3 +426,17 @@ def test_default_techniques_are_seeded_once_and_editable(client, school, headtea
     assert response.status_code == 302
     wrap.refresh_from_db()
     assert wrap.name == "Team Teach wrap" and not wrap.active
+
+
+def test_a_record_can_be_linked_to_its_behaviour_event(client, school, pupil, teacher, hold):
+    from behaviour.tests.factories import BehaviourEventFactory
+
+    event = BehaviourEventFactory(pupil=pupil, recorded_by=teacher)
+    verified_client(client, teacher)
+    url = reverse("behaviour:intervention_create") + f"?event={event.code}"
+    form = client.get(url).context["form"]
+    assert form.initial["pupil"] == pupil
+    client.post(url, form_data(pupil, [teacher], hold))
+    assert RestrictiveIntervention.objects.get().event == event
+    detail = client.get(reverse("behaviour:event_detail", args=[event.code])).content.decode()
+    assert "Record a physical intervention" in detail
