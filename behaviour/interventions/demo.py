@@ -97,7 +97,8 @@ def seed_interventions(school, staff_by_role, pupils, rng, term):
         hour, minute = rng.choice([9, 10, 11, 12, 13, 14, 15]), rng.randint(0, 35)
         minutes = rng.choice([2, 3, 5, 5, 8, 10, 12, 20])
         kind = rng.choices(list(RestrictiveIntervention.Type.values), weights=[8, 2, 1])[0]
-        involved = rng.sample(staff, k=min(2, len(staff)))
+        trained = [user for user in staff if user != lapsed] or staff
+        involved = rng.sample(trained, k=min(2, len(trained)))
         if index == 1:
             involved = [lapsed]  # the untrained-staff flag the lead must follow up
         recorded_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 30)))
