@@ -67,6 +67,7 @@ class InterventionForm(forms.Form):
         queryset=None,
         to_field_name="code",
         label="Staff involved",
+        help_text="Hold Ctrl (or Cmd) to choose more than one",
         widget=forms.SelectMultiple(attrs={"size": 5}),
         error_messages={"required": "Name the staff involved."},
     )
@@ -237,6 +238,11 @@ class InterventionVoidForm(forms.Form):
 class OversightFilterForm(forms.Form):
     start = forms.DateField(label="From", required=False, widget=_date_widget())
     end = forms.DateField(label="To", required=False, widget=_date_widget())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
 
     def clean(self):
         cleaned = super().clean()

@@ -48,7 +48,7 @@ def figures(user, school, start, end):
     by_month = {row["month"]: row["n"] for row in months}
     month_rows, month = [], start.replace(day=1)
     while month <= end:
-        month_rows.append((f"{month:%b %Y}", by_month.get(month, 0)))
+        month_rows.append((f"{month:%b %y}", by_month.get(month, 0)))
         month = (month + datetime.timedelta(days=32)).replace(day=1)
 
     pupils = (
