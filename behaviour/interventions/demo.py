@@ -140,7 +140,7 @@ def seed_interventions(school, staff_by_role, pupils, rng, term):
                 f"Told them what happened, that it lasted {minutes} minutes, the hold used, any injuries and why."
             )
             record.parent_reported_by = involved[0]
-        if index >= 3:
+        if index >= 3 and index != 4:  # the fifth, a week or more old, has its debriefs overdue
             record.pupil_debrief_on = day + datetime.timedelta(days=1)
             record.pupil_debrief_notes = "Said they felt cross and scared; agreed a signal for needing space."
             record.pupil_debrief_by = involved[0]

@@ -18,6 +18,7 @@ def test_it_seeds_interventions_with_work_outstanding_and_training_expiring():
     counts = selectors.attention_counts(lead, school)
     assert counts["parents"] == 2
     assert counts["review"] >= 6
+    assert counts["debriefs"] >= 1
     assert counts["untrained"] == 1
     assert selectors.expiring_training(lead, school).filter(positive_handling=True).count() >= 2
     assert any(record.recorded_late for record in records)
