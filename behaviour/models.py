@@ -388,6 +388,30 @@ class RestrictiveIntervention(Voidable):
             ("view_training", "See staff training records"),
             ("manage_training", "Add and change staff training records"),
         ]
+        constraints = [
+            # The statutory minimum: a type, a duration and a rationale, enforced by the database as well.
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gt=0),
+                name="intervention_has_duration",
+                violation_error_message="Give the start and end times so the duration is recorded.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rationale=""),
+                name="intervention_has_rationale",
+                violation_error_message="Say why the intervention was necessary.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(intervention_type=""),
+                name="intervention_has_type",
+                violation_error_message="Choose the type of intervention.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withheld=False)
+                | (models.Q(withhold_decided_by__isnull=False) & ~models.Q(withhold_reason="")),
+                name="intervention_withholding_has_reason_and_decider",
+                violation_error_message="Withholding needs the reason and the person who decided.",
+            ),
+        ]
         indexes = [
             models.Index(fields=["school", "-occurred_on"]),
             models.Index(fields=["pupil", "-occurred_on"]),

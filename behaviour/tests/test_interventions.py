@@ -440,3 +440,22 @@ def test_a_record_can_be_linked_to_its_behaviour_event(client, school, pupil, te
     assert RestrictiveIntervention.objects.get().event == event
     detail = client.get(reverse("behaviour:event_detail", args=[event.code])).content.decode()
     assert "Record a physical intervention" in detail
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"duration_minutes": 0},
+        {"rationale": ""},
+        {"intervention_type": ""},
+        {"withheld": True, "withhold_reason": "Risk of harm"},
+        {"withheld": True, "withhold_reason": ""},
+    ],
+)
+def test_the_database_refuses_incomplete_records(school, pupil, teacher, dsl, fields):
+    from django.db import IntegrityError, transaction
+
+    if fields.get("withheld") and not fields["withhold_reason"]:
+        fields = {**fields, "withhold_decided_by": dsl}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_intervention(school, pupil, teacher, **fields)
