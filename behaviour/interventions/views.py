@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pastoral import access, audit
+from pastoral import selectors as core_selectors
 from pastoral.exceptions import PastoralError
 from pastoral.schools import current_school
 
@@ -103,6 +104,14 @@ def intervention_create(request):
             "started_at": timezone.localtime(event.occurred_at).strftime("%H:%M"),
             "location": event.location,
         }
+    elif request.GET.get("pupil"):
+        try:
+            pupil = core_selectors.get_pupil_for_user(request.user, uuid.UUID(request.GET["pupil"]))
+        except ValueError:
+            raise Http404("No such pupil") from None
+        if pupil.school_id != school.pk:
+            raise Http404("No such pupil")
+        initial = {"pupil": pupil}
     form = InterventionForm(request.POST or None, user=request.user, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

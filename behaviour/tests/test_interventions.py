@@ -459,3 +459,70 @@ def test_the_database_refuses_incomplete_records(school, pupil, teacher, dsl, fi
         fields = {**fields, "withhold_decided_by": dsl}
     with pytest.raises(IntegrityError), transaction.atomic():
         make_intervention(school, pupil, teacher, **fields)
+
+
+def test_the_form_can_start_from_a_pupil(client, school, pupil, other_school_pupil, teacher):
+    verified_client(client, teacher)
+    url = reverse("behaviour:intervention_create")
+    assert client.get(f"{url}?pupil={pupil.code}").context["form"].initial["pupil"] == pupil
+    assert client.get(f"{url}?pupil={other_school_pupil.code}").status_code == 404
+    assert client.get(f"{url}?pupil=not-a-code").status_code == 404
+
+
+def test_parent_report_form_keeps_input_and_refuses_the_future(client, school, pupil, teacher):
+    record = make_intervention(school, pupil, teacher)
+    verified_client(client, teacher)
+    later = timezone.localtime() + datetime.timedelta(days=1)
+    response = client.post(
+        reverse("behaviour:intervention_parent_report", args=[record.code]),
+        {"reported_at": later.strftime("%Y-%m-%dT%H:%M"), "method": "phone", "reported_to": "Mum", "content": ""},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["reported_at"] == ["This cannot be in the future."]
+    assert errors["content"] == ["This field is required."]
+    assert 'value="Mum"' in response.content.decode()
+    record.refresh_from_db()
+    assert record.parent_report_outstanding
+
+
+def test_debriefs_are_recorded_through_their_pages(client, school, pupil, teacher):
+    record = make_intervention(school, pupil, teacher)
+    verified_client(client, teacher)
+    today = timezone.localdate().isoformat()
+    for name, notes in (
+        ("behaviour:intervention_pupil_debrief", "I was scared and wanted to get away."),
+        ("behaviour:intervention_staff_debrief", "Hold applied as trained; change of face next time."),
+    ):
+        response = client.post(reverse(name, args=[record.code]), {"held_on": today, "notes": notes})
+        assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.pupil_debrief_notes.startswith("I was scared")
+    assert record.staff_debrief_by == teacher
+    assert AuditEntry.objects.filter(action="behaviour.intervention.debriefed").count() == 2
+    # A second pupil debrief is not recorded over the first.
+    response = client.get(reverse("behaviour:intervention_pupil_debrief", args=[record.code]))
+    assert response.status_code == 302
+
+
+def test_voided_records_are_hidden_from_staff_who_cannot_void(client, school, pupil, dsl, teacher):
+    record = make_intervention(school, pupil, teacher)
+    services.intervention_void(actor=dsl, intervention=record, reason="Entered twice")
+    verified_client(client, teacher)
+    assert client.get(reverse("behaviour:intervention_detail", args=[record.code])).status_code == 403
+    assert list(client.get(reverse("behaviour:intervention_list")).context["page"]) == []
+    client.logout()
+    verified_client(client, dsl)
+    response = client.get(reverse("behaviour:intervention_detail", args=[record.code]))
+    assert "Entered twice" in response.content.decode()
+
+
+def test_the_detail_page_has_a_fixed_number_of_queries(
+    client, school, pupil, dsl, teacher, pastoral_staff, django_assert_max_num_queries
+):
+    record = make_intervention(school, pupil, teacher, staff=[teacher, pastoral_staff, dsl])
+    record.witnesses.set([dsl, pastoral_staff])
+    verified_client(client, dsl)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("behaviour:intervention_detail", args=[record.code]))
+    assert response.status_code == 200
