@@ -376,14 +376,19 @@ def technique_seed(request):
 
 @login_required
 def training_list(request):
-    school = _school_with(request, "behaviour.view_training")
+    # Staff who may record interventions see their own training here; leads see everyone's.
+    school = _school_with(request, "behaviour.view_training", "behaviour.record_intervention")
+    sees_all = access.has_school_perm(request.user, school, "behaviour.view_training")
     records = selectors.training_visible_to(request.user).filter(school=school)
+    if not sees_all:
+        records = records.filter(user=request.user)
     if not access.has_school_perm(request.user, school, "behaviour.manage_training"):
         records = records.filter(voided_at__isnull=True)
     records = records.select_related("user").order_by("user__last_name", "user__first_name", "-completed_on", "pk")
     context = {
         "page": Paginator(records, PAGE_SIZE).get_page(request.GET.get("page")),
         "today": timezone.localdate(),
+        "sees_all": sees_all,
         "can_manage": access.has_school_perm(request.user, school, "behaviour.manage_training"),
     }
     return render(request, "behaviour/interventions/training_list.html", context)

@@ -261,3 +261,14 @@ def test_the_training_list_does_not_query_per_row(client, school, headteacher, d
         response = client.get(reverse("behaviour:training_list"))
     assert response.status_code == 200
     assert response.content.decode().count("Positive handling") == 6
+
+
+def test_staff_see_only_their_own_training(client, school, dsl, teacher, pastoral_staff):
+    today = timezone.localdate()
+    own = make_training(school, teacher, dsl, completed_on=today - DAY, expires_on=today + DAY)
+    make_training(school, pastoral_staff, dsl, completed_on=today - DAY, expires_on=today + DAY)
+    verified_client(client, teacher)
+    response = client.get(reverse("behaviour:training_list"))
+    assert list(response.context["page"]) == [own]
+    assert "My training" in response.content.decode()
+    assert client.get(reverse("behaviour:training_expiring")).status_code == 403

@@ -19,6 +19,7 @@ REVIEW = statuses(302, 403, 403, 200, 200, 403, 404)
 LEADS = statuses(302, 403, 403, 200, 200, 403, 200)
 TECHNIQUES = statuses(302, 403, 403, 403, 200, 403, 403)
 TRAINING_READ = statuses(302, 403, 403, 200, 200, 200, 200)
+TRAINING_LIST = statuses(302, 200, 200, 200, 200, 200, 200)
 TRAINING_WRITE = statuses(302, 403, 403, 403, 200, 200, 403)
 CERTIFICATE = statuses(302, 403, 200, 200, 200, 200, 404)
 
@@ -40,7 +41,7 @@ ROWS = [
     ("behaviour:technique_create", (), TECHNIQUES),
     ("behaviour:technique_edit", ("technique",), TECHNIQUES),
     ("behaviour:technique_seed", (), POST_ONLY),
-    ("behaviour:training_list", (), TRAINING_READ),
+    ("behaviour:training_list", (), TRAINING_LIST),
     ("behaviour:training_expiring", (), TRAINING_READ),
     ("behaviour:training_create", (), TRAINING_WRITE),
     ("behaviour:training_edit", ("training",), TRAINING_WRITE),
