@@ -86,6 +86,9 @@ class BehaviourConfig(AppConfig):
         dashboard.register("behaviour_rising", rising_behaviour_panel, order=20)
         demo.register_seeder("behaviour_rising", seed_rising_behaviour)
         self._ready_incidents()
+        from .interventions.apps import ready as interventions_ready
+
+        interventions_ready()
 
     def _ready_incidents(self):
         """Incidents with detail, follow-up actions, attachments and bullying records."""

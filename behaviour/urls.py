@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import suspension_views, views
 from .analytics_views import analytics_csv, analytics_page
+from .interventions import views as intervention_views
 
 app_name = "behaviour"
 
@@ -63,4 +64,37 @@ urlpatterns += [
     path("bullying/<uuid:code>/", views.bullying_detail, name="bullying_detail"),
     path("bullying/<uuid:code>/void/", views.bullying_void, name="bullying_void"),
     path("bullying/<uuid:code>/outcome/", views.bullying_outcome, name="bullying_outcome"),
+    path("interventions/", intervention_views.intervention_list, name="intervention_list"),
+    path("interventions/new/", intervention_views.intervention_create, name="intervention_create"),
+    path("interventions/oversight/", intervention_views.intervention_oversight, name="intervention_oversight"),
+    path("interventions/oversight.csv", intervention_views.intervention_csv, name="intervention_csv"),
+    path("interventions/techniques/", intervention_views.technique_list, name="technique_list"),
+    path("interventions/techniques/new/", intervention_views.technique_form, name="technique_create"),
+    path("interventions/techniques/defaults/", intervention_views.technique_seed, name="technique_seed"),
+    path("interventions/techniques/<uuid:code>/", intervention_views.technique_form, name="technique_edit"),
+    path("interventions/<uuid:code>/", intervention_views.intervention_detail, name="intervention_detail"),
+    path(
+        "interventions/<uuid:code>/parents/",
+        intervention_views.intervention_parent_report,
+        name="intervention_parent_report",
+    ),
+    path("interventions/<uuid:code>/withhold/", intervention_views.intervention_withhold, name="intervention_withhold"),
+    path(
+        "interventions/<uuid:code>/debrief/pupil/",
+        intervention_views.intervention_pupil_debrief,
+        name="intervention_pupil_debrief",
+    ),
+    path(
+        "interventions/<uuid:code>/debrief/staff/",
+        intervention_views.intervention_staff_debrief,
+        name="intervention_staff_debrief",
+    ),
+    path("interventions/<uuid:code>/review/", intervention_views.intervention_review, name="intervention_review"),
+    path("interventions/<uuid:code>/void/", intervention_views.intervention_void, name="intervention_void"),
+    path("training/", intervention_views.training_list, name="training_list"),
+    path("training/new/", intervention_views.training_form, name="training_create"),
+    path("training/expiring/", intervention_views.training_expiring, name="training_expiring"),
+    path("training/<uuid:code>/", intervention_views.training_form, name="training_edit"),
+    path("training/<uuid:code>/certificate/", intervention_views.training_certificate, name="training_certificate"),
+    path("training/<uuid:code>/void/", intervention_views.training_void, name="training_void"),
 ]

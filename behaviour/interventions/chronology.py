@@ -1,0 +1,27 @@
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from pastoral.chronology import ChronologyItem
+from pastoral.voiding import hide_voided_unless
+
+from .selectors import restrictive_interventions_visible_to
+
+
+def interventions_for_chronology(user, pupil):
+    """Only the viewer's visible records: leads and the SENCo see all, other staff those they were part of."""
+    records = restrictive_interventions_visible_to(user).filter(pupil=pupil).select_related("recorded_by")
+    records = hide_voided_unless(records, user, pupil.school_id, "behaviour.review_intervention")
+    items = []
+    for record in records:
+        title = f"Physical intervention: {record.get_intervention_type_display()} ({record.duration_minutes} min)"
+        summary = f"{record.rationale[:140]} — recorded by {record.recorded_by}"
+        tone = "danger"
+        tags = ("parents not yet told",) if record.parent_report_outstanding else ()
+        if record.voided_at:
+            title, tone = f"Voided – {title}", "dark"
+        when = timezone.make_aware(datetime.datetime.combine(record.occurred_on, record.started_at))
+        url = reverse("behaviour:intervention_detail", args=[record.code])
+        items.append(ChronologyItem(when, "behaviour", title, summary, url, tone, tags))
+    return items

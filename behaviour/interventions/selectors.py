@@ -1,0 +1,211 @@
+"""Reads for physical interventions and staff training.
+
+Every list, chart, CSV, dashboard panel, digest and task takes its rows from
+`restrictive_interventions_visible_to(user)` or `training_visible_to(user)`.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from pastoral import access
+
+from ..models import InterventionTechnique, RestrictiveIntervention, StaffTraining
+
+# Debriefs are due within this many working days (Monday to Friday) after the day of the incident.
+DEBRIEF_WORKING_DAYS = 2
+EXPIRY_WINDOW_DAYS = 60
+
+StaffInvolved = RestrictiveIntervention.staff_involved.through
+
+
+def restrictive_interventions_visible_to(user):
+    """Leads and the SENCo see their schools' records; other staff only those they recorded or were named in."""
+    all_schools = access.schools_with_perm(user, "behaviour.view_intervention")
+    own_schools = access.schools_with_perm(user, "behaviour.record_intervention")
+    if not all_schools and not own_schools:
+        return RestrictiveIntervention.objects.none()
+    named = StaffInvolved.objects.filter(user_id=user.pk).values("restrictiveintervention_id")
+    own = Q(school_id__in=own_schools) & (Q(recorded_by_id=user.pk) | Q(pk__in=named))
+    return RestrictiveIntervention.objects.filter(Q(school_id__in=all_schools) | own)
+
+
+def get_intervention_for_user(user, code):
+    """The record, or 404 to anyone outside its school, or 403 to its school's staff who may not see it."""
+    intervention = (
+        RestrictiveIntervention.objects.select_related(
+            "pupil",
+            "school",
+            "event__category",
+            "location",
+            "technique",
+            "recorded_by",
+            "parent_reported_by",
+            "withhold_decided_by",
+            "pupil_debrief_by",
+            "staff_debrief_by",
+            "reviewed_by",
+            "voided_by",
+        )
+        .filter(code=code)
+        .first()
+    )
+    if intervention is None:
+        raise Http404("No such record")
+    if restrictive_interventions_visible_to(user).filter(pk=intervention.pk).exists():
+        return intervention
+    if access.is_member_of(user, intervention.school_id):
+        raise PermissionDenied
+    raise Http404("No such record")
+
+
+def can_see_all(user, school):
+    return access.has_school_perm(user, school, "behaviour.view_intervention")
+
+
+def can_review(user, school):
+    return access.has_school_perm(user, school, "behaviour.review_intervention")
+
+
+# -- training ----------------------------------------------------------------
+
+
+def training_visible_to(user):
+    """Training records of the schools where the user may read training, and the user's own."""
+    schools = access.schools_with_perm(user, "behaviour.view_training")
+    if not user or not user.is_authenticated:
+        return StaffTraining.objects.none()
+    return StaffTraining.objects.filter(Q(school_id__in=schools) | Q(user_id=user.pk))
+
+
+def get_training_for_user(user, code):
+    record = StaffTraining.objects.select_related("user", "school", "recorded_by").filter(code=code).first()
+    if record is None:
+        raise Http404("No such training record")
+    if training_visible_to(user).filter(pk=record.pk).exists():
+        return record
+    if access.is_member_of(user, record.school_id):
+        raise PermissionDenied
+    raise Http404("No such training record")
+
+
+def in_date_positive_handling(day):
+    """Positive-handling training completed on or before `day` and expiring on or after it (expiry day counts)."""
+    return StaffTraining.objects.filter(
+        voided_at__isnull=True, positive_handling=True, completed_on__lte=day, expires_on__gte=day
+    )
+
+
+def trained_user_ids(user_ids, day):
+    return set(in_date_positive_handling(day).filter(user_id__in=user_ids).values_list("user_id", flat=True))
+
+
+def _untrained_staff():
+    """Staff links of an intervention whose person had no in-date positive-handling training that day."""
+    trained = StaffTraining.objects.filter(
+        user_id=OuterRef("user_id"),
+        voided_at__isnull=True,
+        positive_handling=True,
+        completed_on__lte=OuterRef("restrictiveintervention__occurred_on"),
+        expires_on__gte=OuterRef("restrictiveintervention__occurred_on"),
+    )
+    return StaffInvolved.objects.filter(restrictiveintervention_id=OuterRef("pk")).filter(~Exists(trained))
+
+
+def with_untrained_count(queryset):
+    counts = _untrained_staff().order_by().values("restrictiveintervention_id").annotate(n=Count("pk")).values("n")
+    return queryset.annotate(
+        untrained_count=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0)),
+    )
+
+
+def expiring_training(user, school, today=None, days=EXPIRY_WINDOW_DAYS):
+    """Current training at the school expiring from today to `days` ahead, inclusive, soonest first."""
+    today = today or timezone.localdate()
+    return (
+        training_visible_to(user)
+        .filter(school=school, voided_at__isnull=True, expires_on__gte=today)
+        .filter(expires_on__lte=today + datetime.timedelta(days=days))
+        .select_related("user")
+        .order_by("expires_on", "user__last_name", "user__first_name")
+    )
+
+
+# -- deadlines -----------------------------------------------------------------
+
+
+def add_working_days(day, count):
+    """`count` weekdays after `day` (the school calendar has no holidays yet, so only weekends are skipped)."""
+    while count > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def debrief_due(occurred_on):
+    return add_working_days(occurred_on, DEBRIEF_WORKING_DAYS)
+
+
+def latest_day_with_overdue_debrief(today):
+    """The last incident date whose debriefs are overdue today (their due date is before today)."""
+    day = today
+    while debrief_due(day) >= today:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def current(queryset):
+    return queryset.filter(voided_at__isnull=True)
+
+
+def outstanding_parent_report(queryset):
+    return queryset.filter(parent_reported_at__isnull=True, withheld=False)
+
+
+def overdue_debriefs(queryset, today=None):
+    cutoff = latest_day_with_overdue_debrief(today or timezone.localdate())
+    return queryset.filter(occurred_on__lte=cutoff).filter(
+        Q(pupil_debrief_on__isnull=True) | Q(staff_debrief_on__isnull=True)
+    )
+
+
+def awaiting_review(queryset):
+    return queryset.filter(reviewed_at__isnull=True)
+
+
+def with_untrained_staff(queryset):
+    return queryset.filter(Exists(_untrained_staff()))
+
+
+FILTERS = {
+    "parents": ("Parent report outstanding", outstanding_parent_report),
+    "debriefs": ("Debrief overdue", overdue_debriefs),
+    "review": ("Awaiting sign-off", awaiting_review),
+    "untrained": ("Staff without in-date training", with_untrained_staff),
+}
+
+
+def attention_counts(user, school, today=None):
+    """The counts behind the leads' dashboard panel and digest, in one query."""
+    today = today or timezone.localdate()
+    records = current(restrictive_interventions_visible_to(user).filter(school=school))
+    cutoff = latest_day_with_overdue_debrief(today)
+    return records.aggregate(
+        parents=Count("pk", filter=Q(parent_reported_at__isnull=True, withheld=False)),
+        debriefs=Count(
+            "pk",
+            filter=Q(occurred_on__lte=cutoff) & (Q(pupil_debrief_on__isnull=True) | Q(staff_debrief_on__isnull=True)),
+        ),
+        review=Count("pk", filter=Q(reviewed_at__isnull=True)),
+        untrained=Count("pk", filter=Q(Exists(_untrained_staff()))),
+    )
+
+
+def techniques_for(school, *, active_only=False):
+    techniques = InterventionTechnique.objects.filter(school=school)
+    return techniques.filter(active=True) if active_only else techniques
