@@ -13,6 +13,7 @@ class BehaviourConfig(AppConfig):
 
         from .chronology import events_for_chronology, removals_for_chronology, restorative_for_chronology
         from .demo import seed_behaviour
+        from .exports import register_exports
 
         roles.register_permissions(
             {
@@ -48,3 +49,4 @@ class BehaviourConfig(AppConfig):
         chronology.register("behaviour_removals", removals_for_chronology)
         chronology.register("behaviour_restorative", restorative_for_chronology)
         demo.register_seeder("behaviour", seed_behaviour)
+        register_exports()

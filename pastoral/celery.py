@@ -21,4 +21,14 @@ app.conf.beat_schedule = {
         "task": "pastoral.tasks.reviews_due_digest_task",
         "schedule": crontab(minute=0, hour=7, day_of_week="1-5"),
     },
+    # Daily at 02:30 (https://crontab.guru/#30_2_*_*_*): remove exports and reports past their expiry.
+    "delete-expired-files": {
+        "task": "pastoral.tasks.delete_expired_files",
+        "schedule": crontab(minute=30, hour=2),
+    },
+    # Every 15 minutes (https://crontab.guru/#*/15_*_*_*_*): send scheduled reports that are due.
+    "run-scheduled-reports": {
+        "task": "pastoral.tasks.run_scheduled_reports",
+        "schedule": crontab(minute="*/15"),
+    },
 }

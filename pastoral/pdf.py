@@ -1,0 +1,83 @@
+"""PDFs with WeasyPrint from templates under templates/pdf/, each extending pdf/base.html.
+
+    pdf_bytes = render_pdf("pdf/chronology.html", {"items": items}, user=user, school=school,
+                           title="Pastoral chronology", period="1 Sep 2026 to 20 Nov 2026",
+                           sensitivity="OFFICIAL-SENSITIVE")
+
+Every page carries the school's name, the sensitivity marking, "generated at /
+by" and "Page X of Y". Charts are the same inline SVGs as on the web pages
+(pastoral.charts). Nothing is fetched over the network: the only URLs WeasyPrint
+may load are files under our static directories (and the media root, for a
+school logo).
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+OFFICIAL = "OFFICIAL"
+OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
+MARKINGS = {OFFICIAL, OFFICIAL_SENSITIVE}
+
+
+class RefusedURL(ValueError):
+    pass
+
+
+def _allowed_roots():
+    roots = [Path(settings.MEDIA_ROOT), Path(settings.BASE_DIR) / "static"]
+    for entry in settings.STATICFILES_DIRS:
+        roots.append(Path(entry[1] if isinstance(entry, (list, tuple)) else entry))
+    return [root.resolve() for root in roots]
+
+
+def local_url_fetcher(url, *args, **kwargs):
+    """Serve file:// URLs under our own static and media directories; refuse everything else."""
+    from weasyprint.urls import default_url_fetcher
+
+    if url.startswith("data:"):
+        return default_url_fetcher(url, *args, **kwargs)
+    if not url.startswith("file://"):
+        raise RefusedURL(f"PDFs load no remote resources ({url[:60]})")
+    path = Path(url[len("file://") :]).resolve()
+    if not any(root == path or root in path.parents for root in _allowed_roots()):
+        raise RefusedURL("PDFs load files only from the static and media directories")
+    return default_url_fetcher(url, *args, **kwargs)
+
+
+def school_logo_url(school):
+    """A file:// URL for the school's logo, if the School model has one and it is set."""
+    logo = getattr(school, "logo", None)
+    if not logo:
+        return ""
+    try:
+        return Path(logo.path).resolve().as_uri()
+    except (ValueError, NotImplementedError):
+        return ""
+
+
+def render_html(template, context, *, user, school, title, period="", sensitivity=OFFICIAL):
+    if sensitivity not in MARKINGS:
+        raise ValueError(f"Unknown sensitivity marking {sensitivity!r}")
+    full = {
+        **context,
+        "school": school,
+        "logo_url": school_logo_url(school),
+        "title": title,
+        "period": period,
+        "sensitivity": sensitivity,
+        "generated_at": timezone.localtime(),
+        "generated_by": user,
+    }
+    return render_to_string(template, full)
+
+
+def render_pdf(template, context, *, user, school, title, period="", sensitivity=OFFICIAL):
+    """The PDF as bytes."""
+    from weasyprint import HTML
+
+    html = render_html(template, context, user=user, school=school, title=title, period=period, sensitivity=sensitivity)
+    base_url = (Path(settings.BASE_DIR) / "static").resolve().as_uri() + "/"
+    return HTML(string=html, base_url=base_url, url_fetcher=local_url_fetcher).write_pdf()
