@@ -5,6 +5,7 @@ from collections import Counter
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import slugify
 
 from . import charts, exports
 from .chronology import chronology_for
@@ -54,7 +55,7 @@ def build_chronology_pdf(generated_file, user):
         sensitivity=OFFICIAL_SENSITIVE,
     )
     exports.progress(generated_file, 90)
-    name = f"chronology-{pupil.last_name}-{pupil.first_name}-{today:%Y%m%d}.pdf".replace(" ", "-").lower()
+    name = f"chronology-{slugify(pupil.last_name)}-{slugify(pupil.first_name)}-{today:%Y%m%d}.pdf"
     return exports.Built(name, "application/pdf", content)
 
 
