@@ -12,6 +12,7 @@ school logo).
 """
 
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -33,18 +34,36 @@ def _allowed_roots():
     return [root.resolve() for root in roots]
 
 
-def local_url_fetcher(url, *args, **kwargs):
-    """Serve file:// URLs under our own static and media directories; refuse everything else."""
-    from weasyprint.urls import default_url_fetcher
-
+def check_url(url):
+    """Allow data: URLs and file:// URLs under our own static and media directories; refuse everything else."""
     if url.startswith("data:"):
-        return default_url_fetcher(url, *args, **kwargs)
+        return url
     if not url.startswith("file://"):
         raise RefusedURL(f"PDFs load no remote resources ({url[:60]})")
-    path = Path(url[len("file://") :]).resolve()
+    path = Path(unquote(urlsplit(url).path)).resolve()
     if not any(root == path or root in path.parents for root in _allowed_roots()):
         raise RefusedURL("PDFs load files only from the static and media directories")
-    return default_url_fetcher(url, *args, **kwargs)
+    return url
+
+
+_FETCHER_CLASS = None
+
+
+def local_url_fetcher():
+    """A WeasyPrint URL fetcher that only ever reads our own files (built on first use: WeasyPrint loads slowly)."""
+    global _FETCHER_CLASS
+    if _FETCHER_CLASS is None:
+        from weasyprint.urls import URLFetcher
+
+        class LocalURLFetcher(URLFetcher):
+            def __init__(self):
+                super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+            def fetch(self, url, headers=None):
+                return super().fetch(check_url(url), headers)
+
+        _FETCHER_CLASS = LocalURLFetcher
+    return _FETCHER_CLASS()
 
 
 def school_logo_url(school):
@@ -80,4 +99,4 @@ def render_pdf(template, context, *, user, school, title, period="", sensitivity
 
     html = render_html(template, context, user=user, school=school, title=title, period=period, sensitivity=sensitivity)
     base_url = (Path(settings.BASE_DIR) / "static").resolve().as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=local_url_fetcher).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=local_url_fetcher()).write_pdf()
