@@ -11,10 +11,12 @@ class PastoralConfig(AppConfig):
         from . import audit, chronology, demo, signals
         from .chronology_core import pupil_milestones
         from .demo_activity import seed_contact_log
+        from .demo_exports import seed_scheduled_reports
         from .export_kinds import register_kinds
 
         chronology.register("pastoral", pupil_milestones)
         demo.register_seeder("pastoral.contact_log", seed_contact_log)
+        demo.register_seeder("pastoral.scheduled_reports", seed_scheduled_reports)
         signals.connect()
         register_kinds()
         for action, sentence in {

@@ -214,3 +214,13 @@ def test_two_concurrent_beat_runs_never_claim_a_row_twice(dsl, school):
     leftover = scheduled_reports.run_due()
     assert sorted(claimed + [report.pk for report, _file in leftover]) == sorted(r.pk for r in reports)
     assert GeneratedFile.objects.filter(scheduled_report__in=reports).count() == 6
+
+
+def test_the_demo_schedules_reports_for_the_pastoral_lead_and_head(db):
+    from pastoral import demo
+
+    demo.seed_demo()
+    reports = ScheduledReport.objects.filter(school__name="Northfield Academy", active=True)
+    assert sorted(reports.values_list("frequency", flat=True)) == ["termly", "weekly"]
+    assert all(report.next_run_at > timezone.now() for report in reports)
+    assert {report.recipient.username for report in reports} == {"pastorallead.northfield", "head.northfield"}
