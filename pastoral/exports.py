@@ -48,6 +48,8 @@ STALE_RUNNING = timedelta(minutes=30)
 # Query-string keys that are never export parameters.
 IGNORED_PARAMETERS = {"csrfmiddlewaretoken", "format", "kind", "key", "page"}
 MAX_QUERY_LENGTH = 2000
+# Exports one person may have waiting at once, so a few clicks cannot fill the queue.
+MAX_WAITING = 5
 
 
 class ExportRefused(PastoralError):
@@ -233,6 +235,14 @@ def request_export(*, actor, kind_name, school, parameters, submission_key=None,
             existing = GeneratedFile.objects.filter(submission_key=submission_key, owner=actor).first()
             if existing:
                 return existing
+        if scheduled_report is None:
+            waiting = GeneratedFile.objects.filter(
+                owner=actor, status__in=[GeneratedFile.Status.QUEUED, GeneratedFile.Status.RUNNING]
+            )
+            if waiting.count() >= MAX_WAITING:
+                raise PastoralError(
+                    f"You already have {MAX_WAITING} exports being prepared. Wait for one to finish, then ask again."
+                )
         generated_file = GeneratedFile.objects.create(
             owner=actor,
             school=school,

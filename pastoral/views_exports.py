@@ -57,13 +57,17 @@ def export_request(request):
     except ValueError:
         key = None
     parameters = exports.parameters_from_query(request.POST.get("query", ""))
-    generated_file = exports.request_export(
-        actor=request.user,
-        kind_name=request.POST.get("kind", ""),
-        school=current_school(request),
-        parameters=parameters,
-        submission_key=key,
-    )
+    try:
+        generated_file = exports.request_export(
+            actor=request.user,
+            kind_name=request.POST.get("kind", ""),
+            school=current_school(request),
+            parameters=parameters,
+            submission_key=key,
+        )
+    except PastoralError as exc:
+        messages.error(request, str(exc))
+        return redirect("pastoral:export_list")
     label = exports.get_kind(generated_file.kind).label
     messages.success(request, f"{label} is being prepared. It will appear below when it is ready to download.")
     return redirect("pastoral:export_list")
@@ -98,8 +102,12 @@ def export_download(request, code):
     if not exports.downloadable(request.user, generated_file):
         raise Http404("No such file")
     path = exports.path_of(generated_file)
-    if generated_file.expired or (generated_file.status == GeneratedFile.Status.DONE and not path.exists()):
+    missing = path is None or not path.exists()
+    if generated_file.expired or (generated_file.status == GeneratedFile.Status.DONE and missing):
         return render(request, "pastoral/export_gone.html", {"file": generated_file}, status=410)
+    if generated_file.status == GeneratedFile.Status.FAILED:
+        messages.error(request, f"That export failed: {generated_file.error}")
+        return redirect("pastoral:export_list")
     if generated_file.status != GeneratedFile.Status.DONE:
         messages.info(request, "That file is not ready yet.")
         return redirect("pastoral:export_list")

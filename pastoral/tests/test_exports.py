@@ -278,3 +278,26 @@ def test_my_exports_page_keeps_its_queries_flat(client, dsl, school, as_user, dj
         response = client.get(reverse("pastoral:export_list"))
     assert response.content.decode().count("Flaky test export</th>") == 12
     assert response.content.decode().count("Try again") == 4
+
+
+def test_one_person_cannot_fill_the_queue(client, dsl, school, as_user):
+    for _ in range(exports.MAX_WAITING):
+        exports.request_export(actor=dsl, kind_name="tests.flaky", school=school, parameters={})
+    as_user(dsl)
+    response = client.post(reverse("pastoral:export_request"), {"kind": "tests.flaky"}, follow=True)
+    assert "You already have 5 exports being prepared" in response.content.decode()
+    assert GeneratedFile.objects.filter(owner=dsl).count() == exports.MAX_WAITING
+
+
+def test_a_failed_file_offers_no_download(client, dsl, school, as_user):
+    generated_file = GeneratedFile.objects.create(
+        owner=dsl,
+        school=school,
+        kind="tests.flaky",
+        status="failed",
+        error="It broke.",
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    as_user(dsl)
+    response = client.get(reverse("pastoral:export_download", args=[generated_file.code]), follow=True)
+    assert "That export failed: It broke." in response.content.decode()

@@ -64,11 +64,11 @@ def test_the_pdf_holds_only_what_the_requester_may_see(dsl, teacher, pupil):
 def test_official_is_the_default_marking_and_unknown_markings_are_refused(dsl, school):
     chart = charts.bar_chart("Events by location", [("Corridor", 40), ("Canteen", 12)])
     html = pdf.render_html(
-        "pdf/_test_report.html", {"chart": chart}, user=dsl, school=school, title="Weekly summary", period="This week"
+        "pdf/summary.html", {"chart": chart}, user=dsl, school=school, title="Weekly summary", period="This week"
     )
     assert chart.svg in html  # the web page's SVG, inline
     content = pdf.render_pdf(
-        "pdf/_test_report.html", {"chart": chart}, user=dsl, school=school, title="Weekly summary", period="This week"
+        "pdf/summary.html", {"chart": chart}, user=dsl, school=school, title="Weekly summary", period="This week"
     )
     text = pdf_text(content)
     assert "OFFICIAL" in text and "OFFICIAL-SENSITIVE" not in text
