@@ -339,7 +339,7 @@ def generate(file_id):
         if kind is None:
             raise ExportRefused("This kind of export is no longer available.")
         if not may_have(owner, kind, generated_file.school_id):
-            raise ExportRefused(f"You no longer have access to {kind.label.lower()} at {generated_file.school.name}.")
+            raise ExportRefused(f"You no longer have access to “{kind.label}” at {generated_file.school.name}.")
         built = kind.build(generated_file, owner)
         storage_name, size = _write(generated_file, built)
     except ExportRefused as exc:

@@ -223,7 +223,7 @@ def test_the_task_rechecks_access_and_fails_clearly_when_it_is_lost(dsl, school,
     assert generate_file.delay(generated_file.pk).get() == "refused"
     generated_file.refresh_from_db()
     assert generated_file.status == "failed"
-    assert generated_file.error == "You no longer have access to flaky test export at Northfield Academy."
+    assert generated_file.error == "You no longer have access to “Flaky test export” at Northfield Academy."
     assert CALLS["count"] == 0 and not generated_file.storage_name
 
 
