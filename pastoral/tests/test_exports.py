@@ -301,3 +301,24 @@ def test_a_failed_file_offers_no_download(client, dsl, school, as_user):
     as_user(dsl)
     response = client.get(reverse("pastoral:export_download", args=[generated_file.code]), follow=True)
     assert "That export failed: It broke." in response.content.decode()
+
+
+def test_the_pupil_list_exports_with_its_filters_and_flags_only_for_those_who_see_them(
+    client, teacher, pastoral_lead, school, sister_school, as_user, django_capture_on_commit_callbacks
+):
+    from pastoral.tests.factories import PupilFactory
+
+    PupilFactory(school=school, year_group=7, legal_last_name="Seven", child_protection_plan=True)
+    PupilFactory(school=school, year_group=8, legal_last_name="Eight")
+    PupilFactory(school=sister_school, year_group=7, legal_last_name="Elsewhere")
+    as_user(teacher)
+    page = client.get(reverse("pastoral:pupil_list"), {"year_group": 7}).content.decode()
+    assert 'value="pastoral.pupils_csv"' in page and 'name="query" value="year_group=7"' in page
+    ask(client, django_capture_on_commit_callbacks, "pastoral.pupils_csv", year_group=7)
+    rows = exports.path_of(latest(teacher)).read_text().splitlines()
+    assert len(rows) == 2 and ",Seven," in rows[1] and "Child protection plan" not in rows[0]
+    assert AuditEntry.objects.get(action="pastoral.pupil.exported", actor=teacher).data["rows"] == 1
+    as_user(pastoral_lead)
+    ask(client, django_capture_on_commit_callbacks, "pastoral.pupils_csv", year_group=7)
+    rows = exports.path_of(latest(pastoral_lead)).read_text().splitlines()
+    assert rows[0].endswith("Child in need,Child protection plan") and rows[1].endswith("No,Yes")
