@@ -15,6 +15,12 @@ from pastoral.tests.factories import PupilFactory
 from .factories import BehaviourCategoryFactory, BehaviourEventFactory
 
 
+@pytest.fixture(autouse=True)
+def generated_root(settings, tmp_path):
+    """Each test's files in its own directory, removed with it."""
+    settings.GENERATED_FILES_ROOT = tmp_path / "generated"
+
+
 def export_events(user, school, **parameters):
     generated_file = exports.request_export(
         actor=user, kind_name="behaviour.events_csv", school=school, parameters=parameters

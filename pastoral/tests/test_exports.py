@@ -19,6 +19,12 @@ from pastoral.tasks import delete_expired_files, generate_file
 CALLS = {"count": 0, "fail": set()}
 
 
+@pytest.fixture(autouse=True)
+def generated_root(settings, tmp_path):
+    """Each test's files in its own directory, removed with it."""
+    settings.GENERATED_FILES_ROOT = tmp_path / "generated"
+
+
 def build_flaky(generated_file, user):
     """A test kind: fails in the ways CALLS["fail"] names, once each, then succeeds."""
     CALLS["count"] += 1

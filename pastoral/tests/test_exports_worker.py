@@ -14,6 +14,12 @@ from pastoral.tests.pdftext import pdf_text
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def generated_root(settings, tmp_path):
+    """Each test's files in its own directory, removed with it."""
+    settings.GENERATED_FILES_ROOT = tmp_path / "generated"
+
+
 def forget_connections():
     # Celery caches its connection and producer pools on first use; without
     # this a pool built for the default broker would publish to the wrong place.

@@ -11,6 +11,12 @@ from pastoral.models import GeneratedFile, PupilNote
 from pastoral.tests.pdftext import pdf_pages, pdf_text
 
 
+@pytest.fixture(autouse=True)
+def generated_root(settings, tmp_path):
+    """Each test's files in its own directory, removed with it."""
+    settings.GENERATED_FILES_ROOT = tmp_path / "generated"
+
+
 def chronology_file(owner, pupil):
     generated_file = exports.request_export(
         actor=owner, kind_name="pastoral.chronology_pdf", school=None, parameters={"pupil": str(pupil.code)}

@@ -15,6 +15,12 @@ from pastoral.tasks import run_scheduled_reports
 from pastoral.tests.factories import SchoolFactory
 
 
+@pytest.fixture(autouse=True)
+def generated_root(settings, tmp_path):
+    """Each test's files in its own directory, removed with it."""
+    settings.GENERATED_FILES_ROOT = tmp_path / "generated"
+
+
 def at(day, hour=7):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
