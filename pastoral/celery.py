@@ -31,4 +31,9 @@ app.conf.beat_schedule = {
         "task": "pastoral.tasks.run_scheduled_reports",
         "schedule": crontab(minute="*/15"),
     },
+    # Every 15 minutes, offset (https://crontab.guru/#7-59/15_*_*_*_*): fail exports whose task was lost.
+    "fail-stuck-files": {
+        "task": "pastoral.tasks.fail_stuck_files",
+        "schedule": crontab(minute="7-59/15"),
+    },
 }

@@ -17,6 +17,9 @@ the owner as `user`, so a file never holds more than its owner may see. It may
 call `progress(generated_file, percent)` as it goes, and raise
 `ExportRefused("clear message")` when the owner may no longer have it.
 
+Files made for a scheduled report also get `period_start` and `period_end`
+(ISO dates) in their parameters: the week, half-term or term the run covers.
+
 A kind may also give `school_for(user, parameters, school)` to choose the
 school from the parameters (a pupil's school, say); it raises Http404 or
 PermissionDenied as a fetch helper would. The default is the school the user
@@ -45,6 +48,8 @@ log = logging.getLogger(__name__)
 
 # A worker that died mid-build leaves its row "running"; after this long another run may take it over.
 STALE_RUNNING = timedelta(minutes=30)
+# A file still waiting after this long lost its task (a broker outage, say): it is failed so it can be retried.
+STUCK_AFTER = timedelta(hours=2)
 # Query-string keys that are never export parameters.
 IGNORED_PARAMETERS = {"csrfmiddlewaretoken", "format", "kind", "key", "page"}
 MAX_QUERY_LENGTH = 2000
@@ -275,7 +280,8 @@ def retry_export(*, actor, generated_file):
     locked.progress = 0
     locked.error = ""
     locked.expires_at = _expiry()
-    locked.save(update_fields=["status", "progress", "error", "expires_at"])
+    locked.created_at = timezone.now()  # asked for again: back to the top of the list, and not "stuck"
+    locked.save(update_fields=["status", "progress", "error", "expires_at", "created_at"])
     audit.record("pastoral.export.retried", actor=actor, obj=locked, school=locked.school)
     _queue(locked)
     return locked
@@ -401,3 +407,16 @@ def delete_expired(now=None):
             generated_file.save(update_fields=["deleted_at"])
             count += 1
     return count
+
+
+def fail_stuck(now=None):
+    """Fail files whose task never finished, so their owners see a message and a "Try again" button."""
+    now = now or timezone.now()
+    stuck = GeneratedFile.objects.filter(
+        status__in=[GeneratedFile.Status.QUEUED, GeneratedFile.Status.RUNNING], created_at__lte=now - STUCK_AFTER
+    ).exclude(status=GeneratedFile.Status.RUNNING, started_at__gt=now - STALE_RUNNING)
+    return stuck.update(
+        status=GeneratedFile.Status.FAILED,
+        error="The export did not finish in time. Try again.",
+        finished_at=now,
+    )

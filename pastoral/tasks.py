@@ -115,6 +115,13 @@ def delete_expired_files():
 
 
 @shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=3)
+def fail_stuck_files():
+    from .exports import fail_stuck
+
+    return fail_stuck()
+
+
+@shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=3)
 def run_scheduled_reports():
     from .scheduled_reports import run_due
 

@@ -328,3 +328,22 @@ def test_the_pupil_list_exports_with_its_filters_and_flags_only_for_those_who_se
     ask(client, django_capture_on_commit_callbacks, "pastoral.pupils_csv", year_group=7)
     rows = exports.path_of(latest(pastoral_lead)).read_text().splitlines()
     assert rows[0].endswith("Child in need,Child protection plan") and rows[1].endswith("No,Yes")
+
+
+def test_a_file_whose_task_was_lost_is_failed_so_it_can_be_retried(dsl, school):
+    from pastoral.tasks import fail_stuck_files
+
+    long_ago = timezone.now() - datetime.timedelta(hours=3)
+    lost, fresh, busy = (
+        GeneratedFile.objects.create(
+            owner=dsl, school=school, kind="tests.flaky", expires_at=timezone.now() + datetime.timedelta(days=1)
+        )
+        for _ in range(3)
+    )
+    GeneratedFile.objects.filter(pk__in=[lost.pk, busy.pk]).update(created_at=long_ago)
+    GeneratedFile.objects.filter(pk=busy.pk).update(status="running", started_at=timezone.now())
+    assert fail_stuck_files.delay().get() == 1
+    statuses = dict(GeneratedFile.objects.values_list("pk", "status"))
+    assert statuses == {lost.pk: "failed", fresh.pk: "queued", busy.pk: "running"}
+    lost.refresh_from_db()
+    assert lost.error == "The export did not finish in time. Try again."
