@@ -230,3 +230,30 @@ def test_the_demo_schedules_reports_for_the_pastoral_lead_and_head(db):
     assert sorted(reports.values_list("frequency", flat=True)) == ["termly", "weekly"]
     assert all(report.next_run_at > timezone.now() for report in reports)
     assert {report.recipient.username for report in reports} == {"pastorallead.northfield", "head.northfield"}
+
+
+def test_an_administrator_schedules_a_report_for_someone_else(client, pastoral_lead, school):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from conftest import verified_client
+    from pastoral.tests.factories import UserFactory
+
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    verified_client(client, admin)
+    form = client.get(reverse("admin:pastoral_scheduledreport_add")).content.decode()
+    assert 'value="behaviour.rewards_csv"' in form and 'value="pastoral.chronology_pdf"' not in form
+    data = {
+        "recipient": pastoral_lead.pk,
+        "school": school.pk,
+        "kind": "behaviour.rewards_csv",
+        "parameters": "{}",
+        "frequency": "weekly",
+        "active": "on",
+        "created_at_0": "2026-11-23",
+        "created_at_1": "09:00:00",
+    }
+    response = client.post(reverse("admin:pastoral_scheduledreport_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report = ScheduledReport.objects.get(recipient=pastoral_lead)
+    assert report.next_run_at > timezone.now() and report.next_run_at.weekday() == 0
