@@ -13,9 +13,14 @@ from conftest import make_staff, verified_client
 from pastoral import exports
 from pastoral.models import AuditEntry, GeneratedFile
 from pastoral.roles import Role
-from pastoral.tests.factories import SchoolFactory
+from pastoral.tests.factories import PupilFactory, SchoolFactory
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def generated_root(settings, tmp_path):
+    settings.GENERATED_FILES_ROOT = tmp_path / "generated"
 
 
 def signed_in(page, live_server, user):
@@ -66,3 +71,21 @@ def test_the_exports_page_shows_progress_then_the_download(live_server, page, tr
     assert download.suggested_filename == "rewards.csv"
     assert download.path().read_bytes() == b"House,Points\r\nTuring,6\r\n"
     assert AuditEntry.objects.filter(action="pastoral.export.downloaded", actor=lead).count() == 1
+
+
+def test_an_export_button_posts_the_filters_and_lands_on_my_exports(live_server, page, transactional_db):
+    school = SchoolFactory(name="Northfield Academy")
+    lead = make_staff(school, Role.PASTORAL_LEAD, "lead")
+    PupilFactory(school=school, year_group=7, legal_last_name="Seven")
+    PupilFactory(school=school, year_group=8, legal_last_name="Eight")
+    signed_in(page, live_server, lead)
+    page.goto(live_server.url + reverse("pastoral:pupil_list") + "?year_group=7")
+    page.get_by_role("button", name="Export CSV of pupils matching the filters").click()
+    expect(page).to_have_url(live_server.url + reverse("pastoral:export_list"))
+    expect(page.get_by_text("Pupil list (CSV) is being prepared")).to_be_visible()
+    row = page.get_by_role("row", name="Pupil list (CSV)")
+    with page.expect_download() as download_info:
+        row.get_by_role("link", name="Download").click()
+    lines = download_info.value.path().read_bytes().decode().splitlines()
+    assert len(lines) == 2 and ",Seven," in lines[1]
+    assert GeneratedFile.objects.get(owner=lead).parameters == {"year_group": "7"}

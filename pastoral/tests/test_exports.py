@@ -347,3 +347,17 @@ def test_a_file_whose_task_was_lost_is_failed_so_it_can_be_retried(dsl, school):
     assert statuses == {lost.pk: "failed", fresh.pk: "queued", busy.pk: "running"}
     lost.refresh_from_db()
     assert lost.error == "The export did not finish in time. Try again."
+
+
+def test_generated_files_live_outside_the_static_and_media_roots():
+    from pastoral import settings as base
+
+    generated = base.GENERATED_FILES_ROOT.resolve()
+    served = [
+        base.STATIC_ROOT,
+        base.MEDIA_ROOT,
+        *(entry[1] if isinstance(entry, tuple) else entry for entry in base.STATICFILES_DIRS),
+    ]
+    for root in served:
+        root = root.resolve()
+        assert generated != root and root not in generated.parents and generated not in root.parents
