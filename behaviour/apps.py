@@ -25,6 +25,7 @@ class BehaviourConfig(AppConfig):
 
         from .chronology import events_for_chronology, removals_for_chronology, restorative_for_chronology
         from .demo import seed_behaviour
+        from .exports import register_exports
 
         roles.register_permissions(
             {
@@ -89,6 +90,7 @@ class BehaviourConfig(AppConfig):
         from .interventions.apps import ready as interventions_ready
 
         interventions_ready()
+        register_exports()
 
     def _ready_incidents(self):
         """Incidents with detail, follow-up actions, attachments and bullying records."""

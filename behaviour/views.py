@@ -1,6 +1,5 @@
 """Views for behaviour: fetch → form → service → redirect."""
 
-import csv
 import uuid
 
 from django.contrib import messages
@@ -8,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -263,42 +262,12 @@ def _reward_rows(user, school, section, data, periods):
     return selectors.milestones_crossed(school, user, periods["crossed_start"], periods["crossed_end"])
 
 
-def _csv_cell(value):
-    # A name beginning with = or + would run as a formula when the file is opened in a spreadsheet.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else value
-
-
-def _rewards_csv(rows, section):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="rewards-{section}.csv"'
-    writer = csv.writer(response, lineterminator="\r\n")
-    writer.writerow(heading for heading, _key in REWARD_COLUMNS[section])
-    for row in rows:
-        writer.writerow(_csv_cell(row[key]) for _heading, key in REWARD_COLUMNS[section])
-    return response
-
-
-def _rewards_download(request, school, data, periods):
-    section = request.GET.get("section")
-    if section not in REWARD_COLUMNS:
-        raise Http404("No such section")
-    rows = _reward_rows(request.user, school, section, data, periods)
-    start, end = ("crossed_start", "crossed_end") if section == "milestones" else ("start", "end")
-    services.rewards_export(
-        actor=request.user, school=school, section=section, start=periods[start], end=periods[end], rows=len(rows)
-    )
-    return _rewards_csv(rows, section)
-
-
 @login_required
 def rewards(request):
     school = _school_with(request, "behaviour.view_event")
     form = RewardsFilterForm(request.GET or None, school=school)
     data = form.cleaned_data if form.is_valid() else {}
     periods = _reward_periods(school, data)
-    if request.GET.get("format") == "csv":
-        return _rewards_download(request, school, data, periods)
     query = request.GET.copy()
     query.pop("format", None)
     query.pop("section", None)

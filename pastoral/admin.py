@@ -3,7 +3,7 @@ they are reached only through the app's views, which apply the visibility select
 
 from django.contrib import admin
 
-from .models import AcademicYear, School, Term, Trust
+from .models import AcademicYear, ScheduledReport, School, Term, Trust
 
 
 class TermInline(admin.TabularInline):
@@ -28,3 +28,30 @@ class AcademicYearAdmin(admin.ModelAdmin):
     list_display = ["name", "school", "start", "end"]
     list_filter = ["school"]
     inlines = [TermInline]
+
+
+@admin.register(ScheduledReport)
+class ScheduledReportAdmin(admin.ModelAdmin):
+    """Who receives which report. Each run checks again that the recipient may have it."""
+
+    list_display = ["kind", "recipient", "school", "frequency", "next_run_at", "last_outcome", "active"]
+    list_filter = ["school", "frequency", "active"]
+    raw_id_fields = ["recipient", "created_by"]
+    readonly_fields = ["next_run_at", "period_start", "period_end", "last_run_at", "last_outcome"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "kind":
+            from django import forms
+
+            from . import exports
+
+            choices = sorted((kind.name, kind.label) for kind in exports.kinds().values() if kind.school_for is None)
+            return forms.ChoiceField(choices=choices, label="Report")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        from .scheduled_reports import schedule
+
+        if not change or "frequency" in form.changed_data or "school" in form.changed_data:
+            schedule(obj)
+        super().save_model(request, obj, form, change)

@@ -26,4 +26,19 @@ app.conf.beat_schedule = {
         "task": "behaviour.tasks.training_expiry_digest_task",
         "schedule": crontab(minute=30, hour=7, day_of_week="1"),
     },
+    # Daily at 02:30 (https://crontab.guru/#30_2_*_*_*): remove exports and reports past their expiry.
+    "delete-expired-files": {
+        "task": "pastoral.tasks.delete_expired_files",
+        "schedule": crontab(minute=30, hour=2),
+    },
+    # Every 15 minutes (https://crontab.guru/#*/15_*_*_*_*): send scheduled reports that are due.
+    "run-scheduled-reports": {
+        "task": "pastoral.tasks.run_scheduled_reports",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Every 15 minutes, offset (https://crontab.guru/#7-59/15_*_*_*_*): fail exports whose task was lost.
+    "fail-stuck-files": {
+        "task": "pastoral.tasks.fail_stuck_files",
+        "schedule": crontab(minute="7-59/15"),
+    },
 }

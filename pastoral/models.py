@@ -447,3 +447,84 @@ class PupilNote(Voidable):
     def clean(self):
         if self.occurred_at and self.occurred_at > timezone.now() + timezone.timedelta(minutes=5):
             raise ValidationError({"occurred_at": "This cannot be in the future."})
+
+
+class GeneratedFile(models.Model):
+    """An export or report built off the request by a Celery task, kept outside the web root until it expires."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="generated_files")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="generated_files")
+    kind = models.CharField(max_length=80)
+    parameters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done")
+    error = models.CharField(max_length=300, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    storage_name = models.CharField(max_length=200, blank=True, help_text="Path under GENERATED_FILES_ROOT")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    scheduled_report = models.ForeignKey(
+        "ScheduledReport", null=True, blank=True, on_delete=models.SET_NULL, related_name="files"
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, help_text="One file per submitted form")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    deleted_at = models.DateTimeField(null=True, blank=True, help_text="When the expired file was removed")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["expires_at"], condition=models.Q(deleted_at__isnull=True), name="generated_live"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} for {self.owner} ({self.get_status_display()})"
+
+    @property
+    def expired(self):
+        return self.deleted_at is not None or self.expires_at <= timezone.now()
+
+
+class ScheduledReport(models.Model):
+    """Who receives which report, for which school, how often. Claimed by one beat run at a time."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", "Weekly"
+        HALF_TERMLY = "half_termly", "Half-termly"
+        TERMLY = "termly", "Termly"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="scheduled_reports")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="scheduled_reports")
+    kind = models.CharField(max_length=80)
+    parameters = models.JSONField(default=dict, blank=True)
+    frequency = models.CharField(max_length=20, choices=Frequency)
+    next_run_at = models.DateTimeField()
+    period_start = models.DateField(null=True, blank=True, help_text="First day the next run covers")
+    period_end = models.DateField(null=True, blank=True, help_text="Last day the next run covers")
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_outcome = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["next_run_at"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["next_run_at"], condition=models.Q(active=True), name="scheduled_due")]
+
+    def __str__(self):
+        return f"{self.get_frequency_display()} {self.kind} for {self.recipient} at {self.school}"

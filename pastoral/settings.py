@@ -218,6 +218,11 @@ STORAGES = {
 # only ever served through permission-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/files/"  # never routed; downloads go through views
+
+# Exports and reports built by Celery: kept outside the web root and served only
+# through the permission-checked download view, then deleted when they expire.
+GENERATED_FILES_ROOT = Path(env_str("GENERATED_FILES_ROOT", str(BASE_DIR / "var" / "generated")))
+GENERATED_FILE_DAYS = env_int("GENERATED_FILE_DAYS", 7)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PUPIL_IMPORT_MAX_BYTES = env_int("PUPIL_IMPORT_MAX_BYTES", 5 * 1024 * 1024)

@@ -17,4 +17,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+GENERATED_FILES_ROOT = BASE_DIR / "var" / "test-generated"  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -2,11 +2,13 @@
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import InterfaceError, OperationalError
 from django.template.loader import render_to_string
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from . import access, digest
 from .models import Membership, School, User
@@ -70,4 +72,84 @@ def send_digest_task(school_id, user_id):
     if not lines:
         return "nothing due"
     _send("digest", user, {"school": school, "lines": lines})
+    return "sent"
+
+
+# Exports and scheduled reports ----------------------------------------------------
+
+_TRANSIENT = (OperationalError, InterfaceError, KombuOperationalError, ConnectionError, TimeoutError)
+
+
+class GeneratedFileTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # Retries used up on a transient error: say so on the row, so the page offers "Try again".
+        from .exports import mark_failed
+
+        if args:
+            mark_failed(args[0], "The export could not be finished because a service was unavailable. Try again.")
+
+
+@shared_task(
+    base=GeneratedFileTask,
+    acks_late=True,
+    autoretry_for=_TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+)
+def generate_file(file_id):
+    """Build one GeneratedFile; a re-run on a finished file does nothing."""
+    from .exports import generate
+
+    return generate(file_id)
+
+
+@shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
+def delete_expired_files():
+    from .exports import delete_expired
+
+    count = delete_expired()
+    log.info("deleted %s expired generated files", count)
+    return count
+
+
+@shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=3)
+def fail_stuck_files():
+    from .exports import fail_stuck
+
+    return fail_stuck()
+
+
+@shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=3)
+def run_scheduled_reports():
+    from .scheduled_reports import run_due
+
+    results = run_due()
+    return sum(1 for _report, generated_file in results if generated_file is not None)
+
+
+@shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
+def send_file_ready_email(file_id):
+    """Tell the recipient of a scheduled report that it is ready: a link, never the content."""
+    from django.db import transaction
+
+    from .exports import downloadable
+    from .models import GeneratedFile
+
+    with transaction.atomic():
+        generated_file = (
+            GeneratedFile.objects.select_for_update()
+            .select_related("owner", "school")
+            .filter(pk=file_id, status=GeneratedFile.Status.DONE, emailed_at__isnull=True)
+            .first()
+        )
+        if generated_file is None:
+            return "skipped"
+        owner = generated_file.owner
+        if not owner.is_active or not downloadable(owner, generated_file):
+            return "skipped"
+        _send("report_ready", owner, {"file": generated_file})
+        generated_file.emailed_at = timezone.now()
+        generated_file.save(update_fields=["emailed_at"])
     return "sent"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_calendar, views_import, views_staff
+from . import views, views_calendar, views_exports, views_import, views_staff
 
 app_name = "pastoral"
 
@@ -41,4 +41,11 @@ urlpatterns = [
     path("staff/<uuid:code>/reactivate/", views_staff.staff_reactivate, name="staff_reactivate"),
     path("staff/<uuid:code>/reset-mfa/", views_staff.staff_reset_mfa, name="staff_reset_mfa"),
     path("staff/<uuid:code>/roles/<uuid:membership_code>/end/", views_staff.membership_end, name="membership_end"),
+    path("exports/", views_exports.export_list, name="export_list"),
+    path("exports/new/", views_exports.export_request, name="export_request"),
+    path("exports/<uuid:code>/status/", views_exports.export_status, name="export_status"),
+    path("exports/<uuid:code>/download/", views_exports.export_download, name="export_download"),
+    path("exports/<uuid:code>/retry/", views_exports.export_retry, name="export_retry"),
+    path("exports/schedules/new/", views_exports.schedule_create, name="schedule_create"),
+    path("exports/schedules/<uuid:code>/stop/", views_exports.schedule_stop, name="schedule_stop"),
 ]

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -8,7 +9,8 @@ from django.utils import timezone
 
 from behaviour import selectors
 from behaviour.models import RewardMilestone
-from pastoral.models import AcademicYear, AuditEntry
+from pastoral import exports
+from pastoral.models import AcademicYear, AuditEntry, GeneratedFile
 from pastoral.tests.factories import PupilFactory
 
 from .factories import BehaviourCategoryFactory, BehaviourEventFactory
@@ -129,26 +131,44 @@ def test_it_shows_the_rewards_page_to_a_teacher(client, teacher, pupil, praise, 
     assert reverse("behaviour:milestone_list") not in page
 
 
-def test_it_downloads_each_section_as_csv_and_audits_it(client, teacher, pupil, praise, milestones, as_user):
+def _export(client, query, section, capture):
+    """Ask for a section's CSV through the export machinery (the task runs eagerly) and download it."""
+    before = set(GeneratedFile.objects.values_list("pk", flat=True))
+    with capture(execute=True):
+        response = client.post(
+            reverse("pastoral:export_request"),
+            {"kind": "behaviour.rewards_csv", "query": urlencode({**query, "section": section})},
+        )
+    assert response.status_code == 302
+    generated_file = GeneratedFile.objects.exclude(pk__in=before).get()
+    return generated_file, client.get(reverse("pastoral:export_download", args=[generated_file.code]))
+
+
+def test_it_exports_each_section_as_csv_and_audits_it(
+    client, teacher, pupil, praise, milestones, as_user, django_capture_on_commit_callbacks
+):
     pupil.house = "=Turing"
     pupil.save()
     log(pupil, praise, MONDAY)
     log(pupil, praise, FRIDAY)
     as_user(teacher)
-    query = {"start": SEPT, "end": FRIDAY, "crossed_start": MONDAY, "crossed_end": FRIDAY, "format": "csv"}
-    response = client.get(reverse("behaviour:rewards"), {**query, "section": "houses"})
+    query = {"start": SEPT, "end": FRIDAY, "crossed_start": MONDAY, "crossed_end": FRIDAY}
+    page = client.get(reverse("behaviour:rewards"), query).content.decode()
+    assert reverse("pastoral:export_request") in page and 'value="behaviour.rewards_csv"' in page
+    generated_file, response = _export(client, query, "houses", django_capture_on_commit_callbacks)
+    assert generated_file.status == "done" and generated_file.owner == teacher
     assert response["Content-Type"].startswith("text/csv")
-    assert list(csv.reader(io.StringIO(response.content.decode()))) == [
-        ["House", "Pupils", "Points"],
-        ["'=Turing", "1", "6"],
-    ]
-    response = client.get(reverse("behaviour:rewards"), {**query, "section": "milestones"})
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    content = b"".join(response.streaming_content).decode()
+    assert list(csv.reader(io.StringIO(content))) == [["House", "Pupils", "Points"], ["'=Turing", "1", "6"]]
+    _file, response = _export(client, query, "milestones", django_capture_on_commit_callbacks)
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[1][0] == "Zoë Ainsworth" and rows[1][4:] == ["Bronze", "5", "0", "6"]
     entries = AuditEntry.objects.filter(action="behaviour.rewards.exported", actor=teacher).order_by("pk")
     assert [entry.data["section"] for entry in entries] == ["houses", "milestones"]
     assert entries[1].data == {"section": "milestones", "start": "2026-10-12", "end": "2026-10-16", "rows": 1}
-    assert client.get(reverse("behaviour:rewards"), {**query, "section": "nope"}).status_code == 404
+    failed, response = _export(client, query, "nope", django_capture_on_commit_callbacks)
+    assert failed.status == "failed" and "no such section" in failed.error
+    assert response.status_code == 302
 
 
 def test_it_lets_a_teacher_view_rewards_but_not_manage_milestones(client, teacher, milestones, as_user):
@@ -209,5 +229,15 @@ def test_it_keeps_the_rewards_page_queries_flat(
     with django_assert_max_num_queries(16):
         response = client.get(reverse("behaviour:rewards"), query)
     assert response.content.decode().count("Bronze (5)") == pupils
-    with django_assert_max_num_queries(14):
-        client.get(reverse("behaviour:rewards"), {**query, "format": "csv", "section": "pupils"})
+    generated_file = GeneratedFile.objects.create(
+        owner=teacher,
+        school=school,
+        kind="behaviour.rewards_csv",
+        parameters={**{key: str(value) for key, value in query.items()}, "section": "pupils"},
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    # The section's own queries plus claiming, progress and finishing the file.
+    with django_assert_max_num_queries(20):
+        exports.generate(generated_file.pk)
+    generated_file.refresh_from_db()
+    assert generated_file.status == "done"
