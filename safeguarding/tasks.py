@@ -1,1 +1,35 @@
 """Celery tasks for safeguarding: take ids, reload, re-check access, call a service."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from pastoral import audit
+from pastoral.models import User
+
+from .selectors import concerns_visible_to
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def notify_concern_raised_task(concern_id, user_id):
+    """Tell one DSL or deputy a concern was raised. The email names no child and quotes nothing."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return "skipped"
+    concern = concerns_visible_to(user).filter(pk=concern_id).select_related("school").first()
+    if concern is None:
+        return "skipped"
+    context = {
+        "recipient": user,
+        "school": concern.school,
+        "urgent": concern.urgent,
+        "reference": concern.reference,
+        "link": settings.SITE_URL.rstrip("/") + reverse("safeguarding:concern_detail", args=[concern.code]),
+    }
+    subject = render_to_string("emails/safeguarding_concern-subject.txt", context).strip()
+    body = render_to_string("emails/safeguarding_concern-body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    audit.record("safeguarding.concern.emailed", actor=user, obj=concern)
+    return "sent"
