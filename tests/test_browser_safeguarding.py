@@ -35,7 +35,7 @@ def test_a_teacher_raises_a_concern_with_a_body_mark_and_the_dsl_triages_it(live
     school = SchoolFactory(name="Northfield Academy")
     make_staff(school, Role.TEACHER, "teacher")
     dsl = make_staff(school, Role.DSL, "dsl")
-    zoe = PupilFactory(school=school, legal_first_name="Zoë", legal_last_name="Ainsworth")
+    PupilFactory(school=school, legal_first_name="Zoë", legal_last_name="Ainsworth")
 
     page = browser.new_page()
     sign_in(page, live_server, "teacher")
