@@ -63,6 +63,8 @@ class SafeguardingConfig(AppConfig):
             "safeguarding.incoming.uploaded": "uploaded a child-protection file from another school",
             "safeguarding.incoming.viewed": "opened a child-protection file from another school",
             "safeguarding.categories.seeded": "added the default safeguarding categories",
+            "safeguarding.category.created": "added a safeguarding category",
+            "safeguarding.category.changed": "changed a safeguarding category",
         }.items():
             audit.describe(action, sentence)
         chronology.register("safeguarding", concerns_for_chronology)

@@ -12,7 +12,7 @@ from PIL import Image
 from pastoral.models import User
 from pastoral.selectors import on_roll, pupils_visible_to
 
-from .models import Amendment, BodyMark, Concern, FileTransfer, Referral
+from .models import Amendment, BodyMark, Concern, ConcernCategory, FileTransfer, Referral
 from .selectors import categories_for
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
@@ -334,3 +334,20 @@ class IncomingForm(forms.Form):
 
     def clean_upload(self):
         return check_upload(self.cleaned_data["upload"])
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = ConcernCategory
+        fields = ["name", "active", "order"]
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = ConcernCategory.objects.filter(school=self.school, name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("This school already has a category with that name.")
+        return name

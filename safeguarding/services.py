@@ -34,14 +34,27 @@ def _require(actor, school, perm):
         raise PastoralError("You do not have permission to do that in this school.")
 
 
-def categories_ensure(school):
+def categories_ensure(school, actor=None):
     """The school's categories, seeded from the KCSIE list the first time the school uses them."""
     if not ConcernCategory.objects.filter(school=school).exists():
-        ConcernCategory.objects.bulk_create(
-            [ConcernCategory(school=school, name=name, order=i) for i, name in enumerate(KCSIE_CATEGORIES)],
-            ignore_conflicts=True,
-        )
+        with transaction.atomic():
+            ConcernCategory.objects.bulk_create(
+                [ConcernCategory(school=school, name=name, order=i) for i, name in enumerate(KCSIE_CATEGORIES)],
+                ignore_conflicts=True,
+            )
+            audit.record("safeguarding.categories.seeded", actor=actor, school=school)
     return selectors.categories_for(school)
+
+
+@transaction.atomic
+def category_save(*, actor, category, changed):
+    """Categories are retired (inactive), never deleted, so old concerns keep theirs."""
+    _require(actor, category.school, selectors.MANAGE)
+    created = category.pk is None
+    category.save()
+    action = "safeguarding.category.created" if created else "safeguarding.category.changed"
+    audit.record(action, actor=actor, school=category.school, data=changed)
+    return category
 
 
 def notification_recipients(school):

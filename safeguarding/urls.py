@@ -35,4 +35,7 @@ urlpatterns = [
     path("transfers/<uuid:code>/pack.pdf", views.transfer_pack, name="transfer_pack"),
     path("incoming/new/", views.incoming_upload, name="incoming_upload"),
     path("incoming/<uuid:code>/", views.incoming_download, name="incoming_download"),
+    path("categories/", views.category_list, name="category_list"),
+    path("categories/new/", views.category_form, name="category_create"),
+    path("categories/<uuid:code>/", views.category_form, name="category_edit"),
 ]

@@ -25,6 +25,7 @@ from .forms import (
     ActionForm,
     AmendForm,
     AssignForm,
+    CategoryForm,
     CloseForm,
     ConcernForm,
     IncomingForm,
@@ -38,7 +39,7 @@ from .forms import (
     TransferForm,
     TriageForm,
 )
-from .models import BodyMark, CaseAction, Concern
+from .models import BodyMark, CaseAction, Concern, ConcernCategory
 
 
 def _school_with(request, perm):
@@ -58,7 +59,7 @@ def _error(request, exc):
 @login_required
 def concern_create(request):
     school = _school_with(request, selectors.RAISE)
-    services.categories_ensure(school)
+    services.categories_ensure(school, actor=request.user)
     initial = {}
     pupil_code = request.GET.get("pupil")
     if pupil_code:
@@ -662,3 +663,32 @@ def incoming_download(request, code):
     response["Content-Disposition"] = f'attachment; filename="{incoming.name.replace(chr(34), "")}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- Categories ---------------------------------------------------------------------------------
+
+
+@login_required
+def category_list(request):
+    school = _school_with(request, selectors.MANAGE)
+    categories = services.categories_ensure(school, actor=request.user).order_by("order", "name")
+    return render(request, "safeguarding/category_list.html", {"categories": categories})
+
+
+@login_required
+def category_form(request, code=None):
+    school = _school_with(request, selectors.MANAGE)
+    if code:
+        category = selectors.categories_for(school).filter(code=code).first()
+        if category is None:
+            raise Http404("No such category")
+    else:
+        category = ConcernCategory(school=school)
+    form = CategoryForm(request.POST or None, instance=category, school=school)
+    if request.method == "POST" and form.is_valid():
+        from pastoral import audit
+
+        services.category_save(actor=request.user, category=form.instance, changed=audit.changes(form))
+        messages.success(request, "Category saved.")
+        return redirect("safeguarding:category_list")
+    return render(request, "safeguarding/category_form.html", {"form": form, "category": category})

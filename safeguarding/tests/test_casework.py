@@ -149,3 +149,33 @@ def test_nothing_can_be_deleted(concern):
         concern.category.delete()
     with pytest.raises(ProtectedError):
         concern.reporter.delete()
+
+
+def test_a_dsl_adds_and_retires_categories_and_retired_ones_cannot_be_chosen(client, as_user, dsl, teacher, categories):
+    as_user(dsl)
+    client.post(reverse("safeguarding:category_create"), {"name": "Honour-based abuse", "active": "on", "order": 20})
+    assert categories["FGM"].school.concern_categories.filter(name="Honour-based abuse", active=True).exists()
+    fgm = categories["FGM"]
+    client.post(reverse("safeguarding:category_edit", args=[fgm.code]), {"name": "FGM", "order": 10})
+    fgm.refresh_from_db()
+    assert not fgm.active
+    response = client.post(reverse("safeguarding:category_create"), {"name": "fgm", "active": "on", "order": 1})
+    assert "already has a category" in response.content.decode()
+    as_user(teacher)
+    body = client.get(reverse("safeguarding:concern_create")).content.decode()
+    assert "Honour-based abuse" in body and ">FGM<" not in body
+    assert AuditEntry.objects.filter(action="safeguarding.category.changed", actor=dsl).exists()
+
+
+def test_a_trust_dsl_dashboard_spans_the_trust(
+    client, as_user, trust_dsl, make_concern, sister_school, other_school_pupil
+):
+    ours = make_concern(urgent=True)
+    theirs = make_concern(
+        school=sister_school,
+        pupils=[other_school_pupil],
+        category=services.categories_ensure(sister_school).first(),
+    )
+    as_user(trust_dsl)
+    body = client.get(reverse("safeguarding:dashboard")).content.decode()
+    assert ours.reference in body and theirs.reference in body and sister_school.name in body

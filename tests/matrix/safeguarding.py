@@ -50,6 +50,9 @@ ROWS = [
     ("safeguarding:transfer_pack", ("transfer",), CASE_WORK),
     ("safeguarding:incoming_upload", (), SCHOOL_CASE),
     ("safeguarding:incoming_download", ("incoming",), READERS),
+    ("safeguarding:category_list", (), SCHOOL_CASE),
+    ("safeguarding:category_create", (), SCHOOL_CASE),
+    ("safeguarding:category_edit", ("sg_category",), statuses(302, 403, 403, 200, 403, 403, 404)),
 ]
 
 KWARG_NAMES = {
@@ -60,6 +63,7 @@ KWARG_NAMES = {
     "referral": "code",
     "transfer": "code",
     "incoming": "code",
+    "sg_category": "code",
 }
 
 
@@ -126,4 +130,5 @@ def build(objects, request):
         "referral": referral.code,
         "transfer": transfer.code,
         "incoming": incoming.code,
+        "sg_category": category.code,
     }
