@@ -91,6 +91,21 @@ def dashboard_context(user, school, school_ids):
     }
 
 
+def overdue_counts(user, school):
+    """How many referrals, CP-file transfers and actions are past their date, read through the user's selectors."""
+    today = timezone.localdate()
+    open_concerns = selectors.concerns_visible_to(user).filter(school=school).exclude(status=Concern.Status.CLOSED)
+    return {
+        "referrals": selectors.referrals_visible_to(user)
+        .filter(school=school, outcome="", follow_up_due__lt=today)
+        .count(),
+        "transfers": selectors.transfers_visible_to(user)
+        .filter(school=school, sent_at__isnull=True, destination_unknown=False, due_by__lt=today)
+        .count(),
+        "actions": CaseAction.objects.filter(concern__in=open_concerns, done_at__isnull=True, due_on__lt=today).count(),
+    }
+
+
 def safeguarding_panel(request, school):
     """Unread concern notifications, and the count of new concerns, for those who read concerns."""
     user = request.user
@@ -103,5 +118,10 @@ def safeguarding_panel(request, school):
         .order_by("-concern__urgent", "-created_at")[:10]
     )
     new = selectors.concerns_visible_to(user).filter(school=school, status=Concern.Status.NEW)
-    context = {"unread": unread, "new_count": new.count(), "urgent_count": new.filter(urgent=True).count()}
+    context = {
+        "unread": unread,
+        "new_count": new.count(),
+        "urgent_count": new.filter(urgent=True).count(),
+        "overdue": overdue_counts(user, school),
+    }
     return Panel("Safeguarding", "safeguarding/_home_panel.html", context)

@@ -119,3 +119,29 @@ def test_the_printable_chronology_lists_everything_in_time_order(client, as_user
     body = client.get(reverse("safeguarding:pupil_chronology", args=[pupil.code])).content.decode()
     assert body.index("Concern") < body.index("Daily check-ins") < body.index("Spoke to mum")
     assert "window.print()" in body
+
+
+def test_overdue_items_raise_an_alert_on_the_home_page_and_by_email(client, as_user, dsl, school, pupil, concern):
+    from django.core import mail
+
+    from safeguarding.models import Referral
+    from safeguarding.tasks import overdue_alerts_task
+
+    services.transfer_create(
+        actor=dsl, school=school, pupil=pupil, kind="in_year", leave_date=datetime.date(2020, 1, 6), destination="X"
+    )
+    Referral.objects.create(
+        school=school,
+        concern=concern,
+        pupil=pupil,
+        agency="police",
+        referred_on=datetime.date(2020, 1, 6),
+        follow_up_due=datetime.date(2020, 1, 9),
+        made_by=dsl,
+    )
+    as_user(dsl)
+    body = client.get(reverse("pastoral:home")).content.decode()
+    assert "1 referral follow-up" in body and "1 CP file not sent" in body
+    overdue_alerts_task.delay()
+    assert [m.to for m in mail.outbox] == [[dsl.email]]
+    assert "1 referral waiting" in mail.outbox[0].body and pupil.legal_last_name not in mail.outbox[0].body
