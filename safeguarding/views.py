@@ -116,7 +116,10 @@ def concern_receipt(request, code):
     recipients = [
         n.recipient for n in concern.notifications.select_related("recipient").order_by("recipient__last_name")
     ]
-    return render(request, "safeguarding/concern_receipt.html", {"concern": concern, "recipients": recipients})
+    # A read receipt: who on the safeguarding team first opened it, and when; nothing of what they did.
+    first_read = selectors.viewers_of(concern).filter(actor__in=recipients).order_by("at").first()
+    context = {"concern": concern, "recipients": recipients, "first_read": first_read}
+    return render(request, "safeguarding/concern_receipt.html", context)
 
 
 # --- Reading a concern ---------------------------------------------------------------------------

@@ -77,6 +77,12 @@ def test_the_receipt_says_who_received_it_and_nothing_of_the_case(client, as_use
     assert ACCOUNT not in body and DISCLOSURE not in body
     assert client.get(reverse("safeguarding:concern_detail", args=[concern.code])).status_code == 403
     assert AuditEntry.objects.filter(action="safeguarding.concern.receipt_viewed", actor=teacher).exists()
+    assert "Not yet" in body
+    as_user(dsl)
+    client.get(reverse("safeguarding:concern_detail", args=[concern.code]))
+    as_user(teacher)
+    body = client.get(reverse("safeguarding:concern_receipt", args=[concern.code])).content.decode()
+    assert f"by {dsl} at" in body and ACCOUNT not in body
 
 
 def test_a_double_submit_makes_one_concern(client, as_user, teacher, dsl, pupil, categories):
