@@ -37,8 +37,9 @@ MARKER = "safeguarding.see_record_marker"
 def concerns_visible_to(user):
     """Concerns the user may read in full."""
     schools = access.schools_with_perm(user, VIEW)
-    member_of = list(access.school_roles(user))
-    granted = objects_granted_to(user, "safeguarding.read_concern", Concern.objects.filter(school_id__in=member_of))
+    # A share counts only while the grantee still reads pupils in that school (so never for an IT admin).
+    pupil_schools = access.schools_with_perm(user, "pastoral.view_pupil")
+    granted = objects_granted_to(user, "safeguarding.read_concern", Concern.objects.filter(school_id__in=pupil_schools))
     return Concern.objects.filter(Q(school_id__in=schools) | Q(pk__in=granted.values("pk")))
 
 

@@ -312,8 +312,8 @@ def concern_amend(*, actor, concern, field, new_text, reason):
 
 def concern_share(*, actor, concern, grantee):
     _require_manage(actor, concern)
-    if not access.is_member_of(grantee, concern.school_id):
-        raise PastoralError("You can share only with staff of this school.")
+    if not access.has_school_perm(grantee, concern.school_id, "pastoral.view_pupil"):
+        raise PastoralError("You can share only with staff of this school who work with pupils.")
     with transaction.atomic():
         record_access_grant(actor=actor, grantee=grantee, perm="safeguarding.read_concern", obj=concern)
         audit.record("safeguarding.concern.shared", actor=actor, obj=concern, data={"grantee": str(grantee)})

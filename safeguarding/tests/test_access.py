@@ -159,3 +159,12 @@ def test_a_lapsed_share_is_ignored_once_the_grantee_leaves_the_school(client, co
     Membership.objects.filter(user=leaver).update(ends_on="2020-01-01", starts_on="2019-01-01")
     leaver = type(leaver).objects.get(pk=leaver.pk)
     assert concerns_visible_to(leaver).count() == 0
+
+
+def test_a_concern_cannot_be_shared_with_the_it_admin(concern, dsl, it_admin):
+    from pastoral.exceptions import PastoralError
+    from safeguarding.services import concern_share
+
+    with pytest.raises(PastoralError):
+        concern_share(actor=dsl, concern=concern, grantee=it_admin)
+    assert concerns_visible_to(it_admin).count() == 0
