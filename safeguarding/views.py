@@ -164,11 +164,7 @@ def _shared_with(concern):
     return sorted(users, key=lambda u: (u.last_name, u.first_name))
 
 
-@login_required
-def concern_detail(request, code):
-    concern = selectors.get_concern_for_user(request.user, code)
-    services.record_read(actor=request.user, action="safeguarding.concern.viewed", obj=concern)
-    services.notifications_mark_read(actor=request.user, concern=concern)
+def _detail_context(request, concern):
     full = selectors.can_read_all(request.user, concern.school_id)
     manage = selectors.can_manage(request.user, concern)
     context = {
@@ -198,7 +194,23 @@ def concern_detail(request, code):
         )
     if manage and concern.status != Concern.Status.CLOSED:
         context.update(_case_forms(concern, request.user))
-    return render(request, "safeguarding/concern_detail.html", context)
+    return context
+
+
+def _render_detail(request, concern, bound_form=None, status=200):
+    """The concern page; after a refused case-work form, that form comes back bound, beside its fields."""
+    services.record_read(actor=request.user, action="safeguarding.concern.viewed", obj=concern)
+    context = _detail_context(request, concern)
+    if bound_form is not None:
+        context[f"{bound_form.prefix}_form"] = bound_form
+    return render(request, "safeguarding/concern_detail.html", context, status=status)
+
+
+@login_required
+def concern_detail(request, code):
+    concern = selectors.get_concern_for_user(request.user, code)
+    services.notifications_mark_read(actor=request.user, concern=concern)
+    return _render_detail(request, concern)
 
 
 @login_required
@@ -231,17 +243,19 @@ def _case_post(request, code, form_class, prefix, act, success, prepare=None):
     form = form_class(request.POST, prefix=prefix)
     if prepare:
         prepare(form, concern)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label + ': ' if label else ''}{' '.join(errors)}")
-    else:
+    if form.is_valid():
         try:
             act(concern, form.cleaned_data)
-            messages.success(request, success)
         except (PastoralError, ValidationError) as exc:
-            _error(request, exc)
-    return redirect("safeguarding:concern_detail", code=concern.code)
+            form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, success)
+            return redirect("safeguarding:concern_detail", code=concern.code)
+    problems = " ".join(form.non_field_errors())
+    messages.error(
+        request, f"That was not saved. {problems}".strip() + (" See the form below." if not problems else "")
+    )
+    return _render_detail(request, concern, bound_form=form, status=400)
 
 
 @login_required

@@ -179,3 +179,25 @@ def test_a_trust_dsl_dashboard_spans_the_trust(
     as_user(trust_dsl)
     body = client.get(reverse("safeguarding:dashboard")).content.decode()
     assert ours.reference in body and theirs.reference in body and sister_school.name in body
+
+
+def test_a_refused_form_comes_back_with_the_typed_text_and_the_reason_beside_it(client, as_user, concern, dsl):
+    as_user(dsl)
+    response = client.post(
+        reverse("safeguarding:concern_close", args=[concern.code]),
+        {
+            "close-outcome": "Family supported by Early Help",
+            "close-referral_made": "no",
+            "close-referral_rationale": "",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Family supported by Early Help" in body and "This field is required" in body
+    response = client.post(
+        reverse("safeguarding:concern_close", args=[concern.code]),
+        {"close-outcome": "Done", "close-referral_made": "no", "close-referral_rationale": "Not met"},
+    )
+    assert response.status_code == 400 and "Record a triage decision before closing" in response.content.decode()
+    concern.refresh_from_db()
+    assert concern.status == "new"
