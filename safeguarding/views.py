@@ -524,6 +524,9 @@ def chronology_entries(user, pupil):
     for t in selectors.transfers_visible_to(user).filter(pupil=pupil):
         when = timezone.make_aware(timezone.datetime.combine(t.leave_date, timezone.datetime.min.time()))
         entries.append((when, "CP file transfer", t.destination or "Destination unknown", t.get_kind_display(), None))
+    for f in selectors.incoming_files_visible_to(user).filter(pupil=pupil):
+        when = timezone.make_aware(timezone.datetime.combine(f.received_on, timezone.datetime.min.time()))
+        entries.append((when, "CP file received", f.from_school, f.name, None))
     entries.sort(key=lambda e: e[0])
     return entries
 

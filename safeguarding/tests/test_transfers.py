@@ -83,6 +83,10 @@ def test_receipt_cannot_come_before_sending(dsl, school, pupil):
 
 
 def test_the_pack_is_a_pdf_of_the_whole_file_and_its_download_is_audited(client, as_user, concern, dsl, school, pupil):
+    from safeguarding.models import BodyMark
+
+    BodyMark.objects.create(concern=concern, side="front", x=70, y=60, note="Bruise")
+    services.concern_triage(actor=dsl, concern=concern, decision="csc", reason="Threshold met")
     transfer = services.transfer_create(
         actor=dsl, school=school, pupil=pupil, kind="in_year", leave_date=datetime.date(2026, 1, 5), destination="X"
     )
@@ -110,6 +114,9 @@ def test_an_incoming_file_is_uploaded_and_downloaded_through_an_audited_view(cli
     download = client.get(reverse("safeguarding:incoming_download", args=[incoming.code]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"\x89PNG")
     assert AuditEntry.objects.filter(action="safeguarding.incoming.viewed", actor=headteacher).exists()
+    as_user(dsl)
+    body = client.get(reverse("safeguarding:pupil_chronology", args=[pupil.code])).content.decode()
+    assert "CP file received" in body and "Old Primary" in body
 
 
 def test_the_printable_chronology_lists_everything_in_time_order(client, as_user, concern, dsl, pupil):
