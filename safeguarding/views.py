@@ -16,6 +16,7 @@ from pastoral import access
 from pastoral import selectors as core_selectors
 from pastoral.exceptions import PastoralError
 from pastoral.models import User
+from pastoral.roles import Role
 from pastoral.schools import current_school
 
 from . import dashboard as dashboard_data
@@ -429,9 +430,11 @@ def referral_create(request, code):
 @login_required
 def dashboard(request):
     school = _school_with(request, selectors.VIEW)
-    schools = access.schools_with_perm(request.user, selectors.VIEW)
-    if not access.has_school_perm(request.user, school, selectors.MANAGE) or len(schools) == 1:
-        schools = [school.pk]
+    # Per school for a DSL or deputy (the school switcher picks which); across the trust for a trust DSL.
+    schools = [school.pk]
+    if Role.TRUST_DSL in access.school_roles(request.user).get(school.pk, ()):
+        trust_wide = access.schools_with_perm(request.user, selectors.VIEW)
+        schools = [s for s in trust_wide if Role.TRUST_DSL in access.school_roles(request.user)[s]]
     services.record_read(actor=request.user, action="safeguarding.dashboard.viewed", obj=None, school=school)
     context = dashboard_data.dashboard_context(request.user, school, schools)
     return render(request, "safeguarding/dashboard.html", context)
