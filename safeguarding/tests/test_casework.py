@@ -216,3 +216,24 @@ def test_a_dsl_of_two_schools_sees_one_school_at_a_time(
     as_user(dsl)
     body = client.get(reverse("safeguarding:dashboard")).content.decode()
     assert (ours.reference in body) != (theirs.reference in body)
+
+
+def test_the_reporter_list_and_transfer_list_have_a_fixed_query_count(
+    client, as_user, make_concern, reporter, dsl, school, pupil, django_assert_max_num_queries
+):
+    for _ in range(8):
+        concern = make_concern()
+        services.transfer_create(
+            actor=dsl, school=school, pupil=pupil, kind="in_year", leave_date=datetime.date(2026, 1, 5), destination="X"
+        )
+        from safeguarding.models import Notification
+
+        Notification.objects.create(recipient=dsl, concern=concern)
+    as_user(reporter)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("safeguarding:my_concerns")).status_code == 200
+    as_user(dsl)
+    with django_assert_max_num_queries(11):
+        assert client.get(reverse("safeguarding:transfer_list")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("pastoral:home")).status_code == 200
