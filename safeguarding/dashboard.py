@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from pastoral import access, charts
+from pastoral import access, audit, charts
 from pastoral.dashboard import Panel
 from pastoral.models import AuditEntry, School
 from pastoral.selectors import on_roll, pupils_visible_to
@@ -84,7 +84,7 @@ def dashboard_context(user, school, school_ids):
         "overdue_referrals": overdue_referrals,
         "flagged": flagged,
         "transfers": transfers,
-        "recent": recent,
+        "recent": [(entry, audit.ACTIONS.get(entry.action, entry.action)) for entry in recent],
         "chart": chart,
         "today": today,
         "can_manage": access.has_school_perm(user, school, selectors.MANAGE),
