@@ -41,4 +41,9 @@ app.conf.beat_schedule = {
         "task": "pastoral.tasks.fail_stuck_files",
         "schedule": crontab(minute="7-59/15"),
     },
+    # Weekdays at 07:30 (https://crontab.guru/#30_7_*_*_1-5): overdue referrals, CP files and actions, to DSLs.
+    "safeguarding-overdue-alerts": {
+        "task": "safeguarding.tasks.overdue_alerts_task",
+        "schedule": crontab(minute=30, hour=7, day_of_week="1-5"),
+    },
 }

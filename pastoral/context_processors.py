@@ -18,4 +18,8 @@ def pastoral(request):
         "can_view_audit": school is not None and access.has_school_perm(user, school, "pastoral.view_audit"),
         "can_manage_calendar": school is not None and access.has_school_perm(user, school, "pastoral.manage_calendar"),
         "idle_timeout_minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES,
+        "can_raise_concern": school is not None and access.has_school_perm(user, school, "safeguarding.raise_concern"),
+        "can_view_concerns": school is not None and access.has_school_perm(user, school, "safeguarding.view_concerns"),
+        "can_manage_concerns": school is not None
+        and access.has_school_perm(user, school, "safeguarding.manage_concerns"),
     }

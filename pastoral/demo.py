@@ -202,6 +202,7 @@ STAFF = (
     StaffPlan("itadmin.riverside", "Sam", "Taylor", "IT Technician", (("riverside", Role.IT_ADMIN),)),
     # Shows that access ends with the role: the membership ended last half-term.
     StaffPlan("leaver.riverside", "Rachel", "Green", "Teaching Assistant", (("riverside", Role.TEACHER),), left=True),
+    StaffPlan("dsl.trust", "Priya", "Raman", "Trust Safeguarding Lead", ((None, Role.TRUST_DSL),)),
 )
 
 # ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ class Role(models.TextChoices):
     TEACHER = "teacher", "Teacher / TA"
     TRUST_LEADER = "trust_leader", "Trust leader"
     IT_ADMIN = "it_admin", "IT admin"
+    TRUST_DSL = "trust_dsl", "Trust safeguarding lead"
 
     @property
     def trust_wide(self):
@@ -34,7 +35,7 @@ class Role(models.TextChoices):
 
 
 # Roles that may be held across every school of a trust (membership without a school).
-TRUST_WIDE_ROLES = {Role.TRUST_LEADER, Role.IT_ADMIN}
+TRUST_WIDE_ROLES = {Role.TRUST_LEADER, Role.IT_ADMIN, Role.TRUST_DSL}
 
 # Every permission the app checks. A name not listed here raises, so a typo in a
 # view can never quietly deny (or grant) access.
@@ -56,6 +57,8 @@ ROLE_PERMISSIONS = {
     Role.TRUST_LEADER: _PUPIL_READ,
     # Manages accounts; sees no pupil records.
     Role.IT_ADMIN: {"pastoral.manage_staff", "pastoral.manage_calendar"},
+    # Oversees safeguarding in every school of the trust (case work is added by the safeguarding app).
+    Role.TRUST_DSL: _PUPIL_READ | _LEADERSHIP,
 }
 
 

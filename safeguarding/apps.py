@@ -1,6 +1,72 @@
 from django.apps import AppConfig
 
+RAISE = {"safeguarding.raise_concern"}
+READ_ALL = RAISE | {"safeguarding.view_concerns", "safeguarding.see_record_marker"}
+CASE_WORK = READ_ALL | {"safeguarding.manage_concerns"}
+
 
 class SafeguardingConfig(AppConfig):
     name = "safeguarding"
     verbose_name = "Safeguarding"
+
+    def ready(self):
+        from pastoral import audit, chronology, dashboard, demo, roles
+
+        from .chronology import concerns_for_chronology
+        from .dashboard import safeguarding_panel
+        from .demo import seed_safeguarding
+
+        R = roles.Role
+        roles.register_permissions(
+            {
+                R.DSL: CASE_WORK,
+                R.DEPUTY_DSL: CASE_WORK,
+                R.TRUST_DSL: CASE_WORK - RAISE,
+                # Oversight: the head reads every concern but the case work stays with the DSL team.
+                # A head who is also a deputy DSL holds that role as well and gets the case work from it.
+                R.HEADTEACHER: READ_ALL,
+                R.PASTORAL_LEAD: RAISE | {"safeguarding.see_record_marker"},
+                R.SENCO: RAISE | {"safeguarding.see_record_marker"},
+                R.PASTORAL_STAFF: RAISE,
+                R.MEDICAL_LEAD: RAISE,
+                R.AP_COORDINATOR: RAISE,
+                R.TEACHER: RAISE,
+            }
+        )
+        for action, sentence in {
+            "safeguarding.concern.raised": "raised a safeguarding concern",
+            "safeguarding.concern.viewed": "read a safeguarding concern",
+            "safeguarding.concern.receipt_viewed": "looked at the receipt for their concern",
+            "safeguarding.concern.assigned": "assigned a safeguarding concern",
+            "safeguarding.concern.triaged": "recorded a triage decision",
+            "safeguarding.concern.linked": "linked two safeguarding concerns",
+            "safeguarding.pupil.linked": "linked a pupil to a safeguarding concern",
+            "safeguarding.concern.closed": "closed a safeguarding concern",
+            "safeguarding.concern.amended": "amended a safeguarding concern",
+            "safeguarding.concern.shared": "shared a safeguarding concern with a member of staff",
+            "safeguarding.concern.unshared": "withdrew a member of staff's access to a safeguarding concern",
+            "safeguarding.concern.emailed": "was emailed about a safeguarding concern",
+            "safeguarding.action.added": "added a safeguarding action",
+            "safeguarding.action.completed": "completed a safeguarding action",
+            "safeguarding.note.added": "added a case note",
+            "safeguarding.attachment.viewed": "opened a safeguarding attachment",
+            "safeguarding.referral.made": "recorded a referral to an agency",
+            "safeguarding.referral.updated": "updated a referral",
+            "safeguarding.referral.viewed": "read a referral",
+            "safeguarding.chronology.viewed": "read a pupil's safeguarding chronology",
+            "safeguarding.dashboard.viewed": "opened the safeguarding dashboard",
+            "safeguarding.transfer.created": "started a child-protection file transfer",
+            "safeguarding.transfer.viewed": "read a child-protection file transfer",
+            "safeguarding.transfer.pack_downloaded": "downloaded a child-protection file pack",
+            "safeguarding.transfer.sent": "recorded sending a child-protection file",
+            "safeguarding.transfer.receipted": "recorded receipt of a child-protection file",
+            "safeguarding.incoming.uploaded": "uploaded a child-protection file from another school",
+            "safeguarding.incoming.viewed": "opened a child-protection file from another school",
+            "safeguarding.categories.seeded": "added the default safeguarding categories",
+            "safeguarding.category.created": "added a safeguarding category",
+            "safeguarding.category.changed": "changed a safeguarding category",
+        }.items():
+            audit.describe(action, sentence)
+        chronology.register("safeguarding", concerns_for_chronology)
+        dashboard.register("safeguarding", safeguarding_panel, order=5)
+        demo.register_seeder("safeguarding", seed_safeguarding)

@@ -1,1 +1,354 @@
-"""Safeguarding records. Models arrive with this area's issue."""
+"""Safeguarding records: concerns and the DSL's case work, referrals, and child-protection file transfers.
+
+Nothing here is ever deleted (every foreign key protects), and recorded text is
+corrected by an Amendment that keeps the old wording, never by overwriting it.
+"""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from pastoral.models import Pupil, School, User
+
+KCSIE_CATEGORIES = [
+    "Physical abuse",
+    "Emotional abuse",
+    "Sexual abuse",
+    "Neglect",
+    "Child-on-child abuse (including sexual violence and harassment)",
+    "Online safety",
+    "Domestic abuse",
+    "Child criminal / sexual exploitation",
+    "County lines",
+    "Radicalisation / Prevent",
+    "FGM",
+    "Mental health",
+    "Attendance / children missing education",
+    "Other",
+]
+
+
+class ConcernCategory(models.Model):
+    """A school's own list, seeded from the KCSIE categories the first time the school uses it."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="concern_categories")
+    name = models.CharField(max_length=120)
+    active = models.BooleanField(
+        default=True, help_text="Inactive categories stay on old concerns but cannot be chosen"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="concern_category_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Concern(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    class Decision(models.TextChoices):
+        NFA = "nfa", "No further action"
+        MONITOR = "monitor", "Monitor"
+        EARLY_HELP = "early_help", "Early help"
+        CSC = "csc", "Referral to children's social care"
+        POLICE = "police", "Referral to police"
+        OTHER = "other", "Other"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="concerns")
+    pupils = models.ManyToManyField(Pupil, related_name="concerns")
+    reporter = models.ForeignKey(User, on_delete=models.PROTECT, related_name="concerns_raised")
+    reported_at = models.DateTimeField(default=timezone.now)
+    occurred_at = models.DateTimeField("date and time of the disclosure or observation")
+    location = models.CharField(max_length=120, blank=True)
+    category = models.ForeignKey(ConcernCategory, on_delete=models.PROTECT, related_name="concerns")
+    account = models.TextField("what was seen or heard")
+    child_words = models.TextField("the child's own words", blank=True)
+    immediate_action = models.TextField("immediate action taken", blank=True)
+    others_informed = models.TextField("other people informed", blank=True)
+    urgent = models.BooleanField("child at immediate risk", default=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.NEW)
+    owner = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="concerns_owned")
+    decision = models.CharField(max_length=20, choices=Decision, blank=True)
+    outcome = models.TextField(blank=True)
+    referral_made = models.BooleanField(null=True)
+    referral_rationale = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    linked = models.ManyToManyField("self", blank=True, symmetrical=True)
+    submission_key = models.UUIDField(editable=False)
+
+    class Meta:
+        ordering = ["-reported_at"]
+        default_permissions = ()
+        permissions = [
+            ("raise_concern", "Raise a safeguarding concern"),
+            ("view_concerns", "Read every safeguarding concern of the school"),
+            ("manage_concerns", "Triage and work safeguarding concerns, referrals and file transfers"),
+            ("see_record_marker", "Know that a pupil has safeguarding records (no detail)"),
+            ("read_concern", "Read this one concern (granted per record by the DSL)"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["reporter", "submission_key"], name="concern_unique_submission"),
+        ]
+        indexes = [
+            models.Index(fields=["school", "status", "-reported_at"]),
+            models.Index(fields=["reporter", "-reported_at"]),
+        ]
+
+    def __str__(self):
+        return f"Safeguarding concern {str(self.code)[:8]}"
+
+    @property
+    def reference(self):
+        return str(self.code)[:8].upper()
+
+
+class BodyMark(models.Model):
+    """One mark on the body map, in the outline's own coordinates (0–100 across, 0–200 down)."""
+
+    class Side(models.TextChoices):
+        FRONT = "front", "Front"
+        BACK = "back", "Back"
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="marks")
+    side = models.CharField(max_length=5, choices=Side)
+    x = models.DecimalField(max_digits=5, decimal_places=1)
+    y = models.DecimalField(max_digits=5, decimal_places=1)
+    note = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["pk"]
+        default_permissions = ()
+        constraints = [
+            models.CheckConstraint(condition=models.Q(x__gte=0, x__lte=100, y__gte=0, y__lte=200), name="mark_in_box"),
+        ]
+
+
+def attachment_path(instance, filename):
+    return f"safeguarding/{instance.concern.school.code}/{uuid.uuid4()}"
+
+
+class Attachment(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        default_permissions = ()
+
+    def __str__(self):
+        return self.name
+
+
+class DecisionRecord(models.Model):
+    """Every triage decision with its reason: the history, not just the latest."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="decisions")
+    decision = models.CharField(max_length=20, choices=Concern.Decision)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at"]
+        default_permissions = ()
+
+    def clean(self):
+        if not (self.reason or "").strip():
+            raise ValidationError({"reason": "Record the reason for this decision."})
+
+
+class CaseAction(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="actions")
+    description = models.CharField(max_length=300)
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="safeguarding_actions")
+    due_on = models.DateField()
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["due_on", "done_at"])]
+
+
+class CaseNote(models.Model):
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="notes")
+    text = models.TextField()
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        default_permissions = ()
+
+
+class Amendment(models.Model):
+    """A correction to a concern's recorded text: the old and new wording, who and why."""
+
+    FIELDS = {
+        "account": "What was seen or heard",
+        "child_words": "The child's own words",
+        "immediate_action": "Immediate action taken",
+        "others_informed": "Other people informed",
+        "location": "Location",
+    }
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="amendments")
+    field = models.CharField(max_length=30, choices=list(FIELDS.items()))
+    old_text = models.TextField(blank=True)
+    new_text = models.TextField(blank=True)
+    reason = models.CharField(max_length=300)
+    amended_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    amended_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["amended_at"]
+        default_permissions = ()
+
+
+class Notification(models.Model):
+    """In-app: a concern for this person to look at."""
+
+    recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="safeguarding_notifications")
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="notifications")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+
+class Referral(models.Model):
+    class Agency(models.TextChoices):
+        CSC = "csc", "Children's social care / MASH"
+        POLICE = "police", "Police"
+        EARLY_HELP = "early_help", "Early Help"
+        CAMHS = "camhs", "CAMHS"
+        LADO = "lado", "LADO (allegation about staff)"
+        PREVENT = "prevent", "Prevent / Channel"
+        OTHER = "other", "Other"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="referrals")
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="referrals")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="referrals")
+    agency = models.CharField(max_length=20, choices=Agency)
+    referred_on = models.DateField()
+    reference = models.CharField("reference number", max_length=60, blank=True)
+    follow_up_due = models.DateField("follow-up due", null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    made_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-referred_on", "-pk"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["school", "follow_up_due"])]
+
+    def __str__(self):
+        return f"Referral to {self.get_agency_display()}"
+
+    @property
+    def overdue(self):
+        return not self.outcome and self.follow_up_due is not None and self.follow_up_due < timezone.localdate()
+
+
+class FileTransfer(models.Model):
+    """Sending a leaver's child-protection file to the next school, with the KCSIE deadline."""
+
+    class Kind(models.TextChoices):
+        IN_YEAR = "in_year", "In-year move (5 school days after leaving)"
+        NEW_TERM = "new_term", "Start of a new term (first 5 school days)"
+
+    class Method(models.TextChoices):
+        SECURE_ELECTRONIC = "secure_electronic", "Secure electronic transfer"
+        HAND = "hand", "Hand delivery"
+        TRACKED_POST = "tracked_post", "Tracked post"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="cp_transfers")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="cp_transfers")
+    kind = models.CharField(max_length=10, choices=Kind)
+    leave_date = models.DateField()
+    due_by = models.DateField()
+    destination = models.CharField("destination school", max_length=200, blank=True)
+    destination_urn = models.CharField("destination URN", max_length=8, blank=True)
+    destination_unknown = models.BooleanField(default=False, help_text="Archive the file securely instead")
+    advance_information = models.TextField("information shared before the pupil left", blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=20, choices=Method, blank=True)
+    receipt_confirmed_on = models.DateField(null=True, blank=True)
+    receipt_confirmed_by = models.CharField(
+        "receipt confirmed by", max_length=200, blank=True, help_text="Name and role at the receiving school"
+    )
+
+    class Meta:
+        ordering = ["due_by"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["school", "due_by"])]
+
+    def __str__(self):
+        return f"CP file transfer for {self.pupil}"
+
+    @property
+    def status(self):
+        if self.destination_unknown:
+            return "archived"
+        if self.receipt_confirmed_on:
+            return "receipted"
+        if self.sent_at:
+            return "sent"
+        if self.due_by < timezone.localdate():
+            return "overdue"
+        return "pending"
+
+
+def incoming_path(instance, filename):
+    return f"safeguarding/{instance.school.code}/incoming/{uuid.uuid4()}"
+
+
+class IncomingFile(models.Model):
+    """A CP file received from a pupil's previous school."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="cp_incoming")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="cp_incoming")
+    from_school = models.CharField("previous school", max_length=200)
+    received_on = models.DateField()
+    file = models.FileField(upload_to=incoming_path)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_on"]
+        default_permissions = ()

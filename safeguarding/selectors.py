@@ -1,1 +1,192 @@
-"""Reads for safeguarding: one `<thing>_visible_to(user)` per model, used by every list, search, export and task."""
+"""Reads for safeguarding: one `<thing>_visible_to(user)` per model, used by every list, search, export and task.
+
+Who reads what:
+- DSL, deputy DSL, trust DSL and headteacher hold `safeguarding.view_concerns`: every concern of the school.
+- A named member of staff the DSL shared one concern with (guardian `read_concern`): that concern only,
+  while they still hold a role in its school.
+- The reporter: a receipt (received, by whom), never the case work.
+- Everyone else, the IT admin and a superuser with no role: nothing.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from pastoral import access
+from pastoral.models import AuditEntry, Pupil, Term
+from pastoral.permissions import objects_granted_to
+
+from .models import (
+    Concern,
+    ConcernCategory,
+    FileTransfer,
+    IncomingFile,
+    Notification,
+    Referral,
+)
+
+VIEW = "safeguarding.view_concerns"
+MANAGE = "safeguarding.manage_concerns"
+RAISE = "safeguarding.raise_concern"
+MARKER = "safeguarding.see_record_marker"
+
+
+def concerns_visible_to(user):
+    """Concerns the user may read in full."""
+    schools = access.schools_with_perm(user, VIEW)
+    # A share counts only while the grantee still reads pupils in that school (so never for an IT admin).
+    pupil_schools = access.schools_with_perm(user, "pastoral.view_pupil")
+    granted = objects_granted_to(user, "safeguarding.read_concern", Concern.objects.filter(school_id__in=pupil_schools))
+    return Concern.objects.filter(Q(school_id__in=schools) | Q(pk__in=granted.values("pk")))
+
+
+def receipts_visible_to(user):
+    """The reporter's own concerns, for the receipt page only (never the case work)."""
+    return Concern.objects.filter(reporter=user, school_id__in=access.schools_with_perm(user, RAISE))
+
+
+def referrals_visible_to(user):
+    return Referral.objects.filter(school_id__in=access.schools_with_perm(user, VIEW))
+
+
+def transfers_visible_to(user):
+    return FileTransfer.objects.filter(school_id__in=access.schools_with_perm(user, VIEW))
+
+
+def incoming_files_visible_to(user):
+    return IncomingFile.objects.filter(school_id__in=access.schools_with_perm(user, VIEW))
+
+
+def notifications_for(user):
+    """A notification leads only to a concern the recipient may still read."""
+    return Notification.objects.filter(recipient=user, concern__in=concerns_visible_to(user))
+
+
+def categories_for(school, *, active_only=False):
+    categories = ConcernCategory.objects.filter(school=school)
+    return categories.filter(active=True) if active_only else categories
+
+
+def _get_or_deny(user, obj, perm, label):
+    if obj is None:
+        raise Http404(f"No such {label}")
+    if access.has_school_perm(user, obj.school_id, perm):
+        return obj
+    if access.is_member_of(user, obj.school_id):
+        raise PermissionDenied
+    raise Http404(f"No such {label}")
+
+
+def get_concern_for_user(user, code):
+    """The concern, or 403 to its school's staff who may not read it and 404 to everyone else."""
+    concern = Concern.objects.select_related("school", "category", "reporter", "owner", "closed_by").filter(code=code)
+    concern = concern.first()
+    if concern is None:
+        raise Http404("No such concern")
+    if concerns_visible_to(user).filter(pk=concern.pk).exists():
+        return concern
+    if access.is_member_of(user, concern.school_id):
+        raise PermissionDenied
+    raise Http404("No such concern")
+
+
+def can_manage(user, concern):
+    return access.has_school_perm(user, concern.school_id, MANAGE)
+
+
+def can_read_all(user, school_id):
+    return access.has_school_perm(user, school_id, VIEW)
+
+
+def get_receipt_for_user(user, code):
+    concern = Concern.objects.select_related("school", "reporter").filter(code=code).first()
+    if concern is None:
+        raise Http404("No such concern")
+    if receipts_visible_to(user).filter(pk=concern.pk).exists():
+        return concern
+    if access.is_member_of(user, concern.school_id):
+        raise PermissionDenied
+    raise Http404("No such concern")
+
+
+def get_referral_for_user(user, code):
+    referral = Referral.objects.select_related("school", "concern", "pupil", "made_by").filter(code=code).first()
+    return _get_or_deny(user, referral, VIEW, "referral")
+
+
+def get_transfer_for_user(user, code):
+    transfer = FileTransfer.objects.select_related("school", "pupil", "created_by", "sent_by").filter(code=code)
+    return _get_or_deny(user, transfer.first(), VIEW, "transfer")
+
+
+def get_incoming_for_user(user, code):
+    incoming = IncomingFile.objects.select_related("school", "pupil").filter(code=code).first()
+    return _get_or_deny(user, incoming, VIEW, "file")
+
+
+def get_safeguarding_pupil(user, code):
+    """A pupil for the safeguarding chronology: 404 outside the user's schools, 403 without the role."""
+    pupil = Pupil.objects.select_related("school").filter(code=code).first()
+    return _get_or_deny(user, pupil, VIEW, "pupil")
+
+
+def viewers_of(concern):
+    """Every recorded read of the concern, newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Concern),
+            object_id=str(concern.pk),
+            action__in=["safeguarding.concern.viewed", "safeguarding.attachment.viewed"],
+        )
+        .select_related("actor")
+        .order_by("-at")
+    )
+
+
+# --- School days, for CP-file transfer deadlines -------------------------------------------------
+
+
+def _terms(school):
+    return list(Term.objects.filter(academic_year__school=school).order_by("start"))
+
+
+def is_school_day(day, terms):
+    """A weekday inside a term. With no calendar set, every weekday counts."""
+    if day.weekday() >= 5:
+        return False
+    if not terms:
+        return True
+    return any(term.start <= day <= term.end for term in terms)
+
+
+def nth_school_day_after(school, start, n, *, terms=None):
+    terms = _terms(school) if terms is None else terms
+    day = start
+    counted = 0
+    for _ in range(400):
+        day += datetime.timedelta(days=1)
+        if is_school_day(day, terms):
+            counted += 1
+            if counted == n:
+                return day
+    return start + datetime.timedelta(days=7)
+
+
+def transfer_due_by(school, leave_date, kind):
+    """In-year: 5 school days after the leaving date. New term: the 5th school day of the next term."""
+    terms = _terms(school)
+    if kind == FileTransfer.Kind.NEW_TERM:
+        following = [term for term in terms if term.start > leave_date]
+        if following:
+            first = following[0].start
+            return nth_school_day_after(school, first - datetime.timedelta(days=1), 5, terms=terms)
+    return nth_school_day_after(school, leave_date, 5, terms=terms)
+
+
+def today():
+    return timezone.localdate()

@@ -1,1 +1,69 @@
 """Celery tasks for safeguarding: take ids, reload, re-check access, call a service."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from pastoral import access, audit
+from pastoral.models import School, User
+
+from .selectors import MANAGE, concerns_visible_to
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def notify_concern_raised_task(concern_id, user_id):
+    """Tell one DSL or deputy a concern was raised. The email names no child and quotes nothing."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return "skipped"
+    concern = concerns_visible_to(user).filter(pk=concern_id).select_related("school").first()
+    if concern is None:
+        return "skipped"
+    context = {
+        "recipient": user,
+        "school": concern.school,
+        "urgent": concern.urgent,
+        "reference": concern.reference,
+        "link": settings.SITE_URL.rstrip("/") + reverse("safeguarding:concern_detail", args=[concern.code]),
+    }
+    subject = render_to_string("emails/safeguarding_concern-subject.txt", context).strip()
+    body = render_to_string("emails/safeguarding_concern-body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    audit.record("safeguarding.concern.emailed", actor=user, obj=concern)
+    return "sent"
+
+
+@shared_task(acks_late=True)
+def overdue_alerts_task():
+    """Fan out one overdue-alert email per DSL and deputy of each school."""
+    from .services import case_workers
+
+    for school in School.objects.all():
+        for user_id in case_workers(school).values_list("id", flat=True):
+            send_overdue_alert_task.delay(school.pk, user_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_overdue_alert_task(school_id, user_id):
+    """Counts only, and a link: what is overdue is read in the app."""
+    from .dashboard import overdue_counts
+
+    school = School.objects.filter(pk=school_id).first()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if school is None or user is None or not user.email or not access.has_school_perm(user, school, MANAGE):
+        return "skipped"
+    counts = overdue_counts(user, school)
+    if not any(counts.values()):
+        return "nothing overdue"
+    context = {
+        "recipient": user,
+        "school": school,
+        "counts": counts,
+        "link": settings.SITE_URL.rstrip("/") + reverse("safeguarding:dashboard"),
+    }
+    subject = render_to_string("emails/safeguarding_overdue-subject.txt", context).strip()
+    body = render_to_string("emails/safeguarding_overdue-body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return "sent"

@@ -1,1 +1,717 @@
-"""Views for safeguarding: fetch → form → service → redirect."""
+"""Views for safeguarding: fetch → form → service → redirect.
+
+Every read of a concern, a chronology, a transfer or a file is audited through `services.record_read`.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pastoral import access
+from pastoral import selectors as core_selectors
+from pastoral.exceptions import PastoralError
+from pastoral.models import User
+from pastoral.roles import Role
+from pastoral.schools import current_school
+
+from . import dashboard as dashboard_data
+from . import selectors, services
+from .forms import (
+    REGIONS,
+    ActionForm,
+    AmendForm,
+    AssignForm,
+    CategoryForm,
+    CloseForm,
+    ConcernForm,
+    IncomingForm,
+    LinkForm,
+    NoteForm,
+    ReceiptForm,
+    ReferralForm,
+    ReferralOutcomeForm,
+    SentForm,
+    ShareForm,
+    TransferForm,
+    TriageForm,
+)
+from .models import BodyMark, CaseAction, Concern, ConcernCategory
+
+
+def _school_with(request, perm):
+    school = current_school(request)
+    if school is None or not access.has_school_perm(request.user, school, perm):
+        raise PermissionDenied
+    return school
+
+
+def _error(request, exc):
+    messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+
+
+# --- Raising and the reporter's receipt ----------------------------------------------------------
+
+
+@login_required
+def concern_create(request):
+    school = _school_with(request, selectors.RAISE)
+    services.categories_ensure(school, actor=request.user)
+    initial = {}
+    pupil_code = request.GET.get("pupil")
+    if pupil_code:
+        pupil = core_selectors.get_pupil_for_user(request.user, pupil_code)
+        if pupil.school_id == school.pk:
+            initial["pupils"] = [pupil]
+    form = ConcernForm(request.POST or None, request.FILES or None, user=request.user, school=school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            concern = services.concern_raise(actor=request.user, school=school, **form.service_kwargs())
+        except (PastoralError, ValidationError) as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, "Thank you. Your concern has been passed to the safeguarding team.")
+            return redirect("safeguarding:concern_receipt", code=concern.code)
+    context = {
+        "form": form,
+        "chosen": form.chosen_pupils(),
+        "marks": form.posted_marks(),
+        "regions": REGIONS,
+        "sides": BodyMark.Side.choices,
+    }
+    return render(request, "safeguarding/concern_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def pupil_picker(request):
+    school = _school_with(request, selectors.RAISE)
+    text = request.GET.get("q", "").strip()
+    results = []
+    if len(text) >= 2:
+        pupils = core_selectors.on_roll(core_selectors.pupils_visible_to(request.user).filter(school=school))
+        results = core_selectors.pupil_search(pupils, text).order_by("legal_last_name", "legal_first_name")[:10]
+    return render(request, "behaviour/_pupil_picker_results.html", {"results": results, "q": text})
+
+
+@login_required
+def my_concerns(request):
+    """The reporter's receipts: when, received by whom. Never the case work."""
+    _school_with(request, selectors.RAISE)
+    concerns = (
+        selectors.receipts_visible_to(request.user)
+        .select_related("school")
+        .prefetch_related("notifications__recipient")
+        .order_by("-reported_at")[:100]
+    )
+    return render(request, "safeguarding/my_concerns.html", {"concerns": concerns})
+
+
+@login_required
+def concern_receipt(request, code):
+    concern = selectors.get_receipt_for_user(request.user, code)
+    services.record_read(actor=request.user, action="safeguarding.concern.receipt_viewed", obj=concern)
+    recipients = [
+        n.recipient for n in concern.notifications.select_related("recipient").order_by("recipient__last_name")
+    ]
+    # A read receipt: who on the safeguarding team first opened it, and when; nothing of what they did.
+    first_read = selectors.viewers_of(concern).filter(actor__in=recipients).order_by("at").first()
+    context = {"concern": concern, "recipients": recipients, "first_read": first_read}
+    return render(request, "safeguarding/concern_receipt.html", context)
+
+
+# --- Reading a concern ---------------------------------------------------------------------------
+
+
+def _staff_choices(school):
+    return User.objects.filter(is_active=True, memberships__school=school).distinct().order_by("last_name")
+
+
+def _case_forms(concern, user):
+    school = concern.school
+    assign = AssignForm(prefix="assign")
+    assign.fields["owner"].queryset = services.case_workers(school)
+    action = ActionForm(prefix="action")
+    action.fields["owner"].queryset = _staff_choices(school)
+    share = ShareForm(prefix="share")
+    share.fields["grantee"].queryset = _staff_choices(school)
+    link = LinkForm(prefix="link")
+    link.fields["other"].queryset = (
+        selectors.concerns_visible_to(user).filter(school=school).exclude(pk=concern.pk).order_by("-reported_at")[:50]
+    )
+    link.fields["pupil"].queryset = core_selectors.on_roll(core_selectors.pupils_visible_to(user).filter(school=school))
+    referral = ReferralForm(prefix="referral", initial={"referred_on": timezone.localdate()})
+    referral.fields["pupil"].queryset = concern.pupils.all()
+    return {
+        "assign_form": assign,
+        "triage_form": TriageForm(prefix="triage"),
+        "action_form": action,
+        "note_form": NoteForm(prefix="note"),
+        "link_form": link,
+        "close_form": CloseForm(prefix="close"),
+        "amend_form": AmendForm(prefix="amend"),
+        "share_form": share,
+        "referral_form": referral,
+    }
+
+
+def _shared_with(concern):
+    from guardian.shortcuts import get_users_with_perms
+
+    users = get_users_with_perms(concern, only_with_perms_in=["read_concern"], with_superusers=False)
+    return sorted(users, key=lambda u: (u.last_name, u.first_name))
+
+
+def _detail_context(request, concern):
+    full = selectors.can_read_all(request.user, concern.school_id)
+    manage = selectors.can_manage(request.user, concern)
+    context = {
+        "concern": concern,
+        "pupils": list(concern.pupils.all()),
+        "marks": list(concern.marks.all()),
+        "attachments": list(concern.attachments.all()),
+        "amendments": list(concern.amendments.select_related("amended_by")),
+        "full": full,
+        "manage": manage,
+        "sides": BodyMark.Side.choices,
+    }
+    if full:
+        context.update(
+            {
+                "decisions": list(concern.decisions.select_related("decided_by")),
+                "actions": list(concern.actions.select_related("owner", "done_by")),
+                "notes": list(concern.notes.select_related("author")),
+                "linked": list(
+                    selectors.concerns_visible_to(request.user).filter(linked=concern).select_related("category")
+                ),
+                "referrals": list(concern.referrals.select_related("pupil")),
+                "viewers": list(selectors.viewers_of(concern)[:200]),
+                "shared_with": _shared_with(concern),
+                "today": timezone.localdate(),
+            }
+        )
+    if manage and concern.status != Concern.Status.CLOSED:
+        context.update(_case_forms(concern, request.user))
+    return context
+
+
+def _render_detail(request, concern, bound_form=None, status=200):
+    """The concern page; after a refused case-work form, that form comes back bound, beside its fields."""
+    services.record_read(actor=request.user, action="safeguarding.concern.viewed", obj=concern)
+    context = _detail_context(request, concern)
+    if bound_form is not None:
+        context[f"{bound_form.prefix}_form"] = bound_form
+    return render(request, "safeguarding/concern_detail.html", context, status=status)
+
+
+@login_required
+def concern_detail(request, code):
+    concern = selectors.get_concern_for_user(request.user, code)
+    services.notifications_mark_read(actor=request.user, concern=concern)
+    return _render_detail(request, concern)
+
+
+@login_required
+def attachment_download(request, code, attachment_code):
+    concern = selectors.get_concern_for_user(request.user, code)
+    attachment = concern.attachments.filter(code=attachment_code).first()
+    if attachment is None:
+        raise Http404("No such attachment")
+    services.record_read(
+        actor=request.user, action="safeguarding.attachment.viewed", obj=concern, data={"file": attachment.name}
+    )
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{attachment.name.replace(chr(34), "")}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Case work (POST only) -----------------------------------------------------------------------
+
+
+def _managed_concern(request, code):
+    concern = selectors.get_concern_for_user(request.user, code)
+    if not selectors.can_manage(request.user, concern):
+        raise PermissionDenied
+    return concern
+
+
+def _case_post(request, code, form_class, prefix, act, success, prepare=None):
+    concern = _managed_concern(request, code)
+    form = form_class(request.POST, prefix=prefix)
+    if prepare:
+        prepare(form, concern)
+    if form.is_valid():
+        try:
+            act(concern, form.cleaned_data)
+        except (PastoralError, ValidationError) as exc:
+            form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, success)
+            return redirect("safeguarding:concern_detail", code=concern.code)
+    problems = " ".join(form.non_field_errors())
+    messages.error(
+        request, f"That was not saved. {problems}".strip() + (" See the form below." if not problems else "")
+    )
+    return _render_detail(request, concern, bound_form=form, status=400)
+
+
+@login_required
+@require_POST
+def concern_assign(request, code):
+    def prepare(form, concern):
+        form.fields["owner"].queryset = services.case_workers(concern.school)
+
+    return _case_post(
+        request,
+        code,
+        AssignForm,
+        "assign",
+        lambda c, d: services.concern_assign(actor=request.user, concern=c, owner=d["owner"]),
+        "Case owner set.",
+        prepare,
+    )
+
+
+@login_required
+@require_POST
+def concern_triage(request, code):
+    return _case_post(
+        request,
+        code,
+        TriageForm,
+        "triage",
+        lambda c, d: services.concern_triage(actor=request.user, concern=c, **d),
+        "Decision recorded with its reason.",
+    )
+
+
+@login_required
+@require_POST
+def action_add(request, code):
+    def prepare(form, concern):
+        form.fields["owner"].queryset = _staff_choices(concern.school)
+
+    return _case_post(
+        request,
+        code,
+        ActionForm,
+        "action",
+        lambda c, d: services.action_add(actor=request.user, concern=c, **d),
+        "Action added.",
+        prepare,
+    )
+
+
+@login_required
+@require_POST
+def action_complete(request, code, action_code):
+    concern = _managed_concern(request, code)
+    action = CaseAction.objects.filter(concern=concern, code=action_code).select_related("concern").first()
+    if action is None:
+        raise Http404("No such action")
+    try:
+        services.action_complete(actor=request.user, action=action)
+        messages.success(request, "Action marked done.")
+    except PastoralError as exc:
+        _error(request, exc)
+    return redirect("safeguarding:concern_detail", code=concern.code)
+
+
+@login_required
+@require_POST
+def note_add(request, code):
+    return _case_post(
+        request,
+        code,
+        NoteForm,
+        "note",
+        lambda c, d: services.note_add(actor=request.user, concern=c, **d),
+        "Note added.",
+    )
+
+
+@login_required
+@require_POST
+def concern_link(request, code):
+    def prepare(form, concern):
+        form.fields["other"].queryset = selectors.concerns_visible_to(request.user).filter(school=concern.school)
+        form.fields["pupil"].queryset = core_selectors.pupils_visible_to(request.user).filter(school=concern.school)
+
+    return _case_post(
+        request,
+        code,
+        LinkForm,
+        "link",
+        lambda c, d: services.concern_link(actor=request.user, concern=c, **d),
+        "Linked.",
+        prepare,
+    )
+
+
+@login_required
+@require_POST
+def concern_close(request, code):
+    return _case_post(
+        request,
+        code,
+        CloseForm,
+        "close",
+        lambda c, d: services.concern_close(actor=request.user, concern=c, **d),
+        "Concern closed with its outcome.",
+    )
+
+
+@login_required
+@require_POST
+def concern_amend(request, code):
+    return _case_post(
+        request,
+        code,
+        AmendForm,
+        "amend",
+        lambda c, d: services.concern_amend(actor=request.user, concern=c, **d),
+        "Amendment recorded; the original wording is kept.",
+    )
+
+
+@login_required
+@require_POST
+def concern_share(request, code):
+    def prepare(form, concern):
+        form.fields["grantee"].queryset = _staff_choices(concern.school)
+
+    return _case_post(
+        request,
+        code,
+        ShareForm,
+        "share",
+        lambda c, d: services.concern_share(actor=request.user, concern=c, grantee=d["grantee"]),
+        "Shared. They can now read this concern, and their reads are recorded.",
+        prepare,
+    )
+
+
+@login_required
+@require_POST
+def concern_unshare(request, code, user_code):
+    concern = _managed_concern(request, code)
+    grantee = User.objects.filter(code=user_code).first()
+    if grantee is None:
+        raise Http404("No such user")
+    services.concern_unshare(actor=request.user, concern=concern, grantee=grantee)
+    messages.success(request, f"{grantee} can no longer read this concern.")
+    return redirect("safeguarding:concern_detail", code=concern.code)
+
+
+@login_required
+@require_POST
+def referral_create(request, code):
+    def prepare(form, concern):
+        form.fields["pupil"].queryset = concern.pupils.all()
+
+    return _case_post(
+        request,
+        code,
+        ReferralForm,
+        "referral",
+        lambda c, d: services.referral_create(actor=request.user, concern=c, **d),
+        "Referral recorded.",
+        prepare,
+    )
+
+
+# --- Dashboard, lists, referrals -----------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    school = _school_with(request, selectors.VIEW)
+    # Per school for a DSL or deputy (the school switcher picks which); across the trust for a trust DSL.
+    schools = [school.pk]
+    if Role.TRUST_DSL in access.school_roles(request.user).get(school.pk, ()):
+        trust_wide = access.schools_with_perm(request.user, selectors.VIEW)
+        schools = [s for s in trust_wide if Role.TRUST_DSL in access.school_roles(request.user)[s]]
+    services.record_read(actor=request.user, action="safeguarding.dashboard.viewed", obj=None, school=school)
+    context = dashboard_data.dashboard_context(request.user, school, schools)
+    return render(request, "safeguarding/dashboard.html", context)
+
+
+@login_required
+def concern_list(request):
+    school = _school_with(request, selectors.VIEW)
+    status = request.GET.get("status", "")
+    concerns = selectors.concerns_visible_to(request.user).filter(school=school)
+    if status in Concern.Status.values:
+        concerns = concerns.filter(status=status)
+    concerns = (
+        concerns.select_related("category", "owner", "reporter")
+        .prefetch_related("pupils")
+        .order_by("-urgent", "-reported_at")[:200]
+    )
+    return render(request, "safeguarding/concern_list.html", {"concerns": concerns, "status": status})
+
+
+@login_required
+def referral_list(request):
+    school = _school_with(request, selectors.VIEW)
+    referrals = (
+        selectors.referrals_visible_to(request.user)
+        .filter(school=school)
+        .select_related("pupil", "concern")
+        .order_by("follow_up_due", "-referred_on")[:200]
+    )
+    return render(request, "safeguarding/referral_list.html", {"referrals": referrals})
+
+
+@login_required
+def referral_detail(request, code):
+    referral = selectors.get_referral_for_user(request.user, code)
+    services.record_read(actor=request.user, action="safeguarding.referral.viewed", obj=referral, pupil=referral.pupil)
+    manage = access.has_school_perm(request.user, referral.school_id, selectors.MANAGE)
+    form = None
+    if manage:
+        form = ReferralOutcomeForm(request.POST or None, initial={"reference": referral.reference})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.referral_record_outcome(actor=request.user, referral=referral, **form.cleaned_data)
+                messages.success(request, "Referral updated.")
+                return redirect("safeguarding:referral_detail", code=referral.code)
+            except PastoralError as exc:
+                _error(request, exc)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "safeguarding/referral_detail.html", {"referral": referral, "form": form})
+
+
+# --- Safeguarding chronology ---------------------------------------------------------------------
+
+
+def chronology_entries(user, pupil):
+    """Every concern, decision, action, referral and contact for the pupil, oldest first."""
+    concerns = list(
+        selectors.concerns_visible_to(user)
+        .filter(pupils=pupil)
+        .select_related("category", "reporter")
+        .prefetch_related("decisions__decided_by", "actions__owner", "notes__author", "amendments__amended_by")
+    )
+    entries = []
+    for c in concerns:
+        ref = c.reference
+        entries.append((c.occurred_at, "Concern", f"{ref} · {c.category}", f"Raised by {c.reporter}: {c.account}", c))
+        for d in c.decisions.all():
+            entries.append(
+                (d.decided_at, "Decision", f"{ref} · {d.get_decision_display()}", f"{d.decided_by}: {d.reason}", c)
+            )
+        for a in c.actions.all():
+            text = f"Owner {a.owner}, due {a.due_on:%d/%m/%Y}{' – done' if a.done_at else ''}"
+            entries.append((a.created_at, "Action", f"{ref} · {a.description}", text, c))
+        for n in c.notes.all():
+            entries.append((n.created_at, "Note", ref, f"{n.author}: {n.text}", c))
+        for m in c.amendments.all():
+            text = f"{m.amended_by} corrected {m.get_field_display().lower()}: {m.reason}"
+            entries.append((m.amended_at, "Amendment", ref, text, c))
+        if c.closed_at:
+            entries.append((c.closed_at, "Closed", ref, c.outcome, c))
+    for r in selectors.referrals_visible_to(user).filter(pupil=pupil):
+        when = timezone.make_aware(timezone.datetime.combine(r.referred_on, timezone.datetime.min.time()))
+        text = f"Ref {r.reference or '–'}; follow-up {r.follow_up_due or '–'}; outcome: {r.outcome or 'awaited'}"
+        entries.append((when, "Referral", r.get_agency_display(), text, None))
+    for note in (
+        core_selectors.notes_visible_to(user).filter(pupil=pupil, voided_at__isnull=True).select_related("author")
+    ):
+        entries.append((note.occurred_at, "Contact", note.get_kind_display(), f"{note.author}: {note.summary}", None))
+    for t in selectors.transfers_visible_to(user).filter(pupil=pupil):
+        when = timezone.make_aware(timezone.datetime.combine(t.leave_date, timezone.datetime.min.time()))
+        entries.append((when, "CP file transfer", t.destination or "Destination unknown", t.get_kind_display(), None))
+    for f in selectors.incoming_files_visible_to(user).filter(pupil=pupil):
+        when = timezone.make_aware(timezone.datetime.combine(f.received_on, timezone.datetime.min.time()))
+        entries.append((when, "CP file received", f.from_school, f.name, None))
+    entries.sort(key=lambda e: e[0])
+    return entries
+
+
+@login_required
+def pupil_chronology(request, code):
+    pupil = selectors.get_safeguarding_pupil(request.user, code)
+    services.record_read(actor=request.user, action="safeguarding.chronology.viewed", obj=pupil, pupil=pupil)
+    context = {"pupil": pupil, "entries": chronology_entries(request.user, pupil), "printed_at": timezone.now()}
+    return render(request, "safeguarding/pupil_chronology.html", context)
+
+
+# --- Child-protection file transfer ---------------------------------------------------------------
+
+
+@login_required
+def transfer_list(request):
+    school = _school_with(request, selectors.VIEW)
+    transfers = selectors.transfers_visible_to(request.user).filter(school=school).select_related("pupil")
+    incoming = selectors.incoming_files_visible_to(request.user).filter(school=school).select_related("pupil")
+    can_manage = access.has_school_perm(request.user, school, selectors.MANAGE)
+    return render(
+        request,
+        "safeguarding/transfer_list.html",
+        {"transfers": transfers.order_by("due_by")[:200], "incoming": incoming[:200], "can_manage": can_manage},
+    )
+
+
+@login_required
+def transfer_create(request):
+    school = _school_with(request, selectors.MANAGE)
+    form = TransferForm(request.POST or None)
+    form.fields["pupil"].queryset = core_selectors.pupils_visible_to(request.user).filter(school=school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer = services.transfer_create(actor=request.user, school=school, **form.cleaned_data)
+            messages.success(request, f"Transfer started. Due by {transfer.due_by:%d/%m/%Y}.")
+            return redirect("safeguarding:transfer_detail", code=transfer.code)
+        except PastoralError as exc:
+            _error(request, exc)
+    return render(request, "safeguarding/transfer_form.html", {"form": form})
+
+
+@login_required
+def transfer_detail(request, code):
+    transfer = selectors.get_transfer_for_user(request.user, code)
+    services.record_read(actor=request.user, action="safeguarding.transfer.viewed", obj=transfer, pupil=transfer.pupil)
+    manage = access.has_school_perm(request.user, transfer.school_id, selectors.MANAGE)
+    context = {
+        "transfer": transfer,
+        "manage": manage,
+        "sent_form": SentForm() if manage and not transfer.sent_at else None,
+        "receipt_form": ReceiptForm(initial={"received_on": timezone.localdate()})
+        if manage and transfer.sent_at and not transfer.receipt_confirmed_on
+        else None,
+    }
+    return render(request, "safeguarding/transfer_detail.html", context)
+
+
+def _managed_transfer(request, code):
+    transfer = selectors.get_transfer_for_user(request.user, code)
+    if not access.has_school_perm(request.user, transfer.school_id, selectors.MANAGE):
+        raise PermissionDenied
+    return transfer
+
+
+@login_required
+@require_POST
+def transfer_sent(request, code):
+    transfer = _managed_transfer(request, code)
+    form = SentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transfer_mark_sent(actor=request.user, transfer=transfer, method=form.cleaned_data["method"])
+            messages.success(request, "Sending recorded. Now chase confirmation of receipt.")
+        except PastoralError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, "Choose how the file was sent.")
+    return redirect("safeguarding:transfer_detail", code=transfer.code)
+
+
+@login_required
+@require_POST
+def transfer_receipt(request, code):
+    transfer = _managed_transfer(request, code)
+    form = ReceiptForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transfer_confirm_receipt(actor=request.user, transfer=transfer, **form.cleaned_data)
+            messages.success(request, "Receipt recorded.")
+        except PastoralError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, "Give the date and who confirmed receipt.")
+    return redirect("safeguarding:transfer_detail", code=transfer.code)
+
+
+@login_required
+def transfer_pack(request, code):
+    """The whole CP file as one PDF, kept apart from the general pupil file."""
+    from weasyprint import HTML
+
+    transfer = _managed_transfer(request, code)
+    pupil = transfer.pupil
+    services.record_read(actor=request.user, action="safeguarding.transfer.pack_downloaded", obj=transfer, pupil=pupil)
+    concerns = list(
+        selectors.concerns_visible_to(request.user)
+        .filter(pupils=pupil)
+        .select_related("category", "reporter", "closed_by")
+        .prefetch_related("marks", "decisions__decided_by", "amendments__amended_by")
+        .order_by("occurred_at")
+    )
+    context = {
+        "transfer": transfer,
+        "pupil": pupil,
+        "concerns": concerns,
+        "entries": chronology_entries(request.user, pupil),
+        "referrals": list(selectors.referrals_visible_to(request.user).filter(pupil=pupil)),
+        "contacts": list(pupil.contacts.all()),
+        "professionals": list(pupil.professionals.all()),
+        "generated_at": timezone.now(),
+        "generated_by": request.user,
+        "sides": BodyMark.Side.choices,
+    }
+    html = render_to_string("pdf/safeguarding/cp_file.html", context)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="cp-file-{pupil.upn}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def incoming_upload(request):
+    school = _school_with(request, selectors.MANAGE)
+    form = IncomingForm(request.POST or None, request.FILES or None)
+    form.fields["pupil"].queryset = core_selectors.pupils_visible_to(request.user).filter(school=school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.incoming_upload(actor=request.user, school=school, **form.cleaned_data)
+            messages.success(request, "File attached to the pupil's safeguarding record.")
+            return redirect("safeguarding:transfer_list")
+        except PastoralError as exc:
+            _error(request, exc)
+    return render(request, "safeguarding/incoming_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def incoming_download(request, code):
+    incoming = selectors.get_incoming_for_user(request.user, code)
+    services.record_read(actor=request.user, action="safeguarding.incoming.viewed", obj=incoming, pupil=incoming.pupil)
+    response = FileResponse(incoming.file.open("rb"), content_type=incoming.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{incoming.name.replace(chr(34), "")}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Categories ---------------------------------------------------------------------------------
+
+
+@login_required
+def category_list(request):
+    school = _school_with(request, selectors.MANAGE)
+    categories = services.categories_ensure(school, actor=request.user).order_by("order", "name")
+    return render(request, "safeguarding/category_list.html", {"categories": categories})
+
+
+@login_required
+def category_form(request, code=None):
+    school = _school_with(request, selectors.MANAGE)
+    if code:
+        category = selectors.categories_for(school).filter(code=code).first()
+        if category is None:
+            raise Http404("No such category")
+    else:
+        category = ConcernCategory(school=school)
+    form = CategoryForm(request.POST or None, instance=category, school=school)
+    if request.method == "POST" and form.is_valid():
+        from pastoral import audit
+
+        services.category_save(actor=request.user, category=form.instance, changed=audit.changes(form))
+        messages.success(request, "Category saved.")
+        return redirect("safeguarding:category_list")
+    return render(request, "safeguarding/category_form.html", {"form": form, "category": category})

@@ -188,7 +188,7 @@ def test_it_shows_a_profile_in_a_fixed_number_of_queries(client, teacher, pupil,
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
     # One query per chronology provider; incidents and bullying added two.
-    assert counts[1] <= 22
+    assert counts[1] <= 23
 
 
 def test_it_refuses_an_invalid_upn_check_letter(school):

@@ -1,0 +1,45 @@
+"""What the general pupil chronology shows of safeguarding.
+
+- Those who read every concern (DSL, deputies, trust DSL, head) and staff a concern was shared with:
+  one line per concern with its category and a link; the detail stays on the concern page.
+- SENCo and pastoral lead: one line saying a safeguarding record exists, with no date or detail,
+  so they know to speak to the DSL.
+- Everyone else: nothing at all.
+"""
+
+from django.urls import reverse
+
+from pastoral import access
+from pastoral.chronology import ChronologyItem
+
+from .selectors import MARKER, concerns_visible_to
+
+
+def concerns_for_chronology(user, pupil):
+    items = []
+    visible = list(concerns_visible_to(user).filter(pupils=pupil).select_related("category").order_by("-reported_at"))
+    for concern in visible:
+        items.append(
+            ChronologyItem(
+                concern.occurred_at,
+                "safeguarding",
+                f"Safeguarding concern: {concern.category.name}",
+                f"{concern.get_status_display()}{' · urgent' if concern.urgent else ''}",
+                reverse("safeguarding:concern_detail", args=[concern.code]),
+                "danger",
+            )
+        )
+    if not visible and access.has_school_perm(user, pupil.school_id, MARKER):
+        latest = pupil.concerns.order_by("-reported_at").values_list("reported_at", flat=True).first()
+        if latest is not None:
+            items.append(
+                ChronologyItem(
+                    latest,
+                    "safeguarding",
+                    "A safeguarding record exists",
+                    "Speak to the designated safeguarding lead.",
+                    "",
+                    "danger",
+                )
+            )
+    return items

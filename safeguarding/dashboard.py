@@ -1,0 +1,127 @@
+"""The DSL's dashboard, and the safeguarding panel on the home page. A fixed number of queries, whatever the rows."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from pastoral import access, audit, charts
+from pastoral.dashboard import Panel
+from pastoral.models import AuditEntry, School
+from pastoral.selectors import on_roll, pupils_visible_to
+
+from . import selectors
+from .models import CaseAction, Concern
+
+
+def _term_start(school, today):
+    term = school.current_term(today)
+    if term is not None:
+        return term.start
+    return today.replace(month=9, day=1) if today.month >= 9 else today.replace(year=today.year - 1, month=9, day=1)
+
+
+def dashboard_context(user, school, school_ids):
+    today = timezone.localdate()
+    concerns = selectors.concerns_visible_to(user).filter(school_id__in=school_ids)
+    open_concerns = concerns.exclude(status=Concern.Status.CLOSED)
+    new = list(
+        open_concerns.filter(Q(status=Concern.Status.NEW) | Q(owner__isnull=True))
+        .select_related("category", "reporter", "school")
+        .prefetch_related("pupils")
+        .order_by("-urgent", "reported_at")[:50]
+    )
+    by_owner = list(
+        open_concerns.filter(owner__isnull=False)
+        .values("owner__first_name", "owner__last_name")
+        .annotate(total=Count("id"), urgent=Count("id", filter=Q(urgent=True)))
+        .order_by("owner__last_name")
+    )
+    overdue_actions = list(
+        CaseAction.objects.filter(concern__in=open_concerns, done_at__isnull=True, due_on__lt=today)
+        .select_related("owner", "concern")
+        .order_by("due_on")[:50]
+    )
+    overdue_referrals = list(
+        selectors.referrals_visible_to(user)
+        .filter(school_id__in=school_ids, outcome="", follow_up_due__lt=today)
+        .select_related("pupil", "concern")
+        .order_by("follow_up_due")[:50]
+    )
+    pupils = on_roll(pupils_visible_to(user).filter(school_id__in=school_ids))
+    flagged = list(
+        pupils.filter(Q(child_protection_plan=True) | Q(child_in_need=True) | Q(looked_after=True)).order_by(
+            "legal_last_name", "legal_first_name"
+        )[:100]
+    )
+    transfers = list(
+        selectors.transfers_visible_to(user)
+        .filter(school_id__in=school_ids, receipt_confirmed_on__isnull=True, destination_unknown=False)
+        .select_related("pupil")
+        .order_by("due_by")[:50]
+    )
+    recent = list(
+        AuditEntry.objects.filter(school_id__in=school_ids, action__startswith="safeguarding.")
+        .exclude(action__in=["safeguarding.dashboard.viewed", "safeguarding.concern.emailed"])
+        .select_related("actor")
+        .order_by("-at")[:15]
+    )
+    start = _term_start(school, today)
+    counts = list(
+        concerns.filter(reported_at__date__gte=start)
+        .values("category__name")
+        .annotate(total=Count("id"))
+        .order_by("-total", "category__name")
+    )
+    chart = charts.bar_chart(
+        f"Concerns by category since {start:%d/%m/%Y}", [(row["category__name"], row["total"]) for row in counts]
+    )
+    return {
+        "school": school,
+        "multi_school": len(school_ids) > 1,
+        "schools": School.objects.filter(id__in=school_ids) if len(school_ids) > 1 else [school],
+        "new": new,
+        "by_owner": by_owner,
+        "overdue_actions": overdue_actions,
+        "overdue_referrals": overdue_referrals,
+        "flagged": flagged,
+        "transfers": transfers,
+        "recent": [(entry, audit.ACTIONS.get(entry.action, entry.action)) for entry in recent],
+        "chart": chart,
+        "today": today,
+        "can_manage": access.has_school_perm(user, school, selectors.MANAGE),
+    }
+
+
+def overdue_counts(user, school):
+    """How many referrals, CP-file transfers and actions are past their date, read through the user's selectors."""
+    today = timezone.localdate()
+    open_concerns = selectors.concerns_visible_to(user).filter(school=school).exclude(status=Concern.Status.CLOSED)
+    return {
+        "referrals": selectors.referrals_visible_to(user)
+        .filter(school=school, outcome="", follow_up_due__lt=today)
+        .count(),
+        "transfers": selectors.transfers_visible_to(user)
+        .filter(school=school, sent_at__isnull=True, destination_unknown=False, due_by__lt=today)
+        .count(),
+        "actions": CaseAction.objects.filter(concern__in=open_concerns, done_at__isnull=True, due_on__lt=today).count(),
+    }
+
+
+def safeguarding_panel(request, school):
+    """Unread concern notifications, and the count of new concerns, for those who read concerns."""
+    user = request.user
+    if not access.has_school_perm(user, school, selectors.VIEW):
+        return None
+    unread = list(
+        selectors.notifications_for(user)
+        .filter(read_at__isnull=True, concern__school=school)
+        .select_related("concern")
+        .order_by("-concern__urgent", "-created_at")[:10]
+    )
+    new = selectors.concerns_visible_to(user).filter(school=school, status=Concern.Status.NEW)
+    context = {
+        "unread": unread,
+        "new_count": new.count(),
+        "urgent_count": new.filter(urgent=True).count(),
+        "overdue": overdue_counts(user, school),
+    }
+    return Panel("Safeguarding", "safeguarding/_home_panel.html", context)

@@ -1,0 +1,154 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from pastoral.exceptions import PastoralError
+from pastoral.models import AcademicYear, AuditEntry, Term
+from safeguarding import services
+from safeguarding.models import FileTransfer, IncomingFile
+from safeguarding.selectors import transfer_due_by
+
+from .conftest import png_upload
+
+
+@pytest.fixture
+def calendar(school):
+    year = AcademicYear.objects.create(
+        school=school, name="2026/27", start=datetime.date(2026, 9, 1), end=datetime.date(2027, 8, 31)
+    )
+    Term.objects.create(
+        academic_year=year, name="Autumn 1", start=datetime.date(2026, 9, 3), end=datetime.date(2026, 10, 23)
+    )
+    Term.objects.create(
+        academic_year=year, name="Autumn 2", start=datetime.date(2026, 11, 2), end=datetime.date(2026, 12, 18)
+    )
+    Term.objects.create(
+        academic_year=year, name="Spring 1", start=datetime.date(2027, 1, 5), end=datetime.date(2027, 2, 12)
+    )
+    return year
+
+
+def test_in_year_due_date_is_five_school_days_skipping_weekends(school, calendar):
+    # Left Wednesday 9 Dec 2026: Thu 10, Fri 11, Mon 14, Tue 15, Wed 16.
+    assert transfer_due_by(school, datetime.date(2026, 12, 9), "in_year") == datetime.date(2026, 12, 16)
+
+
+def test_in_year_due_date_skips_the_holiday(school, calendar):
+    # Left Wed 21 Oct: Thu 22, Fri 23, then half term; Mon 2 Nov, Tue 3, Wed 4.
+    assert transfer_due_by(school, datetime.date(2026, 10, 21), "in_year") == datetime.date(2026, 11, 4)
+
+
+def test_start_of_term_due_date_is_the_fifth_day_of_the_new_term(school, calendar):
+    # Left at the end of autumn; spring starts Tue 5 Jan: 5, 6, 7, 8, Mon 11.
+    assert transfer_due_by(school, datetime.date(2026, 12, 18), "new_term") == datetime.date(2027, 1, 11)
+
+
+def test_without_a_calendar_every_weekday_counts(school):
+    assert transfer_due_by(school, datetime.date(2026, 12, 9), "in_year") == datetime.date(2026, 12, 16)
+
+
+def test_a_transfer_goes_from_overdue_to_sent_to_receipted(client, as_user, school, pupil, dsl):
+    as_user(dsl)
+    response = client.post(
+        reverse("safeguarding:transfer_create"),
+        {"pupil": pupil.code, "kind": "in_year", "leave_date": "2020-01-06", "destination": "Moor End High"},
+    )
+    transfer = FileTransfer.objects.get()
+    assert response.status_code == 302 and transfer.due_by == datetime.date(2020, 1, 13)
+    assert transfer.status == "overdue"
+    assert "Overdue" in client.get(reverse("safeguarding:dashboard")).content.decode()
+    client.post(reverse("safeguarding:transfer_sent", args=[transfer.code]), {"method": "secure_electronic"})
+    transfer.refresh_from_db()
+    assert transfer.status == "sent" and transfer.sent_by == dsl
+    client.post(
+        reverse("safeguarding:transfer_receipt", args=[transfer.code]),
+        {"received_on": "2020-01-14", "confirmed_by": "J Patel, DSL at Moor End"},
+    )
+    transfer.refresh_from_db()
+    assert transfer.status == "receipted"
+    assert AuditEntry.objects.filter(action="safeguarding.transfer.viewed", actor=dsl).count() == 0
+    client.get(reverse("safeguarding:transfer_detail", args=[transfer.code]))
+    assert AuditEntry.objects.filter(action="safeguarding.transfer.viewed", actor=dsl).count() == 1
+
+
+def test_receipt_cannot_come_before_sending(dsl, school, pupil):
+    transfer = services.transfer_create(
+        actor=dsl, school=school, pupil=pupil, kind="in_year", leave_date=datetime.date(2026, 1, 5), destination="X"
+    )
+    with pytest.raises(PastoralError):
+        services.transfer_confirm_receipt(
+            actor=dsl, transfer=transfer, received_on=datetime.date.today(), confirmed_by="Y"
+        )
+
+
+def test_the_pack_is_a_pdf_of_the_whole_file_and_its_download_is_audited(client, as_user, concern, dsl, school, pupil):
+    from safeguarding.models import BodyMark
+
+    BodyMark.objects.create(concern=concern, side="front", x=70, y=60, note="Bruise")
+    services.concern_triage(actor=dsl, concern=concern, decision="csc", reason="Threshold met")
+    transfer = services.transfer_create(
+        actor=dsl, school=school, pupil=pupil, kind="in_year", leave_date=datetime.date(2026, 1, 5), destination="X"
+    )
+    as_user(dsl)
+    response = client.get(reverse("safeguarding:transfer_pack", args=[transfer.code]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AuditEntry.objects.filter(action="safeguarding.transfer.pack_downloaded", actor=dsl).exists()
+
+
+def test_an_incoming_file_is_uploaded_and_downloaded_through_an_audited_view(client, as_user, dsl, pupil, headteacher):
+    as_user(dsl)
+    response = client.post(
+        reverse("safeguarding:incoming_upload"),
+        {
+            "pupil": pupil.code,
+            "from_school": "Old Primary",
+            "received_on": "2026-09-10",
+            "upload": png_upload("cp.png"),
+        },
+    )
+    incoming = IncomingFile.objects.get()
+    assert response.status_code == 302 and incoming.content_type == "image/png"
+    as_user(headteacher)
+    download = client.get(reverse("safeguarding:incoming_download", args=[incoming.code]))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"\x89PNG")
+    assert AuditEntry.objects.filter(action="safeguarding.incoming.viewed", actor=headteacher).exists()
+    as_user(dsl)
+    body = client.get(reverse("safeguarding:pupil_chronology", args=[pupil.code])).content.decode()
+    assert "CP file received" in body and "Old Primary" in body
+
+
+def test_the_printable_chronology_lists_everything_in_time_order(client, as_user, concern, dsl, pupil):
+    services.concern_triage(actor=dsl, concern=concern, decision="monitor", reason="Daily check-ins")
+    services.note_add(actor=dsl, concern=concern, text="Spoke to mum")
+    as_user(dsl)
+    body = client.get(reverse("safeguarding:pupil_chronology", args=[pupil.code])).content.decode()
+    assert body.index("Concern") < body.index("Daily check-ins") < body.index("Spoke to mum")
+    assert "window.print()" in body
+
+
+def test_overdue_items_raise_an_alert_on_the_home_page_and_by_email(client, as_user, dsl, school, pupil, concern):
+    from django.core import mail
+
+    from safeguarding.models import Referral
+    from safeguarding.tasks import overdue_alerts_task
+
+    services.transfer_create(
+        actor=dsl, school=school, pupil=pupil, kind="in_year", leave_date=datetime.date(2020, 1, 6), destination="X"
+    )
+    Referral.objects.create(
+        school=school,
+        concern=concern,
+        pupil=pupil,
+        agency="police",
+        referred_on=datetime.date(2020, 1, 6),
+        follow_up_due=datetime.date(2020, 1, 9),
+        made_by=dsl,
+    )
+    as_user(dsl)
+    body = client.get(reverse("pastoral:home")).content.decode()
+    assert "1 referral follow-up" in body and "1 CP file not sent" in body
+    overdue_alerts_task.delay()
+    assert [m.to for m in mail.outbox] == [[dsl.email]]
+    assert "1 referral waiting" in mail.outbox[0].body and pupil.legal_last_name not in mail.outbox[0].body
