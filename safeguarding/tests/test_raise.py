@@ -153,3 +153,13 @@ def test_the_raise_link_is_in_the_nav_for_staff_but_not_the_it_admin(client, as_
     assert "Raise a concern" in client.get(reverse("pastoral:home")).content.decode()
     as_user(it_admin)
     assert "Raise a concern" not in client.get(reverse("pastoral:home")).content.decode()
+
+
+def test_the_pupil_profile_offers_a_concern_about_that_pupil(client, as_user, teacher, pupil, categories):
+    as_user(teacher)
+    profile = client.get(reverse("pastoral:pupil_detail", args=[pupil.code])).content.decode()
+    link = f"{reverse('safeguarding:concern_create')}?pupil={pupil.code}"
+    assert f'href="{link}">Raise a safeguarding concern' in profile
+
+    form = client.get(link).content.decode()
+    assert pupil.display_name in form
