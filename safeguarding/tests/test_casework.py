@@ -237,3 +237,26 @@ def test_the_reporter_list_and_transfer_list_have_a_fixed_query_count(
         assert client.get(reverse("safeguarding:transfer_list")).status_code == 200
     with django_assert_max_num_queries(23):
         assert client.get(reverse("pastoral:home")).status_code == 200
+
+
+def test_a_referral_outcome_changed_later_keeps_the_earlier_wording(concern, dsl, pupil):
+
+    referral = services.referral_create(
+        actor=dsl, concern=concern, pupil=pupil, agency="csc", referred_on=timezone.localdate(), reference="MASH-1"
+    )
+    services.referral_record_outcome(actor=dsl, referral=referral, outcome="No further action")
+    services.referral_record_outcome(
+        actor=dsl, referral=referral, outcome="Section 47 enquiry opened", reference="MASH-2"
+    )
+    referral.refresh_from_db()
+    assert referral.outcome == "Section 47 enquiry opened" and referral.reference == "MASH-2"
+    entries = AuditEntry.objects.filter(action="safeguarding.referral.updated").order_by("at", "pk")
+    assert [entry.data for entry in entries] == [
+        {"outcome": {"from": "", "to": "No further action"}},
+        {
+            "outcome": {"from": "No further action", "to": "Section 47 enquiry opened"},
+            "reference": {"from": "MASH-1", "to": "MASH-2"},
+        },
+    ]
+    with pytest.raises(PastoralError):
+        services.referral_record_outcome(actor=dsl, referral=referral, outcome="Section 47 enquiry opened")
