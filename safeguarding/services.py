@@ -422,6 +422,8 @@ def transfer_confirm_receipt(*, actor, transfer, received_on, confirmed_by):
     _require(actor, transfer.school, selectors.MANAGE)
     if not transfer.sent_at:
         raise PastoralError("Record how the file was sent first.")
+    if transfer.receipt_confirmed_on:
+        raise PastoralError("Receipt has already been recorded for this file.")
     if not (confirmed_by or "").strip():
         raise PastoralError("Give the name and role of the person who confirmed receipt.")
     transfer.receipt_confirmed_on = received_on
