@@ -184,11 +184,13 @@ def concern_assign(*, actor, concern, owner):
     _open(concern)
     if not access.has_school_perm(owner, concern.school_id, selectors.MANAGE):
         raise PastoralError("The owner must be a DSL or deputy DSL of this school.")
+    previous = concern.owner
     concern.owner = owner
     if concern.status == Concern.Status.NEW:
         concern.status = Concern.Status.OPEN
     concern.save(update_fields=["owner", "status"])
-    audit.record("safeguarding.concern.assigned", actor=actor, obj=concern, data={"owner": str(owner)})
+    data = {"owner": str(owner), "previous_owner": str(previous) if previous else ""}
+    audit.record("safeguarding.concern.assigned", actor=actor, obj=concern, data=data)
     return concern
 
 

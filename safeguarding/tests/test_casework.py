@@ -260,3 +260,13 @@ def test_a_referral_outcome_changed_later_keeps_the_earlier_wording(concern, dsl
     ]
     with pytest.raises(PastoralError):
         services.referral_record_outcome(actor=dsl, referral=referral, outcome="Section 47 enquiry opened")
+
+
+def test_reassigning_a_concern_keeps_who_owned_it_before(concern, dsl, deputy_dsl):
+    services.concern_assign(actor=dsl, concern=concern, owner=dsl)
+    services.concern_assign(actor=dsl, concern=concern, owner=deputy_dsl)
+    entries = AuditEntry.objects.filter(action="safeguarding.concern.assigned").order_by("at", "pk")
+    assert [(e.data["previous_owner"], e.data["owner"]) for e in entries] == [
+        ("", str(dsl)),
+        (str(dsl), str(deputy_dsl)),
+    ]
