@@ -399,6 +399,19 @@ def test_a_reintegration_meeting_is_recorded_on_return(client, dsl, headteacher,
     assert "Daily check-in" in page
 
 
+def test_staff_who_may_not_see_child_protection_flags_are_not_told_of_a_social_worker(
+    client, headteacher, pastoral_staff, school, autumn, as_user
+):
+    pupil = PupilFactory(school=school, child_protection_plan=True)
+    suspension = draft(headteacher, pupil, autumn[2], 2)
+    url = reverse("behaviour:suspension_detail", args=[suspension.code])
+    as_user(headteacher)
+    assert "The pupil has a social worker" in client.get(url).content.decode()
+    as_user(pastoral_staff)
+    page = client.get(url).content.decode()
+    assert "social worker" not in page.lower() and "Local authority" in page
+
+
 def test_the_list_filters_and_does_not_query_per_row(
     client, headteacher, school, autumn, calendar, as_user, django_assert_max_num_queries
 ):
