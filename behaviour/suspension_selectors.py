@@ -29,6 +29,7 @@ from .models import GovernorTask, Suspension, SuspensionNotification
 YEAR_LIMIT_UNITS = 90  # 45 school days, in half days
 TERM_NOTIFY_UNITS = 10  # 5 school days, or 10 lunchtimes
 TERM_MEETING_UNITS = 30  # 15 school days
+PROVISION_AFTER_UNITS = 10  # provision is due from the 6th school day, i.e. after 5 days (10 half days)
 MEETING_WITHIN_DAYS = 15
 REPRESENTATIONS_WITHIN_DAYS = 50
 R = SuspensionNotification.Recipient
@@ -202,10 +203,10 @@ def assess(suspension, *, decided_on=None, terms=None, notified=None):
                 f"{names[year_id]}. The legal maximum is 45 school days in an academic year "
                 f"({school_days.format_days(before_years.get(year_id, 0))} already)."
             )
-    # Provision from the 6th school day.
-    days_covered = sorted({day for day, _session in mine})
-    if suspension.kind == Suspension.Kind.SUSPENSION and len(days_covered) >= 6:
-        result.day6 = days_covered[5]
+    # Provision from the 6th school day: only a suspension of more than 5 days (10 half days) reaches it,
+    # so 5 days from an afternoon, which touches 6 dates, does not.
+    if suspension.kind == Suspension.Kind.SUSPENSION and len(mine) > PROVISION_AFTER_UNITS:
+        result.day6 = mine[PROVISION_AFTER_UNITS][0]
     elif suspension.kind == Suspension.Kind.PERMANENT:
         try:
             result.day6 = school_days.add_school_days(suspension.start_date, 5, terms)

@@ -15,7 +15,7 @@ from pastoral.models import Term
 
 from . import suspension_selectors as selectors
 from . import suspension_services as services
-from .models import ExclusionReasonCode, GovernorTask, Suspension
+from .models import ExclusionReasonCode, GovernorTask, Suspension, SuspensionNotification
 from .suspension_forms import (
     GovernorTaskForm,
     NotificationForm,
@@ -132,6 +132,13 @@ def _detail(request, suspension, *, status=200, **forms):
     )
     reasons = list(suspension.reasons.all())
     blockers = selectors.finalise_blockers(suspension, assessment, len(reasons)) if suspension.is_draft else []
+    if not access.has_school_perm(user, suspension.school_id, "pastoral.view_safeguarding_flags"):
+        # "Has a social worker" follows from the child-protection and child-in-need flags, which this
+        # reader may not see: drop that line, its notifications and the blockers (they are for the deciders).
+        social_worker = SuspensionNotification.Recipient.SOCIAL_WORKER
+        assessment.required = [row for row in assessment.required if row[0] != social_worker]
+        notifications = [n for n in notifications if n.recipient != social_worker]
+        blockers = []
     tasks = list(suspension.governor_tasks.select_related("done_by"))
     open_record = perms["can_record"] and not suspension.voided_at
     can_void = not suspension.voided_at and (perms["can_decide"] or (perms["can_record"] and suspension.is_draft))

@@ -126,6 +126,9 @@ def staff_create(*, actor, school, username, email, first_name, last_name, job_t
 @transaction.atomic
 def membership_grant(*, actor, user, school, role, starts_on=None):
     _require_manage(actor, school)
+    if user == actor:
+        # Otherwise an IT admin could make themselves DSL and read every safeguarding concern.
+        raise PastoralError("You cannot grant yourself a role. Ask another administrator.")
     existing = Membership.objects.filter(user=user, school=school, role=role).first()
     if existing and existing.is_current:
         raise PastoralError("This person already holds that role in this school.")

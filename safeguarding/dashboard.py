@@ -11,6 +11,9 @@ from pastoral.selectors import on_roll, pupils_visible_to
 from . import selectors
 from .models import CaseAction, Concern
 
+# Opening a list is audited but is noise in the dashboard's recent activity.
+LIST_READS = ["safeguarding.concerns.listed", "safeguarding.referrals.listed", "safeguarding.transfers.listed"]
+
 
 def _term_start(school, today):
     term = school.current_term(today)
@@ -60,7 +63,7 @@ def dashboard_context(user, school, school_ids):
     )
     recent = list(
         AuditEntry.objects.filter(school_id__in=school_ids, action__startswith="safeguarding.")
-        .exclude(action__in=["safeguarding.dashboard.viewed", "safeguarding.concern.emailed"])
+        .exclude(action__in=[*LIST_READS, "safeguarding.dashboard.viewed", "safeguarding.concern.emailed"])
         .select_related("actor")
         .order_by("-at")[:15]
     )

@@ -184,11 +184,13 @@ def concern_assign(*, actor, concern, owner):
     _open(concern)
     if not access.has_school_perm(owner, concern.school_id, selectors.MANAGE):
         raise PastoralError("The owner must be a DSL or deputy DSL of this school.")
+    previous = concern.owner
     concern.owner = owner
     if concern.status == Concern.Status.NEW:
         concern.status = Concern.Status.OPEN
     concern.save(update_fields=["owner", "status"])
-    audit.record("safeguarding.concern.assigned", actor=actor, obj=concern, data={"owner": str(owner)})
+    data = {"owner": str(owner), "previous_owner": str(previous) if previous else ""}
+    audit.record("safeguarding.concern.assigned", actor=actor, obj=concern, data=data)
     return concern
 
 
@@ -356,19 +358,25 @@ def referral_record_outcome(*, actor, referral, outcome, reference="", follow_up
     _require(actor, referral.school, selectors.MANAGE)
     if not (outcome or "").strip() and not follow_up_due:
         raise PastoralError("Record the outcome, or a new follow-up date.")
-    fields = []
-    if outcome.strip():
-        referral.outcome = outcome
-        referral.outcome_recorded_at = timezone.now()
-        fields += ["outcome", "outcome_recorded_at"]
+    # Nothing recorded is lost: the audit entry keeps each changed field's old and new value.
+    changed = {}
+    if outcome.strip() and outcome != referral.outcome:
+        changed["outcome"] = (referral.outcome, outcome)
     if reference and reference != referral.reference:
-        referral.reference = reference
-        fields.append("reference")
-    if follow_up_due:
-        referral.follow_up_due = follow_up_due
-        fields.append("follow_up_due")
+        changed["reference"] = (referral.reference, reference)
+    if follow_up_due and follow_up_due != referral.follow_up_due:
+        changed["follow_up_due"] = (referral.follow_up_due, follow_up_due)
+    if not changed:
+        raise PastoralError("Nothing has changed.")
+    for name, (_old, new) in changed.items():
+        setattr(referral, name, new)
+    fields = list(changed)
+    if "outcome" in changed:
+        referral.outcome_recorded_at = timezone.now()
+        fields.append("outcome_recorded_at")
     referral.save(update_fields=fields)
-    audit.record("safeguarding.referral.updated", actor=actor, obj=referral, pupil=referral.pupil)
+    history = {name: {"from": "" if old is None else str(old), "to": str(new)} for name, (old, new) in changed.items()}
+    audit.record("safeguarding.referral.updated", actor=actor, obj=referral, pupil=referral.pupil, data=history)
     return referral
 
 
@@ -416,6 +424,8 @@ def transfer_confirm_receipt(*, actor, transfer, received_on, confirmed_by):
     _require(actor, transfer.school, selectors.MANAGE)
     if not transfer.sent_at:
         raise PastoralError("Record how the file was sent first.")
+    if transfer.receipt_confirmed_on:
+        raise PastoralError("Receipt has already been recorded for this file.")
     if not (confirmed_by or "").strip():
         raise PastoralError("Give the name and role of the person who confirmed receipt.")
     transfer.receipt_confirmed_on = received_on

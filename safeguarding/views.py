@@ -443,6 +443,7 @@ def dashboard(request):
 @login_required
 def concern_list(request):
     school = _school_with(request, selectors.VIEW)
+    services.record_read(actor=request.user, action="safeguarding.concerns.listed", obj=None, school=school)
     status = request.GET.get("status", "")
     concerns = selectors.concerns_visible_to(request.user).filter(school=school)
     if status in Concern.Status.values:
@@ -458,6 +459,7 @@ def concern_list(request):
 @login_required
 def referral_list(request):
     school = _school_with(request, selectors.VIEW)
+    services.record_read(actor=request.user, action="safeguarding.referrals.listed", obj=None, school=school)
     referrals = (
         selectors.referrals_visible_to(request.user)
         .filter(school=school)
@@ -548,6 +550,7 @@ def pupil_chronology(request, code):
 @login_required
 def transfer_list(request):
     school = _school_with(request, selectors.VIEW)
+    services.record_read(actor=request.user, action="safeguarding.transfers.listed", obj=None, school=school)
     transfers = selectors.transfers_visible_to(request.user).filter(school=school).select_related("pupil")
     incoming = selectors.incoming_files_visible_to(request.user).filter(school=school).select_related("pupil")
     can_manage = access.has_school_perm(request.user, school, selectors.MANAGE)

@@ -62,6 +62,7 @@ def codes(*names):
 def draft(actor, pupil, start, units, kind=Suspension.Kind.SUSPENSION, reasons=None, **values):
     values.setdefault("summary", "Repeated disruption")
     values.setdefault("work_set", "Work on the learning platform")
+    values.setdefault("start_session", Suspension.Session.AM)
     return services.suspension_save_draft(
         actor=actor,
         school=pupil.school,
@@ -69,7 +70,6 @@ def draft(actor, pupil, start, units, kind=Suspension.Kind.SUSPENSION, reasons=N
         reasons=reasons or codes(),
         kind=kind,
         start_date=start,
-        start_session=Suspension.Session.AM,
         length_units=units,
         **values,
     )
@@ -185,6 +185,15 @@ def test_more_than_five_days_needs_provision_from_day_six(headteacher, pupil, au
     short = draft(headteacher, pupil, autumn[10], 10, work_set="")
     with pytest.raises(services.SuspensionRefused, match="work set for days 1–5"):
         services.suspension_finalise(actor=headteacher, suspension=short)
+
+
+def test_five_days_from_an_afternoon_need_no_day_six_provision(headteacher, pupil, autumn):
+    five = draft(headteacher, pupil, autumn[0], 10, start_session=Suspension.Session.PM)
+    assessment = assess(five)
+    assert assessment.end_date == autumn[5] and assessment.day6 is None
+    services.suspension_finalise(actor=headteacher, suspension=five)
+    longer = draft(headteacher, pupil, autumn[20], 11, start_session=Suspension.Session.PM)
+    assert assess(longer).day6 == autumn[25]
 
 
 # -- notifications ------------------------------------------------------------
@@ -388,6 +397,19 @@ def test_a_reintegration_meeting_is_recorded_on_return(client, dsl, headteacher,
     assert meeting.agreed_support == "Daily check-in" and meeting.plan_reference == "Shared drive: plans/2026"
     page = client.get(reverse("behaviour:suspension_detail", args=[suspension.code])).content.decode()
     assert "Daily check-in" in page
+
+
+def test_staff_who_may_not_see_child_protection_flags_are_not_told_of_a_social_worker(
+    client, headteacher, pastoral_staff, school, autumn, as_user
+):
+    pupil = PupilFactory(school=school, child_protection_plan=True)
+    suspension = draft(headteacher, pupil, autumn[2], 2)
+    url = reverse("behaviour:suspension_detail", args=[suspension.code])
+    as_user(headteacher)
+    assert "The pupil has a social worker" in client.get(url).content.decode()
+    as_user(pastoral_staff)
+    page = client.get(url).content.decode()
+    assert "social worker" not in page.lower() and "Local authority" in page
 
 
 def test_the_list_filters_and_does_not_query_per_row(

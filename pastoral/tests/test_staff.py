@@ -75,6 +75,14 @@ def test_it_grants_and_ends_a_role(client, it_admin, teacher, school, as_user):
     assert {"pastoral.membership.granted", "pastoral.membership.ended"} <= actions
 
 
+def test_an_it_admin_cannot_grant_themselves_a_role(client, it_admin, school, as_user):
+    as_user(it_admin)
+    response = client.post(reverse("pastoral:staff_detail", args=[it_admin.code]), {"role": "dsl"})
+    assert response.status_code == 200 and "You cannot grant yourself a role" in response.content.decode()
+    assert not Membership.objects.filter(user=it_admin, role="dsl").exists()
+    assert client.get(reverse("safeguarding:concern_list")).status_code == 403
+
+
 def test_it_hides_staff_of_other_schools(client, it_admin, other_school_dsl, as_user):
     as_user(it_admin)
     assert client.get(reverse("pastoral:staff_detail", args=[other_school_dsl.code])).status_code == 404

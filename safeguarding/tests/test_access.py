@@ -168,3 +168,13 @@ def test_a_concern_cannot_be_shared_with_the_it_admin(concern, dsl, it_admin):
     with pytest.raises(PastoralError):
         concern_share(actor=dsl, concern=concern, grantee=it_admin)
     assert concerns_visible_to(it_admin).count() == 0
+
+
+def test_opening_the_safeguarding_lists_is_audited(client, as_user, dsl, school):
+    from pastoral.models import AuditEntry
+
+    as_user(dsl)
+    for name in ("concern_list", "referral_list", "transfer_list"):
+        assert client.get(reverse(f"safeguarding:{name}")).status_code == 200
+    actions = set(AuditEntry.objects.filter(actor=dsl, school=school).values_list("action", flat=True))
+    assert {"safeguarding.concerns.listed", "safeguarding.referrals.listed", "safeguarding.transfers.listed"} <= actions

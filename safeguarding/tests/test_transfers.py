@@ -82,6 +82,22 @@ def test_receipt_cannot_come_before_sending(dsl, school, pupil):
         )
 
 
+def test_a_recorded_receipt_cannot_be_overwritten(client, as_user, dsl, school, pupil):
+    transfer = services.transfer_create(
+        actor=dsl, school=school, pupil=pupil, kind="in_year", leave_date=datetime.date(2026, 1, 5), destination="X"
+    )
+    services.transfer_mark_sent(actor=dsl, transfer=transfer, method="secure_electronic")
+    first = datetime.date.today()
+    services.transfer_confirm_receipt(actor=dsl, transfer=transfer, received_on=first, confirmed_by="A. Jones, DSL")
+    as_user(dsl)
+    client.post(
+        reverse("safeguarding:transfer_receipt", args=[transfer.code]),
+        {"received_on": (first - datetime.timedelta(days=3)).isoformat(), "confirmed_by": "Someone else"},
+    )
+    transfer.refresh_from_db()
+    assert (transfer.receipt_confirmed_on, transfer.receipt_confirmed_by) == (first, "A. Jones, DSL")
+
+
 def test_the_pack_is_a_pdf_of_the_whole_file_and_its_download_is_audited(client, as_user, concern, dsl, school, pupil):
     from safeguarding.models import BodyMark
 
