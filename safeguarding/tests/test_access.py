@@ -126,7 +126,8 @@ def test_the_general_chronology_shows_detail_marker_or_nothing(concern, pupil, d
 def test_the_pupil_profile_leaks_nothing_to_a_teacher(client, as_user, concern, pupil, teacher):
     as_user(teacher)
     body = client.get(reverse("pastoral:pupil_detail", args=[pupil.code])).content.decode()
-    assert "afeguarding concern" not in body and "safeguarding record exists" not in body
+    # The only mention is the button every member of staff has for raising a new concern.
+    assert "Safeguarding concern:" not in body and "safeguarding record exists" not in body
     assert DISCLOSURE not in body
 
 
