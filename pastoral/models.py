@@ -145,22 +145,29 @@ class SchoolClosure(models.Model):
         if self.end < self.start:
             raise ValidationError({"end": "The last day cannot be before the first day."})
         year = AcademicYear.objects.filter(school_id=self.school_id, start__lte=self.start, end__gte=self.start).first()
-        bounds = year.terms.aggregate(first=models.Min("start"), last=models.Max("end")) if year else {}
+        if year is None:
+            raise ValidationError({"start": "This date is in no academic year of the school: add the year first."})
+        bounds = year.terms.aggregate(first=models.Min("start"), last=models.Max("end"))
         if not bounds.get("first"):
             raise ValidationError(
                 {"start": "Set this academic year's term dates first: closures fall within or between its terms."}
             )
         if self.start < bounds["first"] or self.end > bounds["last"]:
+            field = "start" if self.start < bounds["first"] else "end"
             raise ValidationError(
-                f"A closure must fall within or between the terms of {year.name} "
-                f"({bounds['first']:%d/%m/%Y}–{bounds['last']:%d/%m/%Y})."
+                {
+                    field: f"A closure must fall within or between the terms of {year.name} "
+                    f"({bounds['first']:%d/%m/%Y}–{bounds['last']:%d/%m/%Y})."
+                }
             )
         overlapping = SchoolClosure.objects.filter(
             school_id=self.school_id, start__lte=self.end, end__gte=self.start
         ).exclude(pk=self.pk)
         if overlapping.exists():
             other = overlapping.first()
-            raise ValidationError(f"These dates overlap {other.name} ({other.start:%d/%m/%Y}–{other.end:%d/%m/%Y}).")
+            raise ValidationError(
+                {"start": f"These dates overlap {other.name} ({other.start:%d/%m/%Y}–{other.end:%d/%m/%Y})."}
+            )
 
 
 class StaffUserManager(UserManager):
