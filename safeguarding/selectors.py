@@ -158,7 +158,8 @@ def transfer_due_by(school, leave_date, kind, *, calendar=None):
     School days come from the school's terms and closures (half terms, INSET days,
     bank holidays); with no term dates set, every weekday that is not a closure counts.
     """
-    calendar = calendar or SchoolCalendar.dates_for_school(school, weekdays_without_terms=True)
+    if calendar is None:
+        calendar = SchoolCalendar.dates_for_school(school, weekdays_without_terms=True)
     if kind == FileTransfer.Kind.NEW_TERM:
         following = [term for term in calendar.terms if term.start > leave_date]
         if following:

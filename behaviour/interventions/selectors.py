@@ -17,7 +17,7 @@ from pastoral.school_days import CalendarError, SchoolCalendar
 
 from ..models import InterventionTechnique, RestrictiveIntervention, StaffTraining
 
-# Debriefs are due within this many working days (Monday to Friday) after the day of the incident.
+# Debriefs are due within this many school days after the day of the incident (Monday to Friday without term dates).
 DEBRIEF_WORKING_DAYS = 2
 EXPIRY_WINDOW_DAYS = 60
 
