@@ -15,8 +15,6 @@ from decimal import Decimal
 
 from pastoral.school_days import CalendarError, SchoolCalendar
 
-__all__ = ["CalendarError", "SchoolCalendar", "add_school_days", "is_school_day", "school_days_from", "slots"]
-
 AM, PM, LUNCH = "am", "pm", "lunch"
 
 
