@@ -1,56 +1,41 @@
-"""Counting school days from a school's calendar, for suspensions and their statutory deadlines.
+"""Suspension lengths in half days, over the shared school calendar (`pastoral.school_days`).
 
-Pure functions over the school's terms (anything with `start` and `end` dates, and
-for per-year totals an `academic_year_id`). A school day is a weekday inside a
-term; weekends and the holidays between terms are skipped. The calendar has no
-closure-day (INSET) model yet: when one is added, pass its dates as `closures`.
+Which days are school days (weekdays inside a term that are not closures: half
+terms, INSET days, bank holidays) is answered by `pastoral.school_days.SchoolCalendar`.
+Every function here takes either such a calendar (`SchoolCalendar.for_school`, or
+`suspension_selectors.terms_of`) or, for pure use, a list of terms plus the closure
+dates as `closures`.
 
 Lengths are counted in half-day units ("sessions"): a school day is two sessions
 (morning and afternoon) and a lunchtime suspension counts as half a day (one unit).
 """
 
-import datetime
 from collections import defaultdict
 from decimal import Decimal
+
+from pastoral.school_days import CalendarError, SchoolCalendar
 
 AM, PM, LUNCH = "am", "pm", "lunch"
 
 
-class CalendarError(ValueError):
-    """The calendar cannot answer: a date outside every term, or not enough term left."""
-
-
-def _term_of(day, terms):
-    for term in terms:
-        if term.start <= day <= term.end:
-            return term
-    return None
+def calendar_of(terms, closures=()):
+    if isinstance(terms, SchoolCalendar):
+        return SchoolCalendar(terms.terms, [*terms.closures, *closures]) if closures else terms
+    return SchoolCalendar(terms, closures)
 
 
 def is_school_day(day, terms, closures=()):
-    return day.weekday() < 5 and day not in closures and _term_of(day, terms) is not None
+    return calendar_of(terms, closures).is_school_day(day)
 
 
 def school_days_from(start, terms, closures=()):
     """Every school day on or after `start`, in order, until the calendar runs out."""
-    if not terms:
-        return
-    last = max(term.end for term in terms)
-    day = start
-    while day <= last:
-        if is_school_day(day, terms, closures):
-            yield day
-        day += datetime.timedelta(days=1)
+    return calendar_of(terms, closures).school_days_from(start)
 
 
 def add_school_days(day, count, terms, closures=()):
     """The `count`-th school day after `day` (not counting `day` itself): a statutory deadline."""
-    if count < 1:
-        return day
-    for index, school_day in enumerate(school_days_from(day + datetime.timedelta(days=1), terms, closures), 1):
-        if index == count:
-            return school_day
-    raise CalendarError("The school calendar does not reach far enough: add the next term's dates.")
+    return calendar_of(terms, closures).add_school_days(day, count)
 
 
 def slots(start, start_session, units, terms, closures=(), *, lunchtime=False):
@@ -59,10 +44,11 @@ def slots(start, start_session, units, terms, closures=(), *, lunchtime=False):
     A suspension of `units` half days starting in the morning or afternoon of `start`;
     a lunchtime suspension covers the lunchtime of `units` consecutive school days.
     """
-    if not is_school_day(start, terms, closures):
+    calendar = calendar_of(terms, closures)
+    if not calendar.is_school_day(start):
         raise CalendarError("The start date is not a school day (a weekend, a holiday or outside the term dates).")
     result = []
-    days = school_days_from(start, terms, closures)
+    days = calendar.school_days_from(start)
     if lunchtime:
         for day in days:
             if len(result) == units:
@@ -85,8 +71,9 @@ def slots(start, start_session, units, terms, closures=(), *, lunchtime=False):
 def units_by_term(covered, terms):
     """{term: half-day units} for the slots that fall in each term."""
     totals = defaultdict(int)
+    calendar = calendar_of(terms)
     for day, _session in covered:
-        term = _term_of(day, terms)
+        term = calendar.term_of(day)
         if term is not None:
             totals[term] += 1
     return dict(totals)
@@ -95,8 +82,9 @@ def units_by_term(covered, terms):
 def units_by_year(covered, terms):
     """{academic_year_id: half-day units}, through each slot's term."""
     totals = defaultdict(int)
+    calendar = calendar_of(terms)
     for day, _session in covered:
-        term = _term_of(day, terms)
+        term = calendar.term_of(day)
         if term is not None:
             totals[term.academic_year_id] += 1
     return dict(totals)

@@ -21,7 +21,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from pastoral import access
-from pastoral.models import Professional, Term
+from pastoral.models import Professional
+from pastoral.school_days import SchoolCalendar
 
 from . import school_days
 from .models import GovernorTask, Suspension, SuspensionNotification
@@ -60,7 +61,8 @@ def get_suspension_for_user(user, code):
 
 
 def terms_of(school):
-    return list(Term.objects.filter(academic_year__school=school).select_related("academic_year").order_by("start"))
+    """The school's calendar (terms and closures, two queries); it iterates as the ordered list of terms."""
+    return SchoolCalendar.for_school(school)
 
 
 def covered_slots(suspension, terms):

@@ -25,7 +25,19 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import AcademicYear, AuditEntry, FamilyContact, Membership, Professional, Pupil, School, Term, Trust, User
+from .models import (
+    AcademicYear,
+    AuditEntry,
+    FamilyContact,
+    Membership,
+    Professional,
+    Pupil,
+    School,
+    SchoolClosure,
+    Term,
+    Trust,
+    User,
+)
 from .roles import Role
 from .upn import make_upn
 
@@ -576,6 +588,38 @@ def term_dates(start_year):
     ]
 
 
+def closure_dates(start_year):
+    """[(kind, name, start, end)]: half terms, an INSET day and the bank holidays in term time.
+
+    Half terms are the week of the last Monday in October, the week from the Monday on
+    or after 12 February and the week of the Spring bank holiday (the usual English
+    pattern); the INSET day is the first day of the autumn term.
+    """
+    from .school_days import bank_holidays_between
+
+    kind = SchoolClosure.Kind
+    week = datetime.timedelta(days=4)
+    autumn, spring, summer = term_dates(start_year)
+    october = datetime.date(start_year, 10, 31)
+    october -= datetime.timedelta(days=october.weekday())
+    february = datetime.date(start_year + 1, 2, 12)
+    february += datetime.timedelta(days=(7 - february.weekday()) % 7)
+    may = datetime.date(start_year + 1, 5, 31)
+    may -= datetime.timedelta(days=may.weekday())
+    result = [
+        (kind.INSET, "INSET day", autumn[1], autumn[1]),
+        (kind.HALF_TERM, "Autumn half term", october, october + week),
+        (kind.HALF_TERM, "Spring half term", february, february + week),
+        (kind.HALF_TERM, "Summer half term", may, may + week),
+    ]
+    in_term = [(start, end) for _name, start, end in (autumn, spring, summer)]
+    for day, name in bank_holidays_between(autumn[1], summer[2]):
+        closed = any(start <= day <= end for _kind, _name, start, end in result)
+        if not closed and any(start <= day <= end for start, end in in_term):
+            result.append((kind.BANK_HOLIDAY, name, day, day))
+    return sorted(result, key=lambda row: row[2])
+
+
 def activity_term(school, today=None):
     """The term a seeder should fill: the current one, or the latest begun when today is a holiday."""
     today = today or timezone.localdate()
@@ -794,6 +838,11 @@ class _Seeder:
             )
             terms += [Term(academic_year=year, name=n, start=s, end=e) for n, s, e in term_dates(start_year)]
         Term.objects.bulk_create(terms)
+        SchoolClosure.objects.bulk_create(
+            SchoolClosure(school=school, kind=kind, name=name, start=start, end=end)
+            for start_year in (self.year_start - 1, self.year_start)
+            for kind, name, start, end in closure_dates(start_year)
+        )
 
     # -- staff --------------------------------------------------------------
 

@@ -4,7 +4,17 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
 
-from .models import AcademicYear, FamilyContact, Professional, Pupil, PupilNote, Term, User, YearGroup
+from .models import (
+    AcademicYear,
+    FamilyContact,
+    Professional,
+    Pupil,
+    PupilNote,
+    SchoolClosure,
+    Term,
+    User,
+    YearGroup,
+)
 from .roles import Role
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -238,3 +248,14 @@ class TermForm(forms.ModelForm):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["academic_year"].queryset = school.academic_years.all()
+
+
+class SchoolClosureForm(forms.ModelForm):
+    class Meta:
+        model = SchoolClosure
+        fields = ["kind", "name", "start", "end"]
+        widgets = {"start": DATE_WIDGET, "end": DATE_WIDGET}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.school = school

@@ -112,6 +112,64 @@ class Term(models.Model):
             raise ValidationError(f"These dates overlap {overlapping.first().name}.")
 
 
+class SchoolClosure(models.Model):
+    """A day or days in term time when the school is shut: not school days for any count."""
+
+    class Kind(models.TextChoices):
+        HALF_TERM = "half_term", "Half-term holiday"
+        INSET = "inset", "INSET (staff training) day"
+        BANK_HOLIDAY = "bank_holiday", "Bank holiday"
+        OTHER = "other", "Other closure"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="closures")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=80, help_text="e.g. Autumn half term, INSET day, Easter Monday")
+    start = models.DateField("First day")
+    end = models.DateField("Last day", help_text="The same as the first day for a single day")
+
+    class Meta:
+        ordering = ["start"]
+        default_permissions = ()
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="closure_end_not_before_start"),
+        ]
+        indexes = [models.Index(fields=["school", "start"], name="closure_school_start")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not (self.start and self.end and self.school_id):
+            return
+        if self.end < self.start:
+            raise ValidationError({"end": "The last day cannot be before the first day."})
+        year = AcademicYear.objects.filter(school_id=self.school_id, start__lte=self.start, end__gte=self.start).first()
+        if year is None:
+            raise ValidationError({"start": "This date is in no academic year of the school: add the year first."})
+        bounds = year.terms.aggregate(first=models.Min("start"), last=models.Max("end"))
+        if not bounds.get("first"):
+            raise ValidationError(
+                {"start": "Set this academic year's term dates first: closures fall within or between its terms."}
+            )
+        if self.start < bounds["first"] or self.end > bounds["last"]:
+            field = "start" if self.start < bounds["first"] else "end"
+            raise ValidationError(
+                {
+                    field: f"A closure must fall within or between the terms of {year.name} "
+                    f"({bounds['first']:%d/%m/%Y}–{bounds['last']:%d/%m/%Y})."
+                }
+            )
+        overlapping = SchoolClosure.objects.filter(
+            school_id=self.school_id, start__lte=self.end, end__gte=self.start
+        ).exclude(pk=self.pk)
+        if overlapping.exists():
+            other = overlapping.first()
+            raise ValidationError(
+                {"start": f"These dates overlap {other.name} ({other.start:%d/%m/%Y}–{other.end:%d/%m/%Y})."}
+            )
+
+
 class StaffUserManager(UserManager):
     def get_by_natural_key(self, username):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})

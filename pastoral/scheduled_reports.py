@@ -3,8 +3,9 @@
 Weekly reports go out on Monday morning for the week before. Half-termly and
 termly reports follow the school's own calendar (Term rows): they go out
 REPORT_DELAY_DAYS after a term ends, and half-termly ones also after the
-half-term break, taken as the Friday on or before the middle of each term
-(the calendar holds terms, not half-terms). A school with no term dates yet
+half-term break: the half-term holiday recorded as a closure inside the term
+(the period ends on the last school day before it), or, when none is recorded,
+the Friday on or before the middle of the term. A school with no term dates yet
 falls back to every 7 weeks (half-termly) or 13 weeks (termly), so a report is
 never silently stopped.
 """
@@ -16,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import access, exports
-from .models import ScheduledReport, Term
+from .models import ScheduledReport
+from .school_days import CalendarError, SchoolCalendar
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +38,19 @@ def _friday_on_or_before(day):
 
 def calendar_periods(school, frequency):
     """[(start, end)] periods of the school's calendar a report covers, in date order."""
+    calendar = SchoolCalendar.dates_for_school(school)
     periods = []
-    for term in Term.objects.filter(academic_year__school=school).order_by("start"):
+    for term in calendar.terms:
         if frequency == ScheduledReport.Frequency.HALF_TERMLY:
+            half_term = calendar.half_term_of(term)
+            if half_term is not None:
+                before = calendar.previous_school_day(half_term.start) or term.start
+                try:
+                    after = min(calendar.next_school_day(half_term.end), term.end)
+                except CalendarError:
+                    after = term.end
+                periods += [(term.start, before), (after, term.end)]
+                continue
             middle = _friday_on_or_before(term.start + (term.end - term.start) / 2)
             if term.start < middle < term.end:
                 periods += [(term.start, middle), (middle + datetime.timedelta(days=3), term.end)]

@@ -10,7 +10,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import access, audit
 from .exceptions import PastoralError
-from .models import Membership, User
+from .models import Membership, School, SchoolClosure, User
+from .school_days import SchoolCalendar, bank_holidays_between
 from .voiding import void_record
 
 BACKUP_CODE_COUNT = 10
@@ -98,6 +99,65 @@ def calendar_save(*, actor, school, item, changed):
     _save(item)
     audit.record("pastoral.calendar.changed", actor=actor, obj=item, school=school, data=changed)
     return item
+
+
+def _lock_calendar(actor, school):
+    """Check manage_calendar and lock the school row, so two saves cannot both pass the overlap check."""
+    if not access.has_school_perm(actor, school, "pastoral.manage_calendar"):
+        raise PastoralError("You do not manage this school's calendar.")
+    School.objects.select_for_update().get(pk=school.pk)
+
+
+@transaction.atomic
+def closure_save(*, actor, school, closure, changed):
+    """Add or change a closure (half term, INSET day, bank holiday) of `school`."""
+    _lock_calendar(actor, school)
+    created = closure.pk is None
+    closure.school = school
+    _save(closure)
+    action = "pastoral.closure.created" if created else "pastoral.closure.changed"
+    audit.record(action, actor=actor, obj=closure, school=school, data=changed)
+    return closure
+
+
+@transaction.atomic
+def closure_remove(*, actor, school, closure):
+    """Remove a closure entered in error; the audit entry keeps what it was."""
+    _lock_calendar(actor, school)
+    if closure.school_id != school.pk:
+        raise PastoralError("This closure belongs to another school.")
+    data = {"kind": closure.kind, "name": closure.name, "start": str(closure.start), "end": str(closure.end)}
+    audit.record("pastoral.closure.removed", actor=actor, obj=closure, school=school, data=data)
+    closure.delete()
+
+
+@transaction.atomic
+def closure_add_bank_holidays(*, actor, school, year):
+    """Add the England bank holidays of `year` that fall in its terms; returns (added, already recorded)."""
+    _lock_calendar(actor, school)
+    if year.school_id != school.pk:
+        raise PastoralError("This academic year belongs to another school.")
+    calendar = SchoolCalendar.for_school(school)
+    added, already = [], []
+    for day, name in bank_holidays_between(year.start, year.end):
+        term = calendar.term_of(day)
+        if term is None or term.academic_year_id != year.pk:
+            continue  # a holiday outside term time changes no count
+        if calendar.is_closed(day):
+            already.append(day)
+            continue
+        added.append(SchoolClosure(school=school, kind=SchoolClosure.Kind.BANK_HOLIDAY, name=name, start=day, end=day))
+    for closure in added:
+        _save(closure)
+    if added:
+        audit.record(
+            "pastoral.closure.bank_holidays_added",
+            actor=actor,
+            obj=year,
+            school=school,
+            data={"dates": [str(closure.start) for closure in added]},
+        )
+    return added, already
 
 
 # Staff accounts ------------------------------------------------------------

@@ -33,6 +33,17 @@ urlpatterns = [
     path("pupils/<uuid:code>/log/<uuid:note_code>/void/", views.note_void, name="note_void"),
     path("school/calendar/", views_calendar.calendar, name="calendar"),
     path("school/calendar/terms/<uuid:term_code>/", views_calendar.term_edit, name="term_edit"),
+    path("school/calendar/closures/<uuid:closure_code>/", views_calendar.closure_edit, name="closure_edit"),
+    path(
+        "school/calendar/closures/<uuid:closure_code>/remove/",
+        views_calendar.closure_remove,
+        name="closure_remove",
+    ),
+    path(
+        "school/calendar/years/<uuid:year_code>/bank-holidays/",
+        views_calendar.closure_bank_holidays,
+        name="closure_bank_holidays",
+    ),
     path("audit/", views.audit_log, name="audit_log"),
     path("staff/", views_staff.staff_list, name="staff_list"),
     path("staff/new/", views_staff.staff_create, name="staff_create"),

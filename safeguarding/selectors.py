@@ -16,8 +16,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from pastoral import access
-from pastoral.models import AuditEntry, Pupil, Term
+from pastoral.models import AuditEntry, Pupil
 from pastoral.permissions import objects_granted_to
+from pastoral.school_days import CalendarError, SchoolCalendar
 
 from .models import (
     Concern,
@@ -151,41 +152,27 @@ def viewers_of(concern):
 # --- School days, for CP-file transfer deadlines -------------------------------------------------
 
 
-def _terms(school):
-    return list(Term.objects.filter(academic_year__school=school).order_by("start"))
+def transfer_due_by(school, leave_date, kind, *, calendar=None):
+    """In-year: 5 school days after the leaving date. New term: the 5th school day of the next term.
 
-
-def is_school_day(day, terms):
-    """A weekday inside a term. With no calendar set, every weekday counts."""
-    if day.weekday() >= 5:
-        return False
-    if not terms:
-        return True
-    return any(term.start <= day <= term.end for term in terms)
-
-
-def nth_school_day_after(school, start, n, *, terms=None):
-    terms = _terms(school) if terms is None else terms
-    day = start
-    counted = 0
-    for _ in range(400):
-        day += datetime.timedelta(days=1)
-        if is_school_day(day, terms):
-            counted += 1
-            if counted == n:
-                return day
-    return start + datetime.timedelta(days=7)
-
-
-def transfer_due_by(school, leave_date, kind):
-    """In-year: 5 school days after the leaving date. New term: the 5th school day of the next term."""
-    terms = _terms(school)
+    School days come from the school's terms and closures (half terms, INSET days,
+    bank holidays); with no term dates set, every weekday that is not a closure counts.
+    """
+    if calendar is None:
+        calendar = SchoolCalendar.dates_for_school(school, weekdays_without_terms=True)
     if kind == FileTransfer.Kind.NEW_TERM:
-        following = [term for term in terms if term.start > leave_date]
+        following = [term for term in calendar.terms if term.start > leave_date]
         if following:
-            first = following[0].start
-            return nth_school_day_after(school, first - datetime.timedelta(days=1), 5, terms=terms)
-    return nth_school_day_after(school, leave_date, 5, terms=terms)
+            return _fifth_school_day_after(calendar, following[0].start - datetime.timedelta(days=1))
+    return _fifth_school_day_after(calendar, leave_date)
+
+
+def _fifth_school_day_after(calendar, day):
+    try:
+        return calendar.add_school_days(day, 5)
+    except CalendarError:
+        # The term dates run out: count weekdays (less closures) beyond them rather than refuse.
+        return SchoolCalendar([], calendar.closures, weekdays_without_terms=True).add_school_days(day, 5)
 
 
 def today():

@@ -13,7 +13,7 @@ def _rows(user, school):
     base = reverse("behaviour:intervention_list")
     rows = [
         ("Parents not yet told (and no decision to withhold)", counts["parents"], f"{base}?show=parents"),
-        ("Debriefs overdue (due within 2 working days)", counts["debriefs"], f"{base}?show=debriefs"),
+        ("Debriefs overdue (due within 2 school days)", counts["debriefs"], f"{base}?show=debriefs"),
         ("Awaiting sign-off", counts["review"], f"{base}?show=review"),
         ("Staff named without in-date positive-handling training", counts["untrained"], f"{base}?show=untrained"),
     ]

@@ -13,10 +13,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from pastoral import access
+from pastoral.school_days import CalendarError, SchoolCalendar
 
 from ..models import InterventionTechnique, RestrictiveIntervention, StaffTraining
 
-# Debriefs are due within this many working days (Monday to Friday) after the day of the incident.
+# Debriefs are due within this many school days after the day of the incident (Monday to Friday without term dates).
 DEBRIEF_WORKING_DAYS = 2
 EXPIRY_WINDOW_DAYS = 60
 
@@ -139,7 +140,7 @@ def expiring_training(user, school, today=None, days=EXPIRY_WINDOW_DAYS):
 
 
 def add_working_days(day, count):
-    """`count` weekdays after `day` (the school calendar has no holidays yet, so only weekends are skipped)."""
+    """`count` weekdays after `day`: the count for a school whose calendar has no term dates."""
     while count > 0:
         day += datetime.timedelta(days=1)
         if day.weekday() < 5:
@@ -147,14 +148,28 @@ def add_working_days(day, count):
     return day
 
 
-def debrief_due(occurred_on):
+def debrief_calendar(school):
+    """The school's calendar for debrief deadlines (one query; weekdays count when it has no terms)."""
+    return SchoolCalendar.dates_for_school(school, weekdays_without_terms=True)
+
+
+def debrief_due(occurred_on, calendar=None):
+    """`DEBRIEF_WORKING_DAYS` school days after the incident (half terms, INSET days and bank holidays skipped).
+
+    Without a calendar, or beyond the last term it knows, Monday to Friday count.
+    """
+    if calendar is not None:
+        try:
+            return calendar.add_school_days(occurred_on, DEBRIEF_WORKING_DAYS)
+        except CalendarError:
+            pass
     return add_working_days(occurred_on, DEBRIEF_WORKING_DAYS)
 
 
-def latest_day_with_overdue_debrief(today):
+def latest_day_with_overdue_debrief(today, calendar=None):
     """The last incident date whose debriefs are overdue today (their due date is before today)."""
     day = today
-    while debrief_due(day) >= today:
+    while debrief_due(day, calendar) >= today:
         day -= datetime.timedelta(days=1)
     return day
 
@@ -167,8 +182,8 @@ def outstanding_parent_report(queryset):
     return queryset.filter(parent_reported_at__isnull=True, withheld=False)
 
 
-def overdue_debriefs(queryset, today=None):
-    cutoff = latest_day_with_overdue_debrief(today or timezone.localdate())
+def overdue_debriefs(queryset, today=None, calendar=None):
+    cutoff = latest_day_with_overdue_debrief(today or timezone.localdate(), calendar)
     return queryset.filter(occurred_on__lte=cutoff).filter(
         Q(pupil_debrief_on__isnull=True) | Q(staff_debrief_on__isnull=True)
     )
@@ -194,7 +209,7 @@ def attention_counts(user, school, today=None):
     """The counts behind the leads' dashboard panel and digest, in one query."""
     today = today or timezone.localdate()
     records = current(restrictive_interventions_visible_to(user).filter(school=school))
-    cutoff = latest_day_with_overdue_debrief(today)
+    cutoff = latest_day_with_overdue_debrief(today, debrief_calendar(school))
     return records.aggregate(
         parents=Count("pk", filter=Q(parent_reported_at__isnull=True, withheld=False)),
         debriefs=Count(

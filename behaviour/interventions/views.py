@@ -65,7 +65,10 @@ def intervention_list(request):
     if not can_review:
         records = records.filter(voided_at__isnull=True)
     shown = request.GET.get("show", "")
-    if shown in selectors.FILTERS:
+    calendar = selectors.debrief_calendar(school)
+    if shown == "debriefs":
+        records = selectors.overdue_debriefs(selectors.current(records), calendar=calendar)
+    elif shown in selectors.FILTERS:
         records = selectors.FILTERS[shown][1](selectors.current(records))
     records = (
         selectors.with_untrained_count(records)
@@ -81,7 +84,7 @@ def intervention_list(request):
         "can_record": access.has_school_perm(request.user, school, "behaviour.record_intervention"),
         "can_manage_techniques": access.has_school_perm(request.user, school, "behaviour.manage_techniques"),
         "today": timezone.localdate(),
-        "debrief_cutoff": selectors.latest_day_with_overdue_debrief(timezone.localdate()),
+        "debrief_cutoff": selectors.latest_day_with_overdue_debrief(timezone.localdate(), calendar),
     }
     return render(request, "behaviour/interventions/list.html", context)
 
@@ -139,7 +142,7 @@ def _detail_context(request, record):
     can_act = not record.voided_at and access.has_school_perm(
         request.user, record.school_id, "behaviour.record_intervention"
     )
-    due = selectors.debrief_due(record.occurred_on)
+    due = selectors.debrief_due(record.occurred_on, selectors.debrief_calendar(record.school_id))
     return {
         "record": record,
         "staff": [(user, user.pk in trained) for user in staff],

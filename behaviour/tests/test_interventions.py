@@ -526,3 +526,33 @@ def test_the_detail_page_has_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("behaviour:intervention_detail", args=[record.code]))
     assert response.status_code == 200
+
+
+def test_a_debrief_deadline_skips_a_bank_holiday(client, school, pupil, dsl, teacher):
+    from pastoral.models import AcademicYear, SchoolClosure, Term
+
+    # Without term dates the school's calendar falls back to Monday to Friday.
+    friday = datetime.date(2027, 4, 30)
+    assert selectors.debrief_due(friday, selectors.debrief_calendar(school)) == datetime.date(2027, 5, 4)
+    year = AcademicYear.objects.create(
+        school=school, name="2026/27", start=datetime.date(2026, 9, 1), end=datetime.date(2027, 8, 31)
+    )
+    Term.objects.create(
+        academic_year=year, name="Summer", start=datetime.date(2027, 4, 12), end=datetime.date(2027, 7, 21)
+    )
+    SchoolClosure.objects.create(
+        school=school,
+        kind=SchoolClosure.Kind.BANK_HOLIDAY,
+        name="Early May bank holiday",
+        start=datetime.date(2027, 5, 3),
+        end=datetime.date(2027, 5, 3),
+    )
+    calendar = selectors.debrief_calendar(school)
+    # Friday 30 April: Monday 3 May is the bank holiday, so Tuesday 4 and Wednesday 5.
+    assert selectors.debrief_due(friday, calendar) == datetime.date(2027, 5, 5)
+    # On Wednesday 5 May, Thursday's debriefs are overdue and Friday's are due today.
+    assert selectors.latest_day_with_overdue_debrief(datetime.date(2027, 5, 5), calendar) == datetime.date(2027, 4, 29)
+    record = make_intervention(school, pupil, teacher, occurred_on=friday)
+    verified_client(client, dsl)
+    page = client.get(reverse("behaviour:intervention_detail", args=[record.code])).content.decode()
+    assert "Due by 5 May 2027" in page

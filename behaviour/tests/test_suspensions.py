@@ -525,7 +525,42 @@ def test_the_detail_page_does_not_query_per_notification_or_task(
     for event in BehaviourEventFactory.create_batch(3, pupil=pupil):
         suspension.incidents.add(event)
     as_user(headteacher)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):  # 18 + the school closures of the calendar
         page = client.get(reverse("behaviour:suspension_detail", args=[suspension.code])).content.decode()
     assert "Governors must meet to consider reinstatement" in page
     assert "E (suspended or excluded" in page and page.count("Mark done") == 2
+
+
+# -- closures: half term, INSET days and bank holidays are not school days ------
+
+
+def test_a_suspension_across_half_term_counts_school_days_only(
+    client, headteacher, pupil, calendar, autumn, as_user, django_assert_max_num_queries
+):
+    from pastoral.models import SchoolClosure
+
+    monday = next(day for day in autumn[30:] if day.weekday() == 0)
+    SchoolClosure.objects.create(
+        school=pupil.school,
+        kind=SchoolClosure.Kind.HALF_TERM,
+        name="Autumn half term",
+        start=monday,
+        end=monday + datetime.timedelta(days=4),
+    )
+    thursday = monday - datetime.timedelta(days=4)
+    # Thursday, Friday, then half term, then Monday and Tuesday of the following week: 4 school days.
+    suspension = finalised(headteacher, pupil, thursday, 8)
+    assert suspension.end_date == monday + datetime.timedelta(days=8)
+    assessment = assess(suspension)
+    assert [total.after for total in assessment.terms] == [8]
+    assert assessment.year_days == Decimal("4")
+    with pytest.raises(services.SuspensionRefused, match="not a school day"):
+        draft(headteacher, PupilFactory(school=pupil.school), monday + datetime.timedelta(days=1), 2)
+    # Governors' deadlines skip the half term too.
+    calendar_now = terms_of(pupil.school)
+    assert len(calendar_now.closures) == 1
+    assert calendar_now.add_school_days(thursday, 2) == monday + datetime.timedelta(days=7)
+    as_user(headteacher)
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("behaviour:suspension_list")).content.decode()
+    assert pupil.display_name in page

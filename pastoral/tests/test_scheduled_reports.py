@@ -257,3 +257,30 @@ def test_an_administrator_schedules_a_report_for_someone_else(client, pastoral_l
     assert response.status_code == 302, response.content.decode()[:2000]
     report = ScheduledReport.objects.get(recipient=pastoral_lead)
     assert report.next_run_at > timezone.now() and report.next_run_at.weekday() == 0
+
+
+def test_half_termly_reports_use_the_recorded_half_term(school, autumn):
+    from pastoral.models import SchoolClosure
+
+    SchoolClosure.objects.create(
+        school=school,
+        kind=SchoolClosure.Kind.HALF_TERM,
+        name="Autumn half term",
+        start=datetime.date(2026, 10, 19),
+        end=datetime.date(2026, 10, 30),
+    )
+    september = at(datetime.date(2026, 9, 10))
+    # A fortnight's half term from Monday 19 October: the first half ends on Friday 16th.
+    assert scheduled_reports.next_occasion(school, "half_termly", september) == (
+        at(datetime.date(2026, 10, 19)),
+        datetime.date(2026, 9, 3),
+        datetime.date(2026, 10, 16),
+    )
+    assert scheduled_reports.next_occasion(school, "half_termly", at(datetime.date(2026, 10, 19), 8)) == (
+        at(datetime.date(2026, 12, 21)),
+        datetime.date(2026, 11, 2),
+        datetime.date(2026, 12, 18),
+    )
+    # Spring has no recorded half term: the guess (the Friday before the middle) still applies.
+    periods = scheduled_reports.calendar_periods(school, "half_termly")
+    assert periods[2][0] == datetime.date(2027, 1, 5) and periods[2][1].weekday() == 4

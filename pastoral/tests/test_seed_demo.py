@@ -237,3 +237,33 @@ def test_it_explains_when_an_account_has_no_authenticator_or_does_not_exist(seed
         totp_code("newstarter.northfield")
     with pytest.raises(CommandError, match="no account"):
         totp_code("nobody.northfield")
+
+
+def test_it_records_the_closures_of_both_years_and_they_validate(seeded):
+    from pastoral.models import SchoolClosure
+
+    for school in seeded.schools:
+        closures = list(SchoolClosure.objects.filter(school=school))
+        assert {c.kind for c in closures} == {"half_term", "inset", "bank_holiday"}
+        assert sum(c.kind == "half_term" for c in closures) == 6
+        for closure in closures:
+            closure.full_clean()
+
+
+def test_demo_calendar_has_half_terms_an_inset_day_and_bank_holidays_in_term():
+    from pastoral.demo import closure_dates, term_dates
+    from pastoral.models import SchoolClosure
+
+    rows = closure_dates(2026)
+    kinds = [kind for kind, *_rest in rows]
+    assert kinds.count(SchoolClosure.Kind.HALF_TERM) == 3
+    assert kinds.count(SchoolClosure.Kind.INSET) == 1
+    assert (
+        SchoolClosure.Kind.BANK_HOLIDAY,
+        "Early May bank holiday",
+        datetime.date(2027, 5, 3),
+        datetime.date(2027, 5, 3),
+    ) in rows
+    terms = term_dates(2026)
+    for _kind, _name, start, end in rows:
+        assert any(first <= start and end <= last for _term, first, last in terms)

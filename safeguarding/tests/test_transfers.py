@@ -168,3 +168,67 @@ def test_overdue_items_raise_an_alert_on_the_home_page_and_by_email(client, as_u
     overdue_alerts_task.delay()
     assert [m.to for m in mail.outbox] == [[dsl.email]]
     assert "1 referral waiting" in mail.outbox[0].body and pupil.legal_last_name not in mail.outbox[0].body
+
+
+def test_in_year_due_date_skips_a_recorded_half_term_and_inset_day(school, calendar):
+    from pastoral.models import SchoolClosure
+
+    # One autumn term with its half term recorded as a closure, and an INSET day after it.
+    Term.objects.filter(academic_year=calendar).delete()
+    Term.objects.create(
+        academic_year=calendar, name="Autumn", start=datetime.date(2026, 9, 3), end=datetime.date(2026, 12, 18)
+    )
+    SchoolClosure.objects.create(
+        school=school,
+        kind=SchoolClosure.Kind.HALF_TERM,
+        name="Autumn half term",
+        start=datetime.date(2026, 10, 26),
+        end=datetime.date(2026, 10, 30),
+    )
+    SchoolClosure.objects.create(
+        school=school,
+        kind=SchoolClosure.Kind.INSET,
+        name="INSET day",
+        start=datetime.date(2026, 11, 2),
+        end=datetime.date(2026, 11, 2),
+    )
+    # Left Wed 21 Oct: Thu 22, Fri 23, half term, INSET Mon 2 Nov; Tue 3, Wed 4, Thu 5.
+    assert transfer_due_by(school, datetime.date(2026, 10, 21), "in_year") == datetime.date(2026, 11, 5)
+
+
+def test_without_term_dates_weekdays_count_less_the_closures(school):
+    from pastoral.school_days import SchoolCalendar, Span
+
+    # The calendar object on its own (a closure row needs term dates): weekdays less closures.
+    boxing_day = Span(datetime.date(2026, 12, 28), datetime.date(2026, 12, 28), "bank_holiday")
+    calendar = SchoolCalendar([], [boxing_day], weekdays_without_terms=True)
+    # Left Wed 23 Dec: Thu 24, Fri 25, (Mon 28 closed), Tue 29, Wed 30, Thu 31.
+    due = transfer_due_by(school, datetime.date(2026, 12, 23), "in_year", calendar=calendar)
+    assert due == datetime.date(2026, 12, 31)
+
+
+def test_the_transfer_list_keeps_a_fixed_query_count_with_closures(
+    client, as_user, school, pupil, dsl, calendar, django_assert_max_num_queries
+):
+    from pastoral.models import SchoolClosure
+
+    SchoolClosure.objects.create(
+        school=school,
+        kind=SchoolClosure.Kind.INSET,
+        name="INSET day",
+        start=datetime.date(2026, 11, 2),
+        end=datetime.date(2026, 11, 2),
+    )
+    for day in range(5, 25):
+        services.transfer_create(
+            actor=dsl,
+            school=school,
+            pupil=pupil,
+            kind="in_year",
+            leave_date=datetime.date(2026, 10, day),
+            destination="Moor End High",
+        )
+    assert FileTransfer.objects.filter(due_by=datetime.date(2026, 11, 3)).exists()  # left Thu 22 Oct (Autumn 1 ends 23)
+    as_user(dsl)
+    with django_assert_max_num_queries(11):
+        assert client.get(reverse("safeguarding:transfer_list")).status_code == 200
