@@ -30,7 +30,6 @@ class PastoralConfig(AppConfig):
         )
         reports.register_kind()
         dashboard.register("termly_reports", reports.termly_report_panel, order=8)
-        demo.register_seeder("pastoral.termly_reports", reports.seed_termly_schedules)
         for action, sentence in {
             "pastoral.export.requested": "asked for an export",
             "pastoral.export.retried": "asked for a failed export again",

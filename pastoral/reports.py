@@ -389,8 +389,3 @@ def termly_report_panel(request, school):
     if not access.has_school_perm(request.user, school, VIEW):
         return None
     return Panel("Termly reports", "pastoral/_termly_panel.html", panel_context(request.user, school))
-
-
-def seed_termly_schedules(school, staff_by_role, pupils, rng, term):
-    """Demo: the headteacher's termly schedule, as the daily beat task would create it."""
-    ensure_termly_schedules()
