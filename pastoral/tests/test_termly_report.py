@@ -262,3 +262,35 @@ def test_staff_without_the_permission_cannot_open_the_form(client, dsl, teacher,
         as_user(user)
         assert client.get(reverse("pastoral:termly_report")).status_code == 403
         assert "Termly reports" not in client.get(reverse("pastoral:home")).content.decode()
+
+
+def test_the_figures_take_the_same_number_of_queries_however_many_rows(headteacher, pastoral_lead, school):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    calendar(school)
+    seed(school, pastoral_lead, headteacher, events=3)
+    reports.build_context(headteacher, [school], *SUMMER, *SPRING)  # reads the memberships once
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            reports.build_context(headteacher, [school], *SUMMER, *SPRING)
+        counts.append(len(captured.captured_queries))
+        pupil = PupilFactory(school=school)
+        for day in range(40):
+            BehaviourEventFactory(pupil=pupil, occurred_at=at(SUMMER[0] + datetime.timedelta(days=day)))
+    assert counts[0] == counts[1] < 60
+
+
+def test_a_trust_leader_may_ask_for_the_trust_roll_up_and_a_headteacher_may_not(
+    client, trust_leader, headteacher, school, as_user
+):
+    data = {"start": "2026-04-13", "end": "2026-07-22", "scope": "trust"}
+    as_user(headteacher)
+    response = client.post(reverse("pastoral:termly_report"), data)
+    assert response.status_code == 400 and not GeneratedFile.objects.exists()
+    as_user(trust_leader)
+    assert "Every school in the trust I can see" in client.get(reverse("pastoral:termly_report")).content.decode()
+    response = client.post(reverse("pastoral:termly_report"), data)
+    assert response.status_code == 302
+    assert GeneratedFile.objects.get(owner=trust_leader).parameters["school"] == "trust"
