@@ -18,6 +18,7 @@ import datetime
 import logging
 import uuid
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -246,7 +247,8 @@ def build_termly_report(generated_file, user):
             "previous": period_text(previous_start, previous_end),
         },
         user=user,
-        school=school,
+        # The page header names the trust on a roll-up (it has no logo), the school otherwise.
+        school=SimpleNamespace(name=school.trust.name) if trust else school,
         title=title,
         period=period_text(start, end),
         sensitivity=sensitivity,

@@ -130,6 +130,8 @@ def test_the_trust_leader_gets_a_roll_up_per_school_without_safeguarding(trust_l
     )
     assert generated_file.filename.startswith("termly-report-northfield-learning-trust-")
     assert "Trust termly report: Northfield Learning Trust" in text
+    pages = pdf_pages(exports.path_of(generated_file).read_bytes())
+    assert all("Northfield Learning Trust\nOFFICIAL\n" in page for page in pages)
     assert re.search(r"Schools: Northfield Academy, ?Riverside Primary\.", text)
     mine = live_events(school, *SUMMER).count()
     theirs = live_events(sister_school, *SUMMER).count()
