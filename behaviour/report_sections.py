@@ -541,8 +541,24 @@ def build_interventions(user, schools, start, end, previous_start, previous_end)
 def register():
     from pastoral.reports import register_section
 
-    register_section("behaviour", build_behaviour, order=10, permission="behaviour.view_analytics")
-    register_section("rewards", build_rewards, order=20, permission="behaviour.view_analytics")
-    register_section("removals", build_removals, order=30, permission="behaviour.view_analytics")
-    register_section("suspensions", build_suspensions, order=40, permission="behaviour.view_suspension")
-    register_section("interventions", build_interventions, order=50, permission="behaviour.view_intervention")
+    register_section(
+        "behaviour", build_behaviour, order=10, permission="behaviour.view_analytics", title="Behaviour events"
+    )
+    register_section("rewards", build_rewards, order=20, permission="behaviour.view_analytics", title="Rewards")
+    register_section(
+        "removals", build_removals, order=30, permission="behaviour.view_analytics", title="Removals from class"
+    )
+    register_section(
+        "suspensions",
+        build_suspensions,
+        order=40,
+        permission="behaviour.view_suspension",
+        title="Suspensions and permanent exclusions",
+    )
+    register_section(
+        "interventions",
+        build_interventions,
+        order=50,
+        permission="behaviour.view_intervention",
+        title="Restrictive interventions",
+    )

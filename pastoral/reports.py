@@ -67,15 +67,17 @@ class SectionSpec:
     builder: object
     order: int
     permission: str
+    title: str
 
 
 _SECTIONS = {}
 
 
-def register_section(name, builder, order=100, permission=None):
+def register_section(name, builder, order=100, permission=None, title=""):
+    """`title` names the section in the "not included for your role" line when the user lacks `permission`."""
     if permission is not None:
         access._check_name(permission)
-    _SECTIONS[name] = SectionSpec(name, builder, order, permission)
+    _SECTIONS[name] = SectionSpec(name, builder, order, permission, title or name.replace("_", " ").capitalize())
 
 
 def sections():
@@ -223,6 +225,16 @@ def build_context(user, schools, start, end, previous_start, previous_end):
     return built, sensitivity
 
 
+def omitted_sections(user, schools):
+    """Titles of the sections the user holds no permission for in any of the schools."""
+    return [
+        spec.title
+        for spec in sections()
+        if spec.permission is not None
+        and not any(access.has_school_perm(user, school, spec.permission) for school in schools)
+    ]
+
+
 def period_text(start, end):
     return f"{start:%-d %b %Y} to {end:%-d %b %Y}"
 
@@ -245,6 +257,7 @@ def build_termly_report(generated_file, user):
             "trust": trust,
             "term_name": term_name(school, start, end),
             "previous": period_text(previous_start, previous_end),
+            "omitted": omitted_sections(user, schools),
         },
         user=user,
         # The page header names the trust on a roll-up (it has no logo), the school otherwise.

@@ -154,4 +154,6 @@ def build_safeguarding(user, schools, start, end, previous_start, previous_end):
 def register():
     from pastoral.reports import register_section
 
-    register_section("safeguarding", build_safeguarding, order=60, permission=selectors.VIEW)
+    register_section(
+        "safeguarding", build_safeguarding, order=60, permission=selectors.VIEW, title="Safeguarding in numbers"
+    )

@@ -56,6 +56,7 @@ def test_it_puts_the_database_counts_in_the_pdf(headteacher, school, seeded):
     assert "Termly report: Northfield Academy" in text
     assert "Period: 13 Apr 2026 to 22 Jul 2026" in text
     assert "Summer term 2025/26. Compared with 5 Jan 2026 to 27 Mar 2026." in text
+    assert "Not included for your role" not in text
     # Safeguarding is in the report, so every page is OFFICIAL-SENSITIVE.
     pages = pdf_pages(exports.path_of(generated_file).read_bytes())
     assert len(pages) > 1 and all("OFFICIAL-SENSITIVE" in page for page in pages)
@@ -144,7 +145,8 @@ def test_the_trust_leader_gets_a_roll_up_per_school_without_safeguarding(trust_l
     assert re.search(rf"Northfield ?Academy{roll['Northfield Academy']}{mine}", text)
     assert re.search(rf"Riverside ?Primary{roll['Riverside Primary']}{theirs}", text)
     # A trust leader reads no concerns: the section is left out and the PDF is OFFICIAL only.
-    assert "Safeguarding in numbers" not in text and "Concerns raised" not in text
+    assert "Concerns raised" not in text and "Pupils on a CP plan" not in text
+    assert re.search(r"Not included for your role: Restrictive ?interventions, ?Safeguarding ?in ?numbers\.", text)
     assert "OFFICIAL-SENSITIVE" not in text and "OFFICIAL" in text
 
 
