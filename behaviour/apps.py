@@ -91,6 +91,9 @@ class BehaviourConfig(AppConfig):
 
         interventions_ready()
         register_exports()
+        from .report_sections import register as register_report_sections
+
+        register_report_sections()
 
     def _ready_incidents(self):
         """Incidents with detail, follow-up actions, attachments and bullying records."""

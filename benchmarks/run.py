@@ -8,7 +8,9 @@ worst of several runs with their query counts.
 Scenarios run in turn, each on a fresh database; `BENCH_SCENARIOS=analytics`
 picks some. `analytics` seeds one school with ~1,000 pupils and a year of
 behaviour (60,000 events) and times the analytics page, its CSV, the event
-list and the dashboard.
+list and the dashboard. `termly` seeds the same year and times building the
+termly report PDF (as the Celery worker does) for the last finished term, for
+the whole year, and the trust roll-up.
 """
 
 import os
@@ -220,7 +222,79 @@ def analytics_scenario():
     measure(leader, "analytics, trust leader, all schools", page, {"school": "all", "start": year_ago})
 
 
-SCENARIOS = {"pages": pages_scenario, "analytics": analytics_scenario}
+def time_termly_pdf(owner, school, label, parameters, runs):
+    """Build the termly report as the worker does (exports.generate) and print the median and worst."""
+    from django.utils import timezone
+
+    from pastoral import exports
+    from pastoral.models import GeneratedFile
+
+    timings, queries, size = [], 0, 0
+    for _ in range(runs):
+        generated_file = GeneratedFile.objects.create(
+            owner=owner,
+            school=school,
+            kind="pastoral.termly_report",
+            parameters=parameters,
+            expires_at=timezone.now() + timezone.timedelta(days=1),
+        )
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            outcome = exports.generate(generated_file.pk)
+            timings.append((time.perf_counter() - start) * 1000)
+        assert outcome == "done", (label, outcome, GeneratedFile.objects.get(pk=generated_file.pk).error)
+        queries = len(captured.captured_queries)
+        size = GeneratedFile.objects.get(pk=generated_file.pk).size
+    print(
+        f"{label:<38} median {statistics.median(timings):7.1f} ms   worst {max(timings):7.1f} ms   {queries:3d} queries"
+        f"   {size // 1024} KiB"
+    )
+
+
+def termly_scenario():
+    """The termly report PDF for a school with a year of behaviour (the analytics scenario's data)."""
+    import datetime
+    import random
+    import tempfile
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from pastoral import reports
+    from pastoral.demo import seed_demo
+    from pastoral.models import School, User
+
+    settings.GENERATED_FILES_ROOT = Path(tempfile.mkdtemp(prefix="bench-generated-"))
+    started = time.perf_counter()
+    seed_demo()
+    school = School.objects.get(name="Northfield Academy")
+    grow_school(max(SCHOOL_SIZE - school.pupils.count(), 0))
+    events, removals = seed_year_of_behaviour(school, YEAR_OF_EVENTS, random.Random(60_000))
+    runs = max(RUNS // 3, 1)
+    print(
+        f"seeded {school.pupils.count()} pupils at {school.name} with {events} events and {removals} removals over "
+        f"a year in {time.perf_counter() - started:.1f} s; {runs} runs per report\n"
+    )
+    head = User.objects.get(username="head.northfield")
+    start, end = reports.default_period(school)
+    print(f"default period: {start:%-d %b %Y} to {end:%-d %b %Y}")
+    time_termly_pdf(head, school, "termly PDF, last finished term", {"school": str(school.code)}, runs)
+    previous = reports.previous_period(school, start, end)
+    figures = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        reports.build_context(head, [school], start, end, *previous)
+        figures.append((time.perf_counter() - began) * 1000)
+    print(f"{'  of which the figures (SQL), term':<38} median {statistics.median(figures):7.1f} ms")
+    today = timezone.localdate()
+    year = {"school": str(school.code), "start": (today - datetime.timedelta(days=364)).isoformat(), "end": str(today)}
+    time_termly_pdf(head, school, "termly PDF, whole year (60k events)", year, runs)
+    leader = User.objects.get(username="leader.trust")
+    trust = {**year, "school": reports.TRUST}
+    time_termly_pdf(leader, school, "trust roll-up PDF, whole year", trust, runs)
+
+
+SCENARIOS = {"pages": pages_scenario, "analytics": analytics_scenario, "termly": termly_scenario}
 
 
 def main():

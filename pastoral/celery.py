@@ -36,6 +36,11 @@ app.conf.beat_schedule = {
         "task": "pastoral.tasks.run_scheduled_reports",
         "schedule": crontab(minute="*/15"),
     },
+    # Daily at 06:40 (https://crontab.guru/#40_6_*_*_*): every headteacher has a termly report schedule.
+    "termly-report-schedules": {
+        "task": "pastoral.tasks.ensure_termly_schedules_task",
+        "schedule": crontab(minute=40, hour=6),
+    },
     # Every 15 minutes, offset (https://crontab.guru/#7-59/15_*_*_*_*): fail exports whose task was lost.
     "fail-stuck-files": {
         "task": "pastoral.tasks.fail_stuck_files",

@@ -1,4 +1,4 @@
-"""Demo scheduled reports: the pastoral lead gets the weekly reward points, the headteacher a termly copy."""
+"""Demo scheduled reports: the pastoral lead gets the weekly reward points, the headteacher the termly report."""
 
 from .models import ScheduledReport
 from .roles import Role
@@ -7,16 +7,17 @@ from .scheduled_reports import schedule
 
 def seed_scheduled_reports(school, staff_by_role, pupils, rng, term):
     wanted = [
-        (Role.PASTORAL_LEAD, ScheduledReport.Frequency.WEEKLY),
-        (Role.HEADTEACHER, ScheduledReport.Frequency.TERMLY),
+        (Role.PASTORAL_LEAD, ScheduledReport.Frequency.WEEKLY, "behaviour.rewards_csv", {"section": "pupils"}),
+        # As pastoral.reports.ensure_termly_schedules would give every headteacher.
+        (Role.HEADTEACHER, ScheduledReport.Frequency.TERMLY, "pastoral.termly_report", {"school": str(school.code)}),
     ]
-    for role, frequency in wanted:
+    for role, frequency, kind, parameters in wanted:
         for recipient in staff_by_role.get(role, [])[:1]:
             report = ScheduledReport(
                 recipient=recipient,
                 school=school,
-                kind="behaviour.rewards_csv",
-                parameters={"section": "pupils"},
+                kind=kind,
+                parameters=parameters,
                 frequency=frequency,
                 created_by=recipient,
             )

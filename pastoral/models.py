@@ -543,6 +543,10 @@ class GeneratedFile(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         default_permissions = ()
+        permissions = [
+            ("view_termly_report", "Generate the termly report for the school"),
+            ("view_trust_report", "Generate the termly report across the trust"),
+        ]
         indexes = [
             models.Index(fields=["owner", "-created_at"]),
             models.Index(fields=["expires_at"], condition=models.Q(deleted_at__isnull=True), name="generated_live"),

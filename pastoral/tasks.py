@@ -153,3 +153,10 @@ def send_file_ready_email(file_id):
         generated_file.emailed_at = timezone.now()
         generated_file.save(update_fields=["emailed_at"])
     return "sent"
+
+
+@shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=3)
+def ensure_termly_schedules_task():
+    from .reports import ensure_termly_schedules
+
+    return len(ensure_termly_schedules())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_calendar, views_exports, views_import, views_staff
+from . import views, views_calendar, views_exports, views_import, views_reports, views_staff
 
 app_name = "pastoral"
 
@@ -59,4 +59,5 @@ urlpatterns = [
     path("exports/<uuid:code>/retry/", views_exports.export_retry, name="export_retry"),
     path("exports/schedules/new/", views_exports.schedule_create, name="schedule_create"),
     path("exports/schedules/<uuid:code>/stop/", views_exports.schedule_stop, name="schedule_stop"),
+    path("reports/termly/", views_reports.termly_report, name="termly_report"),
 ]

@@ -73,3 +73,6 @@ class SafeguardingConfig(AppConfig):
         chronology.register("safeguarding", concerns_for_chronology)
         dashboard.register("safeguarding", safeguarding_panel, order=5)
         demo.register_seeder("safeguarding", seed_safeguarding)
+        from .report_sections import register as register_report_sections
+
+        register_report_sections()
