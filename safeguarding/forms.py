@@ -336,6 +336,12 @@ class IncomingForm(forms.Form):
         return check_upload(self.cleaned_data["upload"])
 
 
+RENAME_REFUSED = (
+    "Concerns already use this category, so renaming it would change what those records say. "
+    "Untick 'active' to retire it, then add a new category with the new name."
+)
+
+
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = ConcernCategory
@@ -344,10 +350,13 @@ class CategoryForm(forms.ModelForm):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
+        self.instance_name = self.instance.name
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         clash = ConcernCategory.objects.filter(school=self.school, name__iexact=name).exclude(pk=self.instance.pk)
         if clash.exists():
             raise forms.ValidationError("This school already has a category with that name.")
+        if self.instance.pk and name != self.instance_name and self.instance.concerns.exists():
+            raise forms.ValidationError(RENAME_REFUSED)
         return name

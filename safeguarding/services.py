@@ -52,6 +52,13 @@ def category_save(*, actor, category, changed):
     """Categories are retired (inactive), never deleted, so old concerns keep theirs."""
     _require(actor, category.school, selectors.MANAGE)
     created = category.pk is None
+    if not created:
+        stored = ConcernCategory.objects.select_for_update().get(pk=category.pk)
+        if stored.name != category.name and stored.concerns.exists():
+            # Renaming would rewrite the category every earlier concern was recorded under.
+            raise PastoralError(
+                "Concerns already use this category, so it cannot be renamed. Retire it and add a new one."
+            )
     category.save()
     action = "safeguarding.category.created" if created else "safeguarding.category.changed"
     audit.record(action, actor=actor, school=category.school, data=changed)

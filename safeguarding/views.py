@@ -714,7 +714,11 @@ def category_form(request, code=None):
     if request.method == "POST" and form.is_valid():
         from pastoral import audit
 
-        services.category_save(actor=request.user, category=form.instance, changed=audit.changes(form))
-        messages.success(request, "Category saved.")
-        return redirect("safeguarding:category_list")
+        try:
+            services.category_save(actor=request.user, category=form.instance, changed=audit.changes(form))
+        except PastoralError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, "Category saved.")
+            return redirect("safeguarding:category_list")
     return render(request, "safeguarding/category_form.html", {"form": form, "category": category})

@@ -25,3 +25,37 @@ def test_the_marker_for_the_senco_is_undated_and_pinned_first(
     entry = body[body.rindex("<li", 0, start) : start]
     assert "<time" not in entry and "Undated" in entry
     assert f"{timezone.localtime(long_ago):%-d %b %Y}" not in body
+
+
+def test_a_category_in_use_cannot_be_renamed_but_an_unused_one_can(client, as_user, dsl, concern, categories):
+    from pastoral.exceptions import PastoralError
+    from safeguarding import services
+
+    as_user(dsl)
+    used = concern.category
+    url = reverse("safeguarding:category_edit", args=[used.code])
+    response = client.post(url, {"name": "Physical harm", "active": "on", "order": 1})
+    assert "Untick" in response.content.decode() and "retire it" in response.content.decode()
+    used.refresh_from_db()
+    assert used.name == "Physical abuse"
+    # Retiring it is still allowed.
+    client.post(url, {"name": "Physical abuse", "order": 1})
+    used.refresh_from_db()
+    assert not used.active
+    # The service re-checks, whatever the form said.
+    used.name = "Physical harm"
+    try:
+        services.category_save(actor=dsl, category=used, changed={})
+    except PastoralError:
+        pass
+    else:
+        raise AssertionError("renaming a category in use was allowed")
+    used.refresh_from_db()
+    assert used.name == "Physical abuse"
+    unused = categories["FGM"]
+    client.post(
+        reverse("safeguarding:category_edit", args=[unused.code]),
+        {"name": "FGM (female genital mutilation)", "active": "on", "order": 3},
+    )
+    unused.refresh_from_db()
+    assert unused.name == "FGM (female genital mutilation)"
