@@ -617,8 +617,32 @@ def follow_up_complete(*, actor, action):
     return action
 
 
+def attachment_add(*, actor, submission_key=None, **fields):
+    """The same form sent twice (same submission key) stores one attachment."""
+    create = lambda: _attachment_add(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
+    return _once_uploaded(actor=actor, submission_key=submission_key, create=create)
+
+
+def _once_uploaded(*, actor, submission_key, create):
+    def earlier():
+        if submission_key is None:
+            return None
+        return IncidentAttachment.objects.filter(submission_key=submission_key, uploaded_by=actor).first()
+
+    existing = earlier()
+    if existing is not None:
+        return existing
+    try:
+        return create()
+    except IntegrityError:
+        existing = earlier()
+        if existing is None:
+            raise
+        return existing
+
+
 @transaction.atomic
-def attachment_add(*, actor, incident, upload, description=""):
+def _attachment_add(*, actor, incident, upload, submission_key, description=""):
     """The file's type is decided by its content (checked again here, whatever the form said)."""
     _require(actor, incident.school, "behaviour.record_event")
     if incident.voided_at:
@@ -631,6 +655,7 @@ def attachment_add(*, actor, incident, upload, description=""):
         size=upload.size,
         description=description,
         uploaded_by=actor,
+        submission_key=submission_key,
     )
     attachment.file.save("upload", upload, save=False)
     attachment.save()

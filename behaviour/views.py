@@ -612,6 +612,7 @@ def attachment_upload(request, code):
                 incident=incident,
                 upload=form.cleaned_data["file"],
                 description=form.cleaned_data["description"],
+                submission_key=form.cleaned_data["submission_key"],
             )
         except (PastoralError, ValidationError) as exc:
             _form_errors(form, exc)

@@ -237,10 +237,14 @@ class ActionForm(forms.Form):
     description = forms.CharField(label="Action", max_length=300)
     owner = StaffChoiceField(label="Who")
     due_on = forms.DateField(label="Due", widget=_date_widget())
+    # Sent back with the form: the same form posted twice makes one record.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
 
 class NoteForm(forms.Form):
     text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}))
+    # Sent back with the form: the same form posted twice makes one record.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
 
 class LinkForm(forms.Form):
@@ -281,6 +285,8 @@ class ShareForm(forms.Form):
 
 class ReferralForm(forms.ModelForm):
     pupil = forms.ModelChoiceField(queryset=None, to_field_name="code")
+    # Sent back with the form: the same form posted twice makes one record.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     class Meta:
         model = Referral
@@ -296,6 +302,8 @@ class ReferralOutcomeForm(forms.Form):
 
 class TransferForm(forms.ModelForm):
     pupil = forms.ModelChoiceField(queryset=None, to_field_name="code")
+    # Sent back with the form: the same form posted twice makes one record.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     class Meta:
         model = FileTransfer
@@ -331,6 +339,8 @@ class IncomingForm(forms.Form):
     from_school = forms.CharField(label="Previous school", max_length=200)
     received_on = forms.DateField(widget=_date_widget())
     upload = forms.FileField(label="File (PDF or image)")
+    # Sent back with the form: the same form posted twice makes one record.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     def clean_upload(self):
         return check_upload(self.cleaned_data["upload"])

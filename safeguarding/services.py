@@ -34,6 +34,26 @@ def _require(actor, school, perm):
         raise PastoralError("You do not have permission to do that in this school.")
 
 
+def _once(model, actor_field, actor, submission_key, create):
+    """create() unless this form's submission key already made a record; a racing copy gets the first one's."""
+
+    def earlier():
+        if submission_key is None:
+            return None
+        return model.objects.filter(submission_key=submission_key, **{actor_field: actor}).first()
+
+    existing = earlier()
+    if existing is not None:
+        return existing
+    try:
+        return create()
+    except IntegrityError:
+        existing = earlier()
+        if existing is None:
+            raise
+        return existing
+
+
 def categories_ensure(school, actor=None):
     """The school's categories, seeded from the KCSIE list the first time the school uses them."""
     if not ConcernCategory.objects.filter(school=school).exists():
@@ -224,14 +244,25 @@ def concern_triage(*, actor, concern, decision, reason):
     return concern
 
 
+def action_add(*, actor, submission_key=None, **fields):
+    """The same form sent twice (same submission key) adds one action."""
+    create = lambda: _action_add(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
+    return _once(CaseAction, "created_by", actor, submission_key, create)
+
+
 @transaction.atomic
-def action_add(*, actor, concern, description, owner, due_on):
+def _action_add(*, actor, concern, description, owner, due_on, submission_key):
     _require_manage(actor, concern)
     _open(concern)
     if not access.is_member_of(owner, concern.school_id):
         raise PastoralError("The action's owner must work at this school.")
     action = CaseAction.objects.create(
-        concern=concern, description=description, owner=owner, due_on=due_on, created_by=actor
+        concern=concern,
+        description=description,
+        owner=owner,
+        due_on=due_on,
+        created_by=actor,
+        submission_key=submission_key,
     )
     audit.record("safeguarding.action.added", actor=actor, obj=concern, data={"owner": str(owner)})
     return action
@@ -249,12 +280,18 @@ def action_complete(*, actor, action):
     return action
 
 
+def note_add(*, actor, submission_key=None, **fields):
+    """The same form sent twice (same submission key) adds one note."""
+    create = lambda: _note_add(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
+    return _once(CaseNote, "author", actor, submission_key, create)
+
+
 @transaction.atomic
-def note_add(*, actor, concern, text):
+def _note_add(*, actor, concern, text, submission_key):
     _require_manage(actor, concern)
     if not (text or "").strip():
         raise PastoralError("Write the note.")
-    note = CaseNote.objects.create(concern=concern, text=text, author=actor)
+    note = CaseNote.objects.create(concern=concern, text=text, author=actor, submission_key=submission_key)
     audit.record("safeguarding.note.added", actor=actor, obj=concern)
     return note
 
@@ -339,8 +376,14 @@ def concern_unshare(*, actor, concern, grantee):
 # --- Referrals -----------------------------------------------------------------------------------
 
 
+def referral_create(*, actor, submission_key=None, **fields):
+    """The same form sent twice (same submission key) records one referral."""
+    create = lambda: _referral_create(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
+    return _once(Referral, "made_by", actor, submission_key, create)
+
+
 @transaction.atomic
-def referral_create(*, actor, concern, pupil, agency, referred_on, reference="", follow_up_due=None):
+def _referral_create(*, actor, concern, pupil, agency, referred_on, submission_key, reference="", follow_up_due=None):
     _require_manage(actor, concern)
     if not concern.pupils.filter(pk=pupil.pk).exists():
         raise PastoralError("Choose one of the concern's pupils.")
@@ -355,6 +398,7 @@ def referral_create(*, actor, concern, pupil, agency, referred_on, reference="",
         reference=reference,
         follow_up_due=follow_up_due,
         made_by=actor,
+        submission_key=submission_key,
     )
     audit.record("safeguarding.referral.made", actor=actor, obj=referral, pupil=pupil, data={"agency": agency})
     return referral
@@ -390,8 +434,16 @@ def referral_record_outcome(*, actor, referral, outcome, reference="", follow_up
 # --- Child-protection file transfer --------------------------------------------------------------
 
 
+def transfer_create(*, actor, submission_key=None, **fields):
+    """The same form sent twice (same submission key) starts one transfer."""
+    create = lambda: _transfer_create(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
+    return _once(FileTransfer, "created_by", actor, submission_key, create)
+
+
 @transaction.atomic
-def transfer_create(*, actor, school, pupil, kind, leave_date, destination="", destination_urn="", **rest):
+def _transfer_create(
+    *, actor, school, pupil, kind, leave_date, submission_key, destination="", destination_urn="", **rest
+):
     _require(actor, school, selectors.MANAGE)
     if pupil.school_id != school.pk:
         raise PastoralError("Choose a pupil of this school.")
@@ -406,6 +458,7 @@ def transfer_create(*, actor, school, pupil, kind, leave_date, destination="", d
         destination_unknown=rest.get("destination_unknown", False),
         advance_information=rest.get("advance_information", ""),
         created_by=actor,
+        submission_key=submission_key,
     )
     audit.record("safeguarding.transfer.created", actor=actor, obj=transfer, pupil=pupil)
     return transfer
@@ -442,8 +495,16 @@ def transfer_confirm_receipt(*, actor, transfer, received_on, confirmed_by):
     return transfer
 
 
+def incoming_upload(*, actor, submission_key=None, **fields):
+    """The same form sent twice (same submission key) stores one file."""
+
+    create = lambda: _incoming_upload(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
+
+    return _once(IncomingFile, "uploaded_by", actor, submission_key, create)
+
+
 @transaction.atomic
-def incoming_upload(*, actor, school, pupil, from_school, received_on, upload):
+def _incoming_upload(*, actor, school, pupil, from_school, received_on, upload, submission_key):
     _require(actor, school, selectors.MANAGE)
     if pupil.school_id != school.pk:
         raise PastoralError("Choose a pupil of this school.")
@@ -456,6 +517,7 @@ def incoming_upload(*, actor, school, pupil, from_school, received_on, upload):
         content_type=upload.checked_type,
         size=upload.size,
         uploaded_by=actor,
+        submission_key=submission_key,
     )
     incoming.file.save(upload.name, upload, save=False)
     incoming.save()

@@ -59,3 +59,80 @@ def test_a_category_in_use_cannot_be_renamed_but_an_unused_one_can(client, as_us
     )
     unused.refresh_from_db()
     assert unused.name == "FGM (female genital mutilation)"
+
+
+def test_every_case_work_form_sent_twice_makes_one_record(client, as_user, dsl, concern, pupil):
+    import uuid
+
+    from safeguarding.models import CaseAction, CaseNote, FileTransfer, IncomingFile, Referral
+
+    from .conftest import png_upload
+
+    as_user(dsl)
+    posts = [
+        (
+            reverse("safeguarding:action_add", args=[concern.code]),
+            {"action-description": "Call social worker", "action-owner": dsl.code, "action-due_on": "2026-12-01"},
+            "action-submission_key",
+            CaseAction,
+        ),
+        (
+            reverse("safeguarding:note_add", args=[concern.code]),
+            {"note-text": "Spoke to mum"},
+            "note-submission_key",
+            CaseNote,
+        ),
+        (
+            reverse("safeguarding:referral_create", args=[concern.code]),
+            {"referral-pupil": pupil.code, "referral-agency": "csc", "referral-referred_on": "2026-01-05"},
+            "referral-submission_key",
+            Referral,
+        ),
+        (
+            reverse("safeguarding:transfer_create"),
+            {"pupil": pupil.code, "kind": "in_year", "leave_date": "2026-01-06", "destination": "Moor End High"},
+            "submission_key",
+            FileTransfer,
+        ),
+    ]
+    for url, data, key_name, model in posts:
+        data[key_name] = str(uuid.uuid4())
+        first = client.post(url, data)
+        second = client.post(url, data)
+        assert first.status_code == second.status_code == 302, url
+        assert model.objects.count() == 1, model
+    key = str(uuid.uuid4())
+    for _ in range(2):
+        response = client.post(
+            reverse("safeguarding:incoming_upload"),
+            {
+                "pupil": pupil.code,
+                "from_school": "Old Primary",
+                "received_on": "2026-09-10",
+                "upload": png_upload("cp.png"),
+                "submission_key": key,
+            },
+        )
+        assert response.status_code == 302
+    assert IncomingFile.objects.count() == 1
+    # Each form carries a fresh key when it is shown.
+    body = client.get(reverse("safeguarding:concern_detail", args=[concern.code])).content.decode()
+    assert 'name="note-submission_key"' in body and 'name="action-submission_key"' in body
+
+
+def test_a_submission_key_used_by_someone_else_is_not_handed_back(dsl, deputy_dsl, concern):
+    import uuid
+
+    from safeguarding import services
+
+    key = uuid.uuid4()
+    mine = services.note_add(actor=dsl, concern=concern, text="Mine", submission_key=key)
+    assert services.note_add(actor=dsl, concern=concern, text="Mine", submission_key=key) == mine
+    from django.db import IntegrityError
+
+    try:
+        services.note_add(actor=deputy_dsl, concern=concern, text="Theirs", submission_key=key)
+    except IntegrityError:
+        pass
+    else:
+        raise AssertionError("another user's submission key was accepted")

@@ -1,0 +1,54 @@
+"""Fixes from the security review of behaviour: each test pins one defect."""
+
+import uuid
+
+from django.urls import reverse
+from django.utils import timezone
+
+from behaviour.models import IncidentAttachment, ReintegrationMeeting, SuspensionNotification
+
+from .test_attachments import _incident, _png_bytes
+from .test_suspensions import autumn, calendar, draft, finalised, reason_codes  # noqa: F401
+
+
+def test_a_notification_and_a_reintegration_form_sent_twice_make_one_record(
+    client, dsl, headteacher, pupil, as_user, request
+):
+    days = request.getfixturevalue("autumn")
+    suspension = finalised(headteacher, pupil, days[2], 2)
+    as_user(dsl)
+    notify = {
+        "notify-recipient": "parents",
+        "notify-notified_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "notify-method": "email",
+        "notify-submission_key": str(uuid.uuid4()),
+    }
+    url = reverse("behaviour:suspension_notification_add", args=[suspension.code])
+    assert client.post(url, notify).status_code == client.post(url, notify).status_code == 302
+    assert SuspensionNotification.objects.filter(suspension=suspension).count() == 1
+    held_on = min(days[4], timezone.localdate())
+    meeting = {
+        "reint-held_on": held_on.isoformat(),
+        "reint-attendees": "Pupil, mother, head of year",
+        "reint-agreed_support": "Daily check-in",
+        "reint-submission_key": str(uuid.uuid4()),
+    }
+    url = reverse("behaviour:suspension_reintegration_add", args=[suspension.code])
+    assert client.post(url, meeting).status_code == client.post(url, meeting).status_code == 302
+    assert ReintegrationMeeting.objects.filter(suspension=suspension).count() == 1
+    page = client.get(reverse("behaviour:suspension_detail", args=[suspension.code])).content.decode()
+    assert 'name="notify-submission_key"' in page and 'name="reint-submission_key"' in page
+
+
+def test_an_attachment_form_sent_twice_stores_one_attachment(client, dsl, pupil, as_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    incident = _incident(dsl, pupil)
+    as_user(dsl)
+    key = str(uuid.uuid4())
+    url = reverse("behaviour:attachment_upload", args=[incident.code])
+    for _ in range(2):
+        upload = SimpleUploadedFile("arm.png", _png_bytes(), content_type="image/png")
+        response = client.post(url, {"attachment-file": upload, "attachment-submission_key": key})
+        assert response.status_code == 302
+    assert IncidentAttachment.objects.filter(incident=incident).count() == 1
