@@ -619,7 +619,18 @@ def follow_up_complete(*, actor, action):
 
 def attachment_add(*, actor, submission_key=None, **fields):
     """The same form sent twice (same submission key) stores one attachment."""
-    create = lambda: _attachment_add(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
+
+    def create():
+        # The file is written before the row's transaction commits: if that transaction fails, delete the
+        # file too, so a rollback never leaves a child's photo on disk with no record pointing at it.
+        written = []
+        try:
+            return _attachment_add(actor=actor, submission_key=submission_key, written=written, **fields)
+        except BaseException:
+            for stored in written:
+                stored.storage.delete(stored.name)
+            raise
+
     return _once_uploaded(actor=actor, submission_key=submission_key, create=create)
 
 
@@ -642,7 +653,7 @@ def _once_uploaded(*, actor, submission_key, create):
 
 
 @transaction.atomic
-def _attachment_add(*, actor, incident, upload, submission_key, description=""):
+def _attachment_add(*, actor, incident, upload, submission_key, written, description=""):
     """The file's type is decided by its content (checked again here, whatever the form said)."""
     _require(actor, incident.school, "behaviour.record_event")
     if incident.voided_at:
@@ -658,6 +669,7 @@ def _attachment_add(*, actor, incident, upload, submission_key, description=""):
         submission_key=submission_key,
     )
     attachment.file.save("upload", upload, save=False)
+    written.append(attachment.file)
     attachment.save()
     audit.record(
         "behaviour.attachment.uploaded",

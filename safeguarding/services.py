@@ -54,6 +54,18 @@ def _once(model, actor_field, actor, submission_key, create):
         return existing
 
 
+def _removing_files_on_failure(create):
+    """create(written) writes files before its transaction commits; if it fails, the rollback leaves
+    no row, so the files it wrote (collected in `written`) are deleted too."""
+    written = []
+    try:
+        return create(written)
+    except BaseException:
+        for stored in written:
+            stored.storage.delete(stored.name)
+        raise
+
+
 def categories_ensure(school, actor=None):
     """The school's categories, seeded from the KCSIE list the first time the school uses them."""
     if not ConcernCategory.objects.filter(school=school).exists():
@@ -95,17 +107,20 @@ def notification_recipients(school):
 
 def concern_raise(*, actor, school, pupils, category, occurred_at, account, submission_key, marks=(), files=(), **rest):
     try:
-        concern, created = _raise(
-            actor=actor,
-            school=school,
-            pupils=pupils,
-            category=category,
-            occurred_at=occurred_at,
-            account=account,
-            submission_key=submission_key,
-            marks=marks,
-            files=files,
-            rest=rest,
+        concern, created = _removing_files_on_failure(
+            lambda written: _raise(
+                actor=actor,
+                school=school,
+                pupils=pupils,
+                category=category,
+                occurred_at=occurred_at,
+                account=account,
+                submission_key=submission_key,
+                marks=marks,
+                files=files,
+                rest=rest,
+                written=written,
+            )
         )
     except IntegrityError:
         concern = Concern.objects.filter(reporter=actor, submission_key=submission_key).first()
@@ -121,7 +136,7 @@ def concern_raise(*, actor, school, pupils, category, occurred_at, account, subm
 
 
 @transaction.atomic
-def _raise(*, actor, school, pupils, category, occurred_at, account, submission_key, marks, files, rest):
+def _raise(*, actor, school, pupils, category, occurred_at, account, submission_key, marks, files, rest, written):
     _require(actor, school, selectors.RAISE)
     existing = Concern.objects.filter(reporter=actor, submission_key=submission_key).first()
     if existing:
@@ -149,7 +164,7 @@ def _raise(*, actor, school, pupils, category, occurred_at, account, submission_
     for mark in marks:
         BodyMark.objects.create(concern=concern, **mark)
     for upload in files:
-        _attach(concern, actor, upload)
+        _attach(concern, actor, upload, written)
     for recipient in notification_recipients(school):
         Notification.objects.create(recipient=recipient, concern=concern)
     audit.record(
@@ -162,7 +177,7 @@ def _raise(*, actor, school, pupils, category, occurred_at, account, submission_
     return concern, True
 
 
-def _attach(concern, actor, upload):
+def _attach(concern, actor, upload, written):
     attachment = Attachment(
         concern=concern,
         name=upload.name[:200],
@@ -171,6 +186,7 @@ def _attach(concern, actor, upload):
         uploaded_by=actor,
     )
     attachment.file.save(upload.name, upload, save=False)
+    written.append(attachment.file)
     attachment.save()
     return attachment
 
@@ -496,15 +512,18 @@ def transfer_confirm_receipt(*, actor, transfer, received_on, confirmed_by):
 
 
 def incoming_upload(*, actor, submission_key=None, **fields):
-    """The same form sent twice (same submission key) stores one file."""
+    """The same form sent twice (same submission key) stores one file; a failed save leaves no file on disk."""
 
-    create = lambda: _incoming_upload(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
+    def create():
+        return _removing_files_on_failure(
+            lambda written: _incoming_upload(actor=actor, submission_key=submission_key, written=written, **fields)
+        )
 
     return _once(IncomingFile, "uploaded_by", actor, submission_key, create)
 
 
 @transaction.atomic
-def _incoming_upload(*, actor, school, pupil, from_school, received_on, upload, submission_key):
+def _incoming_upload(*, actor, school, pupil, from_school, received_on, upload, submission_key, written):
     _require(actor, school, selectors.MANAGE)
     if pupil.school_id != school.pk:
         raise PastoralError("Choose a pupil of this school.")
@@ -520,6 +539,7 @@ def _incoming_upload(*, actor, school, pupil, from_school, received_on, upload, 
         submission_key=submission_key,
     )
     incoming.file.save(upload.name, upload, save=False)
+    written.append(incoming.file)
     incoming.save()
     audit.record("safeguarding.incoming.uploaded", actor=actor, obj=incoming, pupil=pupil)
     return incoming

@@ -52,3 +52,34 @@ def test_an_attachment_form_sent_twice_stores_one_attachment(client, dsl, pupil,
         response = client.post(url, {"attachment-file": upload, "attachment-submission_key": key})
         assert response.status_code == 302
     assert IncidentAttachment.objects.filter(incident=incident).count() == 1
+
+
+def test_an_attachment_whose_save_fails_leaves_no_photo_on_disk(monkeypatch, dsl, pupil):
+    from pathlib import Path
+
+    import pytest
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from behaviour import services
+    from pastoral import audit
+
+    def stored():
+        root = Path(settings.MEDIA_ROOT)
+        return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
+
+    incident = _incident(dsl, pupil)
+    before = stored()
+    real = audit.record
+
+    def record(action, **kwargs):
+        if action == "behaviour.attachment.uploaded":
+            raise RuntimeError("forced failure after the file was written")
+        return real(action, **kwargs)
+
+    monkeypatch.setattr(audit, "record", record)
+    upload = SimpleUploadedFile("arm.png", _png_bytes(), content_type="image/png")
+    with pytest.raises(RuntimeError):
+        services.attachment_add(actor=dsl, incident=incident, upload=upload, submission_key=uuid.uuid4())
+    assert not IncidentAttachment.objects.filter(incident=incident).exists()
+    assert stored() == before

@@ -136,3 +136,97 @@ def test_a_submission_key_used_by_someone_else_is_not_handed_back(dsl, deputy_ds
         pass
     else:
         raise AssertionError("another user's submission key was accepted")
+
+
+def _stored_files():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT)
+    return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
+
+
+def _failing_audit(monkeypatch, failing_action):
+    from pastoral import audit
+
+    real = audit.record
+
+    def record(action, **kwargs):
+        if action == failing_action:
+            raise RuntimeError("forced failure after the file was written")
+        return real(action, **kwargs)
+
+    monkeypatch.setattr(audit, "record", record)
+
+
+def test_a_concern_whose_save_fails_leaves_no_photo_on_disk(monkeypatch, school, pupil, reporter, categories):
+    import uuid
+
+    import pytest
+
+    from safeguarding import services
+    from safeguarding.models import Attachment, Concern
+
+    from .conftest import png_upload
+
+    before = _stored_files()
+    upload = png_upload("bruise.png")
+    upload.checked_type = "image/png"
+    _failing_audit(monkeypatch, "safeguarding.concern.raised")
+    with pytest.raises(RuntimeError):
+        services.concern_raise(
+            actor=reporter,
+            school=school,
+            pupils=[pupil],
+            category=categories["Physical abuse"],
+            occurred_at=timezone.now(),
+            account="Bruise on the arm",
+            submission_key=uuid.uuid4(),
+            files=[upload],
+        )
+    assert not Concern.objects.exists() and not Attachment.objects.exists()
+    assert _stored_files() == before
+
+
+def test_an_incoming_cp_file_whose_save_fails_leaves_nothing_on_disk(monkeypatch, school, pupil, dsl):
+    import datetime
+    import uuid
+
+    import pytest
+
+    from safeguarding import services
+    from safeguarding.models import IncomingFile
+
+    from .conftest import png_upload
+
+    before = _stored_files()
+    upload = png_upload("cp.png")
+    upload.checked_type = "image/png"
+    _failing_audit(monkeypatch, "safeguarding.incoming.uploaded")
+    with pytest.raises(RuntimeError):
+        services.incoming_upload(
+            actor=dsl,
+            school=school,
+            pupil=pupil,
+            from_school="Old Primary",
+            received_on=datetime.date(2026, 9, 10),
+            upload=upload,
+            submission_key=uuid.uuid4(),
+        )
+    assert not IncomingFile.objects.exists()
+    assert _stored_files() == before
+    # Without the failure the file is kept.
+    monkeypatch.undo()
+    upload = png_upload("cp.png")
+    upload.checked_type = "image/png"
+    incoming = services.incoming_upload(
+        actor=dsl,
+        school=school,
+        pupil=pupil,
+        from_school="Old Primary",
+        received_on=datetime.date(2026, 9, 10),
+        upload=upload,
+        submission_key=uuid.uuid4(),
+    )
+    assert incoming.file.storage.exists(incoming.file.name)
