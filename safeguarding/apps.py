@@ -15,6 +15,7 @@ class SafeguardingConfig(AppConfig):
         from .chronology import concerns_for_chronology
         from .dashboard import safeguarding_panel
         from .demo import seed_safeguarding
+        from .signals import seed_categories_for_new_school
 
         R = roles.Role
         roles.register_permissions(
@@ -73,3 +74,8 @@ class SafeguardingConfig(AppConfig):
         chronology.register("safeguarding", concerns_for_chronology)
         dashboard.register("safeguarding", safeguarding_panel, order=5)
         demo.register_seeder("safeguarding", seed_safeguarding)
+        from django.db.models.signals import post_save
+
+        from pastoral.models import School
+
+        post_save.connect(seed_categories_for_new_school, sender=School, dispatch_uid="safeguarding_seed_categories")

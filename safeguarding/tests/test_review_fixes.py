@@ -1,5 +1,6 @@
 """Fixes from the security review of safeguarding: each test pins one defect."""
 
+import io
 from datetime import timedelta
 
 from django.urls import reverse
@@ -230,3 +231,29 @@ def test_an_incoming_cp_file_whose_save_fails_leaves_nothing_on_disk(monkeypatch
         submission_key=uuid.uuid4(),
     )
     assert incoming.file.storage.exists(incoming.file.name)
+
+
+def test_categories_are_never_written_on_a_get(client, as_user, school, dsl, teacher):
+    from django.core.management import call_command
+
+    from pastoral.models import AuditEntry, School
+    from safeguarding.models import ConcernCategory
+
+    # A new school has its categories from the moment it is created.
+    fresh = School.objects.create(trust=school.trust, name="Brook Primary", urn="199999")
+    assert ConcernCategory.objects.filter(school=fresh, name="Physical abuse").exists()
+    # A school from before that has none: pages that are only read add nothing.
+    ConcernCategory.objects.filter(school=school).delete()
+    as_user(teacher)
+    assert client.get(reverse("safeguarding:concern_create")).status_code == 200
+    as_user(dsl)
+    assert client.get(reverse("safeguarding:category_list")).status_code == 200
+    assert not ConcernCategory.objects.filter(school=school).exists()
+    assert not AuditEntry.objects.filter(action="safeguarding.categories.seeded").exists()
+    # The DSL adds them with a POST, audited; or the management command does it for every such school.
+    assert client.post(reverse("safeguarding:category_list")).status_code == 302
+    assert ConcernCategory.objects.filter(school=school, name="Physical abuse").exists()
+    assert AuditEntry.objects.filter(action="safeguarding.categories.seeded", actor=dsl).exists()
+    ConcernCategory.objects.filter(school=school).delete()
+    call_command("seed_safeguarding_categories", stdout=io.StringIO())
+    assert ConcernCategory.objects.filter(school=school, name="Physical abuse").exists()
