@@ -126,7 +126,8 @@ def concern_receipt(request, code):
 
 
 def _staff_choices(school):
-    return User.objects.filter(is_active=True, memberships__school=school).distinct().order_by("last_name")
+    """Staff whose role at the school is current today: someone who has left is not offered."""
+    return core_selectors.staff_holding(school, Role.values)
 
 
 def _case_forms(concern, user):

@@ -257,3 +257,18 @@ def test_categories_are_never_written_on_a_get(client, as_user, school, dsl, tea
     ConcernCategory.objects.filter(school=school).delete()
     call_command("seed_safeguarding_categories", stdout=io.StringIO())
     assert ConcernCategory.objects.filter(school=school, name="Physical abuse").exists()
+
+
+def test_staff_who_have_left_are_not_offered_as_action_owners_or_for_sharing(client, as_user, dsl, concern, school):
+    import datetime
+
+    from conftest import make_staff
+    from pastoral.roles import Role
+
+    leaver = make_staff(school, Role.TEACHER, "leaver")
+    leaver.memberships.update(starts_on=datetime.date(2020, 9, 1), ends_on=timezone.localdate() - timedelta(days=1))
+    current = make_staff(school, Role.TEACHER, "stayer")
+    as_user(dsl)
+    body = client.get(reverse("safeguarding:concern_detail", args=[concern.code])).content.decode()
+    assert f'value="{current.code}"' in body
+    assert f'value="{leaver.code}"' not in body
