@@ -323,6 +323,9 @@ def concern_link(*, actor, concern, other=None, pupil=None):
         concern.linked.add(other)
         audit.record("safeguarding.concern.linked", actor=actor, obj=concern, data={"concern": other.reference})
     if pupil is not None:
+        # Re-checked here whatever the form offered: the pupil must be one the actor may see.
+        if not pupils_visible_to(actor).filter(pk=pupil.pk).exists():
+            raise PastoralError("Link a pupil you can see.")
         if pupil.school_id != concern.school_id:
             raise PastoralError("Link a pupil of this school.")
         concern.pupils.add(pupil)

@@ -272,3 +272,14 @@ def test_staff_who_have_left_are_not_offered_as_action_owners_or_for_sharing(cli
     body = client.get(reverse("safeguarding:concern_detail", args=[concern.code])).content.decode()
     assert f'value="{current.code}"' in body
     assert f'value="{leaver.code}"' not in body
+
+
+def test_linking_a_pupil_is_rechecked_against_the_pupils_the_actor_can_see(dsl, concern, other_school_pupil):
+    import pytest
+
+    from pastoral.exceptions import PastoralError
+    from safeguarding import services
+
+    with pytest.raises(PastoralError, match="Link a pupil you can see"):
+        services.concern_link(actor=dsl, concern=concern, pupil=other_school_pupil)
+    assert not concern.pupils.filter(pk=other_school_pupil.pk).exists()
