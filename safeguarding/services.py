@@ -490,7 +490,14 @@ def transfer_mark_sent(*, actor, transfer, method, sent_at=None):
         raise PastoralError("This file has already been sent.")
     if method not in FileTransfer.Method.values:
         raise PastoralError("Choose how the file was sent.")
-    transfer.sent_at = sent_at or timezone.now()
+    sent_at = sent_at or timezone.now()
+    if timezone.localdate(sent_at) < transfer.leave_date:
+        # Only advance information goes before the pupil leaves; the file itself follows the leaving date.
+        raise PastoralError(
+            f"The pupil leaves on {transfer.leave_date:%d/%m/%Y}, so the file cannot be recorded as sent before then. "
+            "Share anything urgent as advance information, and record the file as sent once it goes."
+        )
+    transfer.sent_at = sent_at
     transfer.sent_by = actor
     transfer.method = method
     transfer.save(update_fields=["sent_at", "sent_by", "method"])

@@ -283,3 +283,23 @@ def test_linking_a_pupil_is_rechecked_against_the_pupils_the_actor_can_see(dsl, 
     with pytest.raises(PastoralError, match="Link a pupil you can see"):
         services.concern_link(actor=dsl, concern=concern, pupil=other_school_pupil)
     assert not concern.pupils.filter(pk=other_school_pupil.pk).exists()
+
+
+def test_a_cp_file_cannot_be_marked_sent_before_the_pupil_leaves(client, as_user, dsl, school, pupil):
+    from safeguarding import services
+
+    leaves = timezone.localdate() + timedelta(days=10)
+    transfer = services.transfer_create(
+        actor=dsl, school=school, pupil=pupil, kind="in_year", leave_date=leaves, destination="Moor End High"
+    )
+    as_user(dsl)
+    response = client.post(
+        reverse("safeguarding:transfer_sent", args=[transfer.code]), {"method": "secure_electronic"}, follow=True
+    )
+    transfer.refresh_from_db()
+    assert transfer.sent_at is None
+    assert f"The pupil leaves on {leaves:%d/%m/%Y}" in response.content.decode()
+    on_the_day = timezone.make_aware(timezone.datetime.combine(leaves, timezone.datetime.min.time()).replace(hour=9))
+    services.transfer_mark_sent(actor=dsl, transfer=transfer, method="secure_electronic", sent_at=on_the_day)
+    transfer.refresh_from_db()
+    assert transfer.sent_at == on_the_day
