@@ -44,6 +44,14 @@ FIELDS = [
 ]
 
 
+SUBMISSION_KEY_CONSTRAINT = "behaviour_suspension_submission_key_key"
+
+
+def _constraint(exc):
+    """The name of the database constraint an IntegrityError broke, if the driver says."""
+    return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+
+
 def _require(actor, school, perm):
     if not access.has_school_perm(actor, school, perm):
         raise PastoralError("You do not have permission to do that in this school.")
@@ -112,8 +120,15 @@ def suspension_save_draft(
     try:
         with transaction.atomic():
             suspension.save()
-    except IntegrityError:
-        return Suspension.objects.get(submission_key=submission_key)
+    except IntegrityError as exc:
+        # Only a racing copy of this school's own form is answered with the draft it made; any other clash
+        # (another school's record, another constraint) is never handed back.
+        if not (creating and submission_key and _constraint(exc) == SUBMISSION_KEY_CONSTRAINT):
+            raise
+        existing = Suspension.objects.filter(submission_key=submission_key, school=school).first()
+        if existing is None:
+            raise PastoralError("This form has already been used. Open a new form and try again.") from exc
+        return existing
     suspension.reasons.set(reason_ids)
     suspension.incidents.set(incident_ids)
     changed = {

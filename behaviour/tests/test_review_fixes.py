@@ -83,3 +83,27 @@ def test_an_attachment_whose_save_fails_leaves_no_photo_on_disk(monkeypatch, dsl
         services.attachment_add(actor=dsl, incident=incident, upload=upload, submission_key=uuid.uuid4())
     assert not IncidentAttachment.objects.filter(incident=incident).exists()
     assert stored() == before
+
+
+def test_a_clashing_suspension_key_never_hands_back_another_schools_record(dsl, pupil, other_school_pupil, request):
+    import pytest
+    from django.db import connection
+
+    from behaviour.models import Suspension
+    from behaviour.suspension_services import SUBMISSION_KEY_CONSTRAINT
+    from pastoral.exceptions import PastoralError
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_constraint WHERE conname = %s", [SUBMISSION_KEY_CONSTRAINT])
+        assert cursor.fetchone(), "the constraint the fallback relies on exists"
+    days = request.getfixturevalue("autumn")
+    key = uuid.uuid4()
+    theirs = draft(dsl, pupil, days[2], 2, submission_key=key)
+    Suspension.objects.filter(pk=theirs.pk).update(school=other_school_pupil.school, pupil=other_school_pupil)
+    with pytest.raises(PastoralError, match="already been used"):
+        draft(dsl, pupil, days[2], 2, submission_key=key)
+    assert Suspension.objects.filter(submission_key=key).count() == 1
+    # The same form sent twice at this school still returns the first draft.
+    again = uuid.uuid4()
+    first = draft(dsl, pupil, days[3], 1, submission_key=again)
+    assert draft(dsl, pupil, days[3], 1, submission_key=again) == first
