@@ -640,6 +640,7 @@ class IncidentAttachment(models.Model):
     class Meta:
         ordering = ["uploaded_at", "pk"]
         default_permissions = ()
+        permissions = [("view_attachments", "See and download photos and files attached to incidents")]
 
     def __str__(self):
         return self.original_name

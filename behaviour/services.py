@@ -686,6 +686,8 @@ def attachment_downloaded(*, actor, attachment):
     """Every download of an attachment is on the audit log."""
     incident = attachment.incident
     _require(actor, incident.school, "behaviour.view_event")
+    if attachment.uploaded_by_id != actor.pk:
+        _require(actor, incident.school, "behaviour.view_attachments")
     audit.record(
         "behaviour.attachment.downloaded",
         actor=actor,

@@ -107,3 +107,43 @@ def test_a_clashing_suspension_key_never_hands_back_another_schools_record(dsl, 
     again = uuid.uuid4()
     first = draft(dsl, pupil, days[3], 1, submission_key=again)
     assert draft(dsl, pupil, days[3], 1, submission_key=again) == first
+
+
+def test_injury_photos_are_for_the_pastoral_team_and_the_uploader_only(
+    client, as_user, pastoral_lead, teacher, senco, trust_leader, pupil
+):
+    import pytest
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from behaviour import services
+    from pastoral.exceptions import PastoralError
+
+    incident = _incident(pastoral_lead, pupil)
+    photo = services.attachment_add(
+        actor=pastoral_lead,
+        incident=incident,
+        upload=SimpleUploadedFile("bruise.png", _png_bytes(), content_type="image/png"),
+        description="Bruise on forearm",
+    )
+    own = services.attachment_add(
+        actor=teacher,
+        incident=incident,
+        upload=SimpleUploadedFile("desk.png", _png_bytes(), content_type="image/png"),
+        description="Broken desk",
+    )
+    page = reverse("behaviour:incident_detail", args=[incident.code])
+    download = reverse("behaviour:attachment_download", args=[photo.code])
+    as_user(teacher)
+    body = client.get(page).content.decode()
+    assert "Bruise on forearm" not in body and "Broken desk" in body
+    assert client.get(download).status_code == 403
+    assert client.get(reverse("behaviour:attachment_download", args=[own.code])).status_code == 200
+    with pytest.raises(PastoralError):
+        services.attachment_downloaded(actor=teacher, attachment=photo)
+    for reader in (senco, pastoral_lead):
+        as_user(reader)
+        assert "Bruise on forearm" in client.get(page).content.decode()
+        assert client.get(download).status_code == 200
+    as_user(trust_leader)
+    assert client.get(download).status_code in (403, 404)
+    assert "Bruise on forearm" not in client.get(page).content.decode()
