@@ -13,7 +13,6 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
 from pastoral import access
 from pastoral.models import AuditEntry, Pupil, Term
@@ -186,7 +185,3 @@ def transfer_due_by(school, leave_date, kind):
             first = following[0].start
             return nth_school_day_after(school, first - datetime.timedelta(days=1), 5, terms=terms)
     return nth_school_day_after(school, leave_date, 5, terms=terms)
-
-
-def today():
-    return timezone.localdate()
