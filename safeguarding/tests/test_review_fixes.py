@@ -303,3 +303,19 @@ def test_a_cp_file_cannot_be_marked_sent_before_the_pupil_leaves(client, as_user
     services.transfer_mark_sent(actor=dsl, transfer=transfer, method="secure_electronic", sent_at=on_the_day)
     transfer.refresh_from_db()
     assert transfer.sent_at == on_the_day
+
+
+def test_the_chronology_pdf_shows_the_marker_undated(make_concern, pupil, senco):
+    from pastoral.pdf import render_html
+
+    make_concern(occurred_at=timezone.now() - timedelta(days=30))
+    items = chronology_for(senco, pupil)
+    html = render_html(
+        "pdf/chronology.html",
+        {"pupil": pupil, "items": items, "chart": None},
+        user=senco,
+        school=pupil.school,
+        title="Chronology",
+    )
+    row = html[html.rindex("<tr", 0, html.index("A safeguarding record exists")) :]
+    assert row.split("</tr>")[0].count("Undated") == 1
