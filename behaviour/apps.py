@@ -117,6 +117,20 @@ class BehaviourConfig(AppConfig):
                 roles.Role.SENCO: {"behaviour.view_bullying"},
             }
         )
+        # Injury photos and other files on incidents: the pastoral team, not every teacher or trust leader.
+        roles.register_permissions(
+            {
+                role: {"behaviour.view_attachments"}
+                for role in (
+                    roles.Role.HEADTEACHER,
+                    roles.Role.DSL,
+                    roles.Role.DEPUTY_DSL,
+                    roles.Role.PASTORAL_LEAD,
+                    roles.Role.PASTORAL_STAFF,
+                    roles.Role.SENCO,
+                )
+            }
+        )
         for action, sentence in {
             "behaviour.incident.recorded": "recorded incident detail",
             "behaviour.incident.changed": "changed incident detail",

@@ -569,6 +569,8 @@ class AttachmentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp,application/pdf"}),
     )
     description = forms.CharField(label="Description", max_length=200, required=False)
+    # Sent back with the form: the same form posted twice makes one record.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "attachment")

@@ -416,6 +416,9 @@ class SuspensionNotification(models.Model):
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Generated with the form; the same form sent twice finds the record it made instead of a second one.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
     class Meta:
         ordering = ["notified_at"]
         default_permissions = ()
@@ -471,6 +474,9 @@ class ReintegrationMeeting(models.Model):
     plan_reference = models.CharField("reintegration plan (link or reference)", max_length=300, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Generated with the form; the same form sent twice finds the record it made instead of a second one.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["held_on", "pk"]
@@ -628,9 +634,13 @@ class IncidentAttachment(models.Model):
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    # Generated with the form; the same form sent twice finds the record it made instead of a second one.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
     class Meta:
         ordering = ["uploaded_at", "pk"]
         default_permissions = ()
+        permissions = [("view_attachments", "See and download photos and files attached to incidents")]
 
     def __str__(self):
         return self.original_name

@@ -311,15 +311,22 @@ def get_follow_up_action_for_user(user, code):
 
 
 def attachments_visible_to(user):
-    return IncidentAttachment.objects.filter(incident__in=incidents_visible_to(user))
+    """Injury photos and files: the pastoral team (behaviour.view_attachments) in its schools, and the uploader."""
+    team_schools = access.schools_with_perm(user, "behaviour.view_attachments")
+    return IncidentAttachment.objects.filter(incident__in=incidents_visible_to(user)).filter(
+        Q(incident__school_id__in=team_schools) | Q(uploaded_by_id=getattr(user, "pk", None))
+    )
 
 
 def get_attachment_for_user(user, code):
-    """Re-checks the incident's visibility on every download: its school, the role, and whether it is voided."""
+    """Re-checks the incident's visibility on every download: its school, the role, and whether it is voided;
+    then that the user is on the pastoral team or uploaded the file (403 for other staff who see the incident)."""
     attachment = IncidentAttachment.objects.select_related("incident").filter(code=code).first()
     if attachment is None:
         raise Http404("No such attachment")
     get_incident_for_user(user, attachment.incident.code)
+    if not attachments_visible_to(user).filter(pk=attachment.pk).exists():
+        raise PermissionDenied
     return attachment
 
 

@@ -617,8 +617,43 @@ def follow_up_complete(*, actor, action):
     return action
 
 
+def attachment_add(*, actor, submission_key=None, **fields):
+    """The same form sent twice (same submission key) stores one attachment."""
+
+    def create():
+        # The file is written before the row's transaction commits: if that transaction fails, delete the
+        # file too, so a rollback never leaves a child's photo on disk with no record pointing at it.
+        written = []
+        try:
+            return _attachment_add(actor=actor, submission_key=submission_key, written=written, **fields)
+        except BaseException:
+            for stored in written:
+                stored.storage.delete(stored.name)
+            raise
+
+    return _once_uploaded(actor=actor, submission_key=submission_key, create=create)
+
+
+def _once_uploaded(*, actor, submission_key, create):
+    def earlier():
+        if submission_key is None:
+            return None
+        return IncidentAttachment.objects.filter(submission_key=submission_key, uploaded_by=actor).first()
+
+    existing = earlier()
+    if existing is not None:
+        return existing
+    try:
+        return create()
+    except IntegrityError:
+        existing = earlier()
+        if existing is None:
+            raise
+        return existing
+
+
 @transaction.atomic
-def attachment_add(*, actor, incident, upload, description=""):
+def _attachment_add(*, actor, incident, upload, submission_key, written, description=""):
     """The file's type is decided by its content (checked again here, whatever the form said)."""
     _require(actor, incident.school, "behaviour.record_event")
     if incident.voided_at:
@@ -631,8 +666,10 @@ def attachment_add(*, actor, incident, upload, description=""):
         size=upload.size,
         description=description,
         uploaded_by=actor,
+        submission_key=submission_key,
     )
     attachment.file.save("upload", upload, save=False)
+    written.append(attachment.file)
     attachment.save()
     audit.record(
         "behaviour.attachment.uploaded",
@@ -649,6 +686,8 @@ def attachment_downloaded(*, actor, attachment):
     """Every download of an attachment is on the audit log."""
     incident = attachment.incident
     _require(actor, incident.school, "behaviour.view_event")
+    if attachment.uploaded_by_id != actor.pk:
+        _require(actor, incident.school, "behaviour.view_attachments")
     audit.record(
         "behaviour.attachment.downloaded",
         actor=actor,

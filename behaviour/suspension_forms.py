@@ -197,6 +197,8 @@ class NotificationForm(forms.Form):
     notified_at = forms.DateTimeField(label="Told when", widget=_datetime_widget(), input_formats=DATETIME_FORMATS)
     method = forms.ChoiceField(label="How", choices=SuspensionNotification.Method.choices)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Sent back with the form: the same form posted twice makes one record.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault(
@@ -222,6 +224,8 @@ class ReintegrationForm(forms.Form):
         required=False,
         help_text="Until reintegration plans are kept here, a link or where the plan is filed",
     )
+    # Sent back with the form: the same form posted twice makes one record.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="reint", **kwargs)

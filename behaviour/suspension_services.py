@@ -44,6 +44,14 @@ FIELDS = [
 ]
 
 
+SUBMISSION_KEY_CONSTRAINT = "behaviour_suspension_submission_key_key"
+
+
+def _constraint(exc):
+    """The name of the database constraint an IntegrityError broke, if the driver says."""
+    return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+
+
 def _require(actor, school, perm):
     if not access.has_school_perm(actor, school, perm):
         raise PastoralError("You do not have permission to do that in this school.")
@@ -112,8 +120,15 @@ def suspension_save_draft(
     try:
         with transaction.atomic():
             suspension.save()
-    except IntegrityError:
-        return Suspension.objects.get(submission_key=submission_key)
+    except IntegrityError as exc:
+        # Only a racing copy of this school's own form is answered with the draft it made; any other clash
+        # (another school's record, another constraint) is never handed back.
+        if not (creating and submission_key and _constraint(exc) == SUBMISSION_KEY_CONSTRAINT):
+            raise
+        existing = Suspension.objects.filter(submission_key=submission_key, school=school).first()
+        if existing is None:
+            raise PastoralError("This form has already been used. Open a new form and try again.") from exc
+        return existing
     suspension.reasons.set(reason_ids)
     suspension.incidents.set(incident_ids)
     changed = {
@@ -183,8 +198,36 @@ def _open(suspension):
         raise PastoralError("This record has been voided.")
 
 
+def _once(model, actor, submission_key, create):
+    """create() unless this form's submission key already made a record; a racing copy gets the first one's."""
+
+    def earlier():
+        if submission_key is None:
+            return None
+        return model.objects.filter(submission_key=submission_key, recorded_by=actor).first()
+
+    existing = earlier()
+    if existing is not None:
+        return existing
+    try:
+        return create()
+    except IntegrityError:
+        existing = earlier()
+        if existing is None:
+            raise
+        return existing
+
+
+def notification_record(*, actor, submission_key=None, **fields):
+    """The same form sent twice (same submission key) records one notification."""
+    create = lambda: _notification_record(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
+    return _once(SuspensionNotification, actor, submission_key, create)
+
+
 @transaction.atomic
-def notification_record(*, actor, suspension, recipient, notified_at, method, recipient_name="", notes=""):
+def _notification_record(
+    *, actor, suspension, recipient, notified_at, method, submission_key, recipient_name="", notes=""
+):
     _require(actor, suspension.school, "behaviour.record_suspension")
     _open(suspension)
     if notified_at > timezone.now() + timezone.timedelta(minutes=5):
@@ -197,6 +240,7 @@ def notification_record(*, actor, suspension, recipient, notified_at, method, re
         method=method,
         notes=notes,
         recorded_by=actor,
+        submission_key=submission_key,
     )
     audit.record(
         "behaviour.suspension.notified",
@@ -208,8 +252,16 @@ def notification_record(*, actor, suspension, recipient, notified_at, method, re
     return notification
 
 
+def reintegration_record(*, actor, submission_key=None, **fields):
+    """The same form sent twice (same submission key) records one meeting."""
+    create = lambda: _reintegration_record(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
+    return _once(ReintegrationMeeting, actor, submission_key, create)
+
+
 @transaction.atomic
-def reintegration_record(*, actor, suspension, held_on, attendees, agreed_support, offered_on=None, plan_reference=""):
+def _reintegration_record(
+    *, actor, suspension, held_on, attendees, agreed_support, submission_key, offered_on=None, plan_reference=""
+):
     _require(actor, suspension.school, "behaviour.record_suspension")
     _open(suspension)
     if suspension.is_draft or suspension.kind == Suspension.Kind.PERMANENT:
@@ -226,6 +278,7 @@ def reintegration_record(*, actor, suspension, held_on, attendees, agreed_suppor
         agreed_support=agreed_support,
         plan_reference=plan_reference,
         recorded_by=actor,
+        submission_key=submission_key,
     )
     audit.record(
         "behaviour.suspension.reintegration",

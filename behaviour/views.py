@@ -504,7 +504,9 @@ def _incident_context(request, incident, **forms):
         .order_by("occurred_at", "pk"),
         "pupils": incident.pupils.order_by("legal_last_name", "legal_first_name"),
         "actions": list(incident.actions.select_related("owner", "done_by")),
-        "attachments": list(incident.attachments.select_related("uploaded_by")),
+        "attachments": list(
+            selectors.attachments_visible_to(request.user).filter(incident=incident).select_related("uploaded_by")
+        ),
         "revisions": list(incident.revisions.select_related("changed_by")),
         "bullying": list(selectors.bullying_visible_to(user).filter(incident=incident, voided_at__isnull=True)),
         "can_record": can_record,
@@ -612,6 +614,7 @@ def attachment_upload(request, code):
                 incident=incident,
                 upload=form.cleaned_data["file"],
                 description=form.cleaned_data["description"],
+                submission_key=form.cleaned_data["submission_key"],
             )
         except (PastoralError, ValidationError) as exc:
             _form_errors(form, exc)

@@ -27,6 +27,8 @@ class ChronologyItem:
     url: str = ""
     tone: str = "secondary"  # bootstrap colour name used for the badge
     tags: tuple = field(default_factory=tuple)
+    # A pinned item is undated (when=None): shown first, without a time, and never sorted by date.
+    pinned: bool = False
 
 
 def register(name, provider):
@@ -51,5 +53,6 @@ def chronology_for(user, pupil, areas=None, limit=200):
         if areas and name not in areas:
             continue
         items.extend(provider(user, pupil))
-    items.sort(key=lambda item: item.when, reverse=True)
-    return items[:limit]
+    pinned = [item for item in items if item.pinned]
+    dated = sorted((item for item in items if not item.pinned), key=lambda item: item.when, reverse=True)
+    return (pinned + dated)[:limit]

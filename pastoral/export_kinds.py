@@ -42,7 +42,7 @@ def build_chronology_pdf(generated_file, user):
         "Chronology entries by area", sorted(by_area.items()), label_header="Area", value_header="Entries"
     )
     today = timezone.localdate()
-    first = min((item.when for item in items), default=None)
+    first = min((item.when for item in items if not item.pinned), default=None)
     period = f"{timezone.localtime(first):%-d %b %Y} to {today:%-d %b %Y}" if first else f"to {today:%-d %b %Y}"
     content = render_pdf(
         "pdf/chronology.html",

@@ -15,6 +15,7 @@ class SafeguardingConfig(AppConfig):
         from .chronology import concerns_for_chronology
         from .dashboard import safeguarding_panel
         from .demo import seed_safeguarding
+        from .signals import seed_categories_for_new_school
 
         R = roles.Role
         roles.register_permissions(
@@ -76,3 +77,8 @@ class SafeguardingConfig(AppConfig):
         from .report_sections import register as register_report_sections
 
         register_report_sections()
+        from django.db.models.signals import post_save
+
+        from pastoral.models import School
+
+        post_save.connect(seed_categories_for_new_school, sender=School, dispatch_uid="safeguarding_seed_categories")

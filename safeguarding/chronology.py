@@ -30,16 +30,17 @@ def concerns_for_chronology(user, pupil):
             )
         )
     if not visible and access.has_school_perm(user, pupil.school_id, MARKER):
-        latest = pupil.concerns.order_by("-reported_at").values_list("reported_at", flat=True).first()
-        if latest is not None:
+        # Undated on purpose: a date (or a place in the date order) would tell them when something happened.
+        if pupil.concerns.exists():
             items.append(
                 ChronologyItem(
-                    latest,
+                    None,
                     "safeguarding",
                     "A safeguarding record exists",
                     "Speak to the designated safeguarding lead.",
                     "",
                     "danger",
+                    pinned=True,
                 )
             )
     return items

@@ -237,10 +237,14 @@ class ActionForm(forms.Form):
     description = forms.CharField(label="Action", max_length=300)
     owner = StaffChoiceField(label="Who")
     due_on = forms.DateField(label="Due", widget=_date_widget())
+    # Sent back with the form: the same form posted twice makes one record.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
 
 class NoteForm(forms.Form):
     text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}))
+    # Sent back with the form: the same form posted twice makes one record.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
 
 class LinkForm(forms.Form):
@@ -281,6 +285,8 @@ class ShareForm(forms.Form):
 
 class ReferralForm(forms.ModelForm):
     pupil = forms.ModelChoiceField(queryset=None, to_field_name="code")
+    # Sent back with the form: the same form posted twice makes one record.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     class Meta:
         model = Referral
@@ -296,6 +302,8 @@ class ReferralOutcomeForm(forms.Form):
 
 class TransferForm(forms.ModelForm):
     pupil = forms.ModelChoiceField(queryset=None, to_field_name="code")
+    # Sent back with the form: the same form posted twice makes one record.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     class Meta:
         model = FileTransfer
@@ -331,9 +339,17 @@ class IncomingForm(forms.Form):
     from_school = forms.CharField(label="Previous school", max_length=200)
     received_on = forms.DateField(widget=_date_widget())
     upload = forms.FileField(label="File (PDF or image)")
+    # Sent back with the form: the same form posted twice makes one record.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     def clean_upload(self):
         return check_upload(self.cleaned_data["upload"])
+
+
+RENAME_REFUSED = (
+    "Concerns already use this category, so renaming it would change what those records say. "
+    "Untick 'active' to retire it, then add a new category with the new name."
+)
 
 
 class CategoryForm(forms.ModelForm):
@@ -344,10 +360,13 @@ class CategoryForm(forms.ModelForm):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
+        self.instance_name = self.instance.name
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         clash = ConcernCategory.objects.filter(school=self.school, name__iexact=name).exclude(pk=self.instance.pk)
         if clash.exists():
             raise forms.ValidationError("This school already has a category with that name.")
+        if self.instance.pk and name != self.instance_name and self.instance.concerns.exists():
+            raise forms.ValidationError(RENAME_REFUSED)
         return name

@@ -186,6 +186,9 @@ class CaseAction(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
+    # Generated with the form; the same form sent twice finds the record it made instead of a second one.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
     class Meta:
         ordering = ["due_on", "pk"]
         default_permissions = ()
@@ -197,6 +200,9 @@ class CaseNote(models.Model):
     text = models.TextField()
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    # Generated with the form; the same form sent twice finds the record it made instead of a second one.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["created_at"]
@@ -264,6 +270,9 @@ class Referral(models.Model):
     made_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Generated with the form; the same form sent twice finds the record it made instead of a second one.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
     class Meta:
         ordering = ["-referred_on", "-pk"]
         default_permissions = ()
@@ -309,6 +318,9 @@ class FileTransfer(models.Model):
         "receipt confirmed by", max_length=200, blank=True, help_text="Name and role at the receiving school"
     )
 
+    # Generated with the form; the same form sent twice finds the record it made instead of a second one.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
     class Meta:
         ordering = ["due_by"]
         default_permissions = ()
@@ -348,6 +360,9 @@ class IncomingFile(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    # Generated with the form; the same form sent twice finds the record it made instead of a second one.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-received_on"]

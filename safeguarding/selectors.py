@@ -13,7 +13,6 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
 from pastoral import access
 from pastoral.models import AuditEntry, Pupil
@@ -173,7 +172,3 @@ def _fifth_school_day_after(calendar, day):
     except CalendarError:
         # The term dates run out: count weekdays (less closures) beyond them rather than refuse.
         return SchoolCalendar([], calendar.closures, weekdays_without_terms=True).add_school_days(day, 5)
-
-
-def today():
-    return timezone.localdate()

@@ -34,6 +34,38 @@ def _require(actor, school, perm):
         raise PastoralError("You do not have permission to do that in this school.")
 
 
+def _once(model, actor_field, actor, submission_key, create):
+    """create() unless this form's submission key already made a record; a racing copy gets the first one's."""
+
+    def earlier():
+        if submission_key is None:
+            return None
+        return model.objects.filter(submission_key=submission_key, **{actor_field: actor}).first()
+
+    existing = earlier()
+    if existing is not None:
+        return existing
+    try:
+        return create()
+    except IntegrityError:
+        existing = earlier()
+        if existing is None:
+            raise
+        return existing
+
+
+def _removing_files_on_failure(create):
+    """create(written) writes files before its transaction commits; if it fails, the rollback leaves
+    no row, so the files it wrote (collected in `written`) are deleted too."""
+    written = []
+    try:
+        return create(written)
+    except BaseException:
+        for stored in written:
+            stored.storage.delete(stored.name)
+        raise
+
+
 def categories_ensure(school, actor=None):
     """The school's categories, seeded from the KCSIE list the first time the school uses them."""
     if not ConcernCategory.objects.filter(school=school).exists():
@@ -52,6 +84,13 @@ def category_save(*, actor, category, changed):
     """Categories are retired (inactive), never deleted, so old concerns keep theirs."""
     _require(actor, category.school, selectors.MANAGE)
     created = category.pk is None
+    if not created:
+        stored = ConcernCategory.objects.select_for_update().get(pk=category.pk)
+        if stored.name != category.name and stored.concerns.exists():
+            # Renaming would rewrite the category every earlier concern was recorded under.
+            raise PastoralError(
+                "Concerns already use this category, so it cannot be renamed. Retire it and add a new one."
+            )
     category.save()
     action = "safeguarding.category.created" if created else "safeguarding.category.changed"
     audit.record(action, actor=actor, school=category.school, data=changed)
@@ -68,17 +107,20 @@ def notification_recipients(school):
 
 def concern_raise(*, actor, school, pupils, category, occurred_at, account, submission_key, marks=(), files=(), **rest):
     try:
-        concern, created = _raise(
-            actor=actor,
-            school=school,
-            pupils=pupils,
-            category=category,
-            occurred_at=occurred_at,
-            account=account,
-            submission_key=submission_key,
-            marks=marks,
-            files=files,
-            rest=rest,
+        concern, created = _removing_files_on_failure(
+            lambda written: _raise(
+                actor=actor,
+                school=school,
+                pupils=pupils,
+                category=category,
+                occurred_at=occurred_at,
+                account=account,
+                submission_key=submission_key,
+                marks=marks,
+                files=files,
+                rest=rest,
+                written=written,
+            )
         )
     except IntegrityError:
         concern = Concern.objects.filter(reporter=actor, submission_key=submission_key).first()
@@ -94,7 +136,7 @@ def concern_raise(*, actor, school, pupils, category, occurred_at, account, subm
 
 
 @transaction.atomic
-def _raise(*, actor, school, pupils, category, occurred_at, account, submission_key, marks, files, rest):
+def _raise(*, actor, school, pupils, category, occurred_at, account, submission_key, marks, files, rest, written):
     _require(actor, school, selectors.RAISE)
     existing = Concern.objects.filter(reporter=actor, submission_key=submission_key).first()
     if existing:
@@ -122,7 +164,7 @@ def _raise(*, actor, school, pupils, category, occurred_at, account, submission_
     for mark in marks:
         BodyMark.objects.create(concern=concern, **mark)
     for upload in files:
-        _attach(concern, actor, upload)
+        _attach(concern, actor, upload, written)
     for recipient in notification_recipients(school):
         Notification.objects.create(recipient=recipient, concern=concern)
     audit.record(
@@ -135,7 +177,7 @@ def _raise(*, actor, school, pupils, category, occurred_at, account, submission_
     return concern, True
 
 
-def _attach(concern, actor, upload):
+def _attach(concern, actor, upload, written):
     attachment = Attachment(
         concern=concern,
         name=upload.name[:200],
@@ -144,6 +186,7 @@ def _attach(concern, actor, upload):
         uploaded_by=actor,
     )
     attachment.file.save(upload.name, upload, save=False)
+    written.append(attachment.file)
     attachment.save()
     return attachment
 
@@ -217,14 +260,25 @@ def concern_triage(*, actor, concern, decision, reason):
     return concern
 
 
+def action_add(*, actor, submission_key=None, **fields):
+    """The same form sent twice (same submission key) adds one action."""
+    create = lambda: _action_add(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
+    return _once(CaseAction, "created_by", actor, submission_key, create)
+
+
 @transaction.atomic
-def action_add(*, actor, concern, description, owner, due_on):
+def _action_add(*, actor, concern, description, owner, due_on, submission_key):
     _require_manage(actor, concern)
     _open(concern)
     if not access.is_member_of(owner, concern.school_id):
         raise PastoralError("The action's owner must work at this school.")
     action = CaseAction.objects.create(
-        concern=concern, description=description, owner=owner, due_on=due_on, created_by=actor
+        concern=concern,
+        description=description,
+        owner=owner,
+        due_on=due_on,
+        created_by=actor,
+        submission_key=submission_key,
     )
     audit.record("safeguarding.action.added", actor=actor, obj=concern, data={"owner": str(owner)})
     return action
@@ -242,12 +296,18 @@ def action_complete(*, actor, action):
     return action
 
 
+def note_add(*, actor, submission_key=None, **fields):
+    """The same form sent twice (same submission key) adds one note."""
+    create = lambda: _note_add(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
+    return _once(CaseNote, "author", actor, submission_key, create)
+
+
 @transaction.atomic
-def note_add(*, actor, concern, text):
+def _note_add(*, actor, concern, text, submission_key):
     _require_manage(actor, concern)
     if not (text or "").strip():
         raise PastoralError("Write the note.")
-    note = CaseNote.objects.create(concern=concern, text=text, author=actor)
+    note = CaseNote.objects.create(concern=concern, text=text, author=actor, submission_key=submission_key)
     audit.record("safeguarding.note.added", actor=actor, obj=concern)
     return note
 
@@ -263,6 +323,9 @@ def concern_link(*, actor, concern, other=None, pupil=None):
         concern.linked.add(other)
         audit.record("safeguarding.concern.linked", actor=actor, obj=concern, data={"concern": other.reference})
     if pupil is not None:
+        # Re-checked here whatever the form offered: the pupil must be one the actor may see.
+        if not pupils_visible_to(actor).filter(pk=pupil.pk).exists():
+            raise PastoralError("Link a pupil you can see.")
         if pupil.school_id != concern.school_id:
             raise PastoralError("Link a pupil of this school.")
         concern.pupils.add(pupil)
@@ -332,8 +395,14 @@ def concern_unshare(*, actor, concern, grantee):
 # --- Referrals -----------------------------------------------------------------------------------
 
 
+def referral_create(*, actor, submission_key=None, **fields):
+    """The same form sent twice (same submission key) records one referral."""
+    create = lambda: _referral_create(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
+    return _once(Referral, "made_by", actor, submission_key, create)
+
+
 @transaction.atomic
-def referral_create(*, actor, concern, pupil, agency, referred_on, reference="", follow_up_due=None):
+def _referral_create(*, actor, concern, pupil, agency, referred_on, submission_key, reference="", follow_up_due=None):
     _require_manage(actor, concern)
     if not concern.pupils.filter(pk=pupil.pk).exists():
         raise PastoralError("Choose one of the concern's pupils.")
@@ -348,6 +417,7 @@ def referral_create(*, actor, concern, pupil, agency, referred_on, reference="",
         reference=reference,
         follow_up_due=follow_up_due,
         made_by=actor,
+        submission_key=submission_key,
     )
     audit.record("safeguarding.referral.made", actor=actor, obj=referral, pupil=pupil, data={"agency": agency})
     return referral
@@ -383,8 +453,16 @@ def referral_record_outcome(*, actor, referral, outcome, reference="", follow_up
 # --- Child-protection file transfer --------------------------------------------------------------
 
 
+def transfer_create(*, actor, submission_key=None, **fields):
+    """The same form sent twice (same submission key) starts one transfer."""
+    create = lambda: _transfer_create(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
+    return _once(FileTransfer, "created_by", actor, submission_key, create)
+
+
 @transaction.atomic
-def transfer_create(*, actor, school, pupil, kind, leave_date, destination="", destination_urn="", **rest):
+def _transfer_create(
+    *, actor, school, pupil, kind, leave_date, submission_key, destination="", destination_urn="", **rest
+):
     _require(actor, school, selectors.MANAGE)
     if pupil.school_id != school.pk:
         raise PastoralError("Choose a pupil of this school.")
@@ -399,6 +477,7 @@ def transfer_create(*, actor, school, pupil, kind, leave_date, destination="", d
         destination_unknown=rest.get("destination_unknown", False),
         advance_information=rest.get("advance_information", ""),
         created_by=actor,
+        submission_key=submission_key,
     )
     audit.record("safeguarding.transfer.created", actor=actor, obj=transfer, pupil=pupil)
     return transfer
@@ -411,7 +490,14 @@ def transfer_mark_sent(*, actor, transfer, method, sent_at=None):
         raise PastoralError("This file has already been sent.")
     if method not in FileTransfer.Method.values:
         raise PastoralError("Choose how the file was sent.")
-    transfer.sent_at = sent_at or timezone.now()
+    sent_at = sent_at or timezone.now()
+    if timezone.localdate(sent_at) < transfer.leave_date:
+        # Only advance information goes before the pupil leaves; the file itself follows the leaving date.
+        raise PastoralError(
+            f"The pupil leaves on {transfer.leave_date:%d/%m/%Y}, so the file cannot be recorded as sent before then. "
+            "Share anything urgent as advance information, and record the file as sent once it goes."
+        )
+    transfer.sent_at = sent_at
     transfer.sent_by = actor
     transfer.method = method
     transfer.save(update_fields=["sent_at", "sent_by", "method"])
@@ -435,8 +521,19 @@ def transfer_confirm_receipt(*, actor, transfer, received_on, confirmed_by):
     return transfer
 
 
+def incoming_upload(*, actor, submission_key=None, **fields):
+    """The same form sent twice (same submission key) stores one file; a failed save leaves no file on disk."""
+
+    def create():
+        return _removing_files_on_failure(
+            lambda written: _incoming_upload(actor=actor, submission_key=submission_key, written=written, **fields)
+        )
+
+    return _once(IncomingFile, "uploaded_by", actor, submission_key, create)
+
+
 @transaction.atomic
-def incoming_upload(*, actor, school, pupil, from_school, received_on, upload):
+def _incoming_upload(*, actor, school, pupil, from_school, received_on, upload, submission_key, written):
     _require(actor, school, selectors.MANAGE)
     if pupil.school_id != school.pk:
         raise PastoralError("Choose a pupil of this school.")
@@ -449,8 +546,10 @@ def incoming_upload(*, actor, school, pupil, from_school, received_on, upload):
         content_type=upload.checked_type,
         size=upload.size,
         uploaded_by=actor,
+        submission_key=submission_key,
     )
     incoming.file.save(upload.name, upload, save=False)
+    written.append(incoming.file)
     incoming.save()
     audit.record("safeguarding.incoming.uploaded", actor=actor, obj=incoming, pupil=pupil)
     return incoming

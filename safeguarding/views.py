@@ -60,7 +60,6 @@ def _error(request, exc):
 @login_required
 def concern_create(request):
     school = _school_with(request, selectors.RAISE)
-    services.categories_ensure(school, actor=request.user)
     initial = {}
     pupil_code = request.GET.get("pupil")
     if pupil_code:
@@ -127,7 +126,8 @@ def concern_receipt(request, code):
 
 
 def _staff_choices(school):
-    return User.objects.filter(is_active=True, memberships__school=school).distinct().order_by("last_name")
+    """Staff whose role at the school is current today: someone who has left is not offered."""
+    return core_selectors.staff_holding(school, Role.values)
 
 
 def _case_forms(concern, user):
@@ -697,7 +697,12 @@ def incoming_download(request, code):
 @login_required
 def category_list(request):
     school = _school_with(request, selectors.MANAGE)
-    categories = services.categories_ensure(school, actor=request.user).order_by("order", "name")
+    if request.method == "POST":
+        # A school set up before categories were seeded on creation adds the KCSIE list here, on a POST.
+        services.categories_ensure(school, actor=request.user)
+        messages.success(request, "The KCSIE categories have been added.")
+        return redirect("safeguarding:category_list")
+    categories = selectors.categories_for(school).order_by("order", "name")
     return render(request, "safeguarding/category_list.html", {"categories": categories})
 
 
@@ -714,7 +719,11 @@ def category_form(request, code=None):
     if request.method == "POST" and form.is_valid():
         from pastoral import audit
 
-        services.category_save(actor=request.user, category=form.instance, changed=audit.changes(form))
-        messages.success(request, "Category saved.")
-        return redirect("safeguarding:category_list")
+        try:
+            services.category_save(actor=request.user, category=form.instance, changed=audit.changes(form))
+        except PastoralError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, "Category saved.")
+            return redirect("safeguarding:category_list")
     return render(request, "safeguarding/category_form.html", {"form": form, "category": category})

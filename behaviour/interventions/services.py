@@ -8,7 +8,7 @@ from pastoral.exceptions import PastoralError
 from pastoral.selectors import pupils_visible_to
 from pastoral.voiding import void_record
 
-from ..models import InterventionTechnique, RestrictiveIntervention, StaffTraining
+from ..models import InterventionTechnique, RestrictiveIntervention
 from . import selectors
 
 DEFAULT_TECHNIQUES = [
@@ -319,7 +319,3 @@ def training_void(*, actor, record, reason):
 @transaction.atomic
 def training_certificate_opened(*, actor, record):
     audit.record("behaviour.training.certificate_viewed", actor=actor, obj=record, school=record.school, data={})
-
-
-def positive_handling_course(course):
-    return course in StaffTraining.POSITIVE_HANDLING_COURSES

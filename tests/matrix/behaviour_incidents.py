@@ -19,6 +19,8 @@ BULLYING_READ = statuses(302, 403, 200, 200, 200, 403, 404)
 BULLYING_SCHOOL_PAGE = statuses(302, 403, 200, 200, 200, 403, 200)
 # Repeat victims and perpetrators: the anti-bullying lead (headteacher, pastoral lead, DSL and deputy).
 PATTERNS = statuses(302, 403, 403, 200, 200, 403, 200)
+# Injury photos: the pastoral team and whoever uploaded the file (here the pastoral lead), not every teacher.
+ATTACHMENT_READ = statuses(302, 403, 200, 200, 200, 403, 404)
 
 ROWS = [
     ("behaviour:incident_create", ("incident_event",), BEHAVIOUR_READ),
@@ -29,7 +31,7 @@ ROWS = [
     ("behaviour:follow_up_create", ("incident",), POST_ONLY),
     ("behaviour:follow_up_done", ("follow_up",), POST_ONLY),
     ("behaviour:attachment_upload", ("incident",), POST_ONLY),
-    ("behaviour:attachment_download", ("attachment",), BEHAVIOUR_READ),
+    ("behaviour:attachment_download", ("attachment",), ATTACHMENT_READ),
     ("behaviour:bullying_list", (), BULLYING_SCHOOL_PAGE),
     ("behaviour:bullying_create", (), BEHAVIOUR_SCHOOL_PAGE),
     ("behaviour:bullying_patterns", (), PATTERNS),
@@ -76,7 +78,7 @@ def build(objects, request):
         created_by=teacher,
         submission_key=event.submission_key,
     )
-    attachment = attachment_add(actor=teacher, incident=incident, upload=_png())
+    attachment = attachment_add(actor=request.getfixturevalue("pastoral_lead"), incident=incident, upload=_png())
     record = BullyingIncident.objects.create(
         school=school, types=["verbal"], description="Name-calling", recorded_by=teacher, submission_key=event.code
     )
