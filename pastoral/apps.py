@@ -12,11 +12,13 @@ class PastoralConfig(AppConfig):
         from .chronology_core import pupil_milestones
         from .demo_activity import seed_contact_log
         from .demo_exports import seed_scheduled_reports
+        from .demo_roles import seed_role_request
         from .export_kinds import register_kinds
 
         chronology.register("pastoral", pupil_milestones)
         demo.register_seeder("pastoral.contact_log", seed_contact_log)
         demo.register_seeder("pastoral.scheduled_reports", seed_scheduled_reports)
+        demo.register_seeder("pastoral.role_request", seed_role_request)
         signals.connect()
         register_kinds()
         for action, sentence in {

@@ -272,3 +272,16 @@ def test_authenticator_devices_are_not_in_the_admin(model, client, db):
     assert client.get("/admin/pastoral/school/").status_code == 200
     assert client.get(f"/admin/{opts.app_label}/{opts.model_name}/").status_code == 404
     assert client.get(f"/admin/{opts.app_label}/{opts.model_name}/add/").status_code == 404
+
+
+def test_the_demo_seeder_leaves_one_deputy_dsl_request(school, it_admin, pastoral_lead, headteacher):
+    import random
+
+    from pastoral.demo_roles import seed_role_request
+    from pastoral.roles import Role
+
+    staff = {Role.IT_ADMIN: [it_admin], Role.PASTORAL_LEAD: [pastoral_lead]}
+    seed_role_request(school, staff, [], random.Random(1), None)
+    seed_role_request(school, staff, [], random.Random(1), None)
+    pending = list(selectors.approvals_for(headteacher))
+    assert [(m.user, m.role, m.granted_by) for m in pending] == [(pastoral_lead, "deputy_dsl", it_admin)]

@@ -236,7 +236,7 @@ def test_the_reporter_list_and_transfer_list_have_a_fixed_query_count(
     as_user(dsl)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("safeguarding:transfer_list")).status_code == 200
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(24):
         assert client.get(reverse("pastoral:home")).status_code == 200
 
 
