@@ -285,3 +285,17 @@ def test_the_demo_seeder_leaves_one_deputy_dsl_request(school, it_admin, pastora
     seed_role_request(school, staff, [], random.Random(1), None)
     pending = list(selectors.approvals_for(headteacher))
     assert [(m.user, m.role, m.granted_by) for m in pending] == [(pastoral_lead, "deputy_dsl", it_admin)]
+
+
+def test_the_approval_email_task_rechecks_before_sending(it_admin, teacher, headteacher, dsl, school, mailoutbox):
+    from pastoral.tasks import notify_role_approvers_task
+
+    membership = grant(it_admin, teacher, school)
+    assert notify_role_approvers_task(membership.id) == 2
+    headteacher.is_active = False
+    headteacher.save()
+    assert notify_role_approvers_task(membership.id) == 1
+    services.membership_approve(actor=dsl, membership=membership)
+    mailoutbox.clear()
+    assert notify_role_approvers_task(membership.id) == 0
+    assert mailoutbox == []
