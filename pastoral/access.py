@@ -18,11 +18,12 @@ def _check_name(perm):
 
 
 def current_memberships(user):
+    """Current, approved roles: a role awaiting approval (roles.APPROVAL_ROLES) gives nothing yet."""
     from .models import Membership
 
     today = timezone.localdate()
     return (
-        Membership.objects.filter(user=user, starts_on__lte=today, user__is_active=True)
+        Membership.objects.filter(user=user, starts_on__lte=today, user__is_active=True, approved_at__isnull=False)
         .exclude(ends_on__lt=today)
         .select_related("school", "trust")
     )
@@ -87,3 +88,33 @@ def is_member_of(user, school):
 def sees_pupil_data(user):
     """True if any current role gives access to pupil records (MFA is then mandatory)."""
     return has_any_school_perm(user, "pastoral.view_pupil")
+
+
+def approval_scope(user):
+    """(school ids, trust ids) where the user may approve roles awaiting approval.
+
+    School roles are approved by a current headteacher or DSL of that school;
+    a TRUST_DSL request by a current trust DSL or a headteacher of any school
+    of the trust. Both also need the `pastoral.approve_roles` permission.
+    """
+    from .models import School
+    from .roles import SCHOOL_APPROVERS, TRUST_APPROVERS
+
+    roles = school_roles(user)
+    allowed = set(schools_with_perm(user, "pastoral.approve_roles"))
+    school_ids = sorted(s for s, held in roles.items() if s in allowed and held & SCHOOL_APPROVERS)
+    trust_school_ids = [s for s, held in roles.items() if s in allowed and held & TRUST_APPROVERS]
+    trust_ids = sorted(set(School.objects.filter(id__in=trust_school_ids).values_list("trust_id", flat=True)))
+    return school_ids, trust_ids
+
+
+def can_approve(user, membership):
+    """True if `user` may approve (or decline) this pending role: in scope, and neither its holder nor its granter."""
+    from .roles import Role
+
+    if membership.approved_at is not None or user.pk in (membership.user_id, membership.granted_by_id):
+        return False
+    school_ids, trust_ids = approval_scope(user)
+    if membership.role == Role.TRUST_DSL:
+        return membership.trust_id in trust_ids
+    return membership.school_id in school_ids

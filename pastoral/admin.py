@@ -2,6 +2,9 @@
 they are reached only through the app's views, which apply the visibility selectors and the audit log."""
 
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import AcademicYear, ScheduledReport, School, Term, Trust
 
@@ -55,3 +58,13 @@ class ScheduledReportAdmin(admin.ModelAdmin):
         if not change or "frequency" in form.changed_data or "school" in form.changed_data:
             schedule(obj)
         super().save_model(request, obj, form, change)
+
+
+# django-otp registers its devices in the admin: a superuser could read a DSL's authenticator secret
+# (and so pass their two-factor check) or mint them backup codes. Lost devices are reset through the
+# audited staff page instead (services.staff_reset_mfa).
+for _model in (TOTPDevice, StaticDevice):
+    try:
+        admin.site.unregister(_model)
+    except NotRegistered:
+        pass

@@ -8,18 +8,20 @@ class PastoralConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import audit, chronology, demo, signals
+        from . import audit, chronology, dashboard, demo, roles, signals
         from .chronology_core import pupil_milestones
         from .demo_activity import seed_contact_log
         from .demo_exports import seed_scheduled_reports
+        from .demo_roles import seed_role_request
         from .export_kinds import register_kinds
 
         chronology.register("pastoral", pupil_milestones)
         demo.register_seeder("pastoral.contact_log", seed_contact_log)
         demo.register_seeder("pastoral.scheduled_reports", seed_scheduled_reports)
+        demo.register_seeder("pastoral.role_request", seed_role_request)
         signals.connect()
         register_kinds()
-        from . import dashboard, reports, roles
+        from . import reports
 
         # The termly report: headteachers for their school; trust leaders also for the trust roll-up.
         roles.register_permissions(
@@ -37,6 +39,15 @@ class PastoralConfig(AppConfig):
             "pastoral.scheduled_report.created": "scheduled a report",
             "pastoral.scheduled_report.stopped": "stopped a scheduled report",
             "pastoral.termly_report.generated": "generated a termly report",
+            "pastoral.membership.approved": "approved a role",
+            "pastoral.membership.declined": "declined a role",
         }.items():
             audit.describe(action, sentence)
+        # Headteachers and DSLs approve safeguarding roles in their school; a trust DSL approves TRUST_DSL requests.
+        roles.register_permissions(
+            {role: {"pastoral.approve_roles"} for role in roles.SCHOOL_APPROVERS | roles.TRUST_APPROVERS}
+        )
+        from .views_staff import role_approvals_panel
+
+        dashboard.register("pastoral_role_approvals", role_approvals_panel, order=1)
         post_migrate.connect(signals.sync_role_groups, sender=self)

@@ -747,6 +747,8 @@ def demo_accounts(trust):
         label = membership.get_role_display()
         if membership.ends_on and membership.ends_on < today:
             label += f" (ended {membership.ends_on.day} {membership.ends_on:%b %Y})"
+        elif membership.approved_at is None:
+            label += " (awaiting approval)"
         account.roles.append((label, membership.school.name if membership.school else "All schools (trust-wide)"))
     return sorted(accounts.values(), key=lambda a: (order.get(a.username, len(order)), a.username))
 

@@ -213,6 +213,15 @@ class MembershipGrantForm(forms.Form):
     starts_on = forms.DateField(required=False, widget=DATE_WIDGET, help_text="Leave empty for today.")
 
 
+class RoleDeclineForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded in the audit log, e.g. “Not known to the school”.",
+        error_messages={"required": "Give a reason for declining."},
+    )
+
+
 class PupilNoteForm(forms.ModelForm):
     class Meta:
         model = PupilNote

@@ -203,6 +203,15 @@ class Membership(models.Model):
     role = models.CharField(max_length=30, choices=Role.choices)
     starts_on = models.DateField(default=timezone.localdate)
     ends_on = models.DateField(null=True, blank=True, help_text="Last day of access; leave empty if still in post")
+    # Roles in roles.APPROVAL_ROLES granted through staff management start unapproved (None)
+    # and give no access until an approver signs them off; every other row is approved when made.
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    approved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["school__name", "role"]
@@ -215,10 +224,19 @@ class Membership(models.Model):
                 name="membership_unique_trust_role",
             ),
         ]
-        indexes = [models.Index(fields=["user", "ends_on"])]
+        indexes = [
+            models.Index(fields=["user", "ends_on"]),
+            models.Index(
+                fields=["trust", "school"], condition=models.Q(approved_at__isnull=True), name="membership_pending"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.school or self.trust}"
+
+    @property
+    def awaiting_approval(self):
+        return self.approved_at is None
 
     def clean(self):
         if self.school_id is None and not Role(self.role).trust_wide:
@@ -310,6 +328,7 @@ class Pupil(models.Model):
             ("view_audit", "Read the school's audit log"),
             ("manage_staff", "Manage staff accounts and roles"),
             ("manage_calendar", "Set the school's academic years and term dates"),
+            ("approve_roles", "Approve safeguarding roles granted by staff administrators"),
         ]
         constraints = [
             models.UniqueConstraint(Upper("upn"), "school", name="pupil_unique_upn_per_school"),
@@ -408,6 +427,11 @@ class Professional(models.Model):
     involved_from = models.DateField(null=True, blank=True)
     involved_until = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
+
+    # Children's social care involvement: seeing one of these tells the reader the child is open to
+    # social care (Early Help, child in need or child protection), so only readers of the
+    # safeguarding flags see them (selectors.professionals_visible_to).
+    SOCIAL_CARE_KINDS = (Kind.SOCIAL_WORKER, Kind.EARLY_HELP, Kind.FAMILY_SUPPORT)
 
     class Meta:
         ordering = ["kind", "name"]

@@ -70,3 +70,12 @@ def register_permissions(mapping):
 
 def known_permissions():
     return set().union(*ROLE_PERMISSIONS.values())
+
+
+# Roles that open safeguarding detail. Granted through staff management they take effect
+# only once a headteacher or DSL of the school (for TRUST_DSL: a trust DSL or any headteacher
+# of the trust) approves, so an IT admin cannot hand them to an address they control.
+APPROVAL_ROLES = {Role.DSL, Role.DEPUTY_DSL, Role.TRUST_DSL, Role.HEADTEACHER}
+# Who approves a school role, and who approves a TRUST_DSL request (any school of the trust).
+SCHOOL_APPROVERS = {Role.HEADTEACHER, Role.DSL}
+TRUST_APPROVERS = {Role.HEADTEACHER, Role.TRUST_DSL}

@@ -22,7 +22,12 @@ def contacts_visible_to(user):
 
 
 def professionals_visible_to(user):
-    return Professional.objects.filter(pupil__in=pupils_visible_to(user))
+    """Professionals of pupils the user sees; social-care ones (a social worker says "CIN/CP") only
+    where the user holds `pastoral.view_safeguarding_flags`."""
+    flagged = access.schools_with_perm(user, "pastoral.view_safeguarding_flags")
+    return Professional.objects.filter(pupil__in=pupils_visible_to(user)).filter(
+        ~Q(kind__in=Professional.SOCIAL_CARE_KINDS) | Q(pupil__school_id__in=flagged)
+    )
 
 
 def notes_visible_to(user):
@@ -43,9 +48,9 @@ def memberships_visible_to(user):
 def staff_holding(school, roles, on=None):
     """Active staff with a current membership in `school` in one of `roles`."""
     on = on or timezone.localdate()
-    current = Membership.objects.filter(school=school, role__in=roles, starts_on__lte=on).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-    )
+    current = Membership.objects.filter(
+        school=school, role__in=roles, starts_on__lte=on, approved_at__isnull=False
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
     return User.objects.filter(is_active=True, id__in=current.values("user_id")).order_by("last_name", "first_name")
 
 
@@ -94,8 +99,54 @@ def get_pupil_for_user(user, code, perm="pastoral.view_pupil"):
     raise Http404("No such pupil")
 
 
-def pupil_profile_data(pupil):
+def pupil_profile_data(pupil, user):
     return {
         "contacts": list(pupil.contacts.all()),
-        "professionals": list(pupil.professionals.all()),
+        "professionals": list(professionals_visible_to(user).filter(pupil=pupil)),
     }
+
+
+def memberships_awaiting_approval(user):
+    """Roles awaiting approval in the user's approval scope (includes ones they may not approve
+    because they hold or granted them: use `approvals_for` for the actionable list)."""
+    from .roles import Role
+
+    school_ids, trust_ids = access.approval_scope(user)
+    today = timezone.localdate()
+    return (
+        Membership.objects.filter(approved_at__isnull=True, user__is_active=True)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .filter(
+            (Q(school_id__in=school_ids) & ~Q(role=Role.TRUST_DSL)) | Q(role=Role.TRUST_DSL, trust_id__in=trust_ids)
+        )
+    )
+
+
+def approvals_for(user):
+    """The pending roles this user may approve: not their own, not ones they granted."""
+    return (
+        memberships_awaiting_approval(user)
+        .exclude(user=user)
+        .exclude(granted_by=user)
+        .select_related("user", "school", "trust", "granted_by")
+        .order_by("starts_on", "pk")
+    )
+
+
+def role_approvers(membership):
+    """Active staff who may approve this pending role (for the request email); excludes holder and granter."""
+    from .roles import SCHOOL_APPROVERS, TRUST_APPROVERS, Role
+
+    on = timezone.localdate()
+    current = Membership.objects.filter(starts_on__lte=on, approved_at__isnull=False).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+    if membership.role == Role.TRUST_DSL:
+        current = current.filter(trust_id=membership.trust_id, role__in=TRUST_APPROVERS)
+    else:
+        current = current.filter(school_id=membership.school_id, role__in=SCHOOL_APPROVERS)
+    return (
+        User.objects.filter(is_active=True, id__in=current.values("user_id"))
+        .exclude(pk__in=[membership.user_id, membership.granted_by_id or 0])
+        .order_by("last_name", "first_name")
+    )

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import access, audit
 from .exceptions import PastoralError
 from .models import Membership, School, SchoolClosure, User
+from .roles import APPROVAL_ROLES
 from .school_days import SchoolCalendar, bank_holidays_between
 from .voiding import void_record
 
@@ -176,11 +177,34 @@ def staff_create(*, actor, school, username, email, first_name, last_name, job_t
     user = User(username=username, email=email, first_name=first_name, last_name=last_name, job_title=job_title)
     user.set_unusable_password()  # the new starter chooses one through the emailed link
     _save(user, exclude=["password"])
-    membership = _save(Membership(user=user, school=school, trust=school.trust, role=role))
+    membership = Membership(user=user, school=school, trust=school.trust, role=role)
+    _needs_approval(membership, actor)
+    _save(membership)
     audit.record("pastoral.staff.created", actor=actor, obj=user, school=school, data={"role": role})
-    audit.record("pastoral.membership.granted", actor=actor, obj=membership, school=school, data={"role": role})
+    _record_grant(actor, membership)
     transaction.on_commit(lambda: send_welcome_email_task.delay(user.id, actor.id))
     return user
+
+
+def _needs_approval(membership, actor):
+    """A role that opens safeguarding detail waits for an approver; any other takes effect at once."""
+    membership.granted_by = actor
+    if membership.role in APPROVAL_ROLES:
+        membership.approved_at = None
+        membership.approved_by = None
+    else:
+        membership.approved_at = timezone.now()
+        membership.approved_by = None
+
+
+def _record_grant(actor, membership):
+    from .tasks import notify_role_approvers_task
+
+    data = {"role": membership.role}
+    if membership.awaiting_approval:
+        data["awaiting_approval"] = True
+        transaction.on_commit(lambda: notify_role_approvers_task.delay(membership.id))
+    audit.record("pastoral.membership.granted", actor=actor, obj=membership, school=membership.school, data=data)
 
 
 @transaction.atomic
@@ -190,14 +214,93 @@ def membership_grant(*, actor, user, school, role, starts_on=None):
         # Otherwise an IT admin could make themselves DSL and read every safeguarding concern.
         raise PastoralError("You cannot grant yourself a role. Ask another administrator.")
     existing = Membership.objects.filter(user=user, school=school, role=role).first()
+    if existing and existing.awaiting_approval and (existing.ends_on is None or existing.is_current):
+        raise PastoralError("This role is already awaiting approval.")
     if existing and existing.is_current:
         raise PastoralError("This person already holds that role in this school.")
     membership = existing or Membership(user=user, school=school, trust=school.trust, role=role)
     membership.starts_on = starts_on or timezone.localdate()
     membership.ends_on = None
+    _needs_approval(membership, actor)
     _save(membership)
-    audit.record("pastoral.membership.granted", actor=actor, obj=membership, school=school, data={"role": role})
+    _record_grant(actor, membership)
     access.forget(user)
+    return membership
+
+
+def _pending_for_update(membership):
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    today = timezone.localdate()
+    if locked.approved_at is not None:
+        raise PastoralError("This role has already been approved.")
+    if locked.ends_on is not None and locked.ends_on < today:
+        raise PastoralError("This request has already been declined or ended.")
+    return locked
+
+
+@transaction.atomic
+def membership_approve(*, actor, membership):
+    """A headteacher or DSL of the school (for TRUST_DSL: a trust DSL or a head in the trust) signs off
+    a role in roles.APPROVAL_ROLES. Neither its holder nor the person who granted it may approve it."""
+    membership = _pending_for_update(membership)
+    if actor.pk == membership.user_id:
+        raise PastoralError("You cannot approve your own role.")
+    if actor.pk == membership.granted_by_id:
+        raise PastoralError("You granted this role, so someone else must approve it.")
+    if not access.can_approve(actor, membership):
+        raise PastoralError("You cannot approve roles for this school.")
+    membership.approved_at = timezone.now()
+    membership.approved_by = actor
+    membership.save(update_fields=["approved_at", "approved_by"])
+    audit.record(
+        "pastoral.membership.approved",
+        actor=actor,
+        obj=membership,
+        school=membership.school,
+        data={"role": membership.role, "granted_by": membership.granted_by_id},
+    )
+    access.forget(membership.user)
+    return membership
+
+
+@transaction.atomic
+def membership_decline(*, actor, membership, reason):
+    """Refuse a pending role: the membership is ended (never deleted) and the reason kept in the audit log."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise PastoralError("Give a reason for declining.")
+    membership = _pending_for_update(membership)
+    if not access.can_approve(actor, membership):
+        raise PastoralError("You cannot decline this role.")
+    membership.ends_on = timezone.localdate() - timezone.timedelta(days=1)
+    membership.starts_on = min(membership.starts_on, membership.ends_on)
+    membership.save(update_fields=["starts_on", "ends_on"])
+    audit.record(
+        "pastoral.membership.declined",
+        actor=actor,
+        obj=membership,
+        school=membership.school,
+        data={"role": membership.role, "reason": reason},
+    )
+    access.forget(membership.user)
+    return membership
+
+
+@transaction.atomic
+def membership_approve_by_operator(*, membership, operator=""):
+    """The platform operator's fallback (manage.py approve_role) for a school with nobody who can approve yet."""
+    membership = _pending_for_update(membership)
+    membership.approved_at = timezone.now()
+    membership.approved_by = None
+    membership.save(update_fields=["approved_at", "approved_by"])
+    audit.record(
+        "pastoral.membership.approved",
+        actor=None,
+        actor_label=operator or "platform operator",
+        obj=membership,
+        school=membership.school,
+        data={"role": membership.role, "by_operator": True, "operator": operator},
+    )
     return membership
 
 

@@ -160,3 +160,25 @@ def ensure_termly_schedules_task():
     from .reports import ensure_termly_schedules
 
     return len(ensure_termly_schedules())
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def notify_role_approvers_task(membership_id):
+    """Email the people who may approve a pending role. Only names, role and school: no pupil data."""
+    from .selectors import role_approvers
+
+    membership = (
+        Membership.objects.filter(pk=membership_id, approved_at__isnull=True, user__is_active=True)
+        .exclude(ends_on__lt=timezone.localdate())
+        .select_related("user", "school", "trust", "granted_by")
+        .first()
+    )
+    if membership is None:
+        return 0
+    sent = 0
+    for approver in role_approvers(membership):
+        if not access.can_approve(approver, membership):
+            continue
+        _send("role_approval", approver, {"membership": membership})
+        sent += 1
+    return sent

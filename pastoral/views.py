@@ -134,7 +134,7 @@ def pupil_detail(request, code):
         "pupil": pupil,
         "flags": _header_flags(request.user, pupil),
         "chronology": chronology.chronology_for(request.user, pupil),
-        **selectors.pupil_profile_data(pupil),
+        **selectors.pupil_profile_data(pupil, request.user),
     }
     return render(request, "pastoral/pupil_detail.html", context)
 
@@ -173,7 +173,10 @@ def _related_form_view(request, code, item_code, *, model_form, related_name, sa
     pupil = selectors.get_pupil_for_user(request.user, code, perm="pastoral.change_pupil")
     instance = None
     if item_code is not None:
-        instance = get_object_or_404(getattr(pupil, related_name), code=item_code)
+        related = getattr(pupil, related_name).all()
+        if related_name == "professionals":
+            related = selectors.professionals_visible_to(request.user).filter(pupil=pupil)
+        instance = get_object_or_404(related, code=item_code)
     form = model_form(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.instance.pupil = pupil
@@ -227,7 +230,10 @@ def contact_delete(request, code, contact_code):
 def professional_delete(request, code, professional_code):
     pupil = selectors.get_pupil_for_user(request.user, code, perm="pastoral.change_pupil")
     services.professional_delete(
-        actor=request.user, professional=get_object_or_404(pupil.professionals, code=professional_code)
+        actor=request.user,
+        professional=get_object_or_404(
+            selectors.professionals_visible_to(request.user).filter(pupil=pupil), code=professional_code
+        ),
     )
     messages.success(request, "Professional removed.")
     return redirect("pastoral:pupil_detail", code=pupil.code)

@@ -42,7 +42,7 @@ def world(request, school, pupil, teacher, pastoral_staff, dsl, headteacher, it_
     pupil.photo = png()
     pupil.save()
     contact = FamilyContactFactory(pupil=pupil)
-    professional = ProfessionalFactory(pupil=pupil)
+    professional = ProfessionalFactory(pupil=pupil, kind="school_nurse")  # social-care kinds need the flags
     membership = MembershipFactory(school=school, role="teacher")
     note = PupilNote.objects.create(pupil=pupil, kind="phone_call", summary="Called mum", author=dsl)
     category = BehaviourCategoryFactory(school=school)
