@@ -70,3 +70,7 @@ class SafeguardingConfig(AppConfig):
         chronology.register("safeguarding", concerns_for_chronology)
         dashboard.register("safeguarding", safeguarding_panel, order=5)
         demo.register_seeder("safeguarding", seed_safeguarding)
+
+        from .exports import register_exports
+
+        register_exports()
