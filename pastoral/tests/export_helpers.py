@@ -40,10 +40,17 @@ def export_csv(client, capture, owner, kind, query="", **parameters):
     return list(csv.reader(io.StringIO(content.decode("utf-8"))))
 
 
+class PdfText(str):
+    """A PDF's text, where `in` ignores whitespace (the text extraction loses spaces at line ends)."""
+
+    def __contains__(self, item):
+        return "".join(item.split()) in "".join(self.split())
+
+
 def export_pdf_text(client, capture, owner, kind, **parameters):
     ask(client, capture, kind, **parameters)
     generated_file = latest(owner, kind)
     assert generated_file.status == GeneratedFile.Status.DONE, generated_file.error
     _response, content = download(client, generated_file)
     assert content.startswith(b"%PDF")
-    return " ".join(pdf_text(content).split())
+    return PdfText(" ".join(pdf_text(content).split()))
