@@ -165,3 +165,14 @@ def test_every_list_page_offers_its_export(client, as_user, headteacher, pupil, 
     ]:
         body = client.get(reverse(url)).content.decode()
         assert f'value="{kind}"' in body, url
+
+
+def test_the_kind_filter_of_a_page_reaches_the_export(client, as_user, pastoral_lead, school, pupil, capture):
+    from pastoral import exports
+
+    assert exports.parameters_from_query("kind=negative&page=2") == {"kind": "negative"}
+    BehaviourEventFactory(pupil=pupil, category=BehaviourCategoryFactory(school=school, kind="positive"))
+    BehaviourEventFactory(pupil=pupil, category=BehaviourCategoryFactory(school=school, kind="negative"))
+    as_user(pastoral_lead)
+    rows = export_csv(client, capture, pastoral_lead, "behaviour.events_csv", "kind=negative")
+    assert len(rows) == 2 and rows[1][4] == "Negative"
