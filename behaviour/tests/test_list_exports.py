@@ -176,3 +176,13 @@ def test_the_kind_filter_of_a_page_reaches_the_export(client, as_user, pastoral_
     as_user(pastoral_lead)
     rows = export_csv(client, capture, pastoral_lead, "behaviour.events_csv", "kind=negative")
     assert len(rows) == 2 and rows[1][4] == "Negative"
+
+
+def test_a_trust_leader_exports_analytics_for_all_their_schools(
+    client, as_user, trust_leader, school, pupil, other_school_pupil, capture
+):
+    BehaviourEventFactory(pupil=pupil)
+    BehaviourEventFactory(pupil=other_school_pupil)
+    as_user(trust_leader)
+    rows = export_csv(client, capture, trust_leader, "behaviour.analytics_csv", "school=all")
+    assert len(rows) == 3 and {row[1] for row in rows[1:]} == {school.name, other_school_pupil.school.name}

@@ -169,3 +169,20 @@ def test_the_weeks_are_the_last_full_week_and_the_four_before():
     assert weeks[0] == (datetime.date(2026, 11, 16), datetime.date(2026, 11, 23))
     assert weeks[-1] == (datetime.date(2026, 10, 19), datetime.date(2026, 10, 26))
     assert weekly_trend.weeks_ending(datetime.date(2026, 11, 25)) == weeks
+
+
+def test_the_figures_take_a_fixed_number_of_queries(school, pupil, pastoral_lead, teacher, school_week, weeks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        weekly_trend.build(pastoral_lead, school)
+    rude = BehaviourCategoryFactory(school=school, kind="negative")
+    for n in range(30):
+        other = PupilFactory(school=school)
+        BehaviourEventFactory(pupil=other, category=rude, occurred_at=at(weeks[n % 5][0]))
+        RemovalFactory(pupil=other, removed_at=at(weeks[n % 5][0]), recorded_by=teacher)
+        make_intervention(school, other, teacher, occurred_on=weeks[n % 5][0])
+    with CaptureQueriesContext(connection) as many:
+        weekly_trend.build(pastoral_lead, school)
+    assert len(many.captured_queries) <= len(few.captured_queries) <= 20
