@@ -183,3 +183,27 @@ def test_the_letter_is_for_those_who_record_suspensions(client, as_user, pastora
     suspension = draft(dsl, pupil, autumn[0], 4)
     as_user(pastoral_staff)
     assert ask(client, capture, "behaviour.suspension_letter_pdf", suspension=suspension.code).status_code == 403
+
+
+def test_a_scheduled_oversight_csv_covers_its_period(dsl, teacher, school, pupil):
+    from pastoral import exports
+
+    today = timezone.localdate()
+    make_intervention(school, pupil, teacher, occurred_on=today - datetime.timedelta(days=3))
+    make_intervention(school, pupil, teacher, occurred_on=today - datetime.timedelta(days=40))
+    generated_file = GeneratedFile.objects.create(
+        owner=dsl,
+        school=school,
+        kind="behaviour.interventions_oversight_csv",
+        parameters={
+            "period_start": (today - datetime.timedelta(days=7)).isoformat(),
+            "period_end": today.isoformat(),
+        },
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    assert exports.generate(generated_file.pk) == "done"
+    generated_file.refresh_from_db()
+    lines = exports.path_of(generated_file).read_text().splitlines()
+    assert len(lines) == 2 and generated_file.filename.startswith(
+        f"physical-interventions-{today - datetime.timedelta(days=7)}"
+    )
