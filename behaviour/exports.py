@@ -500,9 +500,3 @@ def register_list_exports():
 
     register_intervention_exports()
     register_letter_exports()
-
-    from pastoral import demo
-
-    from .demo_exports import seed_export_schedules
-
-    demo.register_seeder("behaviour.export_schedules", seed_export_schedules)
