@@ -1,17 +1,14 @@
-"""The behaviour analytics page and its CSV download."""
-
-import csv
+"""The behaviour analytics page (its CSV is the export kind `behaviour.analytics_csv`)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 
 from pastoral import access, charts
 from pastoral.models import School
 from pastoral.schools import current_school
 
-from . import analytics, services
+from . import analytics
 from .analytics_forms import AnalyticsFilterForm
 
 
@@ -111,28 +108,3 @@ def analytics_page(request):
         "query": request.GET.urlencode(),
     }
     return render(request, "behaviour/analytics.html", context)
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _stream(events):
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield writer.writerow(analytics.CSV_HEADER)
-    for row in analytics.csv_rows(events):
-        yield writer.writerow(row)
-
-
-@login_required
-def analytics_csv(request):
-    form = _filter_form(request)
-    if form.is_bound and not form.is_valid():
-        return HttpResponseBadRequest("These filters are not valid; correct them on the analytics page.")
-    filters = form.filters()
-    events = analytics.events_for(request.user, filters)
-    services.analytics_export(actor=request.user, schools=form.chosen_schools(), filters=filters, rows=events.count())
-    response = StreamingHttpResponse(_stream(events), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="behaviour-{filters.start}-to-{filters.end}.csv"'
-    return response

@@ -131,3 +131,372 @@ def register_exports():
         build=build_rewards_csv,
         description="One section of the rewards page: pupils, forms, houses or milestones crossed.",
     )
+    register_list_exports()
+
+
+# Lists and analytics ---------------------------------------------------------------
+# Each list kind takes its rows from the list's own `*_visible_to(user)` selector, with the same
+# filters (the page's query string) and the same voided-record rule as the page.
+
+CSV = "text/csv; charset=utf-8"
+
+
+def _local(value, fmt="%Y-%m-%d %H:%M"):
+    from django.utils import timezone
+
+    return timezone.localtime(value).strftime(fmt) if value else ""
+
+
+def _day(value):
+    return value.isoformat() if value else ""
+
+
+def _yes(value):
+    return "Yes" if value else "No"
+
+
+def _voided(record):
+    return f"Voided: {record.void_reason}" if record.voided_at else ""
+
+
+def _finish_list(generated_file, user, *, action, name, headers, rows):
+    """Audit the export of a list and return it as CSV."""
+    from django.utils import timezone
+
+    from pastoral import audit
+
+    audit.record(
+        action,
+        actor=user,
+        school=generated_file.school,
+        data={"filters": generated_file.parameters, "rows": len(rows)},
+    )
+    return exports.Built(f"{name}-{timezone.localdate():%Y%m%d}.csv", CSV, exports.csv_bytes(headers, rows))
+
+
+def _can(user, school, perm):
+    from pastoral import access
+
+    return access.has_school_perm(user, school, perm)
+
+
+def build_analytics_csv(generated_file, user):
+    """The analytics page's event rows with its filters, over the schools the owner may analyse now."""
+    from pastoral import access
+    from pastoral.models import School
+
+    from . import analytics
+    from .analytics_forms import AnalyticsFilterForm
+
+    ids = access.schools_with_perm(user, "behaviour.view_analytics")
+    schools = list(School.objects.filter(id__in=ids).order_by("name"))
+    if not schools:
+        raise ExportRefused("You may no longer see behaviour analytics.")
+    query = exports.as_query_dict(generated_file.parameters)
+    form = AnalyticsFilterForm(query or None, schools=schools, current=generated_file.school)
+    if form.is_bound and not form.is_valid():
+        raise ExportRefused("The filters of this export are not valid any more; ask for it again from the page.")
+    filters = form.filters()
+    events = analytics.events_for(user, filters)
+    exports.progress(generated_file, 20)
+    rows = list(analytics.csv_rows(events))
+    services.analytics_export(actor=user, schools=form.chosen_schools(), filters=filters, rows=len(rows))
+    content = exports.csv_bytes(analytics.CSV_HEADER, rows)
+    return exports.Built(f"behaviour-{filters.start}-to-{filters.end}.csv", CSV, content)
+
+
+REMOVAL_COLUMNS = [
+    "When",
+    "Pupil",
+    "Year",
+    "Form",
+    "From lesson / period",
+    "Removed to",
+    "Minutes",
+    "Reason",
+    "Parents told",
+    "Recorded by",
+    "Voided",
+]
+
+
+def removal_rows(user, school):
+    from . import selectors
+
+    removals = selectors.removals_visible_to(user).filter(school=school)
+    if not _can(user, school, "behaviour.void_event"):
+        removals = removals.filter(voided_at__isnull=True)
+    return removals.select_related("pupil", "recorded_by").order_by("-removed_at", "-pk")
+
+
+def build_removals_csv(generated_file, user):
+    rows = [
+        [
+            _local(r.removed_at),
+            r.pupil.display_name,
+            r.pupil.get_year_group_display(),
+            r.pupil.form,
+            r.lesson,
+            r.removed_to,
+            r.duration_minutes,
+            r.reason,
+            _yes(r.parents_told),
+            str(r.recorded_by),
+            _voided(r),
+        ]
+        for r in removal_rows(user, generated_file.school).iterator(chunk_size=500)
+    ]
+    return _finish_list(
+        generated_file, user, action="behaviour.removals.exported", name="removals", headers=REMOVAL_COLUMNS, rows=rows
+    )
+
+
+RESTORATIVE_COLUMNS = ["Held on", "Pupils", "Incidents", "Repair", "What was agreed", "Follow up on", "Recorded by"]
+RESTORATIVE_COLUMNS.append("Voided")
+
+
+def restorative_rows(user, school):
+    from django.db.models import Count, Prefetch
+
+    from pastoral.models import Pupil
+
+    from . import selectors
+
+    meetings = selectors.restorative_meetings_visible_to(user).filter(school=school)
+    if not _can(user, school, "behaviour.void_event"):
+        meetings = meetings.filter(voided_at__isnull=True)
+    return (
+        meetings.select_related("recorded_by")
+        .prefetch_related(Prefetch("pupils", queryset=Pupil.objects.order_by("legal_last_name", "legal_first_name")))
+        .annotate(incident_count=Count("incidents", distinct=True))
+        .order_by("-held_on", "-pk")
+    )
+
+
+def build_restorative_csv(generated_file, user):
+    rows = [
+        [
+            _day(m.held_on),
+            "; ".join(p.display_name for p in m.pupils.all()),
+            m.incident_count,
+            m.get_repair_happened_display(),
+            m.agreed,
+            _day(m.follow_up_on),
+            str(m.recorded_by),
+            _voided(m),
+        ]
+        for m in restorative_rows(user, generated_file.school)
+    ]
+    return _finish_list(
+        generated_file,
+        user,
+        action="behaviour.restorative.exported",
+        name="restorative-meetings",
+        headers=RESTORATIVE_COLUMNS,
+        rows=rows,
+    )
+
+
+INCIDENT_COLUMNS = ["Recorded", "Pupils", "The behaviour", "Dysregulated", "Anyone injured", "Parents informed"]
+INCIDENT_COLUMNS += ["Open actions", "Overdue actions", "Recorded by", "Voided"]
+
+
+def incident_rows(user, school, parameters):
+    from . import selectors
+
+    incidents = selectors.incident_list_rows(user, school, include_voided=_can(user, school, "behaviour.void_event"))
+    if parameters.get("overdue"):
+        incidents = incidents.filter(overdue_actions__gt=0)
+    return incidents
+
+
+def build_incidents_csv(generated_file, user):
+    rows = [
+        [
+            _local(i.created_at),
+            "; ".join(p.display_name for p in i.pupils.all()),
+            i.behaviour,
+            i.get_dysregulated_display(),
+            _yes(i.injuries),
+            _yes(i.parents_informed),
+            i.open_actions,
+            i.overdue_actions,
+            str(i.recorded_by),
+            _voided(i),
+        ]
+        for i in incident_rows(user, generated_file.school, generated_file.parameters)
+    ]
+    return _finish_list(
+        generated_file,
+        user,
+        action="behaviour.incidents.exported",
+        name="incidents",
+        headers=INCIDENT_COLUMNS,
+        rows=rows,
+    )
+
+
+BULLYING_COLUMNS = ["When", "Type", "Prejudice related", "Victims", "Perpetrators", "Outcome", "Recorded by", "Voided"]
+
+
+def bullying_rows(user, school):
+    from . import selectors
+
+    return selectors.bullying_list_rows(user, school, include_voided=_can(user, school, "behaviour.void_event"))
+
+
+def build_bullying_csv(generated_file, user):
+    rows = []
+    for record in bullying_rows(user, generated_file.school):
+        people = list(record.involvements.all())
+        rows.append(
+            [
+                _day(record.occurred_on),
+                "; ".join(record.type_labels()),
+                _yes(record.prejudice_related),
+                "; ".join(item.pupil.display_name for item in people if item.role == "victim"),
+                "; ".join(item.pupil.display_name for item in people if item.role == "perpetrator"),
+                record.get_outcome_display(),
+                str(record.recorded_by),
+                _voided(record),
+            ]
+        )
+    return _finish_list(
+        generated_file, user, action="behaviour.bullying.exported", name="bullying", headers=BULLYING_COLUMNS, rows=rows
+    )
+
+
+SUSPENSION_COLUMNS = ["First day", "Last day", "Pupil", "Year", "Form", "Type", "Length", "Reasons", "Status"]
+SUSPENSION_COLUMNS += ["Decided by", "Governors' tasks open", "Voided"]
+
+
+def suspension_rows(user, school, parameters):
+    """The suspension list with the page's filter form (status, type, term)."""
+    from django.db.models import Count, Prefetch, Q
+
+    from pastoral.models import Term
+
+    from .models import ExclusionReasonCode
+    from .suspension_forms import SuspensionFilterForm
+    from .suspension_selectors import suspensions_visible_to
+
+    terms = Term.objects.filter(academic_year__school=school).select_related("academic_year").order_by("-start")
+    form = SuspensionFilterForm(exports.as_query_dict(parameters) or None, terms=terms)
+    suspensions = suspensions_visible_to(user).filter(school=school)
+    if not (_can(user, school, "behaviour.record_suspension") or _can(user, school, "behaviour.decide_suspension")):
+        suspensions = suspensions.filter(voided_at__isnull=True)
+    if form.is_bound and not form.is_valid():
+        raise ExportRefused("The filters of this export are not valid any more; ask for it again from the page.")
+    if form.is_valid():
+        status, kind, term = (form.cleaned_data[name] for name in ("status", "kind", "term"))
+        if status == "voided":
+            suspensions = suspensions.filter(voided_at__isnull=False)
+        elif status:
+            suspensions = suspensions.filter(status=status, voided_at__isnull=True)
+        if kind:
+            suspensions = suspensions.filter(kind=kind)
+        if term:
+            suspensions = suspensions.filter(start_date__lte=term.end).filter(
+                Q(end_date__gte=term.start) | Q(end_date__isnull=True, start_date__gte=term.start)
+            )
+    return (
+        suspensions.select_related("pupil", "decided_by")
+        .prefetch_related(Prefetch("reasons", queryset=ExclusionReasonCode.objects.order_by("census_code")))
+        .annotate(open_tasks=Count("governor_tasks", filter=Q(governor_tasks__done_at__isnull=True)))
+        .order_by("-start_date", "-pk")
+    )
+
+
+def build_suspensions_csv(generated_file, user):
+    rows = [
+        [
+            _day(s.start_date),
+            _day(s.end_date),
+            s.pupil.display_name,
+            s.pupil.get_year_group_display(),
+            s.pupil.form,
+            s.get_kind_display(),
+            s.length_label,
+            "; ".join(f"{r.census_code} {r.label}" for r in s.reasons.all()),
+            s.get_status_display(),
+            str(s.decided_by or ""),
+            s.open_tasks,
+            _voided(s),
+        ]
+        for s in suspension_rows(user, generated_file.school, generated_file.parameters)
+    ]
+    return _finish_list(
+        generated_file,
+        user,
+        action="behaviour.suspensions.exported",
+        name="suspensions",
+        headers=SUSPENSION_COLUMNS,
+        rows=rows,
+    )
+
+
+LIST_KINDS = [
+    # name, label, permission, build, audit action, audit sentence
+    (
+        "behaviour.analytics_csv",
+        "Behaviour analytics rows (CSV)",
+        "behaviour.view_analytics",
+        build_analytics_csv,
+        None,
+        None,
+    ),
+    (
+        "behaviour.removals_csv",
+        "Removals from class (CSV)",
+        "behaviour.view_event",
+        build_removals_csv,
+        "behaviour.removals.exported",
+        "exported the removals list",
+    ),
+    (
+        "behaviour.restorative_csv",
+        "Restorative meetings (CSV)",
+        "behaviour.view_event",
+        build_restorative_csv,
+        "behaviour.restorative.exported",
+        "exported the restorative meetings list",
+    ),
+    (
+        "behaviour.incidents_csv",
+        "Incidents (CSV)",
+        "behaviour.view_event",
+        build_incidents_csv,
+        "behaviour.incidents.exported",
+        "exported the incident list",
+    ),
+    (
+        "behaviour.bullying_csv",
+        "Bullying register (CSV)",
+        "behaviour.view_bullying",
+        build_bullying_csv,
+        "behaviour.bullying.exported",
+        "exported the bullying register",
+    ),
+    (
+        "behaviour.suspensions_csv",
+        "Suspensions and exclusions (CSV)",
+        "behaviour.view_suspension",
+        build_suspensions_csv,
+        "behaviour.suspensions.exported",
+        "exported the suspensions list",
+    ),
+]
+
+
+def register_list_exports():
+    from pastoral import audit
+
+    for name, label, permission, build, action, sentence in LIST_KINDS:
+        exports.register(name, label=label, permission=permission, fmt="csv", build=build)
+        if action:
+            audit.describe(action, sentence)
+    from .interventions.exports import register_exports as register_intervention_exports
+    from .suspension_letters import register_exports as register_letter_exports
+
+    register_intervention_exports()
+    register_letter_exports()

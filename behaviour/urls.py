@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import suspension_views, views
-from .analytics_views import analytics_csv, analytics_page
+from .analytics_views import analytics_page
 from .interventions import views as intervention_views
 
 app_name = "behaviour"
@@ -46,7 +46,6 @@ urlpatterns = [
     ),
     path("governor-tasks/<uuid:code>/done/", suspension_views.governor_task_complete, name="governor_task_complete"),
     path("analytics/", analytics_page, name="analytics"),
-    path("analytics/events.csv", analytics_csv, name="analytics_csv"),
 ]
 urlpatterns += [
     path("events/<uuid:code>/incident/", views.incident_create, name="incident_create"),
@@ -67,7 +66,6 @@ urlpatterns += [
     path("interventions/", intervention_views.intervention_list, name="intervention_list"),
     path("interventions/new/", intervention_views.intervention_create, name="intervention_create"),
     path("interventions/oversight/", intervention_views.intervention_oversight, name="intervention_oversight"),
-    path("interventions/oversight.csv", intervention_views.intervention_csv, name="intervention_csv"),
     path("interventions/techniques/", intervention_views.technique_list, name="technique_list"),
     path("interventions/techniques/new/", intervention_views.technique_form, name="technique_create"),
     path("interventions/techniques/defaults/", intervention_views.technique_seed, name="technique_seed"),

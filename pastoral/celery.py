@@ -46,6 +46,11 @@ app.conf.beat_schedule = {
         "task": "pastoral.tasks.fail_stuck_files",
         "schedule": crontab(minute="7-59/15"),
     },
+    # Mondays at 07:15 (https://crontab.guru/#15_7_*_*_1): the weekly trend email for pastoral leads.
+    "weekly-trend-email": {
+        "task": "pastoral.tasks.weekly_trend_task",
+        "schedule": crontab(minute=15, hour=7, day_of_week="1"),
+    },
     # Weekdays at 07:30 (https://crontab.guru/#30_7_*_*_1-5): overdue referrals, CP files and actions, to DSLs.
     "safeguarding-overdue-alerts": {
         "task": "safeguarding.tasks.overdue_alerts_task",

@@ -50,8 +50,9 @@ log = logging.getLogger(__name__)
 STALE_RUNNING = timedelta(minutes=30)
 # A file still waiting after this long lost its task (a broker outage, say): it is failed so it can be retried.
 STUCK_AFTER = timedelta(hours=2)
-# Query-string keys that are never export parameters.
-IGNORED_PARAMETERS = {"csrfmiddlewaretoken", "format", "kind", "key", "page"}
+# Query-string keys that are never export parameters. ("kind" is a filter on several pages, such as the
+# event list and analytics; the export's own kind travels in its own form field, never in the query.)
+IGNORED_PARAMETERS = {"csrfmiddlewaretoken", "format", "key", "page"}
 MAX_QUERY_LENGTH = 2000
 # Exports one person may have waiting at once, so a few clicks cannot fill the queue.
 MAX_WAITING = 5

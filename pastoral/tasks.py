@@ -182,3 +182,30 @@ def notify_role_approvers_task(membership_id):
         _send("role_approval", approver, {"membership": membership})
         sent += 1
     return sent
+
+
+# Weekly trend email --------------------------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def weekly_trend_task(school_ids=None):
+    """Fan out one weekly trend email per pastoral lead of each school (all schools unless ids are given)."""
+    from .weekly_trend import recipients
+
+    schools = School.objects.all() if school_ids is None else School.objects.filter(pk__in=school_ids)
+    for school_id in schools.values_list("id", flat=True):
+        for user_id in recipients(School(id=school_id)).values_list("id", flat=True):
+            send_weekly_trend_task.delay(school_id, user_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_weekly_trend_task(school_id, user_id):
+    """Counts and links only; the recipient's rights are checked again here, at sending time."""
+    from .weekly_trend import email_context, may_receive
+
+    school = School.objects.filter(pk=school_id).first()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if school is None or user is None or not may_receive(user, school):
+        return "skipped"
+    _send("weekly_trend", user, email_context(user, school))
+    return "sent"

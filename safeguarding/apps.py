@@ -82,3 +82,7 @@ class SafeguardingConfig(AppConfig):
         from pastoral.models import School
 
         post_save.connect(seed_categories_for_new_school, sender=School, dispatch_uid="safeguarding_seed_categories")
+
+        from .exports import register_exports
+
+        register_exports()

@@ -32,7 +32,6 @@ urlpatterns = [
     path("transfers/<uuid:code>/", views.transfer_detail, name="transfer_detail"),
     path("transfers/<uuid:code>/sent/", views.transfer_sent, name="transfer_sent"),
     path("transfers/<uuid:code>/receipt/", views.transfer_receipt, name="transfer_receipt"),
-    path("transfers/<uuid:code>/pack.pdf", views.transfer_pack, name="transfer_pack"),
     path("incoming/new/", views.incoming_upload, name="incoming_upload"),
     path("incoming/<uuid:code>/", views.incoming_download, name="incoming_download"),
     path("categories/", views.category_list, name="category_list"),

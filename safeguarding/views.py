@@ -6,9 +6,8 @@ Every read of a concern, a chronology, a transfer or a file is audited through `
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -629,41 +628,6 @@ def transfer_receipt(request, code):
     else:
         messages.error(request, "Give the date and who confirmed receipt.")
     return redirect("safeguarding:transfer_detail", code=transfer.code)
-
-
-@login_required
-def transfer_pack(request, code):
-    """The whole CP file as one PDF, kept apart from the general pupil file."""
-    from weasyprint import HTML
-
-    transfer = _managed_transfer(request, code)
-    pupil = transfer.pupil
-    services.record_read(actor=request.user, action="safeguarding.transfer.pack_downloaded", obj=transfer, pupil=pupil)
-    concerns = list(
-        selectors.concerns_visible_to(request.user)
-        .filter(pupils=pupil)
-        .select_related("category", "reporter", "closed_by")
-        .prefetch_related("marks", "decisions__decided_by", "amendments__amended_by")
-        .order_by("occurred_at")
-    )
-    context = {
-        "transfer": transfer,
-        "pupil": pupil,
-        "concerns": concerns,
-        "entries": chronology_entries(request.user, pupil),
-        "referrals": list(selectors.referrals_visible_to(request.user).filter(pupil=pupil)),
-        "contacts": list(pupil.contacts.all()),
-        "professionals": list(pupil.professionals.all()),
-        "generated_at": timezone.now(),
-        "generated_by": request.user,
-        "sides": BodyMark.Side.choices,
-    }
-    html = render_to_string("pdf/safeguarding/cp_file.html", context)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="cp-file-{pupil.upn}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required

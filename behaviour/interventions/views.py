@@ -1,6 +1,5 @@
 """Views for physical interventions and staff training: fetch → form → service → redirect."""
 
-import csv
 import mimetypes
 import uuid
 
@@ -8,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -315,27 +314,6 @@ def intervention_oversight(request):
         **oversight.figures(request.user, school, start, end),
     }
     return render(request, "behaviour/interventions/oversight.html", context)
-
-
-def _csv_cell(value):
-    # Cells starting with these could run as formulas when opened in a spreadsheet.
-    value = "" if value is None else str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
-@login_required
-def intervention_csv(request):
-    school = _school_with(request, "behaviour.view_intervention")
-    _form, start, end = _period(request)
-    rows = list(oversight.csv_rows(request.user, school, start, end))
-    services.interventions_export(actor=request.user, school=school, start=start, end=end, rows=len(rows))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="physical-interventions-{start}-{end}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(oversight.CSV_HEADERS)
-    for row in rows:
-        writer.writerow([_csv_cell(cell) for cell in row])
-    return response
 
 
 # -- techniques ----------------------------------------------------------------

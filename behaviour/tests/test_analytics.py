@@ -11,6 +11,7 @@ from behaviour.models import BehaviourEvent
 from conftest import make_staff
 from pastoral.models import AuditEntry
 from pastoral.roles import Role
+from pastoral.tests.export_helpers import ask, download, export_csv, latest
 from pastoral.tests.factories import PupilFactory
 
 from .factories import BehaviourCategoryFactory, BehaviourEventFactory, LocationFactory, RemovalFactory
@@ -387,24 +388,36 @@ def test_bad_dates_are_reported_beside_the_field(client, as_user, headteacher):
     assert "This must be on or after the start date." in body
     assert 'aria-describedby="id_end-error"' in body and 'id="id_end-error"' in body
     assert 'value="2026-10-20"' in body
-    backwards = {"start": "2026-10-20", "end": "2026-10-01"}
-    assert client.get(reverse("behaviour:analytics_csv"), backwards).status_code == 400
 
 
-def read_csv(response):
-    text = b"".join(response.streaming_content).decode()
-    return list(csv.reader(io.StringIO(text)))
+def test_an_export_with_bad_dates_fails_with_a_clear_reason(
+    client, as_user, headteacher, django_capture_on_commit_callbacks, generated_root
+):
+    as_user(headteacher)
+    ask(client, django_capture_on_commit_callbacks, "behaviour.analytics_csv", "start=2026-10-20&end=2026-10-01")
+    generated_file = latest(headteacher, "behaviour.analytics_csv")
+    assert generated_file.status == "failed" and "not valid" in generated_file.error
 
 
 def test_the_csv_holds_the_filtered_rows_safely_and_is_audited(
-    client, as_user, pastoral_lead, school, term_of_events, ben, django_assert_max_num_queries
+    client,
+    as_user,
+    pastoral_lead,
+    school,
+    term_of_events,
+    ben,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+    generated_root,
 ):
     sneaky = BehaviourCategoryFactory(school=school, name="=HYPERLINK(1)", kind="negative", points=1)
     log(ben, sneaky, at(day(11), 15), period="@SUM(A1)")
     as_user(pastoral_lead)
-    with django_assert_max_num_queries(20):
-        response = client.get(reverse("behaviour:analytics_csv"), {"start": START, "end": END, "kind": "negative"})
-        rows = read_csv(response)
+    query = f"start={START}&end={END}&kind=negative"
+    with django_assert_max_num_queries(40):
+        ask(client, django_capture_on_commit_callbacks, "behaviour.analytics_csv", query)
+    response, content = download(client, latest(pastoral_lead, "behaviour.analytics_csv"))
+    rows = list(csv.reader(io.StringIO(content.decode())))
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="behaviour-2026-10-05-to-2026-10-25.csv"' in response["Content-Disposition"]
     assert rows[0] == analytics.CSV_HEADER
@@ -429,10 +442,23 @@ def test_the_csv_holds_the_filtered_rows_safely_and_is_audited(
     assert entry.data["filters"] == {"kind": "negative"}
 
 
-def test_the_csv_never_includes_another_schools_rows(client, as_user, other_school_dsl, term_of_events):
+def test_the_csv_never_includes_another_schools_rows(
+    client, as_user, other_school_dsl, term_of_events, django_capture_on_commit_callbacks, generated_root
+):
     as_user(other_school_dsl)
-    rows = read_csv(client.get(reverse("behaviour:analytics_csv"), {"start": START, "end": END}))
+    rows = export_csv(
+        client,
+        django_capture_on_commit_callbacks,
+        other_school_dsl,
+        "behaviour.analytics_csv",
+        f"start={START}&end={END}",
+    )
     assert rows == [analytics.CSV_HEADER]
+
+
+@pytest.fixture
+def generated_root(settings, tmp_path):
+    settings.GENERATED_FILES_ROOT = tmp_path / "generated"
 
 
 def test_a_school_code_the_user_cannot_see_falls_back_to_their_own(

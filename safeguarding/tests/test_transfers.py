@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from pastoral.exceptions import PastoralError
 from pastoral.models import AcademicYear, AuditEntry, Term
+from pastoral.tests.export_helpers import export_pdf_text
 from safeguarding import services
 from safeguarding.models import FileTransfer, IncomingFile
 from safeguarding.selectors import transfer_due_by
@@ -98,7 +99,10 @@ def test_a_recorded_receipt_cannot_be_overwritten(client, as_user, dsl, school, 
     assert (transfer.receipt_confirmed_on, transfer.receipt_confirmed_by) == (first, "A. Jones, DSL")
 
 
-def test_the_pack_is_a_pdf_of_the_whole_file_and_its_download_is_audited(client, as_user, concern, dsl, school, pupil):
+def test_the_pack_is_a_pdf_of_the_whole_file_and_its_download_is_audited(
+    client, as_user, concern, dsl, school, pupil, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.GENERATED_FILES_ROOT = tmp_path / "generated"
     from safeguarding.models import BodyMark
 
     BodyMark.objects.create(concern=concern, side="front", x=70, y=60, note="Bruise")
@@ -107,10 +111,14 @@ def test_the_pack_is_a_pdf_of_the_whole_file_and_its_download_is_audited(client,
         actor=dsl, school=school, pupil=pupil, kind="in_year", leave_date=datetime.date(2026, 1, 5), destination="X"
     )
     as_user(dsl)
-    response = client.get(reverse("safeguarding:transfer_pack", args=[transfer.code]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    page = client.get(reverse("safeguarding:transfer_detail", args=[transfer.code])).content.decode()
+    assert 'value="safeguarding.cp_file_pdf"' in page
+    text = export_pdf_text(
+        client, django_capture_on_commit_callbacks, dsl, "safeguarding.cp_file_pdf", transfer=transfer.code
+    )
+    assert "Child protection file" in text and pupil.legal_name in text and "OFFICIAL-SENSITIVE" in text
     assert AuditEntry.objects.filter(action="safeguarding.transfer.pack_downloaded", actor=dsl).exists()
+    assert AuditEntry.objects.filter(action="pastoral.export.downloaded", actor=dsl).exists()
 
 
 def test_an_incoming_file_is_uploaded_and_downloaded_through_an_audited_view(client, as_user, dsl, pupil, headteacher):

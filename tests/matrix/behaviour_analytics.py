@@ -6,7 +6,6 @@ LEADS_ONLY = statuses(302, 403, 403, 200, 200, 403, 200)
 
 ROWS = [
     ("behaviour:analytics", (), LEADS_ONLY),
-    ("behaviour:analytics_csv", (), LEADS_ONLY),
 ]
 
 KWARG_NAMES = {}

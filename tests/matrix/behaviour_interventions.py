@@ -36,7 +36,6 @@ ROWS = [
     ("behaviour:intervention_review", REC, REVIEW),
     ("behaviour:intervention_void", REC, POST_ONLY),
     ("behaviour:intervention_oversight", (), LEADS),
-    ("behaviour:intervention_csv", (), LEADS),
     ("behaviour:technique_list", (), TECHNIQUES),
     ("behaviour:technique_create", (), TECHNIQUES),
     ("behaviour:technique_edit", ("technique",), TECHNIQUES),

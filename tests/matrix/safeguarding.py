@@ -47,7 +47,6 @@ ROWS = [
     ("safeguarding:transfer_detail", ("transfer",), READERS),
     ("safeguarding:transfer_sent", ("transfer",), POST_ONLY),
     ("safeguarding:transfer_receipt", ("transfer",), POST_ONLY),
-    ("safeguarding:transfer_pack", ("transfer",), CASE_WORK),
     ("safeguarding:incoming_upload", (), SCHOOL_CASE),
     ("safeguarding:incoming_download", ("incoming",), READERS),
     ("safeguarding:category_list", (), SCHOOL_CASE),
