@@ -118,3 +118,26 @@ def can_approve(user, membership):
     if membership.role == Role.TRUST_DSL:
         return membership.trust_id in trust_ids
     return membership.school_id in school_ids
+
+
+def mfa_reset_needs_approval(user):
+    """True if `user` holds (or is waiting for) a role in roles.APPROVAL_ROLES in any school or trust:
+    resetting their two-factor then waits for an approver, like granting the role did."""
+    from django.utils import timezone
+
+    from .models import Membership
+    from .roles import APPROVAL_ROLES
+
+    return (
+        Membership.objects.filter(user=user, role__in=APPROVAL_ROLES).exclude(ends_on__lt=timezone.localdate()).exists()
+    )
+
+
+def can_approve_mfa_reset(user, reset_request):
+    """Same rule as `can_approve`: a headteacher or DSL of one of the person's schools (a trust DSL or a
+    head in the trust for a trust-wide role); never the person themself nor whoever asked for the reset."""
+    from . import selectors
+
+    if not reset_request.pending or user.pk in (reset_request.user_id, reset_request.requested_by_id):
+        return False
+    return selectors.mfa_resets_awaiting_approval(user).filter(pk=reset_request.pk).exists()

@@ -41,6 +41,9 @@ class PastoralConfig(AppConfig):
             "pastoral.termly_report.generated": "generated a termly report",
             "pastoral.membership.approved": "approved a role",
             "pastoral.membership.declined": "declined a role",
+            "auth.mfa.reset_requested": "asked for a two-factor reset (awaiting approval)",
+            "auth.mfa.reset_approved": "approved a two-factor reset",
+            "auth.mfa.reset_declined": "declined a two-factor reset",
         }.items():
             audit.describe(action, sentence)
         # Headteachers and DSLs approve safeguarding roles in their school; a trust DSL approves TRUST_DSL requests.
