@@ -10,6 +10,7 @@ from django.utils import timezone
 from .roles import ROLE_PERMISSIONS, Role, known_permissions
 
 _CACHE_ATTR = "_pastoral_school_roles"
+_SCOPE_CACHE_ATTR = "_pastoral_approval_scope"
 
 
 def _check_name(perm):
@@ -56,6 +57,8 @@ def forget(user):
     """Drop the cached roles (after a membership changes in the same request)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+    if hasattr(user, _SCOPE_CACHE_ATTR):
+        delattr(user, _SCOPE_CACHE_ATTR)
 
 
 def perms_in_school(user, school_id):
@@ -100,11 +103,16 @@ def approval_scope(user):
     from .models import School
     from .roles import SCHOOL_APPROVERS, TRUST_APPROVERS
 
+    cached = getattr(user, _SCOPE_CACHE_ATTR, None)
+    if cached is not None:
+        return cached
     roles = school_roles(user)
     allowed = set(schools_with_perm(user, "pastoral.approve_roles"))
     school_ids = sorted(s for s, held in roles.items() if s in allowed and held & SCHOOL_APPROVERS)
     trust_school_ids = [s for s, held in roles.items() if s in allowed and held & TRUST_APPROVERS]
     trust_ids = sorted(set(School.objects.filter(id__in=trust_school_ids).values_list("trust_id", flat=True)))
+    if user and user.is_authenticated:
+        setattr(user, _SCOPE_CACHE_ATTR, (school_ids, trust_ids))  # the page and panel ask twice
     return school_ids, trust_ids
 
 
