@@ -149,3 +149,13 @@ def test_the_approvals_page_does_not_query_per_row(it_admin, headteacher, school
     with django_assert_max_num_queries(12):
         response = head.get(reverse("pastoral:role_approvals"))
     assert response.content.decode().count("two-factor reset for") == 10
+
+
+def test_the_demo_seeder_leaves_one_pending_reset_for_a_deputy(it_admin, deputy_dsl, school):
+    from pastoral.demo_mfa import seed_mfa_reset_request
+
+    staff = {Role.IT_ADMIN: [it_admin], Role.DEPUTY_DSL: [deputy_dsl]}
+    seed_mfa_reset_request(school, staff, [], None, None)
+    seed_mfa_reset_request(school, staff, [], None, None)
+    request = MfaResetRequest.objects.get(user=deputy_dsl)
+    assert request.pending and request.requested_by == it_admin
