@@ -10,6 +10,7 @@ from django.utils import timezone
 from .roles import ROLE_PERMISSIONS, Role, known_permissions
 
 _CACHE_ATTR = "_pastoral_school_roles"
+_SCOPE_CACHE_ATTR = "_pastoral_approval_scope"
 
 
 def _check_name(perm):
@@ -56,6 +57,8 @@ def forget(user):
     """Drop the cached roles (after a membership changes in the same request)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+    if hasattr(user, _SCOPE_CACHE_ATTR):
+        delattr(user, _SCOPE_CACHE_ATTR)
 
 
 def perms_in_school(user, school_id):
@@ -100,11 +103,16 @@ def approval_scope(user):
     from .models import School
     from .roles import SCHOOL_APPROVERS, TRUST_APPROVERS
 
+    cached = getattr(user, _SCOPE_CACHE_ATTR, None)
+    if cached is not None:
+        return cached
     roles = school_roles(user)
     allowed = set(schools_with_perm(user, "pastoral.approve_roles"))
     school_ids = sorted(s for s, held in roles.items() if s in allowed and held & SCHOOL_APPROVERS)
     trust_school_ids = [s for s, held in roles.items() if s in allowed and held & TRUST_APPROVERS]
     trust_ids = sorted(set(School.objects.filter(id__in=trust_school_ids).values_list("trust_id", flat=True)))
+    if user and user.is_authenticated:
+        setattr(user, _SCOPE_CACHE_ATTR, (school_ids, trust_ids))  # the page and panel ask twice
     return school_ids, trust_ids
 
 
@@ -118,3 +126,26 @@ def can_approve(user, membership):
     if membership.role == Role.TRUST_DSL:
         return membership.trust_id in trust_ids
     return membership.school_id in school_ids
+
+
+def mfa_reset_needs_approval(user):
+    """True if `user` holds (or is waiting for) a role in roles.APPROVAL_ROLES in any school or trust:
+    resetting their two-factor then waits for an approver, like granting the role did."""
+    from django.utils import timezone
+
+    from .models import Membership
+    from .roles import APPROVAL_ROLES
+
+    return (
+        Membership.objects.filter(user=user, role__in=APPROVAL_ROLES).exclude(ends_on__lt=timezone.localdate()).exists()
+    )
+
+
+def can_approve_mfa_reset(user, reset_request):
+    """Same rule as `can_approve`: a headteacher or DSL of one of the person's schools (a trust DSL or a
+    head in the trust for a trust-wide role); never the person themself nor whoever asked for the reset."""
+    from . import selectors
+
+    if not reset_request.pending or user.pk in (reset_request.user_id, reset_request.requested_by_id):
+        return False
+    return selectors.mfa_resets_awaiting_approval(user).filter(pk=reset_request.pk).exists()

@@ -12,6 +12,7 @@ class PastoralConfig(AppConfig):
         from .chronology_core import pupil_milestones
         from .demo_activity import seed_contact_log
         from .demo_exports import seed_scheduled_reports
+        from .demo_mfa import seed_mfa_reset_request
         from .demo_roles import seed_role_request
         from .export_kinds import register_kinds
 
@@ -19,6 +20,7 @@ class PastoralConfig(AppConfig):
         demo.register_seeder("pastoral.contact_log", seed_contact_log)
         demo.register_seeder("pastoral.scheduled_reports", seed_scheduled_reports)
         demo.register_seeder("pastoral.role_request", seed_role_request)
+        demo.register_seeder("pastoral.mfa_reset_request", seed_mfa_reset_request)
         signals.connect()
         register_kinds()
         from . import reports
@@ -41,6 +43,9 @@ class PastoralConfig(AppConfig):
             "pastoral.termly_report.generated": "generated a termly report",
             "pastoral.membership.approved": "approved a role",
             "pastoral.membership.declined": "declined a role",
+            "auth.mfa.reset_requested": "asked for a two-factor reset (awaiting approval)",
+            "auth.mfa.reset_approved": "approved a two-factor reset",
+            "auth.mfa.reset_declined": "declined a two-factor reset",
         }.items():
             audit.describe(action, sentence)
         # Headteachers and DSLs approve safeguarding roles in their school; a trust DSL approves TRUST_DSL requests.

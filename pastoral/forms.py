@@ -222,6 +222,15 @@ class RoleDeclineForm(forms.Form):
     )
 
 
+class MfaResetForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Reason (optional)",
+        help_text="Shown to the approver for safeguarding roles, e.g. “Lost phone, confirmed in person”.",
+    )
+
+
 class PupilNoteForm(forms.ModelForm):
     class Meta:
         model = PupilNote

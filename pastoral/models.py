@@ -614,3 +614,40 @@ class ScheduledReport(models.Model):
 
     def __str__(self):
         return f"{self.get_frequency_display()} {self.kind} for {self.recipient} at {self.school}"
+
+
+class MfaResetRequest(models.Model):
+    """A two-factor reset for someone holding a role in roles.APPROVAL_ROLES. It waits for a headteacher
+    or DSL of one of their schools, so an IT admin who also controls the school's mail cannot reset a
+    DSL's second factor and password and take over the account."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mfa_reset_requests")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(max_length=500, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    declined_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        default_permissions = ()
+        constraints = [
+            # One open request per person: a second click (or a second admin) does not queue another.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(approved_at__isnull=True, declined_at__isnull=True),
+                name="mfa_reset_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Two-factor reset for {self.user}"
+
+    @property
+    def pending(self):
+        return self.approved_at is None and self.declined_at is None

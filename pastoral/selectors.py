@@ -150,3 +150,57 @@ def role_approvers(membership):
         .exclude(pk__in=[membership.user_id, membership.granted_by_id or 0])
         .order_by("last_name", "first_name")
     )
+
+
+def _memberships_in_approval_scope(school_ids, trust_ids):
+    """Not-ended memberships an approver with this scope answers for (school roles; trust-wide roles)."""
+    today = timezone.localdate()
+    return Membership.objects.exclude(ends_on__lt=today).filter(
+        Q(school_id__in=school_ids) | Q(school__isnull=True, trust_id__in=trust_ids)
+    )
+
+
+def mfa_resets_awaiting_approval(user):
+    """Two-factor resets waiting for approval for people holding a role in the user's approval scope
+    (includes the user's own and ones they asked for: use `mfa_reset_approvals_for` for the actionable list)."""
+    from .models import MfaResetRequest
+
+    school_ids, trust_ids = access.approval_scope(user)
+    if not school_ids and not trust_ids:
+        return MfaResetRequest.objects.none()
+    held = _memberships_in_approval_scope(school_ids, trust_ids)
+    return MfaResetRequest.objects.filter(
+        approved_at__isnull=True, declined_at__isnull=True, user__is_active=True, user_id__in=held.values("user_id")
+    )
+
+
+def mfa_reset_approvals_for(user):
+    """The pending two-factor resets this user may approve: not their own, not ones they asked for."""
+    return (
+        mfa_resets_awaiting_approval(user)
+        .exclude(user=user)
+        .exclude(requested_by=user)
+        .select_related("user", "school", "requested_by")
+        .order_by("created", "pk")
+    )
+
+
+def mfa_reset_approvers(reset_request):
+    """Active headteachers, DSLs and trust DSLs who may approve this reset (for the request email)."""
+    from .roles import SCHOOL_APPROVERS, TRUST_APPROVERS
+
+    on = timezone.localdate()
+    held = Membership.objects.filter(user_id=reset_request.user_id).exclude(ends_on__lt=on)
+    school_ids = [s for s in held.values_list("school_id", flat=True) if s]
+    trust_ids = list(held.filter(school__isnull=True).values_list("trust_id", flat=True))
+    current = Membership.objects.filter(starts_on__lte=on, approved_at__isnull=False).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+    current = current.filter(
+        Q(school_id__in=school_ids, role__in=SCHOOL_APPROVERS) | Q(trust_id__in=trust_ids, role__in=TRUST_APPROVERS)
+    )
+    return (
+        User.objects.filter(is_active=True, id__in=current.values("user_id"))
+        .exclude(pk__in=[reset_request.user_id, reset_request.requested_by_id or 0])
+        .order_by("last_name", "first_name")
+    )

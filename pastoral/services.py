@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import access, audit
 from .exceptions import PastoralError
-from .models import Membership, School, SchoolClosure, User
+from .models import Membership, MfaResetRequest, School, SchoolClosure, User
 from .roles import APPROVAL_ROLES
 from .school_days import SchoolCalendar, bank_holidays_between
 from .voiding import void_record
@@ -350,13 +350,98 @@ def staff_reactivate(*, actor, user, school):
     return user
 
 
-@transaction.atomic
-def staff_reset_mfa(*, actor, user, school):
-    """For a lost phone: the person enrols a new authenticator at their next sign-in."""
-    _require_manage(actor, school)
+def _remove_mfa_devices(user):
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    audit.record("auth.mfa.reset", actor=actor, obj=user, school=school)
+
+
+@transaction.atomic
+def staff_reset_mfa(*, actor, user, school, reason=""):
+    """For a lost phone: the person enrols a new authenticator at their next sign-in.
+
+    For someone holding a role in roles.APPROVAL_ROLES the reset only becomes a request (returned),
+    which takes effect when a headteacher or DSL of one of their schools approves it; otherwise an
+    IT admin who also controls the school's mail could take over a DSL's account. Returns None when
+    the reset was done at once."""
+    from .tasks import notify_mfa_reset_approvers_task
+
+    _require_manage(actor, school)
+    reason = (reason or "").strip()
+    if not access.mfa_reset_needs_approval(user):
+        _remove_mfa_devices(user)
+        audit.record("auth.mfa.reset", actor=actor, obj=user, school=school)
+        return None
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one open request, even on a double click
+    if MfaResetRequest.objects.filter(user=user, approved_at__isnull=True, declined_at__isnull=True).exists():
+        raise PastoralError("A two-factor reset for this person is already awaiting approval.")
+    reset_request = _save(MfaResetRequest(user=user, school=school, requested_by=actor, reason=reason))
+    audit.record(
+        "auth.mfa.reset_requested",
+        actor=actor,
+        obj=reset_request,
+        school=school,
+        data={"user": user.pk, "reason": reason},
+    )
+    transaction.on_commit(lambda: notify_mfa_reset_approvers_task.delay(reset_request.id))
+    return reset_request
+
+
+def _pending_reset_for_update(reset_request):
+    locked = MfaResetRequest.objects.select_for_update().select_related("user").get(pk=reset_request.pk)
+    if locked.approved_at is not None:
+        raise PastoralError("This reset has already been approved.")
+    if locked.declined_at is not None:
+        raise PastoralError("This reset has already been declined.")
+    return locked
+
+
+@transaction.atomic
+def mfa_reset_approve(*, actor, reset_request):
+    """An approver of one of the person's schools signs off the reset; the devices go in the same transaction."""
+    reset_request = _pending_reset_for_update(reset_request)
+    if actor.pk == reset_request.user_id:
+        raise PastoralError("You cannot approve a reset of your own two-factor authentication.")
+    if actor.pk == reset_request.requested_by_id:
+        raise PastoralError("You asked for this reset, so someone else must approve it.")
+    if not access.can_approve_mfa_reset(actor, reset_request):
+        raise PastoralError("You cannot approve two-factor resets for this person.")
+    reset_request.approved_at = timezone.now()
+    reset_request.approved_by = actor
+    reset_request.save(update_fields=["approved_at", "approved_by"])
+    _remove_mfa_devices(reset_request.user)
+    data = {"user": reset_request.user_id, "requested_by": reset_request.requested_by_id}
+    audit.record("auth.mfa.reset_approved", actor=actor, obj=reset_request, school=reset_request.school, data=data)
+    audit.record(
+        "auth.mfa.reset",
+        actor=actor,
+        obj=reset_request.user,
+        school=reset_request.school,
+        data={"requested_by": reset_request.requested_by_id, "request": str(reset_request.code)},
+    )
+    return reset_request
+
+
+@transaction.atomic
+def mfa_reset_decline(*, actor, reset_request, reason):
+    """Refuse a reset: the authenticator stays as it was and the reason is kept (on the request and in the log)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise PastoralError("Give a reason for declining.")
+    reset_request = _pending_reset_for_update(reset_request)
+    if not access.can_approve_mfa_reset(actor, reset_request):
+        raise PastoralError("You cannot decline this reset.")
+    reset_request.declined_at = timezone.now()
+    reset_request.declined_by = actor
+    reset_request.decline_reason = reason
+    reset_request.save(update_fields=["declined_at", "declined_by", "decline_reason"])
+    audit.record(
+        "auth.mfa.reset_declined",
+        actor=actor,
+        obj=reset_request,
+        school=reset_request.school,
+        data={"user": reset_request.user_id, "reason": reason},
+    )
+    return reset_request
 
 
 def password_reset_link(user):

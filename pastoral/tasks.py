@@ -184,6 +184,30 @@ def notify_role_approvers_task(membership_id):
     return sent
 
 
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def notify_mfa_reset_approvers_task(reset_request_id):
+    """Email the people who may approve a pending two-factor reset. Names and school only: no pupil data."""
+    from .models import MfaResetRequest
+    from .selectors import mfa_reset_approvers
+
+    reset_request = (
+        MfaResetRequest.objects.filter(
+            pk=reset_request_id, approved_at__isnull=True, declined_at__isnull=True, user__is_active=True
+        )
+        .select_related("user", "school", "requested_by")
+        .first()
+    )
+    if reset_request is None:
+        return 0
+    sent = 0
+    for approver in mfa_reset_approvers(reset_request):
+        if not access.can_approve_mfa_reset(approver, reset_request):
+            continue
+        _send("mfa_reset_approval", approver, {"reset": reset_request})
+        sent += 1
+    return sent
+
+
 # Weekly trend email --------------------------------------------------------------------
 
 

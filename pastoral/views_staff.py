@@ -1,7 +1,7 @@
 """Staff accounts, for IT admins: joiners, movers and leavers. No pupil data here.
 
-Safeguarding roles (roles.APPROVAL_ROLES) granted here wait on the "Roles awaiting
-approval" page until a headteacher or DSL of the school approves them."""
+Safeguarding roles (roles.APPROVAL_ROLES) granted here, and two-factor resets for people holding
+them, wait on the "Awaiting approval" page until a headteacher or DSL of the school approves them."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from . import access, selectors, services
 from .dashboard import Panel
 from .exceptions import PastoralError
-from .forms import MembershipGrantForm, RoleDeclineForm, StaffCreateForm
+from .forms import MembershipGrantForm, MfaResetForm, RoleDeclineForm, StaffCreateForm
 from .schools import current_school
 
 _AWAITING = (
@@ -120,9 +120,33 @@ def _account_action(service, done_message):
 
 staff_deactivate = _account_action(services.staff_deactivate, "{name} has been deactivated and can no longer sign in.")
 staff_reactivate = _account_action(services.staff_reactivate, "{name} has been reactivated.")
-staff_reset_mfa = _account_action(
-    services.staff_reset_mfa, "Two-factor authentication reset: {name} will set it up again at their next sign-in."
-)
+
+
+@login_required
+@require_POST
+def staff_reset_mfa(request, code):
+    """Immediate for most staff; a request awaiting approval for holders of safeguarding roles."""
+    school = _admin_school(request)
+    member = _staff_member(request, code)
+    form = MfaResetForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        reset_request = services.staff_reset_mfa(actor=request.user, user=member, school=school, reason=reason)
+    except PastoralError as exc:
+        messages.error(request, str(exc))
+    else:
+        if reset_request is None:
+            messages.success(
+                request,
+                f"Two-factor authentication reset: {member} will set it up again at their next sign-in.",
+            )
+        else:
+            messages.warning(
+                request,
+                f"{member} holds a safeguarding role, so the two-factor reset waits until a headteacher or DSL "
+                "of their school approves it. They have been emailed.",
+            )
+    return redirect("pastoral:staff_detail", code=member.code)
 
 
 # Roles awaiting approval ---------------------------------------------------
@@ -137,7 +161,9 @@ def _render_approvals(request, decline_forms=None, status=200):
     pending = list(selectors.approvals_for(request.user))
     decline_forms = decline_forms or {}
     rows = [(m, decline_forms.get(m.pk) or RoleDeclineForm(prefix=str(m.code))) for m in pending]
-    return render(request, "pastoral/staff_approvals.html", {"rows": rows}, status=status)
+    resets = list(selectors.mfa_reset_approvals_for(request.user))
+    reset_rows = [(r, decline_forms.get(r.code) or RoleDeclineForm(prefix=f"mfa-{r.code}")) for r in resets]
+    return render(request, "pastoral/staff_approvals.html", {"rows": rows, "reset_rows": reset_rows}, status=status)
 
 
 @login_required
@@ -187,15 +213,58 @@ def membership_decline(request, membership_code):
     return redirect("pastoral:role_approvals")
 
 
+def _pending_reset(request, reset_code):
+    """404 outside the approver's schools (or trust); 403 for the person themself or whoever asked."""
+    _approver(request)
+    reset_request = get_object_or_404(
+        selectors.mfa_resets_awaiting_approval(request.user).select_related("user", "school"), code=reset_code
+    )
+    if not access.can_approve_mfa_reset(request.user, reset_request):
+        raise PermissionDenied
+    return reset_request
+
+
+@login_required
+@require_POST
+def mfa_reset_approve(request, reset_code):
+    reset_request = _pending_reset(request, reset_code)
+    try:
+        services.mfa_reset_approve(actor=request.user, reset_request=reset_request)
+    except PastoralError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Two-factor reset approved: {reset_request.user} will set it up again at their next sign-in."
+        )
+    return redirect("pastoral:role_approvals")
+
+
+@login_required
+@require_POST
+def mfa_reset_decline(request, reset_code):
+    reset_request = _pending_reset(request, reset_code)
+    form = RoleDeclineForm(request.POST, prefix=f"mfa-{reset_request.code}")
+    if not form.is_valid():
+        return _render_approvals(request, {reset_request.code: form})
+    try:
+        services.mfa_reset_decline(actor=request.user, reset_request=reset_request, reason=form.cleaned_data["reason"])
+    except PastoralError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Declined: two-factor authentication for {reset_request.user} stays as it was.")
+    return redirect("pastoral:role_approvals")
+
+
 def role_approvals_panel(request, school):
-    """Home panel for headteachers and DSLs: roles waiting for their approval (two queries at most)."""
+    """Home panel for headteachers and DSLs: roles and two-factor resets waiting for their approval."""
     if not access.has_any_school_perm(request.user, "pastoral.approve_roles"):
         return None
     pending = list(selectors.approvals_for(request.user)[:6])
-    if not pending:
+    resets = selectors.mfa_reset_approvals_for(request.user).count()
+    if not pending and not resets:
         return None
     return Panel(
-        title="Roles awaiting your approval",
+        title="Roles awaiting your approval" if pending else "Awaiting your approval",
         template="pastoral/panels/_role_approvals.html",
-        context={"pending": pending[:5], "more": len(pending) > 5},
+        context={"pending": pending[:5], "more": len(pending) > 5, "resets": resets},
     )
