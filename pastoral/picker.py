@@ -43,6 +43,8 @@ class PupilPickerWidget(forms.Widget):
         if hasattr(code, "_meta"):
             return code
         try:
+            if isinstance(code, int):  # a model form's initial value is the primary key
+                return self.queryset.get(pk=code)
             return self.queryset.get(code=code)
         except (ValidationError, ValueError, self.queryset.model.DoesNotExist):
             return None

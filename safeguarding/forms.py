@@ -336,7 +336,7 @@ class ReceiptForm(forms.Form):
 
 
 class IncomingForm(forms.Form):
-    pupil = forms.ModelChoiceField(queryset=None, to_field_name="code")
+    pupil = PupilPickerField(search_url_name="safeguarding:pupil_picker", search_query="left=1")
     from_school = forms.CharField(label="Previous school", max_length=200)
     received_on = forms.DateField(widget=_date_widget())
     upload = forms.FileField(label="File (PDF or image)")
