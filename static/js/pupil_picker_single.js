@@ -31,7 +31,6 @@
     const choose = (button) => {
       code.value = button.dataset.code;
       input.value = button.dataset.label;
-      input.classList.remove("is-invalid");
       if (chosenLine) chosenLine.remove();
       results.innerHTML = "";
       status.textContent = `${button.dataset.label} chosen.`;
