@@ -82,7 +82,7 @@ def test_linking_an_unknown_or_ambiguous_name_gives_a_clear_error(
 
 
 def test_the_search_includes_pupils_who_have_left_only_when_asked(
-    client, as_user, school, dsl, django_assert_max_num_queries
+    client, as_user, school, dsl, teacher, django_assert_max_num_queries
 ):
     PupilFactory(school=school, legal_first_name="Lena", legal_last_name="Gone", leaving_date=datetime.date(2020, 1, 6))
     for n in range(12):
@@ -95,3 +95,6 @@ def test_the_search_includes_pupils_who_have_left_only_when_asked(
         body = client.get(url, {"q": "Gone", "left": "1"}).content.decode()
     assert body.count("data-code=") == 10
     assert "data-code=" in client.get(url, {"q": "Lena", "left": "1"}).content.decode()
+    # Staff who only raise concerns never get pupils who have left.
+    as_user(teacher)
+    assert "data-code=" not in client.get(url, {"q": "Lena", "left": "1"}).content.decode()
