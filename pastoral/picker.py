@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from .selectors import pupil_search
 
 TOO_MANY = 5
+HINT = "Type part of a name or the UPN, then choose from the matches (down arrow, Enter)"
 
 
 def _pupil_label(pupil):
@@ -82,6 +83,7 @@ class PupilPickerField(forms.ModelChoiceField):
     def __init__(self, *, search_url_name, search_query="", **kwargs):
         kwargs.setdefault("queryset", None)
         kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("help_text", HINT)
         kwargs.setdefault("widget", PupilPickerWidget(search_url_name, search_query))
         super().__init__(**kwargs)
 
