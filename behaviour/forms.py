@@ -10,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from pastoral.models import User, YearGroup
+from pastoral.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
 
 from .models import (
@@ -256,9 +257,8 @@ class RewardsFilterForm(forms.Form):
 
 
 class RemovalForm(forms.Form):
-    pupil = forms.ModelChoiceField(
-        queryset=None,
-        to_field_name="code",
+    pupil = PupilPickerField(
+        search_url_name="behaviour:pupil_picker",
         error_messages={"invalid_choice": "Choose a pupil on roll at this school."},
     )
     removed_at = forms.DateTimeField(label="When", widget=_datetime_widget())

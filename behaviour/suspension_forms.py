@@ -8,6 +8,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
+from pastoral.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
 
 from .forms import DATETIME_FORMATS, _datetime_widget
@@ -23,8 +24,9 @@ class ReasonChoiceField(forms.ModelMultipleChoiceField):
 
 
 class SuspensionForm(forms.Form):
-    pupil = forms.ModelChoiceField(
-        queryset=None, to_field_name="code", error_messages={"invalid_choice": "Choose a pupil on roll at this school."}
+    pupil = PupilPickerField(
+        search_url_name="behaviour:pupil_picker",
+        error_messages={"invalid_choice": "Choose a pupil on roll at this school."},
     )
     kind = forms.ChoiceField(label="Type", choices=Suspension.Kind.choices, widget=forms.RadioSelect)
     start_date = forms.DateField(label="First day", **DATE_WIDGET)

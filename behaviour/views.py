@@ -86,8 +86,11 @@ def quick_log(request):
 
 @login_required
 def pupil_picker(request):
-    """Type-ahead for the quick log: buttons that add a pupil to the form."""
-    school = _school_with(request, "behaviour.record_event")
+    """Type-ahead for the quick log and the removal, intervention and suspension forms: buttons that choose a pupil."""
+    school = current_school(request)
+    perms = ("behaviour.record_event", "behaviour.record_intervention", "behaviour.record_suspension")
+    if school is None or not any(access.has_school_perm(request.user, school, perm) for perm in perms):
+        raise PermissionDenied
     text = request.GET.get("q", "").strip()
     results = []
     if len(text) >= 2:

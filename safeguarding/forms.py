@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from pastoral.models import User
+from pastoral.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
 
 from .models import Amendment, BodyMark, Concern, ConcernCategory, FileTransfer, Referral
@@ -251,7 +252,7 @@ class LinkForm(forms.Form):
     other = forms.ModelChoiceField(
         queryset=Concern.objects.none(), to_field_name="code", required=False, label="Concern"
     )
-    pupil = forms.ModelChoiceField(queryset=None, to_field_name="code", required=False, label="Pupil")
+    pupil = PupilPickerField(search_url_name="safeguarding:pupil_picker", required=False, label="Pupil")
 
     def clean(self):
         cleaned = super().clean()
@@ -301,7 +302,7 @@ class ReferralOutcomeForm(forms.Form):
 
 
 class TransferForm(forms.ModelForm):
-    pupil = forms.ModelChoiceField(queryset=None, to_field_name="code")
+    pupil = PupilPickerField(search_url_name="safeguarding:pupil_picker", search_query="left=1")
     # Sent back with the form: the same form posted twice makes one record.
     submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
@@ -335,7 +336,7 @@ class ReceiptForm(forms.Form):
 
 
 class IncomingForm(forms.Form):
-    pupil = forms.ModelChoiceField(queryset=None, to_field_name="code")
+    pupil = PupilPickerField(search_url_name="safeguarding:pupil_picker", search_query="left=1")
     from_school = forms.CharField(label="Previous school", max_length=200)
     received_on = forms.DateField(widget=_date_widget())
     upload = forms.FileField(label="File (PDF or image)")

@@ -464,7 +464,7 @@ def _transfer_create(
     *, actor, school, pupil, kind, leave_date, submission_key, destination="", destination_urn="", **rest
 ):
     _require(actor, school, selectors.MANAGE)
-    if pupil.school_id != school.pk:
+    if pupil.school_id != school.pk or not pupils_visible_to(actor).filter(pk=pupil.pk).exists():
         raise PastoralError("Choose a pupil of this school.")
     transfer = FileTransfer.objects.create(
         school=school,

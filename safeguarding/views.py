@@ -90,7 +90,10 @@ def pupil_picker(request):
     text = request.GET.get("q", "").strip()
     results = []
     if len(text) >= 2:
-        pupils = core_selectors.on_roll(core_selectors.pupils_visible_to(request.user).filter(school=school))
+        pupils = core_selectors.pupils_visible_to(request.user).filter(school=school)
+        # File transfers (safeguarding team only) also look for pupils who have left.
+        if request.GET.get("left") != "1" or not access.has_school_perm(request.user, school, selectors.MANAGE):
+            pupils = core_selectors.on_roll(pupils)
         results = core_selectors.pupil_search(pupils, text).order_by("legal_last_name", "legal_first_name")[:10]
     return render(request, "behaviour/_pupil_picker_results.html", {"results": results, "q": text})
 

@@ -36,7 +36,15 @@ def test_a_dsl_records_an_intervention_reports_it_to_parents_and_signs_it_off(li
     page.get_by_role("link", name="Record an intervention").click()
     expect(page.get_by_role("heading", name="Record a physical intervention")).to_be_visible()
 
-    page.get_by_role("combobox", name=re.compile("^Pupil")).select_option(str(zoe.code))
+    # The pupil is found by typing and chosen by keyboard: down arrow to the result, Enter.
+    page.get_by_role("searchbox", name=re.compile("^Pupil")).fill("ainsw")
+    result = page.locator("[data-picker-results] button", has_text="Zoë Ainsworth")
+    expect(result).to_be_visible()
+    page.get_by_role("searchbox", name=re.compile("^Pupil")).press("ArrowDown")
+    expect(result).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("searchbox", name=re.compile("^Pupil"))).to_have_value(re.compile("^Zoë Ainsworth"))
+    expect(page.locator('input[type="hidden"][name="pupil"]')).to_have_value(str(zoe.code))
     page.get_by_label("Start time").fill("10:05")
     page.get_by_label("End time").fill("10:13")
     page.get_by_label("Where exactly").fill("Corridor outside the hall")
@@ -50,6 +58,8 @@ def test_a_dsl_records_an_intervention_reports_it_to_parents_and_signs_it_off(li
     expect(page.get_by_role("alert")).to_contain_text("Why it was necessary")
     assert not RestrictiveIntervention.objects.exists()
     expect(page.get_by_label("Where exactly")).to_have_value("Corridor outside the hall")
+    expect(page.locator('input[type="hidden"][name="pupil"]')).to_have_value(str(zoe.code))
+    expect(page.get_by_text("Chosen: Zoë Ainsworth")).to_be_visible()
 
     page.get_by_label("Hold or technique").select_option(label="Single elbow (Team Teach)")
     page.get_by_label("Why it was necessary").fill("He was about to hit a younger pupil; words had not worked.")

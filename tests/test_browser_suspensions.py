@@ -47,7 +47,9 @@ def test_a_headteacher_drafts_then_finalises_a_suspension(live_server, page, tra
     page.goto(live_server.url + reverse("behaviour:event_list"))
     page.get_by_role("link", name="Suspensions").click()
     page.get_by_role("link", name="Draft a suspension").click()
-    page.get_by_label("Pupil", exact=False).and_(page.locator("select")).select_option(label="Zoë Ainsworth")
+    page.get_by_role("searchbox", name=re.compile("^Pupil")).fill("zoe")
+    page.locator("[data-picker-results] button", has_text="Zoë Ainsworth").click()
+    expect(page.locator('input[type="hidden"][name="pupil"]')).to_have_value(str(pupil.code))
     page.get_by_label("First day").fill(monday.isoformat())
     page.get_by_label("Length (school days)").fill("6")
     page.get_by_label("Reasons (DfE census codes)").select_option(

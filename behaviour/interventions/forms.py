@@ -7,6 +7,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
+from pastoral.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
 
 from ..forms import DATETIME_FORMATS, _datetime_widget, staff_of
@@ -53,9 +54,8 @@ class TechniqueChoiceField(forms.ModelChoiceField):
 
 class InterventionForm(forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
-    pupil = forms.ModelChoiceField(
-        queryset=None,
-        to_field_name="code",
+    pupil = PupilPickerField(
+        search_url_name="behaviour:pupil_picker",
         error_messages={"invalid_choice": "Choose a pupil on roll at this school."},
     )
     occurred_on = forms.DateField(label="Date", widget=_date_widget())

@@ -98,7 +98,7 @@ def test_the_removal_form_keeps_every_typed_value(client, teacher, pupil, as_use
     response = client.post(reverse("behaviour:removal_create"), data)
     assert response.status_code == 200 and set(response.context["form"].errors) == {"duration_minutes"}
     page = response.content.decode()
-    assert f'value="{pupil.code}" selected' in page
+    assert f'name="pupil" value="{pupil.code}"' in page
     assert 'value="2026-01-12T10:15"' in page and 'value="2026-01-12T12:00"' in page
     assert 'value="P3 Maths"' in page and "Threw a chair" in page and 'value="Reflection room"' in page
     assert 'value="481"' in page

@@ -29,7 +29,7 @@ def test_it_records_a_removal_linked_to_an_event(client, teacher, pupil, as_user
     as_user(teacher)
     url = reverse("behaviour:removal_create") + f"?event={event.code}"
     page = client.get(url).content.decode()
-    assert f'value="{pupil.code}" selected' in page
+    assert f'name="pupil" value="{pupil.code}"' in page
     response = client.post(
         url,
         _form(
