@@ -518,15 +518,11 @@ _CSV_FIELDS = [
 ]
 
 
-def csv_safe(value):
-    """Text starting with = + - @ would run as a formula in a spreadsheet, so it gets a leading quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def csv_rows(events):
-    """The filtered events as CSV rows, read from the database in chunks (never all in memory)."""
+    """The filtered events as CSV rows, read from the database in chunks.
+
+    Cells are made formula-safe where they are written, by `pastoral.exports.csv_bytes`.
+    """
     sen = dict(Pupil.SEN.choices)
     gender = dict(Pupil.Gender.choices)
     years = dict(YearGroup.choices)
@@ -556,25 +552,22 @@ def csv_rows(events):
         pupil_gender,
     ) in rows:
         yield [
-            csv_safe(value)
-            for value in (
-                occurred_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                school,
-                preferred_first or legal_first,
-                preferred_last or legal_last,
-                years.get(year_group, ""),
-                form,
-                kinds.get(kind, kind),
-                category,
-                -points if kind == negative else points,
-                location or "",
-                period,
-                f"{recorder_first} {recorder_last}".strip(),
-                sen.get(sen_status, ""),
-                "Yes" if pupil_premium else "No",
-                "Yes" if looked_after else "No",
-                gender.get(pupil_gender, ""),
-            )
+            occurred_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            school,
+            preferred_first or legal_first,
+            preferred_last or legal_last,
+            years.get(year_group, ""),
+            form,
+            kinds.get(kind, kind),
+            category,
+            -points if kind == negative else points,
+            location or "",
+            period,
+            f"{recorder_first} {recorder_last}".strip(),
+            sen.get(sen_status, ""),
+            "Yes" if pupil_premium else "No",
+            "Yes" if looked_after else "No",
+            gender.get(pupil_gender, ""),
         ]
 
 
