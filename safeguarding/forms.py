@@ -7,11 +7,11 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from PIL import Image
 
 from pastoral.models import User
 from pastoral.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
+from pastoral.uploads import checked_content_type
 
 from .models import Amendment, BodyMark, Concern, ConcernCategory, FileTransfer, Referral
 from .selectors import categories_for
@@ -52,24 +52,12 @@ class MultipleFileInput(forms.ClearableFileInput):
 def check_upload(upload):
     """Images and PDFs only, judged by their content rather than their name; size from settings."""
     limit = settings.SAFEGUARDING_ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        raise forms.ValidationError(f"“{upload.name}” is larger than {limit // (1024 * 1024)} MB.")
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        upload.checked_type = "application/pdf"
-        return upload
     try:
-        image = Image.open(upload)
-        image.verify()
-        kind = image.format
-    except Exception as exc:
-        raise forms.ValidationError(f"“{upload.name}” is not a photo (JPEG, PNG) or a PDF.") from exc
-    finally:
-        upload.seek(0)
-    if kind not in {"JPEG", "PNG", "GIF", "WEBP"}:
-        raise forms.ValidationError(f"“{upload.name}” is not a photo (JPEG, PNG) or a PDF.")
-    upload.checked_type = f"image/{kind.lower()}"
+        upload.checked_type = checked_content_type(upload, limit=limit)
+    except forms.ValidationError as error:
+        if error.code == "too_large":
+            raise forms.ValidationError(f"“{upload.name}” is larger than {limit // (1024 * 1024)} MB.") from error
+        raise forms.ValidationError(f"“{upload.name}” is not a photo (JPEG, PNG) or a PDF.") from error
     return upload
 
 
