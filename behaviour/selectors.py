@@ -37,20 +37,10 @@ def removals_visible_to(user):
 
 def get_removal_for_user(user, code):
     """The removal, or 404 to anyone outside its school and 403 to its staff whose role stops them."""
-    removal = (
-        Removal.objects.select_related(
-            "pupil", "school", "event__category", "recorded_by", "parents_told_by", "voided_by"
-        )
-        .filter(code=code)
-        .first()
+    removals = Removal.objects.select_related(
+        "pupil", "school", "event__category", "recorded_by", "parents_told_by", "voided_by"
     )
-    if removal is None:
-        raise Http404("No such removal")
-    if access.has_school_perm(user, removal.school_id, "behaviour.view_event"):
-        return removal
-    if access.is_member_of(user, removal.school_id):
-        raise PermissionDenied
-    raise Http404("No such removal")
+    return access.get_or_refuse(removals, user, code, "behaviour.view_event", "removal")
 
 
 def restorative_meetings_visible_to(user):
@@ -59,14 +49,8 @@ def restorative_meetings_visible_to(user):
 
 def get_restorative_meeting_for_user(user, code):
     """The meeting, or 404 to anyone outside its school and 403 to its staff whose role stops them."""
-    meeting = RestorativeMeeting.objects.select_related("school", "recorded_by", "voided_by").filter(code=code).first()
-    if meeting is None:
-        raise Http404("No such meeting")
-    if access.has_school_perm(user, meeting.school_id, "behaviour.view_event"):
-        return meeting
-    if access.is_member_of(user, meeting.school_id):
-        raise PermissionDenied
-    raise Http404("No such meeting")
+    meetings = RestorativeMeeting.objects.select_related("school", "recorded_by", "voided_by")
+    return access.get_or_refuse(meetings, user, code, "behaviour.view_event", "meeting")
 
 
 def restorative_candidates(user, school, chosen=(), *, days=14, limit=50):
@@ -98,23 +82,11 @@ def locations_for(school, *, active_only=False):
 
 
 def get_event_for_user(user, code):
-    """The event, or 404 if the user has no way to know it exists, or 403 if their role stops them.
-
-    Staff of the event's own school without the permission (the IT admin) get 403; anyone else
-    gets 404 so records of other schools never reveal themselves.
-    """
-    event = (
-        BehaviourEvent.objects.select_related("pupil", "school", "category", "location", "recorded_by", "voided_by")
-        .filter(code=code)
-        .first()
+    """The event, or 404 if the user has no way to know it exists, or 403 if their role stops them."""
+    events = BehaviourEvent.objects.select_related(
+        "pupil", "school", "category", "location", "recorded_by", "voided_by"
     )
-    if event is None:
-        raise Http404("No such event")
-    if access.has_school_perm(user, event.school_id, "behaviour.view_event"):
-        return event
-    if access.is_member_of(user, event.school_id):
-        raise PermissionDenied
-    raise Http404("No such event")
+    return access.get_or_refuse(events, user, code, "behaviour.view_event", "event")
 
 
 def forms_in(school):
@@ -272,22 +244,10 @@ def incidents_visible_to(user):
     return Incident.objects.filter(school_id__in=access.schools_with_perm(user, "behaviour.view_event"))
 
 
-def _get_or_refuse(queryset, user, code, perm, noun):
-    """The record, or 404 to anyone outside its school and 403 to its staff whose role stops them."""
-    record = queryset.filter(code=code).first()
-    if record is None:
-        raise Http404(f"No such {noun}")
-    if access.has_school_perm(user, record.school_id, perm):
-        return record
-    if access.is_member_of(user, record.school_id):
-        raise PermissionDenied
-    raise Http404(f"No such {noun}")
-
-
 def get_incident_for_user(user, code):
     """The incident; voided incidents only for those who may void (others get 403, as for events)."""
     incidents = Incident.objects.select_related("school", "recorded_by", "parents_informed_by", "voided_by")
-    incident = _get_or_refuse(incidents, user, code, "behaviour.view_event", "incident")
+    incident = access.get_or_refuse(incidents, user, code, "behaviour.view_event", "incident")
     if incident.voided_at and not access.has_school_perm(user, incident.school_id, "behaviour.void_event"):
         raise PermissionDenied
     return incident
@@ -359,7 +319,7 @@ def bullying_flags_visible_to(user):
 
 def get_bullying_for_user(user, code):
     records = BullyingIncident.objects.select_related("school", "recorded_by", "voided_by", "incident")
-    record = _get_or_refuse(records, user, code, "behaviour.view_bullying", "record")
+    record = access.get_or_refuse(records, user, code, "behaviour.view_bullying", "record")
     if record.voided_at and not access.has_school_perm(user, record.school_id, "behaviour.void_event"):
         raise PermissionDenied
     return record

@@ -15,9 +15,7 @@ The rules (DfE suspension and permanent exclusion guidance, see the README):
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 
 from pastoral import access
@@ -46,18 +44,8 @@ def governor_tasks_visible_to(user):
 
 def get_suspension_for_user(user, code):
     """The suspension, or 404 to anyone outside its school and 403 to its staff whose role stops them."""
-    suspension = (
-        Suspension.objects.select_related("pupil", "school", "recorded_by", "decided_by", "voided_by")
-        .filter(code=code)
-        .first()
-    )
-    if suspension is None:
-        raise Http404("No such suspension")
-    if access.has_school_perm(user, suspension.school_id, "behaviour.view_suspension"):
-        return suspension
-    if access.is_member_of(user, suspension.school_id):
-        raise PermissionDenied
-    raise Http404("No such suspension")
+    suspensions = Suspension.objects.select_related("pupil", "school", "recorded_by", "decided_by", "voided_by")
+    return access.get_or_refuse(suspensions, user, code, "behaviour.view_suspension", "suspension")
 
 
 def terms_of(school):

@@ -149,3 +149,22 @@ def can_approve_mfa_reset(user, reset_request):
     if not reset_request.pending or user.pk in (reset_request.user_id, reset_request.requested_by_id):
         return False
     return selectors.mfa_resets_awaiting_approval(user).filter(pk=reset_request.pk).exists()
+
+
+def get_or_refuse(queryset, user, code, perm, noun):
+    """The record with this code, or 404 to anyone outside its school and 403 to its staff whose role stops them.
+
+    Staff of the record's own school already know the school's records exist, so they are told
+    "not allowed"; anyone else gets "not found", so other schools' records never reveal themselves.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    record = queryset.filter(code=code).first()
+    if record is None:
+        raise Http404(f"No such {noun}")
+    if has_school_perm(user, record.school_id, perm):
+        return record
+    if is_member_of(user, record.school_id):
+        raise PermissionDenied
+    raise Http404(f"No such {noun}")
