@@ -47,10 +47,10 @@ def as_datetime(value):
     raise TypeError(value)
 
 
-def chronology_for(user, pupil, areas=None, limit=200):
+def chronology_for(user, pupil, areas=None, limit=200, exclude=()):
     items = []
     for name, provider in _PROVIDERS.items():
-        if areas and name not in areas:
+        if (areas and name not in areas) or name in exclude:
             continue
         items.extend(provider(user, pupil))
     pinned = [item for item in items if item.pinned]

@@ -29,13 +29,18 @@ def chronology_school(user, parameters, _school):
     return _pupil(user, parameters).school
 
 
+GENERAL_FILE_EXCLUDES = ("safeguarding",)
+
+
 def build_chronology_pdf(generated_file, user):
     try:
         pupil = _pupil(user, generated_file.parameters)
     except (Http404, PermissionDenied) as exc:
         raise exports.ExportRefused("You can no longer see this pupil's records.") from exc
     exports.progress(generated_file, 10)
-    items = chronology_for(user, pupil, limit=CHRONOLOGY_LIMIT)
+    # Child-protection records stay out of the general file (KCSIE): they have their own
+    # safeguarding chronology and CP file pack, kept and audited apart.
+    items = chronology_for(user, pupil, limit=CHRONOLOGY_LIMIT, exclude=GENERAL_FILE_EXCLUDES)
     exports.progress(generated_file, 40)
     by_area = Counter(item.area for item in items)
     chart = charts.bar_chart(

@@ -1,6 +1,7 @@
 """PDFs from WeasyPrint: every page marked, numbered and attributed; nothing fetched from the network."""
 
 import datetime
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -106,3 +107,27 @@ def test_a_pupil_the_owner_can_no_longer_see_fails_with_a_clear_message(dsl, pup
     assert exports.generate(generated_file.pk) == "refused"
     generated_file.refresh_from_db()
     assert generated_file.status == "failed" and generated_file.error == "You can no longer see this pupil's records."
+
+
+def test_the_general_chronology_pdf_leaves_child_protection_records_to_the_cp_file(dsl, teacher, pupil):
+    """KCSIE keeps CP records apart from the general pupil file, even in the DSL's own exports."""
+    from pastoral.chronology import chronology_for
+    from safeguarding.models import Concern, ConcernCategory
+
+    category, _ = ConcernCategory.objects.get_or_create(school=pupil.school, name="Neglect")
+    concern = Concern.objects.create(
+        school=pupil.school,
+        reporter=teacher,
+        category=category,
+        occurred_at=timezone.now(),
+        account="Arrived hungry again",
+        submission_key=uuid.uuid4(),
+    )
+    concern.pupils.set([pupil])
+    PupilNote.objects.create(pupil=pupil, kind="phone_call", summary="Called mum about homework", author=dsl)
+    assert [item.area for item in chronology_for(dsl, pupil) if item.area == "safeguarding"]  # on screen, yes
+
+    _file, content = chronology_file(dsl, pupil)
+    text = pdf_text(content)
+    assert "Called mum about homework" in text
+    assert "Neglect" not in text and "afeguarding concern" not in text and "safeguarding record" not in text
