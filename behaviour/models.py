@@ -121,29 +121,46 @@ class BehaviourEvent(Voidable):
             raise ValidationError({"location": "This location belongs to another school."})
 
 
-class BehaviourEventRevision(models.Model):
-    """What one edit changed, as {field: [old, new]}, shown on the event page."""
+class Revision(models.Model):
+    """What one edit changed, as {field: [old, new]}, shown on the record's page.
 
-    event = models.ForeignKey(BehaviourEvent, on_delete=models.PROTECT, related_name="revisions")
+    A subclass names the record with a foreign key and sets `revised_model` (for field labels) and
+    `labels` (for fields whose form label differs from the model's).
+    """
+
     changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
     changes = models.JSONField(default=dict)
 
+    revised_model = None
+    labels = {}
+
     class Meta:
+        abstract = True
         ordering = ["changed_at"]
         default_permissions = ()
 
     def rows(self):
         """(label, old, new) for each changed field, labelled as the form labels them."""
-        labels = {"occurred_at": "When", "description": "What happened", "staff_involved": "Staff involved"}
         result = []
         for name, (old, new) in self.changes.items():
             try:
-                label = labels.get(name) or BehaviourEvent._meta.get_field(name).verbose_name
+                label = self.labels.get(name) or self.revised_model._meta.get_field(name).verbose_name
             except FieldDoesNotExist:
                 label = name
-            result.append((str(label).capitalize(), old, new))
+            label = str(label)
+            result.append((label[:1].upper() + label[1:], old, new))
         return result
+
+
+class BehaviourEventRevision(Revision):
+    event = models.ForeignKey(BehaviourEvent, on_delete=models.PROTECT, related_name="revisions")
+
+    revised_model = BehaviourEvent
+    labels = {"occurred_at": "When", "description": "What happened", "staff_involved": "Staff involved"}
+
+    class Meta(Revision.Meta):
+        pass
 
 
 class RewardMilestone(models.Model):
@@ -551,27 +568,13 @@ class Incident(Voidable):
             raise ValidationError(errors)
 
 
-class IncidentRevision(models.Model):
-    """What one edit of an incident changed, as {field: [old, new]}."""
-
+class IncidentRevision(Revision):
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="revisions")
-    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(default=timezone.now)
-    changes = models.JSONField(default=dict)
 
-    class Meta:
-        ordering = ["changed_at"]
-        default_permissions = ()
+    revised_model = Incident
 
-    def rows(self):
-        result = []
-        for name, (old, new) in self.changes.items():
-            try:
-                label = Incident._meta.get_field(name).verbose_name
-            except FieldDoesNotExist:
-                label = name
-            result.append((str(label)[:1].upper() + str(label)[1:], old, new))
-        return result
+    class Meta(Revision.Meta):
+        pass
 
 
 class FollowUpAction(models.Model):
@@ -745,21 +748,16 @@ class BullyingInvolvement(models.Model):
         return f"{self.get_role_display()}: {self.pupil}"
 
 
-class BullyingRevision(models.Model):
-    """A change of a bullying record's outcome, as {field: [old, new]}, shown on the record."""
+class BullyingRevision(Revision):
+    """A change of a bullying record's outcome."""
 
     bullying = models.ForeignKey(BullyingIncident, on_delete=models.PROTECT, related_name="revisions")
-    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(default=timezone.now)
-    changes = models.JSONField(default=dict)
 
-    class Meta:
-        ordering = ["changed_at"]
-        default_permissions = ()
+    revised_model = BullyingIncident
+    labels = {"outcome": "Outcome", "outcome_notes": "Outcome notes"}
 
-    def rows(self):
-        labels = {"outcome": "Outcome", "outcome_notes": "Outcome notes"}
-        return [(labels.get(name, name), old, new) for name, (old, new) in self.changes.items()]
+    class Meta(Revision.Meta):
+        pass
 
 
 class InterventionTechnique(models.Model):
