@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pastoral import access
 from pastoral.exceptions import PastoralError
+from pastoral.forms import add_service_errors
 from pastoral.models import Term
 
 from . import suspension_selectors as selectors
@@ -70,17 +71,6 @@ def suspension_list(request):
     return render(request, "behaviour/suspension_list.html", context)
 
 
-def _form_errors(form, exc):
-    if isinstance(exc, ValidationError):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    elif isinstance(exc, services.SuspensionRefused):
-        for problem in exc.problems:
-            form.add_error(None, problem)
-    else:
-        form.add_error(None, str(exc))
-
-
 @login_required
 def suspension_create(request):
     school = _school_with(request, "behaviour.record_suspension")
@@ -89,7 +79,7 @@ def suspension_create(request):
         try:
             suspension = services.suspension_save_draft(actor=request.user, school=school, **form.service_values())
         except (PastoralError, ValidationError) as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Draft saved. The headteacher finalises the decision.")
             return redirect("behaviour:suspension_detail", code=suspension.code)
@@ -112,7 +102,7 @@ def suspension_edit(request, code):
                 actor=request.user, school=suspension.school, suspension=suspension, **values
             )
         except (PastoralError, ValidationError) as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Draft saved.")
             return redirect("behaviour:suspension_detail", code=suspension.code)

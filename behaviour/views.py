@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from pastoral import access, audit, charts
 from pastoral import selectors as core_selectors
 from pastoral.exceptions import PastoralError
+from pastoral.forms import add_service_errors
 from pastoral.models import Pupil, User
 from pastoral.schools import current_school
 
@@ -457,15 +458,6 @@ def restorative_list(request):
 # Incidents with detail, follow-up actions, attachments and bullying records.
 
 
-def _form_errors(form, exc):
-    """Put a service's refusal beside the field it is about, or at the top of the form."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
-
-
 @login_required
 def incident_create(request, code):
     """Incident detail for an event and the events logged with it (reached from the event page)."""
@@ -488,7 +480,7 @@ def incident_create(request, code):
         try:
             incident = services.incident_record(actor=request.user, event=event, **data)
         except (PastoralError, ValidationError) as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Incident detail recorded.")
             return redirect("behaviour:incident_detail", code=incident.code)
@@ -549,7 +541,7 @@ def incident_edit(request, code):
         try:
             services.incident_update(actor=request.user, incident=fresh, changes=data, other_pupils=others)
         except (PastoralError, ValidationError) as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Saved. The change is kept in the incident's history.")
             return redirect("behaviour:incident_detail", code=incident.code)
@@ -583,7 +575,7 @@ def follow_up_create(request, code):
         try:
             services.follow_up_add(actor=request.user, incident=incident, **form.cleaned_data)
         except (PastoralError, ValidationError) as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Action added.")
             return redirect(reverse("behaviour:incident_detail", args=[incident.code]) + "#actions-heading")
@@ -620,7 +612,7 @@ def attachment_upload(request, code):
                 submission_key=form.cleaned_data["submission_key"],
             )
         except (PastoralError, ValidationError) as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Attachment added.")
             return redirect(reverse("behaviour:incident_detail", args=[incident.code]) + "#attachments-heading")
@@ -691,7 +683,7 @@ def bullying_create(request):
                 actor=request.user, school=school, incident=incident, events=events, **form.cleaned_data
             )
         except (PastoralError, ValidationError) as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Bullying record saved.")
             if access.has_school_perm(request.user, school, "behaviour.view_bullying"):
@@ -797,7 +789,7 @@ def bullying_outcome(request, code):
         try:
             services.bullying_update_outcome(actor=request.user, record=record, **form.cleaned_data)
         except (PastoralError, ValidationError) as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Outcome saved. The change is kept in the record's history.")
             return redirect("behaviour:bullying_detail", code=record.code)

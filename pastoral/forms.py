@@ -277,3 +277,21 @@ class SchoolClosureForm(forms.ModelForm):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.school = school
+
+
+def add_service_errors(form, exc):
+    """Put a service's refusal beside the field it is about, or at the top of the form.
+
+    Services raise ValidationError (per field or not) or PastoralError; a refusal listing several
+    reasons (`problems`) shows each one.
+    """
+    if isinstance(exc, forms.ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(exc, forms.ValidationError):
+        form.add_error(None, exc.messages)
+    elif getattr(exc, "problems", None):
+        for problem in exc.problems:
+            form.add_error(None, str(problem))
+    else:
+        form.add_error(None, str(exc))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from pastoral import access, audit
 from pastoral import selectors as core_selectors
 from pastoral.exceptions import PastoralError
+from pastoral.forms import add_service_errors
 from pastoral.schools import current_school
 
 from .. import selectors as behaviour_selectors
@@ -43,14 +44,6 @@ def _school_with(request, *perms):
     if school is None or not any(access.has_school_perm(request.user, school, perm) for perm in perms):
         raise PermissionDenied
     return school
-
-
-def _apply_errors(form, exc):
-    if isinstance(exc, ValidationError) and hasattr(exc, "message_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
 
 
 # -- interventions -------------------------------------------------------------
@@ -119,7 +112,7 @@ def intervention_create(request):
         try:
             record = services.intervention_record(actor=request.user, school=school, event=event, **form.cleaned_data)
         except (ValidationError, PastoralError) as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Intervention recorded. Now tell the parents or carers.")
             if record.recorded_late:
@@ -215,7 +208,7 @@ def intervention_withhold(request, code):
         try:
             services.intervention_withhold(actor=request.user, intervention=record, reason=form.cleaned_data["reason"])
         except (PastoralError, ValidationError) as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Decision to withhold recorded.")
             return redirect("behaviour:intervention_detail", code=record.code)
@@ -402,7 +395,7 @@ def training_form(request, code=None):
         try:
             services.training_save(actor=request.user, record=form.instance, changed=audit.changes(form))
         except (ValidationError, PastoralError) as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Training record saved.")
             return redirect("behaviour:training_list")
