@@ -70,16 +70,6 @@ def categories_for(school, *, active_only=False):
     return categories.filter(active=True) if active_only else categories
 
 
-def _get_or_deny(user, obj, perm, label):
-    if obj is None:
-        raise Http404(f"No such {label}")
-    if access.has_school_perm(user, obj.school_id, perm):
-        return obj
-    if access.is_member_of(user, obj.school_id):
-        raise PermissionDenied
-    raise Http404(f"No such {label}")
-
-
 def get_concern_for_user(user, code):
     """The concern, or 403 to its school's staff who may not read it and 404 to everyone else."""
     concern = Concern.objects.select_related("school", "category", "reporter", "owner", "closed_by").filter(code=code)
@@ -113,24 +103,23 @@ def get_receipt_for_user(user, code):
 
 
 def get_referral_for_user(user, code):
-    referral = Referral.objects.select_related("school", "concern", "pupil", "made_by").filter(code=code).first()
-    return _get_or_deny(user, referral, VIEW, "referral")
+    referrals = Referral.objects.select_related("school", "concern", "pupil", "made_by")
+    return access.get_or_refuse(referrals, user, code, VIEW, "referral")
 
 
 def get_transfer_for_user(user, code):
-    transfer = FileTransfer.objects.select_related("school", "pupil", "created_by", "sent_by").filter(code=code)
-    return _get_or_deny(user, transfer.first(), VIEW, "transfer")
+    transfers = FileTransfer.objects.select_related("school", "pupil", "created_by", "sent_by")
+    return access.get_or_refuse(transfers, user, code, VIEW, "transfer")
 
 
 def get_incoming_for_user(user, code):
-    incoming = IncomingFile.objects.select_related("school", "pupil").filter(code=code).first()
-    return _get_or_deny(user, incoming, VIEW, "file")
+    files = IncomingFile.objects.select_related("school", "pupil")
+    return access.get_or_refuse(files, user, code, VIEW, "file")
 
 
 def get_safeguarding_pupil(user, code):
     """A pupil for the safeguarding chronology: 404 outside the user's schools, 403 without the role."""
-    pupil = Pupil.objects.select_related("school").filter(code=code).first()
-    return _get_or_deny(user, pupil, VIEW, "pupil")
+    return access.get_or_refuse(Pupil.objects.select_related("school"), user, code, VIEW, "pupil")
 
 
 def viewers_of(concern):
