@@ -22,6 +22,9 @@ class PastoralConfig(AppConfig):
         demo.register_seeder("pastoral.role_request", seed_role_request)
         demo.register_seeder("pastoral.mfa_reset_request", seed_mfa_reset_request)
         signals.connect()
+        from .signin import apply_mfa_throttle_cap
+
+        apply_mfa_throttle_cap()
         register_kinds()
         from . import reports
 

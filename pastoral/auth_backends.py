@@ -2,6 +2,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 
+def account_for(typed):
+    """The one account a typed username or email address names, ignoring case, or None.
+
+    Shared with the sign-in throttle so that it counts failures against the same account this
+    backend would sign in."""
+    User = get_user_model()
+    lookup = {"email__iexact": typed} if "@" in typed else {"username__iexact": typed}
+    try:
+        return User.objects.get(**lookup)
+    except (User.DoesNotExist, User.MultipleObjectsReturned):
+        return None
+
+
 class UsernameOrEmailBackend(ModelBackend):
     """Staff sign in with their username or their school email address.
 
@@ -13,12 +26,9 @@ class UsernameOrEmailBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
-        User = get_user_model()
-        lookup = {"email__iexact": username} if "@" in username else {"username__iexact": username}
-        try:
-            user = User.objects.get(**lookup)
-        except (User.DoesNotExist, User.MultipleObjectsReturned):
-            User().set_password(password)  # equalise timing with a real check
+        user = account_for(username)
+        if user is None:
+            get_user_model()().set_password(password)  # equalise timing with a real check
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

@@ -178,16 +178,30 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Brute-force protection: 10 failures lock the account for the cool-off period
-# (Cyber Essentials: no more than 10 guesses).
+# (Cyber Essentials: no more than 10 guesses). The counter is kept per account however
+# the name is typed, per browser that has completed a full sign-in, and per client address
+# across all names (see pastoral/signin.py).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "pastoral.signin.lockout_username"
+AXES_HANDLER = "pastoral.signin.SignInAxesHandler"
+# The same address the audit log records: behind the TLS proxy, the proxy's own address
+# would otherwise put every school in the country behind one counter.
+AXES_CLIENT_IP_CALLABLE = "pastoral.middleware.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Failed sign-ins from one address, across all names, within LOGIN_LOCKOUT_MINUTES before
+# that address is paused. Well above a busy school's typing errors behind one NAT address;
+# browsers that have signed in fully before are not paused and do not count.
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 40)
+# How long a browser stays "known" after a full sign-in (0 turns known browsers off).
+LOGIN_KNOWN_DEVICE_DAYS = env_int("LOGIN_KNOWN_DEVICE_DAYS", 90)
+# Longest wait django-otp imposes after wrong two-factor codes (it doubles per wrong code).
+MFA_THROTTLE_MAX_MINUTES = env_int("MFA_THROTTLE_MAX_MINUTES", 15)
 
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Pastoral")
 # Sensitive objects: guardian must never fall back to superuser/global powers.

@@ -10,13 +10,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, services
+from . import audit, services, signin
 from .forms import EnrolForm, SignInForm, TokenForm
 
 
@@ -42,45 +43,44 @@ def _confirmed_totp(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def _verify(user, token):
-    """The device that accepts the token, or None. TOTP devices throttle repeated failures."""
-    device = _confirmed_totp(user)
-    if len(token) == 6 and device is not None:
-        allowed, _ = device.verify_is_allowed()
-        if allowed and device.verify_token(token):
-            return device
-        return None
-    backup = StaticDevice.objects.filter(user=user, confirmed=True).first()
-    if len(token) == 8 and backup is not None and backup.verify_token(token):
-        return backup
-    if device is not None and len(token) == 8:
-        # Count a wrong backup code against the TOTP throttle too.
-        device.throttle_increment()
-    return None
+def _second_factor_passed(request, device):
+    otp_login(request, device)
+    # A session id seen before the second factor (on a shared computer, in a proxy log) must not
+    # carry over into the verified session.
+    request.session.cycle_key()
+
+
+def _throttled_message(locked_until):
+    return (
+        f"Too many wrong codes. Try again after {timezone.localtime(locked_until):%H:%M:%S}. "
+        "If you have lost your phone and your backup codes, ask your school's IT admin to reset your "
+        "two-factor authentication; for safeguarding roles a headteacher or DSL approves the reset."
+    )
 
 
 @login_required
 def mfa_verify(request):
     if request.user.is_verified():
         return redirect(_next_url(request))
-    device = _confirmed_totp(request.user)
-    if device is None:
+    if _confirmed_totp(request.user) is None:
         return redirect(f"{reverse('accounts:mfa_setup')}?next={_next_url(request)}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        verified = _verify(request.user, form.cleaned_data["token"])
-        if verified is not None:
-            otp_login(request, verified)
-            audit.record("auth.mfa.verified", actor=request.user, data={"method": verified.name})
-            if isinstance(verified, StaticDevice):
-                remaining = verified.token_set.count()
+        result = signin.verify_second_factor(request.user, form.cleaned_data["token"])
+        if result.device is not None:
+            _second_factor_passed(request, result.device)
+            audit.record("auth.mfa.verified", actor=request.user, data={"method": result.device.name})
+            if isinstance(result.device, StaticDevice):
+                remaining = result.device.token_set.count()
                 messages.warning(request, f"You used a backup code. {remaining} remain.")
-            return redirect(_next_url(request))
-        audit.record("auth.mfa.failed", actor=request.user)
-        allowed, _ = device.verify_is_allowed()
-        message = "That code is not right. Check your app shows the code for this account and try again."
-        if not allowed:
-            message = "Too many wrong codes. Wait a moment before trying again."
+            response = redirect(_next_url(request))
+            signin.remember_device(request, response, request.user)
+            return response
+        audit.record("auth.mfa.failed", actor=request.user, data={} if result.checked else {"throttled": True})
+        if result.checked:
+            message = "That code is not right. Check your app shows the code for this account and try again."
+        else:
+            message = _throttled_message(result.locked_until)
         form.add_error("token", message)
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
 
@@ -102,8 +102,10 @@ def mfa_setup(request):
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             codes = services.mfa_confirm(user=request.user, device=device)
-            otp_login(request, device)
-            return render(request, "accounts/backup_codes.html", {"codes": codes, "next": _next_url(request)})
+            _second_factor_passed(request, device)
+            response = render(request, "accounts/backup_codes.html", {"codes": codes, "next": _next_url(request)})
+            signin.remember_device(request, response, request.user)
+            return response
         audit.record("auth.mfa.failed", actor=request.user, data={"during": "enrolment"})
         form.add_error(
             "token", "That code did not match. Scan the QR code again, then enter the code your app shows now."

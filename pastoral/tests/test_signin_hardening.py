@@ -1,0 +1,268 @@
+"""Sign-in throttling that an attacker cannot sidestep or turn against the staff it protects."""
+
+import datetime
+import threading
+import time
+
+import pytest
+from axes.models import AccessAttempt
+from django.db import connection, connections, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from conftest import make_staff
+from pastoral import services, signin
+from pastoral.models import AuditEntry
+from pastoral.roles import Role
+
+PASSWORD = "correct horse battery staple"
+SCHOOL_IP = "203.0.113.9"
+HOME_IP = "198.51.100.7"
+
+
+def current_code(device):
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def sign_in(client, username, password=PASSWORD, ip=SCHOOL_IP):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def pass_two_factor(client, user, ip=SCHOOL_IP):
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return client.post(reverse("accounts:mfa_verify"), {"token": current_code(device)}, REMOTE_ADDR=ip)
+
+
+def full_sign_in(client, user, ip=SCHOOL_IP):
+    assert sign_in(client, user.username, ip=ip).status_code == 302
+    assert pass_two_factor(client, user, ip=ip).status_code == 302
+    client.post(reverse("accounts:logout"), REMOTE_ADDR=ip)
+    return client
+
+
+@pytest.fixture
+def medic(school):
+    return make_staff(school, Role.MEDICAL_LEAD, "medical.riverside")
+
+
+# One account, one counter ----------------------------------------------------
+
+
+def test_a_lock_holds_however_the_name_is_typed(client, medic):
+    for _ in range(10):
+        sign_in(client, "medical.riverside", "wrong password")
+    for spelling in ("Medical.Riverside", "MEDICAL.RIVERSIDE", medic.email, medic.email.upper()):
+        response = sign_in(client, spelling)
+        assert response.status_code == 429, spelling
+        assert "Too many failed sign-in attempts" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="auth.login.succeeded", actor=medic).exists()
+
+
+def test_case_variants_and_the_email_add_up_on_one_counter(client, medic):
+    spellings = ["medical.riverside", "Medical.Riverside", "MEDICAL.riverside", medic.email, medic.email.title()]
+    for spelling in spellings * 2:
+        sign_in(client, spelling, "wrong password")
+    assert sign_in(client, "medical.riverside").status_code == 429
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"medical.riverside"}
+
+
+def test_a_name_matching_no_account_is_counted_in_lower_case(client, school):
+    for spelling in ["Nobody.Here", "NOBODY.HERE", "nobody.here"]:
+        sign_in(client, spelling, "wrong password")
+    assert list(AccessAttempt.objects.values_list("username", "failures_since_start")) == [("nobody.here", 3)]
+
+
+# Per-address throttling and known browsers ------------------------------------
+
+
+def test_one_address_trying_many_names_is_blocked_but_the_accounts_are_not(client, teacher, settings):
+    for n in range(settings.LOGIN_IP_FAILURE_LIMIT):
+        sign_in(client, f"guess{n}", "Summer2024!")
+    blocked = sign_in(Client(), "teacher", ip=SCHOOL_IP)
+    assert blocked.status_code == 429
+    assert "from this network" in blocked.content.decode()
+    # The same account from another address is not locked: no single name reached its limit.
+    assert sign_in(Client(), "teacher", ip=HOME_IP).status_code == 302
+
+
+def test_failures_under_the_address_limit_leave_the_address_open(client, teacher, settings):
+    for n in range(settings.LOGIN_IP_FAILURE_LIMIT - 1):
+        sign_in(client, f"typo{n}", "wrong password")
+    assert sign_in(Client(), "teacher").status_code == 302
+
+
+def test_a_known_browser_signs_in_while_a_stranger_keeps_the_account_locked(teacher):
+    colleague = full_sign_in(Client(), teacher)
+    assert colleague.cookies[signin.KNOWN_DEVICE_COOKIE].value
+    attacker = Client()
+    for _ in range(25):
+        sign_in(attacker, "teacher", "wrong password", ip=HOME_IP)
+    assert sign_in(attacker, "teacher", ip=HOME_IP).status_code == 429
+    assert sign_in(colleague, "teacher").status_code == 302
+    assert AuditEntry.objects.filter(action="auth.login.succeeded", actor=teacher).count() == 2
+
+
+def test_a_known_browser_still_has_its_own_limit(teacher):
+    colleague = full_sign_in(Client(), teacher)
+    for _ in range(10):
+        sign_in(colleague, "teacher", "wrong password")
+    assert sign_in(colleague, "teacher").status_code == 429
+
+
+def test_a_known_browser_at_a_blocked_school_address_still_signs_in(client, teacher, settings):
+    colleague = full_sign_in(Client(), teacher)
+    for n in range(settings.LOGIN_IP_FAILURE_LIMIT):
+        sign_in(client, f"guess{n}", "wrong password")
+    assert sign_in(Client(), "teacher").status_code == 429
+    assert sign_in(colleague, "teacher").status_code == 302
+
+
+def test_a_known_browser_cookie_only_covers_the_accounts_that_earned_it(teacher, dsl):
+    colleague = full_sign_in(Client(), teacher)
+    attacker = Client()
+    for _ in range(10):
+        sign_in(attacker, "dsl", "wrong password", ip=HOME_IP)
+    assert sign_in(colleague, "dsl").status_code == 429
+    forged = Client()
+    forged.cookies[signin.KNOWN_DEVICE_COOKIE] = "not-a-signed-value"
+    assert sign_in(forged, "dsl").status_code == 429
+
+
+def test_a_password_alone_does_not_make_a_browser_known(client, teacher):
+    assert sign_in(client, "teacher").status_code == 302
+    assert signin.KNOWN_DEVICE_COOKIE not in client.cookies
+
+
+def test_the_known_browser_cookie_is_signed_http_only_and_lasts_the_configured_days(teacher, settings):
+    colleague = Client()
+    sign_in(colleague, "teacher")
+    pass_two_factor(colleague, teacher)
+    cookie = colleague.cookies[signin.KNOWN_DEVICE_COOKIE]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    assert int(cookie["max-age"]) == settings.LOGIN_KNOWN_DEVICE_DAYS * 24 * 3600
+
+
+# Two-factor throttle -----------------------------------------------------------
+
+
+def throttle(device, failures, ago=datetime.timedelta(0)):
+    device.throttling_failure_count = failures
+    device.throttling_failure_timestamp = timezone.now() - ago
+    device.save()
+
+
+@pytest.mark.parametrize("wrong", ["12345678", "123456"])
+def test_wrong_codes_while_throttled_do_not_lengthen_the_wait(client, dsl, wrong):
+    device = TOTPDevice.objects.get(user=dsl)
+    sign_in(client, "dsl")
+    throttle(device, 5)
+    for _ in range(40):
+        response = client.post(reverse("accounts:mfa_verify"), {"token": wrong})
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 5
+    page = response.content.decode()
+    assert "Too many wrong codes" in page
+    assert "Try again after" in page
+    assert "reset your two-factor authentication" in page
+
+
+def test_the_right_code_waits_while_throttled_and_does_not_count_as_a_failure(client, dsl):
+    device = TOTPDevice.objects.get(user=dsl)
+    sign_in(client, "dsl")
+    throttle(device, 3)
+    response = client.post(reverse("accounts:mfa_verify"), {"token": current_code(device)})
+    assert response.status_code == 200
+    assert "Try again after" in response.content.decode()
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 3
+
+
+def test_the_two_factor_wait_is_capped(client, dsl, settings):
+    device = TOTPDevice.objects.get(user=dsl)
+    sign_in(client, "dsl")
+    throttle(device, 42, ago=datetime.timedelta(minutes=settings.MFA_THROTTLE_MAX_MINUTES, seconds=5))
+    response = client.post(reverse("accounts:mfa_verify"), {"token": current_code(device)})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
+
+
+def test_wrong_backup_codes_count_once_each_against_the_authenticator(client, dsl, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60  # the first wait outlasts the test, however slow the machine
+    device = TOTPDevice.objects.get(user=dsl)
+    services.mfa_issue_backup_codes(user=dsl)
+    sign_in(client, "dsl")
+    client.post(reverse("accounts:mfa_verify"), {"token": "00000000"})
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
+    # Throttled now: further codes are not even checked, and the count stays.
+    client.post(reverse("accounts:mfa_verify"), {"token": "00000001"})
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
+
+
+# Session id after two-factor ---------------------------------------------------
+
+
+def test_passing_two_factor_gives_the_session_a_new_id(client, dsl, settings):
+    sign_in(client, "dsl")
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert pass_two_factor(client, dsl).status_code == 302
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert client.get(reverse("pastoral:home")).status_code == 200
+    stale = Client()
+    stale.cookies[settings.SESSION_COOKIE_NAME] = before
+    response = stale.get(reverse("pastoral:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+# Backup codes are claimed atomically ---------------------------------------------
+
+
+def _wait_until_blocked_on_a_lock(pid, deadline_seconds=20):
+    deadline = time.monotonic() + deadline_seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+            row = cursor.fetchone()
+            if row and row[0] == "Lock":
+                return
+            time.sleep(0.05)
+    raise AssertionError("the second sign-in never reached the backup code")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sign_ins_racing_with_one_backup_code_cannot_both_pass(school):
+    user = make_staff(school, Role.DSL, "racer")
+    code = services.mfa_issue_backup_codes(user=user)[0]
+    outcome = {}
+    ready = threading.Event()
+
+    def second_sign_in():
+        try:
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                outcome["pid"] = cursor.fetchone()[0]
+            ready.set()
+            outcome["second"] = signin.claim_backup_code(user, code)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        # The first sign-in has claimed the code but not yet committed.
+        first = signin.claim_backup_code(user, code)
+        other = threading.Thread(target=second_sign_in)
+        other.start()
+        assert ready.wait(20)
+        _wait_until_blocked_on_a_lock(outcome["pid"])
+    other.join(20)
+    assert first is not None
+    assert outcome["second"] is None
+    assert not StaticToken.objects.filter(token=code).exists()
