@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from pastoral.models import Pupil, School, User, Voidable
+from pastoral.uploads import stored_name
 
 
 class BehaviourCategory(models.Model):
@@ -606,7 +607,7 @@ class FollowUpAction(models.Model):
 
 def _attachment_path(instance, filename):
     # The stored name is random; the name the uploader gave is kept in original_name for display only.
-    return f"behaviour/incidents/{instance.incident.code}/{uuid.uuid4().hex}{instance.EXTENSIONS[instance.kind]}"
+    return f"behaviour/incidents/{instance.incident.code}/{stored_name(instance.kind)}"
 
 
 class IncidentAttachment(models.Model):
@@ -618,14 +619,6 @@ class IncidentAttachment(models.Model):
         GIF = "image/gif", "GIF image"
         WEBP = "image/webp", "WebP image"
         PDF = "application/pdf", "PDF"
-
-    EXTENSIONS = {
-        "image/png": ".png",
-        "image/jpeg": ".jpg",
-        "image/gif": ".gif",
-        "image/webp": ".webp",
-        "application/pdf": ".pdf",
-    }
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="attachments")
@@ -986,6 +979,11 @@ class RestrictiveIntervention(Voidable):
             raise ValidationError(errors)
 
 
+def _certificate_path(instance, filename):
+    # The stored name is random, with the extension of the checked type.
+    return f"training-certificates/{stored_name(instance.certificate_type)}"
+
+
 class StaffTraining(Voidable):
     """A course a member of staff has completed, with its expiry and certificate."""
 
@@ -1013,7 +1011,9 @@ class StaffTraining(Voidable):
     completed_on = models.DateField("completed on")
     expires_on = models.DateField("expires on", null=True, blank=True)
     tutor = models.BooleanField("qualified tutor / trainer", default=False)
-    certificate = models.FileField(upload_to="training-certificates/", blank=True)
+    certificate = models.FileField(upload_to=_certificate_path, blank=True, max_length=200)
+    # The type the certificate's content was checked to be when uploaded; it is served as this type.
+    certificate_type = models.CharField(max_length=40, blank=True, editable=False)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

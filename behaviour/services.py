@@ -8,6 +8,7 @@ from django.utils import timezone
 from pastoral import access, audit
 from pastoral.exceptions import PastoralError
 from pastoral.selectors import pupils_visible_to
+from pastoral.uploads import display_name
 from pastoral.voiding import void_record
 
 from .models import (
@@ -661,7 +662,7 @@ def _attachment_add(*, actor, incident, upload, submission_key, written, descrip
     kind = attachment_kind(upload)
     attachment = IncidentAttachment(
         incident=incident,
-        original_name=(upload.name or "file")[-200:],
+        original_name=display_name(upload.name),
         kind=kind,
         size=upload.size,
         description=description,

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
 from pastoral.models import Pupil, User
 from pastoral.schools import current_school
+from pastoral.uploads import download_name, file_response
 
 from . import selectors, services
 from .forms import (
@@ -624,11 +625,11 @@ def attachment_upload(request, code):
 def attachment_download(request, code):
     attachment = selectors.get_attachment_for_user(request.user, code)
     services.attachment_downloaded(actor=request.user, attachment=attachment)
-    response = FileResponse(
-        attachment.file.open("rb"),
+    response = file_response(
+        attachment.file,
         content_type=attachment.kind,
-        as_attachment=request.GET.get("inline") != "1",
-        filename=attachment.original_name,
+        filename=download_name(attachment.original_name, attachment.kind),
+        inline=request.GET.get("inline") == "1",
     )
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response

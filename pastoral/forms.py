@@ -16,6 +16,7 @@ from .models import (
     YearGroup,
 )
 from .roles import Role
+from .uploads import PHOTO_MAX_BYTES, PHOTO_TYPES, checked_content_type
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -109,6 +110,9 @@ class PupilForm(forms.ModelForm):
             name: forms.Textarea(attrs={"rows": 2})
             for name in ("dietary_needs", "religious_needs", "cultural_needs", "communication_needs")
         }
+        widgets["photo"] = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"})
+        # The photo is judged by the shared content check alone (clean_photo), not by Django's own image check.
+        field_classes = {"photo": forms.FileField}
 
     def __init__(self, *args, keyworkers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,10 +145,17 @@ class PupilForm(forms.ModelForm):
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
-        if photo and hasattr(photo, "size") and photo.size > 2 * 1024 * 1024:
-            raise forms.ValidationError("The photo must be 2 MB or smaller.")
-        if photo and hasattr(photo, "content_type") and photo.content_type not in ("image/jpeg", "image/png"):
-            raise forms.ValidationError("The photo must be a JPEG or PNG image.")
+        if not photo or not hasattr(photo, "content_type"):
+            return photo  # nothing new uploaded
+        try:
+            # The service re-encodes it; checked here too so a refusal shows beside the field.
+            checked_content_type(photo, limit=PHOTO_MAX_BYTES, allowed=PHOTO_TYPES)
+        except forms.ValidationError as error:
+            if error.code == "too_large":
+                raise forms.ValidationError("The photo must be 2 MB or smaller.") from error
+            if error.code == "too_many_pixels":
+                raise
+            raise forms.ValidationError("The photo must be a JPEG or PNG image.") from error
         return photo
 
 

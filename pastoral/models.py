@@ -12,6 +12,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from .roles import Role
+from .uploads import stored_name
 from .upn import validate_upn
 
 
@@ -270,6 +271,11 @@ class YearGroup(models.IntegerChoices):
     Y13 = 13, "Year 13"
 
 
+def _photo_path(instance, filename):
+    # Photos are always re-encoded to JPEG before they are saved (pupil_update), under a random name.
+    return f"pupil-photos/{stored_name('image/jpeg')}"
+
+
 class Pupil(models.Model):
     class Gender(models.TextChoices):
         FEMALE = "F", "Female"
@@ -304,7 +310,7 @@ class Pupil(models.Model):
     young_carer = models.BooleanField(default=False)
     eal = models.BooleanField("English as an additional language", default=False)
     keyworker = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="keyworker_for")
-    photo = models.ImageField(upload_to="pupil-photos/", blank=True)
+    photo = models.ImageField(upload_to=_photo_path, blank=True, max_length=200)
     medical_alert = models.CharField(
         max_length=200,
         blank=True,

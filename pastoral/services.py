@@ -10,9 +10,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import access, audit
 from .exceptions import PastoralError
-from .models import Membership, MfaResetRequest, School, SchoolClosure, User
+from .models import Membership, MfaResetRequest, Pupil, School, SchoolClosure, User
 from .roles import APPROVAL_ROLES
 from .school_days import SchoolCalendar, bank_holidays_between
+from .uploads import checked_photo
 from .voiding import void_record
 
 BACKUP_CODE_COUNT = 10
@@ -27,11 +28,27 @@ def _save(instance, **clean_kwargs):
 # Pupils -------------------------------------------------------------------
 
 
-@transaction.atomic
 def pupil_update(*, actor, pupil, changed):
-    """`pupil` already carries the new values (from a ModelForm); `changed` is audit.changes(form)."""
-    _save(pupil)
-    audit.record("pastoral.pupil.changed", actor=actor, obj=pupil, data=changed)
+    """`pupil` already carries the new values (from a ModelForm); `changed` is audit.changes(form).
+
+    A new photo is checked and re-encoded before it is written; if the save then fails the new file is deleted, and
+    once it commits the photo it replaced (or that was cleared) is deleted, so no child's old photo lingers on disk.
+    """
+    earlier = Pupil.objects.filter(pk=pupil.pk).values_list("photo", flat=True).first() if pupil.pk else ""
+    new_photo = bool(pupil.photo) and not pupil.photo._committed
+    if new_photo:
+        pupil.photo = checked_photo(pupil.photo.file)
+    try:
+        with transaction.atomic():
+            _save(pupil)
+            audit.record("pastoral.pupil.changed", actor=actor, obj=pupil, data=changed)
+    except BaseException:
+        if new_photo and pupil.photo._committed:
+            pupil.photo.storage.delete(pupil.photo.name)
+        raise
+    if earlier and earlier != pupil.photo.name:
+        storage = Pupil._meta.get_field("photo").storage
+        transaction.on_commit(lambda: storage.delete(earlier))
     return pupil
 
 

@@ -232,6 +232,9 @@ STORAGES = {
 # only ever served through permission-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/files/"  # never routed; downloads go through views
+# Uploaded files are readable by the app's own user only, and so are the folders holding them.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Exports and reports built by Celery: kept outside the web root and served only
 # through the permission-checked download view, then deleted when they expire.

@@ -4,17 +4,25 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import access, audit, chronology, dashboard, selectors, services
+from . import access, audit, chronology, dashboard, selectors, services, uploads
 from .exceptions import PastoralError
-from .forms import FamilyContactForm, ProfessionalForm, PupilFilterForm, PupilForm, PupilNoteForm, VoidForm
+from .forms import (
+    FamilyContactForm,
+    ProfessionalForm,
+    PupilFilterForm,
+    PupilForm,
+    PupilNoteForm,
+    VoidForm,
+    add_service_errors,
+)
 from .models import Pupil
 from .roles import Role
 from .schools import current_school, schools_for_switcher, set_current_school
@@ -144,9 +152,26 @@ def pupil_photo(request, code):
     pupil = selectors.get_pupil_for_user(request.user, code)
     if not pupil.photo:
         raise Http404("No photo")
-    response = FileResponse(pupil.photo.open("rb"))
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    content_type = _photo_type(pupil)
+    return uploads.file_response(
+        pupil.photo,
+        content_type=content_type,
+        filename=f"photo-{pupil.code}{uploads.EXTENSIONS.get(content_type, '')}",
+        inline=True,
+        cache_control="private, max-age=300",
+    )
+
+
+def _photo_type(pupil):
+    """The type recorded by the stored name; a photo saved before names were generated is checked now."""
+    content_type = uploads.type_of_stored_name(pupil.photo.name)
+    if content_type in uploads.PHOTO_TYPES and uploads.is_stored_name(pupil.photo.name):
+        return content_type
+    try:
+        with pupil.photo.open("rb") as stored:
+            return uploads.checked_content_type(stored, limit=stored.size, allowed=uploads.PHOTO_TYPES)
+    except ValidationError:
+        return "application/octet-stream"
 
 
 KEYWORKER_ROLES = [Role.PASTORAL_STAFF, Role.PASTORAL_LEAD, Role.SENCO, Role.DSL, Role.DEPUTY_DSL]
@@ -163,9 +188,13 @@ def pupil_edit(request, code):
         request.POST or None, request.FILES or None, instance=pupil, keyworkers=_keyworker_choices(pupil.school)
     )
     if request.method == "POST" and form.is_valid():
-        services.pupil_update(actor=request.user, pupil=form.instance, changed=audit.changes(form))
-        messages.success(request, "Pupil details saved.")
-        return redirect("pastoral:pupil_detail", code=pupil.code)
+        try:
+            services.pupil_update(actor=request.user, pupil=form.instance, changed=audit.changes(form))
+        except ValidationError as exc:
+            add_service_errors(form, ValidationError({"photo": exc.messages}))
+        else:
+            messages.success(request, "Pupil details saved.")
+            return redirect("pastoral:pupil_detail", code=pupil.code)
     return render(request, "pastoral/pupil_form.html", {"pupil": pupil, "form": form})
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from pastoral.models import User
 from pastoral.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
-from pastoral.uploads import checked_content_type
+from pastoral.uploads import checked_content_type, display_name
 
 from .models import Amendment, BodyMark, Concern, ConcernCategory, FileTransfer, Referral
 from .selectors import categories_for
@@ -55,9 +55,12 @@ def check_upload(upload):
     try:
         upload.checked_type = checked_content_type(upload, limit=limit)
     except forms.ValidationError as error:
+        name = display_name(upload.name)
         if error.code == "too_large":
-            raise forms.ValidationError(f"“{upload.name}” is larger than {limit // (1024 * 1024)} MB.") from error
-        raise forms.ValidationError(f"“{upload.name}” is not a photo (JPEG, PNG) or a PDF.") from error
+            raise forms.ValidationError(f"“{name}” is larger than {limit // (1024 * 1024)} MB.") from error
+        if error.code == "too_many_pixels":
+            raise forms.ValidationError(f"“{name}”: {error.message}") from error
+        raise forms.ValidationError(f"“{name}” is not a photo (JPEG, PNG) or a PDF.") from error
     return upload
 
 

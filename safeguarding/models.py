@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from pastoral.models import Pupil, School, User
+from pastoral.uploads import stored_name
 
 KCSIE_CATEGORIES = [
     "Physical abuse",
@@ -136,7 +137,8 @@ class BodyMark(models.Model):
 
 
 def attachment_path(instance, filename):
-    return f"safeguarding/{instance.concern.school.code}/{uuid.uuid4()}"
+    # Random, with the extension of the type the content was checked to be; the uploader's name is kept in `name`.
+    return f"safeguarding/{instance.concern.school.code}/{stored_name(instance.content_type)}"
 
 
 class Attachment(models.Model):
@@ -343,7 +345,7 @@ class FileTransfer(models.Model):
 
 
 def incoming_path(instance, filename):
-    return f"safeguarding/{instance.school.code}/incoming/{uuid.uuid4()}"
+    return f"safeguarding/{instance.school.code}/incoming/{stored_name(instance.content_type)}"
 
 
 class IncomingFile(models.Model):

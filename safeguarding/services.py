@@ -1,5 +1,6 @@
 """Writes for safeguarding: keyword-only `<entity>_<action>` functions, one transaction each, audited."""
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -8,6 +9,7 @@ from pastoral.exceptions import PastoralError
 from pastoral.permissions import record_access_grant, record_access_revoke
 from pastoral.roles import Role
 from pastoral.selectors import pupils_visible_to, staff_holding
+from pastoral.uploads import checked_content_type, display_name
 
 from . import selectors
 from .models import (
@@ -177,11 +179,16 @@ def _raise(*, actor, school, pupils, category, occurred_at, account, submission_
     return concern, True
 
 
+def _checked_type(upload):
+    """The type is decided by the content, checked again here whatever the form said."""
+    return checked_content_type(upload, limit=settings.SAFEGUARDING_ATTACHMENT_MAX_BYTES)
+
+
 def _attach(concern, actor, upload, written):
     attachment = Attachment(
         concern=concern,
-        name=upload.name[:200],
-        content_type=upload.checked_type,
+        name=display_name(upload.name),
+        content_type=_checked_type(upload),
         size=upload.size,
         uploaded_by=actor,
     )
@@ -542,8 +549,8 @@ def _incoming_upload(*, actor, school, pupil, from_school, received_on, upload, 
         pupil=pupil,
         from_school=from_school,
         received_on=received_on,
-        name=upload.name[:200],
-        content_type=upload.checked_type,
+        name=display_name(upload.name),
+        content_type=_checked_type(upload),
         size=upload.size,
         uploaded_by=actor,
         submission_key=submission_key,

@@ -6,7 +6,7 @@ Every read of a concern, a chronology, a transfer or a file is audited through `
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from pastoral.exceptions import PastoralError
 from pastoral.models import User
 from pastoral.roles import Role
 from pastoral.schools import current_school
+from pastoral.uploads import download_name, file_response
 
 from . import dashboard as dashboard_data
 from . import selectors, services
@@ -225,10 +226,11 @@ def attachment_download(request, code, attachment_code):
     services.record_read(
         actor=request.user, action="safeguarding.attachment.viewed", obj=concern, data={"file": attachment.name}
     )
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{attachment.name.replace(chr(34), "")}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(
+        attachment.file,
+        content_type=attachment.content_type,
+        filename=download_name(attachment.name, attachment.content_type),
+    )
 
 
 # --- Case work (POST only) -----------------------------------------------------------------------
@@ -652,10 +654,9 @@ def incoming_upload(request):
 def incoming_download(request, code):
     incoming = selectors.get_incoming_for_user(request.user, code)
     services.record_read(actor=request.user, action="safeguarding.incoming.viewed", obj=incoming, pupil=incoming.pupil)
-    response = FileResponse(incoming.file.open("rb"), content_type=incoming.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{incoming.name.replace(chr(34), "")}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(
+        incoming.file, content_type=incoming.content_type, filename=download_name(incoming.name, incoming.content_type)
+    )
 
 
 # --- Categories ---------------------------------------------------------------------------------

@@ -13,15 +13,8 @@ from pastoral.selectors import on_roll, pupils_visible_to
 from ..forms import DATETIME_FORMATS, _datetime_widget, staff_of
 from ..models import InterventionTechnique, RestrictiveIntervention, StaffTraining
 from ..selectors import locations_for
+from ..uploads import certificate_type
 from .selectors import techniques_for
-
-MAX_CERTIFICATE_BYTES = 5 * 1024 * 1024
-# Certificates are checked by their first bytes, not by the name or the browser's claimed type.
-CERTIFICATE_SIGNATURES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
 
 
 def _date_widget():
@@ -38,13 +31,6 @@ def _helper(*fieldsets):
     helper.disable_csrf = True
     helper.layout = Layout(*fieldsets)
     return helper
-
-
-def certificate_type(content):
-    for signature, content_type in CERTIFICATE_SIGNATURES.items():
-        if content.startswith(signature):
-            return content_type
-    return None
 
 
 class TechniqueChoiceField(forms.ModelChoiceField):
@@ -295,13 +281,7 @@ class TrainingForm(forms.ModelForm):
         upload = self.cleaned_data.get("certificate")
         if not upload or not hasattr(upload, "content_type"):
             return upload  # nothing new uploaded
-        if upload.size > MAX_CERTIFICATE_BYTES:
-            raise forms.ValidationError("The certificate must be 5 MB or smaller.")
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        if certificate_type(head) is None:
-            raise forms.ValidationError("Upload the certificate as a PDF, PNG or JPEG file.")
+        certificate_type(upload)  # checked again by the service, which records the type
         return upload
 
 

@@ -9,6 +9,7 @@ from pastoral.selectors import pupils_visible_to
 from pastoral.voiding import void_record
 
 from ..models import InterventionTechnique, RestrictiveIntervention
+from ..uploads import certificate_type
 from . import selectors
 
 DEFAULT_TECHNIQUES = [
@@ -303,6 +304,10 @@ def training_save(*, actor, record, changed):
     created = record.pk is None
     if created:
         record.recorded_by = actor
+    if not record.certificate:
+        record.certificate_type = ""
+    elif not record.certificate._committed:  # a new file: its checked type names and serves it
+        record.certificate_type = certificate_type(record.certificate.file)
     record.full_clean()
     record.save()
     action = "behaviour.training.created" if created else "behaviour.training.changed"

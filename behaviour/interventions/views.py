@@ -1,13 +1,12 @@
 """Views for physical interventions and staff training: fetch → form → service → redirect."""
 
-import mimetypes
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,9 +16,11 @@ from pastoral import selectors as core_selectors
 from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
 from pastoral.schools import current_school
+from pastoral.uploads import EXTENSIONS, file_response
 
 from .. import selectors as behaviour_selectors
 from ..models import InterventionTechnique, StaffTraining
+from ..uploads import certificate_type
 from . import oversight, selectors, services
 from .forms import (
     DebriefForm,
@@ -32,7 +33,6 @@ from .forms import (
     TrainingForm,
     TrainingVoidForm,
     WithholdForm,
-    certificate_type,
 )
 
 PAGE_SIZE = 50
@@ -428,13 +428,19 @@ def training_certificate(request, code):
     record = selectors.get_training_for_user(request.user, code)
     if not record.certificate:
         raise Http404("No certificate")
-    handle = record.certificate.open("rb")
-    content_type = certificate_type(handle.read(16)) or "application/octet-stream"
-    handle.seek(0)
+    content_type = record.certificate_type or _certificate_type_of_stored(record)
     services.training_certificate_opened(actor=request.user, record=record)
-    extension = mimetypes.guess_extension(content_type) or ""
-    response = FileResponse(handle, content_type=content_type, as_attachment=False)
-    response["Content-Disposition"] = f'inline; filename="certificate-{record.code}{extension}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(
+        record.certificate,
+        content_type=content_type,
+        filename=f"certificate-{record.code}{EXTENSIONS.get(content_type, '')}",
+    )
+
+
+def _certificate_type_of_stored(record):
+    """Certificates stored before their type was recorded are checked now; one that fails is only downloadable."""
+    try:
+        with record.certificate.open("rb") as stored:
+            return certificate_type(stored)
+    except ValidationError:
+        return "application/octet-stream"

@@ -1,4 +1,5 @@
 import io
+import stat
 import uuid
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from PIL import Image
 from behaviour import services
 from behaviour.models import IncidentAttachment
 from pastoral.models import AuditEntry
+from pastoral.tests import upload_files
+from pastoral.uploads import is_stored_name
 
 from .factories import BehaviourEventFactory
 
@@ -156,3 +159,47 @@ def test_it_rechecks_the_incident_on_each_download(client, teacher, pastoral_lea
     as_user(pastoral_lead)
     assert client.get(url).status_code == 200
     assert AuditEntry.objects.filter(action="behaviour.attachment.downloaded").count() == 2
+
+
+def test_a_png_named_pdf_is_stored_as_png_and_served_as_png(client, teacher, pupil, as_user):
+    incident = _incident(teacher, pupil)
+    as_user(teacher)
+    content = _png_bytes()
+    assert _upload(client, incident, "x.pdf", content, "application/pdf").status_code == 302
+    attachment = IncidentAttachment.objects.get()
+    assert attachment.kind == "image/png" and attachment.file.name.endswith(".png")
+    assert is_stored_name(attachment.file.name)
+    response = client.get(reverse("behaviour:attachment_download", args=[attachment.code]))
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"] == 'attachment; filename="x.png"'
+    assert b"".join(response.streaming_content) == content
+
+
+@pytest.mark.parametrize("content", [upload_files.HTML, upload_files.SVG], ids=["html", "svg"])
+def test_markup_renamed_png_is_refused_with_a_message_beside_the_field(client, teacher, pupil, as_user, content):
+    incident = _incident(teacher, pupil)
+    as_user(teacher)
+    response = _upload(client, incident, "photo.png", content, "image/png")
+    assert response.status_code == 400
+    assert "This file is neither, whatever its name says." in response.content.decode()
+    assert not IncidentAttachment.objects.exists()
+
+
+def test_a_decompression_bomb_is_refused(client, teacher, pupil, as_user):
+    incident = _incident(teacher, pupil)
+    as_user(teacher)
+    response = _upload(client, incident, "bomb.png", upload_files.bomb_png(8_000, 6_000), "image/png")
+    assert response.status_code == 400
+    assert "8,000 × 6,000 pixels, too large to accept" in response.content.decode()
+    assert not IncidentAttachment.objects.exists()
+
+
+def test_stored_files_are_readable_by_the_app_user_only(teacher, pupil):
+    incident = _incident(teacher, pupil)
+    attachment = services.attachment_add(
+        actor=teacher, incident=incident, upload=SimpleUploadedFile("a.png", _png_bytes(), "image/png")
+    )
+    path = Path(attachment.file.path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700

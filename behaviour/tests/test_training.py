@@ -13,6 +13,8 @@ from conftest import make_staff, verified_client
 from pastoral.celery import app as celery_app
 from pastoral.models import AuditEntry, Membership
 from pastoral.roles import Role
+from pastoral.tests import upload_files
+from pastoral.uploads import is_stored_name
 
 from .interventions_helpers import make_intervention, make_training
 
@@ -168,6 +170,24 @@ def test_a_lead_adds_training_with_a_pdf_certificate(client, school, headteacher
             SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024), content_type="application/pdf"),
             "The certificate must be 5 MB or smaller.",
         ),
+        # Right first bytes, but not a file any reader opens: no end-of-file marker, a PNG cut short.
+        (
+            SimpleUploadedFile("cert.pdf", b"%PDF-1.4\n<html><script>alert(1)</script>", "application/pdf"),
+            "Upload the certificate as a PDF, PNG or JPEG file.",
+        ),
+        (
+            SimpleUploadedFile("cert.png", upload_files.png_bytes()[:30] + upload_files.HTML, "image/png"),
+            "Upload the certificate as a PDF, PNG or JPEG file.",
+        ),
+        (
+            SimpleUploadedFile("cert.jpg", b"\xff\xd8\xff\xe0" + upload_files.HTML, "image/jpeg"),
+            "Upload the certificate as a PDF, PNG or JPEG file.",
+        ),
+        (
+            SimpleUploadedFile("cert.png", upload_files.bomb_png(8_000, 6_000), "image/png"),
+            "The image is 8,000 × 6,000 pixels, too large to accept. Save it at most 10,000 pixels on each side "
+            "and 40 megapixels in all, then upload it again.",
+        ),
     ],
 )
 def test_certificates_are_checked_by_content_and_size(client, school, headteacher, teacher, upload, message):
@@ -184,6 +204,48 @@ def test_certificates_are_checked_by_content_and_size(client, school, headteache
     )
     assert response.status_code == 200
     assert response.context["form"].errors["certificate"] == [message]
+    assert not StaffTraining.objects.exists()
+
+
+def test_a_png_certificate_named_pdf_is_stored_and_served_as_png(client, school, headteacher, teacher):
+    verified_client(client, headteacher)
+    content = upload_files.png_bytes()
+    response = client.post(
+        reverse("behaviour:training_create"),
+        {
+            "user": str(teacher.code),
+            "course": "first_aid",
+            "completed_on": "2026-01-10",
+            "expires_on": "2029-01-09",
+            "certificate": SimpleUploadedFile("first aid.pdf", content, content_type="application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    record = StaffTraining.objects.get()
+    assert record.certificate_type == "image/png"
+    assert record.certificate.name.startswith("training-certificates/") and record.certificate.name.endswith(".png")
+    assert is_stored_name(record.certificate.name) and "first" not in record.certificate.name
+    download = client.get(reverse("behaviour:training_certificate", args=[record.code]))
+    assert download["Content-Type"] == "image/png" and download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Disposition"] == f'attachment; filename="certificate-{record.code}.png"'
+    assert b"".join(download.streaming_content) == content
+
+
+def test_the_service_checks_the_certificate_whatever_the_form_did(school, headteacher, teacher):
+    from django.core.exceptions import ValidationError
+
+    from behaviour.interventions import services
+
+    record = StaffTraining(
+        school=school,
+        user=teacher,
+        course="first_aid",
+        completed_on=datetime.date(2026, 1, 10),
+        expires_on=datetime.date(2029, 1, 9),
+        certificate=SimpleUploadedFile("c.pdf", b"%PDF-1.4 but not really", "application/pdf"),
+    )
+    with pytest.raises(ValidationError, match="PDF, PNG or JPEG"):
+        services.training_save(actor=headteacher, record=record, changed={})
     assert not StaffTraining.objects.exists()
 
 

@@ -1,8 +1,17 @@
+import stat
+from pathlib import Path
+
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from pastoral.models import AuditEntry, FamilyContact, Pupil
+from pastoral.tests import upload_files
 from pastoral.tests.factories import FamilyContactFactory, ProfessionalFactory, PupilFactory
+from pastoral.uploads import is_stored_name
 
 
 def test_it_finds_pupils_without_typing_accents(client, teacher, pupil, as_user):
@@ -225,4 +234,69 @@ def test_it_serves_photos_only_through_the_checked_view(settings):
 
     with pytest.raises(Resolver404):
         resolve(settings.MEDIA_URL + "pupil-photos/x.png")
-    assert Pupil._meta.get_field("photo").upload_to == "pupil-photos/"
+    assert Pupil._meta.get_field("photo").generate_filename(None, "x.png").startswith("pupil-photos/")
+
+
+def _post_photo(client, pupil, name, content, content_type="image/jpeg"):
+    url = reverse("pastoral:pupil_edit", args=[pupil.code])
+    return client.post(url, {"photo": SimpleUploadedFile(name, content, content_type=content_type)})
+
+
+def test_a_photo_is_stored_small_without_exif_under_a_random_name_and_private(client, pastoral_staff, pupil, as_user):
+    as_user(pastoral_staff)
+    response = _post_photo(client, pupil, "Zoe Ainsworth.jpg", upload_files.jpeg_with_exif((4000, 3000)))
+    assert response.status_code == 302
+    pupil.refresh_from_db()
+    name = pupil.photo.name
+    assert name.startswith("pupil-photos/") and name.endswith(".jpg") and is_stored_name(name)
+    path = Path(pupil.photo.path)
+    with Image.open(path) as stored:
+        assert stored.format == "JPEG" and max(stored.size) <= 800 and stored.size == (600, 800)
+        assert "exif" not in stored.info and not stored.getexif()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    served = client.get(reverse("pastoral:pupil_photo", args=[pupil.code]))
+    assert served["Content-Type"] == "image/jpeg" and served["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(served.streaming_content) == path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (upload_files.HTML, "The photo must be a JPEG or PNG image."),
+        (upload_files.SVG, "The photo must be a JPEG or PNG image."),
+        (upload_files.bomb_png(8_000, 6_000), "8,000 × 6,000 pixels, too large to accept"),
+    ],
+    ids=["html", "svg", "bomb"],
+)
+def test_a_photo_that_is_not_a_real_image_is_refused_beside_the_field(
+    client, pastoral_staff, pupil, as_user, content, message
+):
+    as_user(pastoral_staff)
+    response = _post_photo(client, pupil, "photo.png", content, "image/png")
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["form"].errors["photo"])
+    pupil.refresh_from_db()
+    assert not pupil.photo
+
+
+def test_a_replaced_photo_is_deleted_from_disk(
+    client, pastoral_staff, pupil, as_user, django_capture_on_commit_callbacks
+):
+    as_user(pastoral_staff)
+    _post_photo(client, pupil, "a.png", upload_files.png_bytes((50, 50)), "image/png")
+    pupil.refresh_from_db()
+    first = Path(pupil.photo.path)
+    assert first.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        _post_photo(client, pupil, "b.png", upload_files.png_bytes((60, 60), "red"), "image/png")
+    pupil.refresh_from_db()
+    assert Path(pupil.photo.path).exists() and not first.exists()
+
+
+def test_a_photo_stored_before_names_were_generated_is_served_as_its_checked_type(client, teacher, pupil, as_user):
+    # Photos used to be stored under the uploader's name, whatever its extension.
+    legacy = default_storage.save("pupil-photos/old name.html", ContentFile(upload_files.png_bytes()))
+    Pupil.objects.filter(pk=pupil.pk).update(photo=legacy)
+    as_user(teacher)
+    served = client.get(reverse("pastoral:pupil_photo", args=[pupil.code]))
+    assert served["Content-Type"] == "image/png" and served["X-Content-Type-Options"] == "nosniff"

@@ -5,6 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pastoral.models import AuditEntry, Membership
+from pastoral.tests import upload_files
+from pastoral.uploads import is_stored_name
 from safeguarding.models import Concern, Notification
 from safeguarding.tasks import notify_concern_raised_task
 
@@ -128,7 +130,7 @@ def test_attachments_are_checked_by_content(client, as_user, teacher, pupil, cat
         reverse("safeguarding:concern_create"), _data(pupil, categories["Neglect"], attachments=[png_upload()])
     )
     assert response.status_code == 400 and "larger than" in response.content.decode()
-    pdf = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 tiny", content_type="application/pdf")
+    pdf = SimpleUploadedFile("letter.pdf", upload_files.MINIMAL_PDF, content_type="application/pdf")
     settings.SAFEGUARDING_ATTACHMENT_MAX_BYTES = 1024
     client.post(reverse("safeguarding:concern_create"), _data(pupil, categories["Neglect"], attachments=[pdf]))
     assert Concern.objects.get().attachments.get().content_type == "application/pdf"
@@ -163,3 +165,30 @@ def test_the_pupil_profile_offers_a_concern_about_that_pupil(client, as_user, te
 
     form = client.get(link).content.decode()
     assert pupil.display_name in form
+
+
+def test_a_png_named_pdf_is_stored_as_png_and_served_as_png(client, as_user, teacher, dsl, pupil, categories):
+    as_user(teacher)
+    photo = png_upload("bruise.pdf")
+    data = _data(pupil, categories["Physical abuse"], attachments=[photo])
+    assert client.post(reverse("safeguarding:concern_create"), data).status_code == 302
+    attachment = Concern.objects.get().attachments.get()
+    assert attachment.content_type == "image/png" and attachment.name == "bruise.pdf"
+    assert attachment.file.name.endswith(".png") and is_stored_name(attachment.file.name)
+    as_user(dsl)
+    url = reverse("safeguarding:attachment", args=[attachment.concern.code, attachment.code])
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"] == 'attachment; filename="bruise.png"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_decompression_bomb_attachment_is_refused(client, as_user, teacher, pupil, categories):
+    as_user(teacher)
+    bomb = SimpleUploadedFile("bruise.png", upload_files.bomb_png(), content_type="image/png")
+    response = client.post(
+        reverse("safeguarding:concern_create"), _data(pupil, categories["Neglect"], attachments=[bomb])
+    )
+    assert response.status_code == 400
+    assert "“bruise.png”: The image has too many pixels to accept." in response.content.decode()
+    assert not Concern.objects.exists()

@@ -129,14 +129,17 @@ def test_an_incoming_file_is_uploaded_and_downloaded_through_an_audited_view(cli
             "pupil": pupil.code,
             "from_school": "Old Primary",
             "received_on": "2026-09-10",
-            "upload": png_upload("cp.png"),
+            "upload": png_upload("cp file.pdf"),
         },
     )
     incoming = IncomingFile.objects.get()
     assert response.status_code == 302 and incoming.content_type == "image/png"
+    assert incoming.file.name.endswith(".png") and "cp" not in incoming.file.name.rsplit("/", 1)[1]
     as_user(headteacher)
     download = client.get(reverse("safeguarding:incoming_download", args=[incoming.code]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"\x89PNG")
+    assert download["Content-Type"] == "image/png" and download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Disposition"] == 'attachment; filename="cp file.png"'
     assert AuditEntry.objects.filter(action="safeguarding.incoming.viewed", actor=headteacher).exists()
     as_user(dsl)
     body = client.get(reverse("safeguarding:pupil_chronology", args=[pupil.code])).content.decode()
