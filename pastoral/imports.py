@@ -16,20 +16,25 @@ Rules the rest of the code relies on (and docs/pupil-import.md explains):
 
 import csv
 import io
+import os
 import re
+import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import partial
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 
 from . import access, audit
 from .exceptions import ImportRejected
-from .models import FamilyContact, Pupil, YearGroup
+from .models import FamilyContact, ImportJob, Pupil, YearGroup
 from .selectors import on_roll
 from .upn import upn_problem
 
@@ -797,13 +802,15 @@ def _existing_contacts(pupils):
     return contacts
 
 
-def _build_plan(school, rows):
+def _build_plan(school, rows, progress):
     existing = _existing_pupils(school, rows)
     existing_contacts = _existing_contacts(existing.values())
     plan = Plan()
-    for row in rows:
+    for checked, row in enumerate(rows, start=1):
         pupil = _plan_pupil(row, school, existing, plan)
         _plan_contacts(row, pupil, existing_contacts, plan)
+        if checked % BATCH_SIZE == 0 or checked == len(rows):
+            progress(checked, len(rows))
     return plan
 
 
@@ -873,20 +880,28 @@ def read_file(uploaded_file):
     return layout, _parse_rows(records, header_index + 1, layout)
 
 
-def pupils_import(*, actor, school, uploaded_file):
+def _no_progress(checked, total):
+    pass
+
+
+def pupils_import(*, actor, school, uploaded_file, progress=_no_progress):
     """Create and update the school's pupils and family contacts from an MIS CSV export.
 
     Raises ImportRejected (with every problem found) and writes nothing if any row is bad.
+    ``progress(checked, total)`` is called as rows are checked, once per batch.
     """
     if not access.has_school_perm(actor, school, "pastoral.import_pupils"):
         raise PermissionDenied
     layout, rows = read_file(uploaded_file)
+    progress(0, len(rows))
     _flag_duplicate_upns(rows)
+    # Checking only reads, and is the slow part; keeping it outside the transaction lets the
+    # progress written between batches reach the page that polls it. Writing stays all or nothing.
+    plan = _build_plan(school, rows, progress)
+    if any(row.problems for row in rows):
+        raise _rejection(rows)
     try:
         with transaction.atomic():
-            plan = _build_plan(school, rows)
-            if any(row.problems for row in rows):
-                raise _rejection(rows)
             _write(plan)
             result = _result(plan, layout, _not_in_file(school, rows))
             audit.record("pastoral.pupils.imported", actor=actor, school=school, data=result.as_audit_data())
@@ -894,3 +909,126 @@ def pupils_import(*, actor, school, uploaded_file):
         # Only another import of the same pupils at the same moment gets past the checks above.
         raise ImportRejected("Someone else imported pupils at the same moment; upload the file again.") from None
     return result
+
+
+# Import jobs: the upload is stored and a Celery task does the work ------------------------------
+
+PROBLEMS_STORED = 1000
+IMPORTS_DIR = "imports"
+NO_LONGER_ALLOWED = "The import was stopped: you no longer have permission to import pupils for this school."
+
+
+def _stored_path(storage_name):
+    root = Path(settings.GENERATED_FILES_ROOT).resolve()
+    path = (root / storage_name).resolve()
+    if root not in path.parents:
+        raise ValueError("import file outside GENERATED_FILES_ROOT")
+    return path
+
+
+def _store(data):
+    """Write the upload outside the web root under a random name, readable by this user only."""
+    folder = Path(settings.GENERATED_FILES_ROOT) / IMPORTS_DIR
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    storage_name = f"{IMPORTS_DIR}/{secrets.token_hex(16)}.csv"
+    descriptor = os.open(_stored_path(storage_name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    return storage_name
+
+
+def _delete_stored(storage_name):
+    if storage_name:
+        _stored_path(storage_name).unlink(missing_ok=True)
+
+
+def import_job_create(*, actor, school, uploaded_file):
+    """Store the file and queue its import; ImportRejected if it is too large or not a UTF-8 CSV file.
+
+    The cheap whole-file checks run here so the person hears about a workbook or a wrong
+    encoding beside the upload field at once; headings and rows are checked by the task.
+    """
+    if not access.has_school_perm(actor, school, "pastoral.import_pupils"):
+        raise PermissionDenied
+    data = _read_bytes(uploaded_file)
+    _decode(data)
+    storage_name = _store(data)
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                school=school,
+                created_by=actor,
+                original_name=(getattr(uploaded_file, "name", "") or "")[:200],
+                storage_name=storage_name,
+            )
+            transaction.on_commit(lambda: _dispatch(job.pk))
+    except BaseException:
+        _delete_stored(storage_name)
+        raise
+    return job
+
+
+def _dispatch(job_id):
+    from .tasks import pupil_import_task
+
+    pupil_import_task.delay(job_id)
+
+
+def _record_progress(job_id, checked, total):
+    ImportJob.objects.filter(pk=job_id).update(processed=checked, total=total)
+
+
+def _finish(job, **fields):
+    # Conditional, so a duplicate delivery of the task cannot overwrite the first run's outcome.
+    fields.setdefault("finished_at", timezone.now())
+    ImportJob.objects.filter(pk=job.pk, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]).update(**fields)
+
+
+def _problem_dicts(problems):
+    return [asdict(problem) for problem in problems[:PROBLEMS_STORED]]
+
+
+def import_job_run(job_id):
+    """Check and apply one stored upload, recording progress and the outcome on the job; deletes the file."""
+    job = ImportJob.objects.select_related("school", "created_by").filter(pk=job_id).first()
+    if job is None or job.finished:
+        return "skipped"
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=timezone.now())
+    actor = job.created_by
+    try:
+        if not actor.is_active or not access.has_school_perm(actor, job.school, "pastoral.import_pupils"):
+            raise ImportRejected(NO_LONGER_ALLOWED)
+        with open(_stored_path(job.storage_name), "rb") as handle:
+            result = pupils_import(
+                actor=actor,
+                school=job.school,
+                uploaded_file=File(handle, name=job.original_name),
+                progress=partial(_record_progress, job.pk),
+            )
+    except FileNotFoundError:
+        _finish(job, status=ImportJob.Status.FAILED, message="The uploaded file is no longer here; upload it again.")
+        return "failed"
+    except ImportRejected as exc:
+        _finish(
+            job,
+            status=ImportJob.Status.FAILED,
+            message=str(exc)[:500],
+            errors=len(exc.problems),
+            problems=_problem_dicts(exc.problems),
+        )
+        return "failed"
+    except BaseException:
+        _finish(
+            job, status=ImportJob.Status.FAILED, message="The import stopped because of an error; nothing was saved."
+        )
+        raise
+    finally:
+        _delete_stored(job.storage_name)
+    _finish(
+        job,
+        status=ImportJob.Status.DONE,
+        created=result.created,
+        updated=result.updated,
+        result={**asdict(result), "rows": result.rows},
+    )
+    return "done"

@@ -657,3 +657,50 @@ class MfaResetRequest(models.Model):
     @property
     def pending(self):
         return self.approved_at is None and self.declined_at is None
+
+
+class ImportJob(models.Model):
+    """One uploaded MIS file, checked and applied by a Celery task while the page shows progress.
+
+    The file waits under GENERATED_FILES_ROOT/imports (0600, random name) and is deleted when the job ends.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Checking and importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Not imported"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="import_jobs")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="import_jobs")
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    original_name = models.CharField(max_length=200, blank=True)
+    storage_name = models.CharField(max_length=200, blank=True, help_text="Path under GENERATED_FILES_ROOT")
+    total = models.PositiveIntegerField(default=0, help_text="Pupil rows in the file")
+    processed = models.PositiveIntegerField(default=0, help_text="Rows checked so far")
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0, help_text="Problems found, including any not stored")
+    message = models.CharField(max_length=500, blank=True, help_text="Why the file was not imported")
+    problems = models.JSONField(default=list, blank=True, help_text="The first problems, for display")
+    result = models.JSONField(default=dict, blank=True, help_text="The full report once imported")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["created_by", "-created_at"])]
+
+    def __str__(self):
+        return f"Pupil import for {self.school} by {self.created_by} ({self.get_status_display()})"
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self):
+        return int(self.processed * 100 / self.total) if self.total else 0

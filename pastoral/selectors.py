@@ -1,6 +1,6 @@
 """Reads. Every list, search, export and task gets its rows from a `*_visible_to(user)` here."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -88,7 +88,8 @@ def get_pupil_for_user(user, code, perm="pastoral.view_pupil"):
     """
     try:
         pupil = Pupil.objects.select_related("school", "keyworker").get(code=code)
-    except Pupil.DoesNotExist as exc:
+    except (Pupil.DoesNotExist, ValidationError) as exc:
+        # Codes also arrive from query strings (?pupil=...), where a mangled one is simply no pupil.
         raise Http404("No such pupil") from exc
     if access.has_school_perm(user, pupil.school_id, perm):
         return pupil

@@ -105,6 +105,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so an oversized body is refused before anything reads it.
+    "pastoral.request_limits.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -240,11 +242,27 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # through the permission-checked download view, then deleted when they expire.
 GENERATED_FILES_ROOT = Path(env_str("GENERATED_FILES_ROOT", str(BASE_DIR / "var" / "generated")))
 GENERATED_FILE_DAYS = env_int("GENERATED_FILE_DAYS", 7)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PUPIL_IMPORT_MAX_BYTES = env_int("PUPIL_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 BEHAVIOUR_ATTACHMENT_MAX_BYTES = env_int("BEHAVIOUR_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 SAFEGUARDING_ATTACHMENT_MAX_BYTES = env_int("SAFEGUARDING_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# The whole request body, files included, refused with 413 before it is read. By default the
+# largest single upload plus 1 MB for the other fields and multipart framing; the reverse
+# proxy's client_max_body_size should match it.
+REQUEST_MAX_BYTES = env_int(
+    "REQUEST_MAX_BYTES",
+    max(PUPIL_IMPORT_MAX_BYTES, BEHAVIOUR_ATTACHMENT_MAX_BYTES, SAFEGUARDING_ATTACHMENT_MAX_BYTES) + 1024 * 1024,
+)
+# Non-file form fields only (Django's own check); no form here posts anywhere near this much text.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+# Files larger than this are spooled to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_HANDLERS = [
+    # Stops keeping a file once it passes the limit its view declares (pastoral.request_limits.upload_limit).
+    "pastoral.request_limits.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

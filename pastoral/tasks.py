@@ -233,3 +233,15 @@ def send_weekly_trend_task(school_id, user_id):
         return "skipped"
     _send("weekly_trend", user, email_context(user, school))
     return "sent"
+
+
+# Pupil import ---------------------------------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def pupil_import_task(job_id):
+    """Check and apply one uploaded MIS file. The job re-checks that its uploader may still import
+    for the school before reading the file, and deletes the file whatever the outcome."""
+    from .imports import import_job_run
+
+    return import_job_run(job_id)

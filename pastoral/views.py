@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from . import access, audit, chronology, dashboard, selectors, services, uploads
 from .exceptions import PastoralError
 from .forms import (
+    AuditFilterForm,
     FamilyContactForm,
     ProfessionalForm,
     PupilFilterForm,
@@ -273,11 +274,16 @@ def audit_log(request):
     school = current_school(request)
     _require(request.user, school, "pastoral.view_audit")
     entries = selectors.audit_entries_visible_to(request.user).filter(school=school).select_related("actor", "pupil")
-    action = request.GET.get("action", "").strip()
-    if action:
+    form = AuditFilterForm(request.GET)
+    action = form.cleaned_data["action"] if form.is_valid() else ""
+    if form.errors:
+        # A filter that cannot match lists nothing, so the page never passes off the whole log as its result.
+        entries = entries.none()
+    elif action:
         entries = entries.filter(action__startswith=action)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(request, "pastoral/audit_log.html", {"page": page, "action": action, "actions": audit.ACTIONS})
+    context = {"page": page, "form": form, "action": action, "actions": audit.ACTIONS}
+    return render(request, "pastoral/audit_log.html", context)
 
 
 @login_required

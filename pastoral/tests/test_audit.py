@@ -78,3 +78,52 @@ def test_it_shows_the_school_log_to_the_headteacher_only(client, headteacher, te
     page = client.get(reverse("pastoral:audit_log"))
     assert page.status_code == 200
     assert "pastoral.pupil.viewed" in page.content.decode()
+
+
+def test_it_filters_the_log_by_the_start_of_an_action(client, headteacher, teacher, pupil, as_user):
+    from pastoral import audit
+
+    audit.record("pastoral.pupil.viewed", actor=teacher, obj=pupil)
+    audit.record("auth.password.changed", actor=teacher)
+    as_user(headteacher)
+
+    page = client.get(reverse("pastoral:audit_log"), {"action": "pastoral.pupil"})
+
+    assert page.status_code == 200
+    assert [entry.action for entry in page.context["page"]] == ["pastoral.pupil.viewed"]
+
+
+def test_it_answers_a_nul_byte_in_the_filter_with_a_clear_400(client, headteacher, as_user):
+    as_user(headteacher)
+
+    response = client.get(reverse("pastoral:audit_log") + "?action=%00")
+
+    assert response.status_code == 400
+    assert "null byte" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("Pastoral Pupil!", "lower-case letters, digits, dots and underscores only"),
+        ("a" * 101, "Action names are at most 100 characters long."),
+        ("pastoral\x00", "Null characters are not allowed."),
+    ],
+)
+def test_it_explains_a_malformed_filter_beside_the_field(
+    client, headteacher, teacher, as_user, settings, value, message
+):
+    from pastoral import audit
+
+    # Without the request guard in front, the form itself must still refuse a NUL byte.
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if "request_limits" not in name]
+    audit.record("auth.password.changed", actor=teacher)
+    as_user(headteacher)
+
+    page = client.get(reverse("pastoral:audit_log"), {"action": value})
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert message in body
+    assert 'aria-describedby="action-error"' in body
+    assert list(page.context["page"]) == []

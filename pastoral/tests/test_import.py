@@ -13,7 +13,7 @@ from django.utils import timezone
 from pastoral import imports
 from pastoral.exceptions import ImportRejected
 from pastoral.imports import pupils_import
-from pastoral.models import AuditEntry, FamilyContact, Pupil
+from pastoral.models import AuditEntry, FamilyContact, ImportJob, Pupil
 from pastoral.tests.factories import FamilyContactFactory, PupilFactory
 from pastoral.upn import make_upn
 
@@ -507,6 +507,16 @@ def post_file(client, content, name="pupils.csv"):
     return client.post(reverse("pastoral:pupil_import"), {"file": upload(content, name)})
 
 
+def import_through_the_page(client, capture, content, name="pupils.csv"):
+    """Upload, let the queued task run (eager Celery) once the request commits, then open the job page."""
+    with capture(execute=True):
+        response = post_file(client, content, name)
+    assert response.status_code == 302
+    job = ImportJob.objects.latest("created_at")
+    assert response["Location"] == reverse("pastoral:pupil_import_job", args=[job.code])
+    return job, client.get(response["Location"])
+
+
 def test_it_shows_the_upload_form_and_column_guide(school, pastoral_lead, as_user):
     response = as_user(pastoral_lead).get(reverse("pastoral:pupil_import"))
 
@@ -519,30 +529,39 @@ def test_it_shows_the_upload_form_and_column_guide(school, pastoral_lead, as_use
     assert reverse("pastoral:pupil_import_template") in body
 
 
-def test_it_imports_an_uploaded_file_and_reports_the_counts(school, pastoral_lead, as_user):
+def test_it_imports_an_uploaded_file_and_reports_the_counts(
+    school, pastoral_lead, as_user, django_capture_on_commit_callbacks
+):
     client = as_user(pastoral_lead)
 
-    response = post_file(client, csv_bytes([AMELIA, JOSEF]))
+    job, page = import_through_the_page(client, django_capture_on_commit_callbacks, csv_bytes([AMELIA, JOSEF]))
 
-    assert response.status_code == 200
-    assert response.context["result"].created == 2
-    assert "Import complete" in response.content.decode()
+    job.refresh_from_db()
+    assert (job.status, job.total, job.processed, job.created, job.updated) == ("done", 2, 2, 2, 0)
+    assert job.started_at is not None and job.finished_at is not None
+    assert page.status_code == 200
+    assert "Import complete" in page.content.decode()
+    assert '<tr><th scope="row">Pupils created</th><td class="text-end">2</td></tr>' in page.content.decode()
     assert Pupil.objects.filter(school=school).count() == 2
     assert AuditEntry.objects.filter(action="pastoral.pupils.imported", actor=pastoral_lead).count() == 1
 
-    again = post_file(client, csv_bytes([AMELIA, JOSEF]))
-    assert (again.context["result"].created, again.context["result"].unchanged) == (0, 2)
+    again, _page = import_through_the_page(client, django_capture_on_commit_callbacks, csv_bytes([AMELIA, JOSEF]))
+    again.refresh_from_db()
+    assert (again.result["created"], again.result["unchanged"]) == (0, 2)
     assert Pupil.objects.filter(school=school).count() == 2
 
 
-def test_it_lists_every_problem_in_the_page_and_saves_nothing(school, pastoral_lead, as_user):
+def test_it_lists_every_problem_in_the_page_and_saves_nothing(
+    school, pastoral_lead, as_user, django_capture_on_commit_callbacks
+):
     rows = [AMELIA, {**JOSEF, "Date of Birth": "2014/11/02"}, {**JOSEF, "UPN": UPN_3, "Year Group": "Y20"}]
 
-    response = post_file(as_user(pastoral_lead), csv_bytes(rows))
+    job, page = import_through_the_page(as_user(pastoral_lead), django_capture_on_commit_callbacks, csv_bytes(rows))
 
-    assert response.status_code == 200
-    body = response.content.decode()
+    assert page.status_code == 200
+    body = page.content.decode()
     expected = [
+        "The file was not imported",
         'id="error-summary"',
         'role="alert"',
         'href="#problem-1"',
@@ -554,10 +573,10 @@ def test_it_lists_every_problem_in_the_page_and_saves_nothing(school, pastoral_l
     ]
     for snippet in expected:
         assert snippet in body
-    assert [(p.row, p.column) for p in response.context["rejection"].problems] == [
-        (3, "Date of Birth"),
-        (4, "Year Group"),
-    ]
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.errors == 2
+    assert [(p["row"], p["column"]) for p in job.problems] == [(3, "Date of Birth"), (4, "Year Group")]
     assert Pupil.objects.count() == 0
 
 
