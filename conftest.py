@@ -2,11 +2,10 @@
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.test import TransactionTestCase
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pastoral.database import as_owner
+from pastoral.database import as_owner, connect_every_thread_as
 from pastoral.roles import Role
 from pastoral.tests.factories import MembershipFactory, PupilFactory, SchoolFactory, TrustFactory, UserFactory
 
@@ -18,25 +17,20 @@ from pastoral.tests.factories import MembershipFactory, PupilFactory, SchoolFact
 RUNTIME = {key: settings.DATABASES["default"][key] for key in ("USER", "PASSWORD")}
 
 
-def connect_all_threads_as(credentials):
-    connections["default"].close()
-    settings.DATABASES["default"].update(credentials)
-
-
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings):
     if settings.DATABASE_OWNER:
-        connect_all_threads_as(settings.DATABASE_OWNER)
+        connect_every_thread_as(settings.DATABASE_OWNER)
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        connect_all_threads_as(RUNTIME)
+        connect_every_thread_as(RUNTIME)
     yield
     if settings.DATABASE_OWNER:
         with django_db_blocker.unblock():
-            connect_all_threads_as(settings.DATABASE_OWNER)
+            connect_every_thread_as(settings.DATABASE_OWNER)
 
 
 def flush_as_owner(original):

@@ -37,6 +37,16 @@ def as_owner(using="default"):
         connection.settings_dict = shared
 
 
+def connect_every_thread_as(credentials, using="default"):
+    """Point the shared settings at other credentials, e.g. the owner's while a test database is built.
+
+    Every connection opened afterwards, in any thread, uses them; this
+    thread's open connection is closed so that it reconnects.
+    """
+    connections[using].close()
+    connections[using].settings_dict.update(credentials)
+
+
 def grant_runtime_privileges(using="default", **kwargs):
     """post_migrate: give the runtime role what the app needs and no more.
 

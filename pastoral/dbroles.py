@@ -69,8 +69,8 @@ def urls_from_env():
     owner = os.environ.get("DATABASE_OWNER_URL")
     if not app and not owner:
         return DEV_APP_URL, DEV_OWNER_URL
-    if not (app and owner):
-        raise SystemExit("dbroles: set both DATABASE_URL (runtime role) and DATABASE_OWNER_URL (owner), or neither")
+    if not app:
+        raise SystemExit("dbroles: DATABASE_OWNER_URL is set but DATABASE_URL (the runtime role) is not")
     return app, owner
 
 
@@ -170,6 +170,9 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     app_url, owner_url = urls_from_env()
+    if not owner_url:
+        say("DATABASE_URL is set without DATABASE_OWNER_URL: one role does everything, so there are no roles to create")
+        return 0
     ensure(args.admin or admin_url_for(app_url), app_url, owner_url)
     say(f"roles {parse(owner_url)['user']!r} (owner) and {parse(app_url)['user']!r} (runtime) are ready")
     return 0
