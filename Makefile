@@ -27,7 +27,7 @@ include .env
 export $(shell sed -n 's/^[[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}\([A-Za-z_][A-Za-z0-9_]*\)=.*/\2/p' .env)
 endif
 
-.PHONY: help install services demo run worker beat test lint format bench check-deploy reset-db devdb-stop clean distclean
+.PHONY: help install services db-roles demo run worker beat test lint format bench check-deploy reset-db devdb-stop clean distclean
 
 help:
 	@echo "make install       .venv from requirements-dev.txt and node_modules from package-lock.json"
@@ -38,6 +38,7 @@ help:
 	@echo "make lint/format   ruff check + format --check / fix imports and reformat"
 	@echo "make check-deploy  Django's deployment checks with production-like settings"
 	@echo "make bench         benchmarks/run.py"
+	@echo "make db-roles      create the owner and runtime database roles (python -m pastoral.dbroles)"
 	@echo "make reset-db      drop and recreate the development database (FORCE=1 skips the prompt)"
 	@echo "make devdb-stop    stop the embedded PostgreSQL in var/pgdata, if one runs"
 	@echo "make clean         caches, collected static files and logs; distclean also .venv and node_modules"
@@ -91,7 +92,7 @@ beat: install
 # API keeps an event loop in the test thread, which makes Django refuse ORM
 # calls from live_server tests unless async-unsafe access is allowed.
 # pytest exits 5 when it collects nothing; that is reported, not failed.
-test: install services
+test: install services db-roles
 	@export DJANGO_ALLOW_ASYNC_UNSAFE=true; \
 	echo "$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --create-db $(PYTEST_ARGS)"; \
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --create-db $(PYTEST_ARGS)
@@ -115,20 +116,25 @@ check-deploy: install
 	DJANGO_ALLOWED_HOSTS=pastoral.example.org \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
-bench: install
+bench: install db-roles
 	@if [ ! -f benchmarks/run.py ]; then echo "bench: benchmarks/run.py does not exist yet" >&2; exit 1; fi
 	$(PY) benchmarks/run.py
 
 # --- database ----------------------------------------------------------------
 
+# The two roles `make test` (and the app) use: python -m pastoral.dbroles, as
+# user postgres. Development passwords unless DATABASE_URL/DATABASE_OWNER_URL say otherwise.
+db-roles: install
+	@$(PY) -m pastoral.dbroles
+
 reset-db: install
-	@url=$$($(PY) -m pastoral.devdb); \
-	shown=$$(sed -E 's#(://[^:@/]+):[^@/]*@#\1:***@#' <<<"$$url"); \
+	@settings=$$($(PY) -m pastoral.devdb); \
+	shown=$$(eval "$$settings"; sed -E 's#(://[^:@/]+):[^@/]*@#\1:***@#' <<<"$$DATABASE_URL"); \
 	if [ "$(FORCE)" != 1 ]; then \
 		read -r -p "Drop and recreate $$shown? Everything in it is lost. [y/N] " answer || answer=; \
 		case "$$answer" in [yY]*) ;; *) echo "reset-db: cancelled" >&2; exit 1;; esac; \
 	fi; \
-	DATABASE_URL="$$url" $(PY) -m pastoral.devdb --reset >/dev/null; \
+	$(PY) -m pastoral.devdb --reset >/dev/null; \
 	echo "reset-db: $$shown is empty; 'make demo' migrates and seeds it"
 
 devdb-stop:

@@ -1,10 +1,49 @@
 """A small cast of staff, one per role, in two schools of one trust and one school of another."""
 
 import pytest
+from django.conf import settings
+from django.test import TransactionTestCase
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pastoral.database import as_owner, connect_every_thread_as
 from pastoral.roles import Role
 from pastoral.tests.factories import MembershipFactory, PupilFactory, SchoolFactory, TrustFactory, UserFactory
+
+# The test databases are created and migrated by the owner role, as a deploy
+# does, and every test then runs as the runtime role the app uses in
+# production, so a missing grant fails here rather than after a release.
+# Threads (live_server, Celery worker threads) open their connections from
+# the same settings, so they follow the switch too.
+RUNTIME = {key: settings.DATABASES["default"][key] for key in ("USER", "PASSWORD")}
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    if settings.DATABASE_OWNER:
+        connect_every_thread_as(settings.DATABASE_OWNER)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        connect_every_thread_as(RUNTIME)
+    yield
+    if settings.DATABASE_OWNER:
+        with django_db_blocker.unblock():
+            connect_every_thread_as(settings.DATABASE_OWNER)
+
+
+def flush_as_owner(original):
+    # transaction=True tests end with a flush, a TRUNCATE of every table,
+    # which the runtime role may not do (that is the point).
+    def fixture_teardown(self):
+        with as_owner():
+            original(self)
+
+    return fixture_teardown
+
+
+TransactionTestCase._fixture_teardown = flush_as_owner(TransactionTestCase._fixture_teardown)
 
 
 @pytest.fixture

@@ -133,10 +133,10 @@ def seed_year_of_behaviour(school, count, rng):
     import datetime
     import uuid
 
-    from django.db import connection as db
     from django.utils import timezone
 
     from behaviour.models import BehaviourCategory, BehaviourEvent, Location, Removal
+    from pastoral.database import as_owner
     from pastoral.models import Membership, User
 
     pupils = list(school.pupils.values_list("id", flat=True))
@@ -190,9 +190,9 @@ def seed_year_of_behaviour(school, count, rng):
                 )
             )
     Removal.objects.bulk_create(removals, batch_size=5000)
-    with db.cursor() as cursor:
-        # As autovacuum would have done by the time a year of events is in: planner statistics and the
-        # visibility map that index-only scans need.
+    # As autovacuum would have done by the time a year of events is in: planner statistics and the
+    # visibility map that index-only scans need. Only the tables' owner may vacuum them.
+    with as_owner() as db, db.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return len(events), len(removals)
 
@@ -322,14 +322,22 @@ def main():
     name = settings.DATABASES["default"]["NAME"]
     settings.DATABASES["default"]["TEST"]["NAME"] = os.environ.get("BENCH_DATABASE", f"test_{name}_bench")
     chosen = [key.strip() for key in os.environ.get("BENCH_SCENARIOS", ",".join(SCENARIOS)).split(",") if key.strip()]
+    # As in the tests: the owner role builds and drops the database, the pages run as the runtime role.
+    from pastoral.database import connect_every_thread_as
+
+    runtime = {key: settings.DATABASES["default"][key] for key in ("USER", "PASSWORD")}
+    owner = settings.DATABASE_OWNER or runtime
     for key in chosen:
         print(f"== {key} ==")
+        connect_every_thread_as(owner)
         old = setup_databases(verbosity=0, interactive=False, keepdb=False, aliases={"default"})
+        connect_every_thread_as(runtime)
         try:
             SCENARIOS[key]()
         finally:
             from django.test.utils import teardown_databases
 
+            connect_every_thread_as(owner)
             teardown_databases(old, verbosity=0)
         print()
 

@@ -59,3 +59,9 @@ class PastoralConfig(AppConfig):
 
         dashboard.register("pastoral_role_approvals", role_approvals_panel, order=1)
         post_migrate.connect(signals.sync_role_groups, sender=self)
+        from django.db.backends.signals import connection_created
+
+        from . import database
+
+        post_migrate.connect(database.grant_runtime_privileges, sender=self)
+        connection_created.connect(database.refuse_superuser)

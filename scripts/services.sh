@@ -7,6 +7,9 @@
 #   scripts/services.sh --ci     also allow password-less loopback logins for
 #                                user postgres when a freshly installed
 #                                cluster asks for a password (CI machines only)
+#
+# User postgres only creates the app's two roles (make db-roles); those sign
+# in with their passwords, so password authentication is fine for them.
 set -euo pipefail
 
 PG_HOST=127.0.0.1

@@ -1,8 +1,8 @@
 from django.db import migrations
 
 # The audit log is append-only at the database level: no code path, shell or
-# admin can rewrite or remove history. TRUNCATE is left alone so test
-# databases can still be flushed; it needs table-owner rights anyway.
+# admin can rewrite or remove history. TRUNCATE and switching the trigger off
+# need rights the app's runtime role never gets (pastoral.database).
 FORWARD = """
 CREATE OR REPLACE FUNCTION pastoral_audit_refuse_change() RETURNS trigger AS $$
 BEGIN
