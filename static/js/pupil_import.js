@@ -1,0 +1,2 @@
+// Move focus to the summary so screen readers announce the problems first.
+document.getElementById("error-summary")?.focus();
