@@ -109,3 +109,35 @@ def test_key_pages_run_under_the_policy_without_a_single_violation(live_server, 
     expect(page.locator("ol.chronology")).to_contain_text("Disruption")
     check("pupil profile")
     assert len(seen) == 7
+
+
+def test_a_confirmation_moved_out_of_inline_handlers_still_guards_deactivation(live_server, page, transactional_db):
+    school = SchoolFactory(name="Northfield Academy")
+    admin = make_staff(school, Role.IT_ADMIN, "itadmin")
+    leaver = make_staff(school, Role.TEACHER, "leaver")
+    sign_in_with_password(page, live_server, "itadmin")
+    page.get_by_label(CODE_LABEL).fill(current_code(TOTPDevice.objects.get(user=admin)))
+    page.get_by_role("button", name="Continue").click()
+    page.goto(live_server.url + reverse("pastoral:staff_detail", args=[leaver.code]))
+    button = page.get_by_role("button", name="Deactivate (leaver)")
+    questions, posts = [], []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    button.click()
+    expect(button).to_be_visible()
+    leaver.refresh_from_db()
+    assert leaver.is_active
+
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    button.click()
+    expect(page.get_by_role("button", name="Reactivate")).to_be_visible()
+    leaver.refresh_from_db()
+    assert not leaver.is_active
+    assert questions == ["Deactivate this account now? They lose access immediately."] * 2
+    # The dismissed confirmation sent nothing; only the accepted one reached the server.
+    assert posts == [live_server.url + reverse("pastoral:staff_deactivate", args=[leaver.code])]
