@@ -20,7 +20,8 @@ SECONDARY = "#b02a37"
 PALETTE = [PRIMARY, SECONDARY, "#146c43", "#6f42c1", "#995c00", "#0a5a6b", "#5c636a"]
 TEXT = "#212529"
 GRID = "#ced4da"
-FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:12px"
+# Presentation attributes, not a style="" attribute: our Content-Security-Policy refuses inline styles.
+FONT = 'font-family="system-ui,-apple-system,\'Segoe UI\',Roboto,sans-serif" font-size="12"'
 
 
 @dataclass
@@ -48,8 +49,9 @@ def _number(value):
 
 def _svg(width, height, title, body):
     return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-label="{escape(title)}" style="{FONT};max-width:{width}px">'
+        # The natural size goes in width/height; the page's CSS (and the PDF's) shrinks it to fit.
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}" {FONT}>'
         f"<title>{escape(title)}</title>{body}</svg>"
     )
 

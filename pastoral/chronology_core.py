@@ -4,7 +4,8 @@ from .chronology import ChronologyItem, as_datetime
 
 
 def pupil_milestones(user, pupil):
-    """Admission, leaving and the contact log, read through the viewer's selectors."""
+    """Admission, leaving and the contact log, read through the viewer's selectors (voided entries only for
+    those who may void them)."""
     from .selectors import notes_visible_to
 
     items = []

@@ -87,3 +87,25 @@ class NoStoreMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response.setdefault("Cache-Control", "no-store, private")
         return response
+
+
+class SecurityPolicyMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response.
+
+    Scripts and styles come only from our static files (no inline code, no eval), so an injected
+    `<script>` or `style=` in pupil data does nothing; and the pages never need the camera, microphone,
+    location or payment APIs, so no script could ask for them. A view may set its own headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.content_security_policy = "; ".join(
+            f"{name} {' '.join(sources)}" for name, sources in settings.CONTENT_SECURITY_POLICY.items()
+        )
+        self.permissions_policy = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DENY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.content_security_policy)
+        response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        return response

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from . import access
@@ -30,8 +31,24 @@ def professionals_visible_to(user):
     )
 
 
+# Voided contact-log entries, like voided behaviour events, stay visible to those who may void them
+# (to review the correction) and drop out for every other reader of the pupil.
+NOTE_VOID_PERM = "pastoral.change_pupil"
+
+
 def notes_visible_to(user):
-    return PupilNote.objects.filter(pupil__in=pupils_visible_to(user))
+    correctors = access.schools_with_perm(user, NOTE_VOID_PERM)
+    return PupilNote.objects.filter(pupil__in=pupils_visible_to(user)).filter(
+        Q(voided_at__isnull=True) | Q(pupil__school_id__in=correctors)
+    )
+
+
+def get_note_for_user(user, pupil, note_code):
+    """A contact-log entry of `pupil` (already fetched for `user`): a voided one is 403 to readers who may not void."""
+    note = get_object_or_404(PupilNote.objects.select_related("author", "voided_by"), pupil=pupil, code=note_code)
+    if note.voided_at and not access.has_school_perm(user, pupil.school_id, NOTE_VOID_PERM):
+        raise PermissionDenied
+    return note
 
 
 def audit_entries_visible_to(user):

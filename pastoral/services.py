@@ -13,6 +13,7 @@ from .exceptions import PastoralError
 from .models import Membership, MfaResetRequest, Pupil, School, SchoolClosure, User
 from .roles import APPROVAL_ROLES
 from .school_days import SchoolCalendar, bank_holidays_between
+from .selectors import NOTE_VOID_PERM
 from .uploads import checked_photo
 from .voiding import void_record
 
@@ -104,7 +105,7 @@ def note_record(*, actor, note):
 @transaction.atomic
 def note_void(*, actor, note, reason):
     """Wrong entries are voided with a reason and stay visible as voided; nothing is deleted."""
-    if not access.has_school_perm(actor, note.pupil.school_id, "pastoral.change_pupil"):
+    if not access.has_school_perm(actor, note.pupil.school_id, NOTE_VOID_PERM):
         raise PastoralError("You cannot correct this pupil's contact log.")
     return void_record(actor=actor, record=note, reason=reason, action="pastoral.note.voided", noun="entry")
 

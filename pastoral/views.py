@@ -300,16 +300,13 @@ def note_create(request, code):
 
 def _note_for_user(request, code, note_code):
     pupil = selectors.get_pupil_for_user(request.user, code)
-    note = get_object_or_404(
-        selectors.notes_visible_to(request.user).select_related("author", "voided_by"), pupil=pupil, code=note_code
-    )
-    return pupil, note
+    return pupil, selectors.get_note_for_user(request.user, pupil, note_code)
 
 
 @login_required
 def note_detail(request, code, note_code):
     pupil, note = _note_for_user(request, code, note_code)
-    can_void = access.has_school_perm(request.user, pupil.school_id, "pastoral.change_pupil")
+    can_void = access.has_school_perm(request.user, pupil.school_id, selectors.NOTE_VOID_PERM)
     context = {"pupil": pupil, "note": note, "void_form": VoidForm() if can_void and not note.voided_at else None}
     return render(request, "pastoral/note_detail.html", context)
 

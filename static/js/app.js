@@ -41,6 +41,20 @@
     reset();
   }
 
+  // Behaviours declared in markup, so no page needs inline handlers (our CSP forbids them):
+  // data-confirm on a form asks before it is sent; data-submit-on-change sends a select's form
+  // as soon as it changes; data-print prints the page.
+  document.addEventListener("submit", (event) => {
+    const message = event.target.dataset && event.target.dataset.confirm;
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("[data-submit-on-change]") && event.target.form) event.target.form.requestSubmit();
+  });
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
   // Type-ahead: arrow down from the search box moves into the results.
   const input = document.getElementById("pupil-search-input");
   const results = document.getElementById("pupil-search-results");

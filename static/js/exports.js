@@ -1,6 +1,10 @@
 // My exports: poll the status of files still being prepared and offer the download when ready.
 // Without JavaScript the page refreshes itself instead (a <noscript> meta refresh).
 (function () {
+  // The bar's width is set here, through the CSSOM, because our CSP refuses style="" attributes.
+  document.querySelectorAll(".progress-bar[data-progress]").forEach((bar) => {
+    bar.style.width = bar.dataset.progress + "%";
+  });
   const rows = Array.from(document.querySelectorAll("tr[data-export-status-url]")).filter((row) => row.dataset.exportStatusUrl);
   if (!rows.length) return;
   const announcer = document.getElementById("export-announcer");
