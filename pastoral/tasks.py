@@ -12,6 +12,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from . import access, digest
 from .models import Membership, School, User
+from .outbox import fan_out
 from .roles import Role
 from .selectors import staff_holding
 
@@ -57,9 +58,14 @@ def digest_recipients(school):
 
 @shared_task(acks_late=True)
 def reviews_due_digest_task():
-    for school_id in School.objects.values_list("id", flat=True):
-        for user_id in digest_recipients(School(id=school_id)).values_list("id", flat=True):
-            send_digest_task.delay(school_id, user_id)
+    fan_out(
+        send_digest_task,
+        (
+            (school_id, user_id)
+            for school_id in School.objects.values_list("id", flat=True)
+            for user_id in digest_recipients(School(id=school_id)).values_list("id", flat=True)
+        ),
+    )
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -217,9 +223,14 @@ def weekly_trend_task(school_ids=None):
     from .weekly_trend import recipients
 
     schools = School.objects.all() if school_ids is None else School.objects.filter(pk__in=school_ids)
-    for school_id in schools.values_list("id", flat=True):
-        for user_id in recipients(School(id=school_id)).values_list("id", flat=True):
-            send_weekly_trend_task.delay(school_id, user_id)
+    fan_out(
+        send_weekly_trend_task,
+        (
+            (school_id, user_id)
+            for school_id in schools.values_list("id", flat=True)
+            for user_id in recipients(School(id=school_id)).values_list("id", flat=True)
+        ),
+    )
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -233,3 +244,22 @@ def send_weekly_trend_task(school_id, user_id):
         return "skipped"
     _send("weekly_trend", user, email_context(user, school))
     return "sent"
+
+
+# Transactional outbox ------------------------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def deliver_outbox_message(message_id):
+    """Run one saved follow-up task once; a second delivery of the same row does nothing."""
+    from . import outbox
+
+    return outbox.deliver(message_id)
+
+
+@shared_task(acks_late=True)
+def sweep_outbox():
+    """Publish again the saved follow-up tasks that the broker never got or that failed."""
+    from . import outbox
+
+    return outbox.sweep()
