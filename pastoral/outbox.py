@@ -69,9 +69,20 @@ def _delay(attempts):
     return min(timedelta(seconds=seconds), MAX_DELAY)
 
 
+def _tasks():
+    """Celery's registry with every app's tasks module imported (a web process imports them only on use)."""
+    if not _tasks.loaded:
+        current_app.loader.import_default_modules()
+        _tasks.loaded = True
+    return current_app.tasks
+
+
+_tasks.loaded = False
+
+
 def _task_name(task):
     name = task if isinstance(task, str) else task.name
-    if name not in current_app.tasks:
+    if name not in _tasks():
         raise ValueError(f"No Celery task is registered as {name!r}")
     return name
 
@@ -144,7 +155,7 @@ def _publish(message_id, *, due_by=None):
     if message is None:
         return False
     try:
-        current_app.tasks[DELIVER_TASK].apply_async((message.pk,), retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+        _tasks()[DELIVER_TASK].apply_async((message.pk,), retry=True, retry_policy=PUBLISH_RETRY_POLICY)
     except BROKER_ERRORS as exc:
         log.warning(
             "outbox message %s (%s) not published, attempt %s: %s; the sweep will try again",
@@ -170,7 +181,7 @@ def deliver(message_id):
         return "already handled"
     message = OutboxMessage.objects.get(pk=message_id)
     try:
-        result = current_app.tasks[message.task_name](*message.args)
+        result = _tasks()[message.task_name](*message.args)
     except Exception as exc:
         # Left pending and unclaimed: the sweep publishes it again when its next attempt is due.
         OutboxMessage.objects.filter(pk=message_id).update(claimed_at=None, last_error=repr(exc)[:500])
@@ -207,7 +218,7 @@ def _give_up(rows, now):
         log.error(summary)
         try:
             mail_admins("A queued task was given up", summary, fail_silently=True)
-            task = current_app.tasks.get(message.task_name)
+            task = _tasks().get(message.task_name)
             if task is not None:
                 # Lets a task say so on its own record, as it would after Celery's own retries ran out.
                 task.on_failure(RuntimeError(summary), None, tuple(message.args), {}, None)
