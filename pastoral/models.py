@@ -699,7 +699,10 @@ class RateLimitHit(models.Model):
 
     class Meta:
         default_permissions = ()
-        indexes = [models.Index(fields=["bucket", "key", "at"], name="ratelimit_lookup")]
+        indexes = [
+            models.Index(fields=["bucket", "key", "at"], name="ratelimit_lookup"),
+            models.Index(fields=["bucket", "at"], name="ratelimit_expiry"),
+        ]
 
     def __str__(self):
         return f"{self.bucket} at {self.at:%Y-%m-%d %H:%M}"

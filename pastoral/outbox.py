@@ -18,12 +18,13 @@ the follow-up is a row written in the same transaction as the change:
   A broker error is logged and the request goes on.
 - `deliver(message_id)` (run by that task in a worker) claims the row with an atomic UPDATE … WHERE
   done_at IS NULL, runs the task in the worker, and marks the row done. A second delivery of the same row does
-  nothing. An error leaves the row pending for the sweep.
+  nothing. An error leaves the row pending for the sweep: the task is called directly, so the sweep's backoff
+  takes the place of the task's own Celery autoretry.
 - `fan_out(task, calls)` enqueues `task(*args)` for each args tuple in one transaction, keyed by the day: for
   periodic tasks that send one email per person.
 - `sweep()` (beat, every minute) publishes again every pending row whose next attempt is due, backing off
   (OUTBOX_RETRY_SECONDS, doubling, at most an hour), and gives up after OUTBOX_MAX_ATTEMPTS with an error in
-  the log, a mail to ADMINS and the task's own `on_failure` hook. It also deletes rows done a week ago.
+  the log and the task's own `on_failure` hook. It also deletes rows done a week ago.
 
 With CELERY_TASK_ALWAYS_EAGER the publish runs the task in-process at commit, as `.delay()` did.
 """
@@ -33,7 +34,6 @@ from datetime import timedelta
 
 from celery import current_app
 from django.conf import settings
-from django.core.mail import mail_admins
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -217,7 +217,6 @@ def _give_up(rows, now):
         )
         log.error(summary)
         try:
-            mail_admins("A queued task was given up", summary, fail_silently=True)
             task = _tasks().get(message.task_name)
             if task is not None:
                 # Lets a task say so on its own record, as it would after Celery's own retries ran out.

@@ -265,7 +265,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Follow-up tasks are saved with the change they follow (pastoral/outbox.py); the sweep publishes again those
 # the broker did not get, waiting this long after a try (doubling, at most an hour), and gives up after
-# OUTBOX_MAX_ATTEMPTS tries with an error in the log (and a mail to ADMINS, where set).
+# OUTBOX_MAX_ATTEMPTS tries with an error in the log.
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 120)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 20)
 
