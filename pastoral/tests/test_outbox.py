@@ -148,3 +148,25 @@ def test_export_requests_go_through_the_outbox(dsl, school):
     generated_file = exports.request_export(actor=dsl, kind_name="pastoral.pupils_csv", school=school, parameters={})
     row = OutboxMessage.objects.get()
     assert (row.task_name, row.args) == ("pastoral.tasks.generate_file", [generated_file.pk])
+
+
+def test_a_mail_server_that_is_down_leaves_the_email_pending_until_a_later_sweep_sends_it(
+    school, lead_with_news, settings, django_capture_on_commit_callbacks
+):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 2
+    with django_capture_on_commit_callbacks(execute=True):
+        row = outbox.enqueue(send_digest_task, school.pk, lead_with_news.pk)  # refused: the request goes on
+    row.refresh_from_db()
+    assert row.done_at is None and row.claimed_at is None and "ConnectionRefusedError" in row.last_error
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert outbox.sweep(now=row.next_attempt_at) == 1
+    assert [m.to for m in mail.outbox] == [[lead_with_news.email]]
+    row.refresh_from_db()
+    assert row.done_at is not None and row.attempts == 2
