@@ -7,16 +7,19 @@ from celery import shared_task  # noqa: E402
 def training_expiry_digest_task(school_ids=None):
     """Weekly: each school's behaviour leads hear which staff training expires in the next 60 days."""
     from pastoral.models import School
+    from pastoral.outbox import fan_out
     from pastoral.roles import Role
     from pastoral.selectors import staff_holding
 
     schools = School.objects.all() if school_ids is None else School.objects.filter(pk__in=school_ids)
-    sent = 0
-    for school in schools:
-        for user_id in staff_holding(school, [Role.PASTORAL_LEAD]).values_list("id", flat=True):
-            send_training_expiry_task.delay(school.pk, user_id)
-            sent += 1
-    return sent
+    return fan_out(
+        send_training_expiry_task,
+        (
+            (school.pk, user_id)
+            for school in schools
+            for user_id in staff_holding(school, [Role.PASTORAL_LEAD]).values_list("id", flat=True)
+        ),
+    )
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)

@@ -23,6 +23,7 @@ ACTIONS = {
     "auth.mfa.backup_codes_issued": "generated new backup codes",
     "auth.mfa.reset": "reset two-factor authentication",
     "auth.password_reset.requested": "asked for a password reset",
+    "auth.password_reset.limited": "asked for a password reset past the limit (nothing was sent)",
     "auth.password.changed": "changed their password",
     "pastoral.pupil.viewed": "viewed the pupil profile",
     "pastoral.pupil.changed": "changed pupil details",

@@ -11,6 +11,11 @@ app.autodiscover_tasks()
 
 # Every periodic task is declared here, in one place.
 app.conf.beat_schedule = {
+    # Every minute (https://crontab.guru/#*_*_*_*_*): publish again follow-up tasks the broker never got.
+    "outbox-sweep": {
+        "task": "pastoral.tasks.sweep_outbox",
+        "schedule": crontab(),
+    },
     # Nightly at 00:15 (https://crontab.guru/#15_0_*_*_*): cut access of staff whose last role has ended.
     "end-lapsed-memberships": {
         "task": "pastoral.tasks.deactivate_leavers_task",

@@ -40,7 +40,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
-from . import access, audit
+from . import access, audit, outbox
 from .exceptions import PastoralError
 from .models import GeneratedFile
 
@@ -222,7 +222,7 @@ def _expiry():
 def _queue(generated_file):
     from .tasks import generate_file
 
-    transaction.on_commit(lambda: generate_file.delay(generated_file.pk))
+    outbox.enqueue(generate_file, generated_file.pk)
 
 
 def request_export(*, actor, kind_name, school, parameters, submission_key=None, scheduled_report=None):
@@ -374,7 +374,7 @@ def generate(file_id):
         if generated_file.scheduled_report_id:
             from .tasks import send_file_ready_email
 
-            transaction.on_commit(lambda: send_file_ready_email.delay(file_id))
+            outbox.enqueue(send_file_ready_email, file_id)
     return "done"
 
 

@@ -32,7 +32,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from . import access, audit
+from . import access, audit, outbox
 from .exceptions import ImportRejected
 from .models import FamilyContact, ImportJob, Pupil, YearGroup
 from .selectors import on_roll
@@ -961,17 +961,12 @@ def import_job_create(*, actor, school, uploaded_file):
                 original_name=(getattr(uploaded_file, "name", "") or "")[:200],
                 storage_name=storage_name,
             )
-            transaction.on_commit(lambda: _dispatch(job.pk))
+            # Through the outbox: a broker that is down at this moment must not lose the import.
+            outbox.enqueue("pastoral.tasks.pupil_import_task", job.pk)
     except BaseException:
         _delete_stored(storage_name)
         raise
     return job
-
-
-def _dispatch(job_id):
-    from .tasks import pupil_import_task
-
-    pupil_import_task.delay(job_id)
 
 
 def _record_progress(job_id, checked, total):

@@ -704,3 +704,58 @@ class ImportJob(models.Model):
     @property
     def percent(self):
         return int(self.processed * 100 / self.total) if self.total else 0
+
+
+class OutboxMessage(models.Model):
+    """A task to run after the transaction that wrote this row commits (see pastoral/outbox.py).
+
+    The row is saved with the change it follows, so the work survives a broker that is down at commit time;
+    the periodic sweep publishes it again until a worker has run it, and `done_at` makes a second delivery
+    a no-op."""
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    key = models.CharField(
+        max_length=200, null=True, blank=True, unique=True, help_text="Optional: a second enqueue with it is ignored"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0, help_text="Times published to the broker")
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(help_text="When the sweep may publish it again")
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="A worker is running it since then")
+    done_at = models.DateTimeField(null=True, blank=True)
+    gave_up_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        default_permissions = ()
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(done_at__isnull=True, gave_up_at__isnull=True),
+                name="outbox_pending",
+            ),
+            models.Index(fields=["done_at"], condition=models.Q(done_at__isnull=False), name="outbox_done"),
+        ]
+
+    def __str__(self):
+        return f"{self.task_name}{tuple(self.args)!r}"
+
+
+class RateLimitHit(models.Model):
+    """One counted request for a rate limit: `bucket` names the limit, `key` is a keyed hash of who asked."""
+
+    bucket = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["bucket", "key", "at"], name="ratelimit_lookup"),
+            models.Index(fields=["bucket", "at"], name="ratelimit_expiry"),
+        ]
+
+    def __str__(self):
+        return f"{self.bucket} at {self.at:%Y-%m-%d %H:%M}"

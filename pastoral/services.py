@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, audit
+from . import access, audit, outbox
 from .exceptions import PastoralError
 from .models import Membership, MfaResetRequest, Pupil, School, SchoolClosure, User
 from .roles import APPROVAL_ROLES
@@ -200,7 +200,7 @@ def staff_create(*, actor, school, username, email, first_name, last_name, job_t
     _save(membership)
     audit.record("pastoral.staff.created", actor=actor, obj=user, school=school, data={"role": role})
     _record_grant(actor, membership)
-    transaction.on_commit(lambda: send_welcome_email_task.delay(user.id, actor.id))
+    outbox.enqueue(send_welcome_email_task, user.id, actor.id)
     return user
 
 
@@ -221,7 +221,7 @@ def _record_grant(actor, membership):
     data = {"role": membership.role}
     if membership.awaiting_approval:
         data["awaiting_approval"] = True
-        transaction.on_commit(lambda: notify_role_approvers_task.delay(membership.id))
+        outbox.enqueue(notify_role_approvers_task, membership.id)
     audit.record("pastoral.membership.granted", actor=actor, obj=membership, school=membership.school, data=data)
 
 
@@ -400,7 +400,7 @@ def staff_reset_mfa(*, actor, user, school, reason=""):
         school=school,
         data={"user": user.pk, "reason": reason},
     )
-    transaction.on_commit(lambda: notify_mfa_reset_approvers_task.delay(reset_request.id))
+    outbox.enqueue(notify_mfa_reset_approvers_task, reset_request.id)
     return reset_request
 
 

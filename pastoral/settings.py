@@ -234,6 +234,12 @@ LOGIN_KNOWN_DEVICE_DAYS = env_int("LOGIN_KNOWN_DEVICE_DAYS", 90)
 # Longest wait django-otp imposes after wrong two-factor codes (it doubles per wrong code).
 MFA_THROTTLE_MAX_MINUTES = env_int("MFA_THROTTLE_MAX_MINUTES", 15)
 
+# Password reset requests accepted per window, for one email address and for one client IP (a whole school
+# may share one NAT address, so that limit is higher). Past either, the page looks the same but nothing is sent.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_IP = env_int("PASSWORD_RESET_LIMIT_PER_IP", 20)
+PASSWORD_RESET_LIMIT_WINDOW_MINUTES = env_int("PASSWORD_RESET_LIMIT_WINDOW_MINUTES", 60)
+
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Pastoral")
 # Sensitive objects: guardian must never fall back to superuser/global powers.
 GUARDIAN_RAISE_403 = False
@@ -321,6 +327,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Follow-up tasks are saved with the change they follow (pastoral/outbox.py); the sweep publishes again those
+# the broker did not get, waiting this long after a try (doubling, at most an hour), and gives up after
+# OUTBOX_MAX_ATTEMPTS tries with an error in the log.
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 120)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 20)
 
 # Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER_ENABLED=true.
 if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):

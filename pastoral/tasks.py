@@ -12,6 +12,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from . import access, digest
 from .models import Membership, School, User
+from .outbox import fan_out
 from .roles import Role
 from .selectors import staff_holding
 
@@ -57,9 +58,14 @@ def digest_recipients(school):
 
 @shared_task(acks_late=True)
 def reviews_due_digest_task():
-    for school_id in School.objects.values_list("id", flat=True):
-        for user_id in digest_recipients(School(id=school_id)).values_list("id", flat=True):
-            send_digest_task.delay(school_id, user_id)
+    fan_out(
+        send_digest_task,
+        (
+            (school_id, user_id)
+            for school_id in School.objects.values_list("id", flat=True)
+            for user_id in digest_recipients(School(id=school_id)).values_list("id", flat=True)
+        ),
+    )
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -217,9 +223,14 @@ def weekly_trend_task(school_ids=None):
     from .weekly_trend import recipients
 
     schools = School.objects.all() if school_ids is None else School.objects.filter(pk__in=school_ids)
-    for school_id in schools.values_list("id", flat=True):
-        for user_id in recipients(School(id=school_id)).values_list("id", flat=True):
-            send_weekly_trend_task.delay(school_id, user_id)
+    fan_out(
+        send_weekly_trend_task,
+        (
+            (school_id, user_id)
+            for school_id in schools.values_list("id", flat=True)
+            for user_id in recipients(School(id=school_id)).values_list("id", flat=True)
+        ),
+    )
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -245,3 +256,54 @@ def pupil_import_task(job_id):
     from .imports import import_job_run
 
     return import_job_run(job_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_password_reset_task(email):
+    """Mail a reset link to each active account with a usable password at this address; none for others."""
+    from urllib.parse import urlparse
+
+    from django.contrib.auth.forms import PasswordResetForm
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    form = PasswordResetForm()
+    site = urlparse(settings.SITE_URL)
+    sent = 0
+    for user in form.get_users(email):
+        context = {
+            "email": user.email,
+            "domain": site.netloc,
+            "site_name": site.netloc,
+            "protocol": site.scheme or "https",
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "user": user,
+            "token": default_token_generator.make_token(user),
+        }
+        subject = "".join(render_to_string("emails/password_reset-subject.txt", context).splitlines())
+        body = render_to_string("emails/password_reset-body.txt", context)
+        html = render_to_string("emails/password_reset-body.html", context)
+        # Not PasswordResetForm.send_mail, which swallows a mail server error: this one is retried.
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], html_message=html)
+        sent += 1
+    return sent
+
+
+# Transactional outbox ------------------------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def deliver_outbox_message(message_id):
+    """Run one saved follow-up task once; a second delivery of the same row does nothing."""
+    from . import outbox
+
+    return outbox.deliver(message_id)
+
+
+@shared_task(acks_late=True)
+def sweep_outbox():
+    """Publish again the saved follow-up tasks that the broker never got or that failed."""
+    from . import outbox
+
+    return outbox.sweep()

@@ -8,6 +8,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -17,8 +18,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, services, signin
+from . import audit, password_reset, services, signin
 from .forms import EnrolForm, SignInForm, TokenForm
+from .middleware import client_ip
 
 
 class SignInView(auth_views.LoginView):
@@ -134,8 +136,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
-        audit.record("auth.password_reset.requested", actor_label=form.cleaned_data["email"][:200])
-        return super().form_valid(form)
+        # The same redirect whatever happened: the page must not tell which addresses have accounts,
+        # nor that a limit was reached. The email is built and sent by a task.
+        password_reset.request_reset(email=form.cleaned_data["email"], ip=client_ip(self.request))
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

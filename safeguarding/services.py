@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pastoral import access, audit
+from pastoral import access, audit, outbox
 from pastoral.exceptions import PastoralError
 from pastoral.permissions import record_access_grant, record_access_revoke
 from pastoral.roles import Role
@@ -109,7 +109,7 @@ def notification_recipients(school):
 
 def concern_raise(*, actor, school, pupils, category, occurred_at, account, submission_key, marks=(), files=(), **rest):
     try:
-        concern, created = _removing_files_on_failure(
+        concern, _created = _removing_files_on_failure(
             lambda written: _raise(
                 actor=actor,
                 school=school,
@@ -128,12 +128,6 @@ def concern_raise(*, actor, school, pupils, category, occurred_at, account, subm
         concern = Concern.objects.filter(reporter=actor, submission_key=submission_key).first()
         if concern is None:
             raise
-        return concern
-    if created:
-        from .tasks import notify_concern_raised_task
-
-        recipient_ids = list(notification_recipients(school).values_list("id", flat=True))
-        transaction.on_commit(lambda: [notify_concern_raised_task.delay(concern.pk, uid) for uid in recipient_ids])
     return concern
 
 
@@ -167,8 +161,12 @@ def _raise(*, actor, school, pupils, category, occurred_at, account, submission_
         BodyMark.objects.create(concern=concern, **mark)
     for upload in files:
         _attach(concern, actor, upload, written)
+    from .tasks import notify_concern_raised_task
+
     for recipient in notification_recipients(school):
         Notification.objects.create(recipient=recipient, concern=concern)
+        # Saved with the concern, so the alert goes out even if the broker is down right now.
+        outbox.enqueue(notify_concern_raised_task, concern.pk, recipient.pk)
     audit.record(
         "safeguarding.concern.raised",
         actor=actor,

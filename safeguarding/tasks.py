@@ -38,11 +38,18 @@ def notify_concern_raised_task(concern_id, user_id):
 @shared_task(acks_late=True)
 def overdue_alerts_task():
     """Fan out one overdue-alert email per DSL and deputy of each school."""
+    from pastoral.outbox import fan_out
+
     from .services import case_workers
 
-    for school in School.objects.all():
-        for user_id in case_workers(school).values_list("id", flat=True):
-            send_overdue_alert_task.delay(school.pk, user_id)
+    fan_out(
+        send_overdue_alert_task,
+        (
+            (school.pk, user_id)
+            for school in School.objects.all()
+            for user_id in case_workers(school).values_list("id", flat=True)
+        ),
+    )
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)

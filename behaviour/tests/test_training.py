@@ -283,13 +283,16 @@ def test_editing_and_voiding_training(client, school, headteacher, teacher):
     assert record.void_reason == "Duplicate"
 
 
-def test_the_weekly_task_emails_each_schools_lead(school, sister_school, pastoral_lead, headteacher, teacher, dsl):
+def test_the_weekly_task_emails_each_schools_lead(
+    school, sister_school, pastoral_lead, headteacher, teacher, dsl, django_capture_on_commit_callbacks
+):
     today = timezone.localdate()
     other_lead = make_staff(sister_school, Role.PASTORAL_LEAD, "otherlead")
     make_training(school, teacher, dsl, completed_on=today - DAY, expires_on=today + datetime.timedelta(days=10))
     make_training(school, dsl, dsl, completed_on=today - DAY, expires_on=today + datetime.timedelta(days=200))
 
-    assert training_expiry_digest_task.delay([school.pk]).get() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert training_expiry_digest_task.delay([school.pk]).get() == 1
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

@@ -127,8 +127,9 @@ def test_it_cuts_access_when_a_role_ends(client, teacher, pupil, as_user):
     assert response.url.startswith(reverse("accounts:login"))
 
 
-def test_it_emails_a_password_reset_link(client, teacher, mailoutbox):
-    response = client.post(reverse("accounts:password_reset"), {"email": teacher.email})
+def test_it_emails_a_password_reset_link(client, teacher, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": teacher.email})
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert "/accounts/reset/" in mailoutbox[0].body

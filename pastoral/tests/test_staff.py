@@ -110,12 +110,15 @@ def test_the_nightly_task_deactivates_staff_whose_roles_have_all_ended(school):
     assert staying.is_active
 
 
-def test_the_digest_emails_pastoral_leads_counts_without_names(school, pastoral_lead, pupil, mailoutbox):
+def test_the_digest_emails_pastoral_leads_counts_without_names(
+    school, pastoral_lead, pupil, mailoutbox, django_capture_on_commit_callbacks
+):
     from pastoral.tasks import reviews_due_digest_task
 
     pupil.leaving_date = datetime.date.today() + datetime.timedelta(days=3)
     pupil.save()
-    reviews_due_digest_task()
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews_due_digest_task()
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == [pastoral_lead.email]

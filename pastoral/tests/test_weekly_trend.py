@@ -92,10 +92,11 @@ def _line(body, label):
 
 
 def test_a_pastoral_lead_gets_the_figures_with_no_child_named(
-    school, pupil, other_school_pupil, pastoral_lead, school_week, settings
+    school, pupil, other_school_pupil, pastoral_lead, school_week, settings, django_capture_on_commit_callbacks
 ):
     settings.SITE_URL = "https://pastoral.example"
-    weekly_trend_task.delay()
+    with django_capture_on_commit_callbacks(execute=True):
+        weekly_trend_task.delay()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [pastoral_lead.email] and school.name in message.subject
@@ -150,9 +151,10 @@ def test_the_rights_are_checked_again_when_sending(school, pastoral_lead, teache
     assert mail.outbox == []
 
 
-def test_only_the_given_schools_are_sent(school, sister_school, pastoral_lead):
+def test_only_the_given_schools_are_sent(school, sister_school, pastoral_lead, django_capture_on_commit_callbacks):
     other_lead = make_staff(sister_school, Role.PASTORAL_LEAD, "otherlead")
-    weekly_trend_task.delay([sister_school.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        weekly_trend_task.delay([sister_school.pk])
     assert [message.to for message in mail.outbox] == [[other_lead.email]]
 
 

@@ -155,7 +155,9 @@ def test_the_printable_chronology_lists_everything_in_time_order(client, as_user
     assert "data-print" in body and "print-bare" in body
 
 
-def test_overdue_items_raise_an_alert_on_the_home_page_and_by_email(client, as_user, dsl, school, pupil, concern):
+def test_overdue_items_raise_an_alert_on_the_home_page_and_by_email(
+    client, as_user, dsl, school, pupil, concern, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     from safeguarding.models import Referral
@@ -176,7 +178,8 @@ def test_overdue_items_raise_an_alert_on_the_home_page_and_by_email(client, as_u
     as_user(dsl)
     body = client.get(reverse("pastoral:home")).content.decode()
     assert "1 referral follow-up" in body and "1 CP file not sent" in body
-    overdue_alerts_task.delay()
+    with django_capture_on_commit_callbacks(execute=True):
+        overdue_alerts_task.delay()
     assert [m.to for m in mail.outbox] == [[dsl.email]]
     assert "1 referral waiting" in mail.outbox[0].body and pupil.legal_last_name not in mail.outbox[0].body
 
