@@ -105,6 +105,18 @@ def remember_device(request, response, user):
     )
 
 
+def browser_tag(device_id):
+    """A short, non-reversible name for a known browser, for the audit log: the same browser always
+    gets the same tag, but the tag cannot be turned back into the cookie's browser id."""
+    return salted_hmac(_KNOWN_DEVICE_SALT + ".tag", device_id, algorithm="sha256").hexdigest()[:10]
+
+
+def split_lockout_key(key):
+    """(account name, browser id or None) from a counter key made by `lockout_username`."""
+    name, mark, device_id = str(key or "").partition(DEVICE_MARK)
+    return name, (device_id or None) if mark else None
+
+
 # Counter keys ---------------------------------------------------------------------
 
 

@@ -225,6 +225,38 @@ def test_new_backup_codes_and_other_accounts_changes_keep_the_browser_known(teac
     assert sign_in(colleague, "teacher").status_code == 302
 
 
+# Lock-out audit entries --------------------------------------------------------
+
+
+def test_a_lock_on_a_known_browser_is_audited_under_the_account_name(teacher):
+    colleague = full_sign_in(Client(), teacher)
+    for _ in range(10):
+        sign_in(colleague, "teacher", "wrong password")
+    entry = AuditEntry.objects.get(action="auth.login.locked_out")
+    assert entry.actor_label == "teacher"
+    assert entry.data["counter"] == "known browser"
+    browser_id = colleague.cookies[signin.KNOWN_DEVICE_COOKIE].value.split(":")[0]
+    tag = entry.data["browser"]
+    assert tag and browser_id not in tag and tag not in browser_id
+    # The same browser gets the same tag, so a reviewer can tell one laptop's locks from another's.
+    assert tag == signin.browser_tag(browser_id)
+
+
+def test_an_account_lock_is_audited_under_the_account_name(client, teacher):
+    for _ in range(10):
+        sign_in(client, "Teacher", "wrong password")
+    entry = AuditEntry.objects.get(action="auth.login.locked_out")
+    assert entry.actor_label == "teacher"
+    assert entry.data == {"counter": "account"}
+
+
+def test_an_address_pause_is_audited_as_the_address_counter(client, school, settings):
+    for n in range(settings.LOGIN_IP_FAILURE_LIMIT):
+        sign_in(client, f"guess{n}", "wrong password")
+    entry = AuditEntry.objects.get(action="auth.login.locked_out")
+    assert entry.data == {"counter": "address"}
+
+
 # Two-factor throttle -----------------------------------------------------------
 
 
