@@ -18,7 +18,19 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 
 def on_locked_out(sender, request, username, ip_address, **kwargs):
-    audit.record("auth.login.locked_out", actor_label=str(username or "")[:200])
+    # The counter key of a known browser carries the browser id, which is what makes its cookie count:
+    # the log names the account and says which counter tripped, with a tag that cannot be turned back
+    # into the id.
+    from .signin import browser_tag, split_lockout_key
+
+    name, device_id = split_lockout_key(username)
+    if getattr(request, "signin_lock", None) == "network":
+        data = {"counter": "address"}
+    elif device_id:
+        data = {"counter": "known browser", "browser": browser_tag(device_id)}
+    else:
+        data = {"counter": "account"}
+    audit.record("auth.login.locked_out", actor_label=name[:200], data=data)
 
 
 def _permission_audit(action):

@@ -24,6 +24,7 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -39,50 +40,81 @@ DEVICE_MARK = "#device:"
 
 
 # Known browsers ----------------------------------------------------------------
+#
+# The cookie holds "<browser id>:<pk>.<fingerprint>,<pk>.<fingerprint>,...". The fingerprint is a keyed
+# hash of the account's password hash and confirmed authenticator ids as they were at the full sign-in,
+# so changing the password (or having it reset) and resetting two-factor authentication both end every
+# browser's exemption: whoever took over an account, or lost the phone, cannot rely on a browser that
+# earned its place under the old credentials. An entry without a fingerprint counts as not known.
 
 
 def _known_device_max_age():
     return settings.LOGIN_KNOWN_DEVICE_DAYS * 24 * 3600
 
 
+def _account_fingerprint(device_id, user):
+    devices = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").values_list("pk", flat=True)
+    value = f"{device_id}|{user.get_session_auth_hash()}|{','.join(str(pk) for pk in devices)}"
+    return salted_hmac(_KNOWN_DEVICE_SALT + ".account", value, algorithm="sha256").hexdigest()[:16]
+
+
 def _read_known_device(request):
-    """(browser id, [account pks]) from a valid cookie, or (None, [])."""
+    """(browser id, {account pk: fingerprint}) from a valid cookie, or (None, {})."""
     if not settings.LOGIN_KNOWN_DEVICE_DAYS:
-        return None, []
+        return None, {}
     value = request.get_signed_cookie(
         KNOWN_DEVICE_COOKIE, default=None, salt=_KNOWN_DEVICE_SALT, max_age=_known_device_max_age()
     )
     if not value:
-        return None, []
-    device_id, _, pks = value.partition(":")
-    try:
-        return device_id, [int(pk) for pk in pks.split(",") if pk]
-    except ValueError:
-        return None, []
+        return None, {}
+    device_id, _, entries = value.partition(":")
+    accounts = {}
+    for entry in entries.split(","):
+        pk, _, fingerprint = entry.partition(".")
+        if pk.isdigit() and fingerprint:
+            accounts.setdefault(int(pk), fingerprint)
+    return (device_id or None), accounts
 
 
 def known_device_for(request, user):
-    """The browser id when this request comes from a browser where `user` completed a full sign-in."""
-    device_id, pks = _read_known_device(request)
-    return device_id if device_id and user.pk in pks else None
+    """The browser id when this request comes from a browser where `user` completed a full sign-in
+    with the password and authenticator the account has now."""
+    device_id, accounts = _read_known_device(request)
+    fingerprint = accounts.get(user.pk) if device_id else None
+    if fingerprint and constant_time_compare(fingerprint, _account_fingerprint(device_id, user)):
+        return device_id
+    return None
 
 
 def remember_device(request, response, user):
     """Mark the browser as known for `user` after the second factor has passed."""
     if not settings.LOGIN_KNOWN_DEVICE_DAYS:
         return
-    device_id, pks = _read_known_device(request)
+    device_id, accounts = _read_known_device(request)
     device_id = device_id or secrets.token_urlsafe(12)
-    pks = [user.pk] + [pk for pk in pks if pk != user.pk][: _KNOWN_DEVICE_ACCOUNTS - 1]
+    others = [(pk, fp) for pk, fp in accounts.items() if pk != user.pk][: _KNOWN_DEVICE_ACCOUNTS - 1]
+    entries = [(user.pk, _account_fingerprint(device_id, user)), *others]
     response.set_signed_cookie(
         KNOWN_DEVICE_COOKIE,
-        f"{device_id}:{','.join(str(pk) for pk in pks)}",
+        f"{device_id}:{','.join(f'{pk}.{fp}' for pk, fp in entries)}",
         salt=_KNOWN_DEVICE_SALT,
         max_age=_known_device_max_age(),
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
     )
+
+
+def browser_tag(device_id):
+    """A short, non-reversible name for a known browser, for the audit log: the same browser always
+    gets the same tag, but the tag cannot be turned back into the cookie's browser id."""
+    return salted_hmac(_KNOWN_DEVICE_SALT + ".tag", device_id, algorithm="sha256").hexdigest()[:10]
+
+
+def split_lockout_key(key):
+    """(account name, browser id or None) from a counter key made by `lockout_username`."""
+    name, mark, device_id = str(key or "").partition(DEVICE_MARK)
+    return name, (device_id or None) if mark else None
 
 
 # Counter keys ---------------------------------------------------------------------

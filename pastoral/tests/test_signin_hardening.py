@@ -6,10 +6,13 @@ import time
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth.tokens import default_token_generator
 from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -145,6 +148,113 @@ def test_the_known_browser_cookie_is_signed_http_only_and_lasts_the_configured_d
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
     assert int(cookie["max-age"]) == settings.LOGIN_KNOWN_DEVICE_DAYS * 24 * 3600
+
+
+def lock_from_elsewhere(username):
+    attacker = Client()
+    for _ in range(10):
+        sign_in(attacker, username, "wrong password", ip=HOME_IP)
+    assert sign_in(attacker, username, ip=HOME_IP).status_code == 429
+
+
+def test_a_password_change_ends_the_known_browser_exemption(teacher):
+    colleague = full_sign_in(Client(), teacher)
+    teacher.set_password("a brand new passphrase")
+    teacher.save()
+    lock_from_elsewhere("teacher")
+    assert sign_in(colleague, "teacher", "a brand new passphrase").status_code == 429
+
+
+def test_a_password_reset_through_the_email_link_ends_the_known_browser_exemption(teacher):
+    colleague = full_sign_in(Client(), teacher)
+    teacher.refresh_from_db()  # the reset token covers the last sign-in time
+    uid = urlsafe_base64_encode(force_bytes(teacher.pk))
+    token = default_token_generator.make_token(teacher)
+    stranger = Client()
+    response = stranger.get(reverse("accounts:password_reset_confirm", args=[uid, token]), follow=True)
+    new = "a brand new passphrase"
+    response = stranger.post(response.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302
+    lock_from_elsewhere("teacher")
+    assert sign_in(colleague, "teacher", new).status_code == 429
+
+
+def test_a_two_factor_reset_ends_the_known_browser_exemption(teacher):
+    colleague = full_sign_in(Client(), teacher)
+    TOTPDevice.objects.filter(user=teacher).delete()
+    lock_from_elsewhere("teacher")
+    assert sign_in(colleague, "teacher").status_code == 429
+
+
+def test_a_new_authenticator_after_a_reset_does_not_make_old_browsers_known_again(teacher):
+    colleague = full_sign_in(Client(), teacher)
+    TOTPDevice.objects.filter(user=teacher).delete()
+    TOTPDevice.objects.create(user=teacher, name="Authenticator app", confirmed=True)
+    lock_from_elsewhere("teacher")
+    assert sign_in(colleague, "teacher").status_code == 429
+
+
+def test_a_browser_that_lost_its_exemption_is_paused_with_its_address(client, teacher, settings):
+    colleague = full_sign_in(Client(), teacher)
+    teacher.set_password("a brand new passphrase")
+    teacher.save()
+    for n in range(settings.LOGIN_IP_FAILURE_LIMIT):
+        sign_in(client, f"guess{n}", "wrong password")
+    assert sign_in(colleague, "teacher", "a brand new passphrase").status_code == 429
+
+
+def test_a_full_sign_in_after_a_password_change_makes_the_browser_known_again(teacher):
+    colleague = full_sign_in(Client(), teacher)
+    teacher.set_password(PASSWORD)
+    teacher.save()
+    # The authenticator code of this time step is spent, so the second full sign-in uses a backup code.
+    code = services.mfa_issue_backup_codes(user=teacher)[0]
+    assert sign_in(colleague, "teacher").status_code == 302
+    assert colleague.post(reverse("accounts:mfa_verify"), {"token": code}, REMOTE_ADDR=SCHOOL_IP).status_code == 302
+    lock_from_elsewhere("teacher")
+    assert sign_in(colleague, "teacher").status_code == 302
+
+
+def test_new_backup_codes_and_other_accounts_changes_keep_the_browser_known(teacher, dsl):
+    colleague = full_sign_in(Client(), teacher)
+    full_sign_in(colleague, dsl)
+    services.mfa_issue_backup_codes(user=teacher)
+    dsl.set_password("a brand new passphrase")
+    dsl.save()
+    lock_from_elsewhere("teacher")
+    assert sign_in(colleague, "teacher").status_code == 302
+
+
+# Lock-out audit entries --------------------------------------------------------
+
+
+def test_a_lock_on_a_known_browser_is_audited_under_the_account_name(teacher):
+    colleague = full_sign_in(Client(), teacher)
+    for _ in range(10):
+        sign_in(colleague, "teacher", "wrong password")
+    entry = AuditEntry.objects.get(action="auth.login.locked_out")
+    assert entry.actor_label == "teacher"
+    assert entry.data["counter"] == "known browser"
+    browser_id = colleague.cookies[signin.KNOWN_DEVICE_COOKIE].value.split(":")[0]
+    tag = entry.data["browser"]
+    assert tag and browser_id not in tag and tag not in browser_id
+    # The same browser gets the same tag, so a reviewer can tell one laptop's locks from another's.
+    assert tag == signin.browser_tag(browser_id)
+
+
+def test_an_account_lock_is_audited_under_the_account_name(client, teacher):
+    for _ in range(10):
+        sign_in(client, "Teacher", "wrong password")
+    entry = AuditEntry.objects.get(action="auth.login.locked_out")
+    assert entry.actor_label == "teacher"
+    assert entry.data == {"counter": "account"}
+
+
+def test_an_address_pause_is_audited_as_the_address_counter(client, school, settings):
+    for n in range(settings.LOGIN_IP_FAILURE_LIMIT):
+        sign_in(client, f"guess{n}", "wrong password")
+    entry = AuditEntry.objects.get(action="auth.login.locked_out")
+    assert entry.data == {"counter": "address"}
 
 
 # Two-factor throttle -----------------------------------------------------------
