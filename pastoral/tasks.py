@@ -39,7 +39,8 @@ def send_welcome_email_task(user_id, actor_id):
         or access.has_any_school_perm(actor, "pastoral.approve_roles")
     ):
         return "skipped"
-    if not access.current_memberships(user).exists():
+    approved = Membership.objects.filter(user=user, approved_at__isnull=False).exclude(ends_on__lt=timezone.localdate())
+    if not approved.exists():
         # Every role still awaits approval: the link is sent when one is approved, not before.
         return "awaiting approval"
     _send("welcome", user, {"link": password_reset_link(user), "actor": actor})
