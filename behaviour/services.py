@@ -60,6 +60,32 @@ def _require(actor, school, perm):
         raise PastoralError("You do not have permission to do that in this school.")
 
 
+def _is_lead(user, school):
+    # Leads (headteacher, pastoral lead, DSL and deputy) are the roles that may void behaviour records.
+    return access.has_school_perm(user, school, "behaviour.void_event")
+
+
+def can_change_event(user, event):
+    """Whoever recorded the event, or a lead; a colleague who also logs behaviour may not rewrite it."""
+    if not access.has_school_perm(user, event.school_id, "behaviour.record_event"):
+        return False
+    return event.recorded_by_id == user.pk or _is_lead(user, event.school_id)
+
+
+def can_change_incident(user, incident):
+    """Whoever recorded the incident detail, or a lead."""
+    if not access.has_school_perm(user, incident.school_id, "behaviour.record_event"):
+        return False
+    return incident.recorded_by_id == user.pk or _is_lead(user, incident.school_id)
+
+
+def can_complete_action(user, action, school_id):
+    """The action's owner, or a lead: closing someone else's task would hide that it was never done."""
+    if not access.has_school_perm(user, school_id, "behaviour.record_event"):
+        return False
+    return action.owner_id == user.pk or _is_lead(user, school_id)
+
+
 def _require_pupils(actor, school, pupils):
     """Services re-check what the forms offered: every pupil must be one this actor sees, at this school."""
     ids = {pupil.pk for pupil in pupils}
@@ -150,7 +176,8 @@ def _create_events(*, actor, school, pupils, fields, staff_involved, submission_
 @transaction.atomic
 def event_update(*, actor, event, changes, staff_involved=None):
     """`changes` maps field name to new value; only real changes are saved, with a revision keeping old → new."""
-    _require(actor, event.school, "behaviour.record_event")
+    if not can_change_event(actor, event):
+        raise PastoralError("Only whoever recorded this event, or a pastoral or safeguarding lead, can change it.")
     if event.voided_at:
         raise PastoralError("A voided event cannot be changed.")
     history = {}
@@ -515,7 +542,8 @@ def _incident_create(*, actor, event, submission_key, other_pupils, fields):
 @transaction.atomic
 def incident_update(*, actor, incident, changes, other_pupils=None):
     """Only real changes are saved, each with a revision keeping old → new, as event edits do."""
-    _require(actor, incident.school, "behaviour.record_event")
+    if not can_change_incident(actor, incident):
+        raise PastoralError("Only whoever recorded this incident, or a pastoral or safeguarding lead, can change it.")
     if incident.voided_at:
         raise PastoralError("A voided incident cannot be changed.")
     changes = _informed_fields({name: changes[name] for name in INCIDENT_FIELDS if name in changes})
@@ -600,7 +628,8 @@ def _follow_up_create(*, actor, incident, description, owner, due_on, key):
 @transaction.atomic
 def follow_up_complete(*, actor, action):
     incident = action.incident
-    _require(actor, incident.school, "behaviour.record_event")
+    if not can_complete_action(actor, action, incident.school_id):
+        raise PastoralError("Only the action's owner, or a pastoral or safeguarding lead, can mark it done.")
     if incident.voided_at:
         raise PastoralError("The actions of a voided incident cannot be changed.")
     if action.done_at:

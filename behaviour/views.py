@@ -116,8 +116,9 @@ def event_detail(request, code):
         .select_related("pupil"),
         "staff": list(event.staff_involved.all()),
         "revisions": list(event.revisions.select_related("changed_by")),
-        "can_edit": not event.voided_at
+        "can_record": not event.voided_at
         and access.has_school_perm(request.user, event.school_id, "behaviour.record_event"),
+        "can_edit": not event.voided_at and services.can_change_event(request.user, event),
         "void_form": VoidForm() if can_void and not event.voided_at else None,
         "meetings": list(
             selectors.restorative_meetings_visible_to(request.user)
@@ -137,8 +138,7 @@ def event_detail(request, code):
 @login_required
 def event_edit(request, code):
     event = selectors.get_event_for_user(request.user, code)
-    _require(request.user, event.school_id, "behaviour.record_event")
-    if event.voided_at:
+    if event.voided_at or not services.can_change_event(request.user, event):
         raise PermissionDenied
     form = EventEditForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
@@ -492,6 +492,9 @@ def _incident_context(request, incident, **forms):
     user = request.user
     can_record = not incident.voided_at and access.has_school_perm(user, incident.school_id, "behaviour.record_event")
     can_void = access.has_school_perm(user, incident.school_id, "behaviour.void_event")
+    actions = list(incident.actions.select_related("owner", "done_by"))
+    for action in actions:
+        action.can_complete = can_record and services.can_complete_action(user, action, incident.school_id)
     context = {
         "incident": incident,
         "events": selectors.events_visible_to(user)
@@ -499,13 +502,14 @@ def _incident_context(request, incident, **forms):
         .select_related("pupil", "category")
         .order_by("occurred_at", "pk"),
         "pupils": incident.pupils.order_by("legal_last_name", "legal_first_name"),
-        "actions": list(incident.actions.select_related("owner", "done_by")),
+        "actions": actions,
         "attachments": list(
             selectors.attachments_visible_to(request.user).filter(incident=incident).select_related("uploaded_by")
         ),
         "revisions": list(incident.revisions.select_related("changed_by")),
         "bullying": list(selectors.bullying_visible_to(user).filter(incident=incident, voided_at__isnull=True)),
         "can_record": can_record,
+        "can_edit": can_record and services.can_change_incident(user, incident),
         "action_form": None,
         "attachment_form": None,
         "void_form": None,
@@ -528,8 +532,7 @@ def incident_detail(request, code):
 @login_required
 def incident_edit(request, code):
     incident = selectors.get_incident_for_user(request.user, code)
-    _require(request.user, incident.school_id, "behaviour.record_event")
-    if incident.voided_at:
+    if incident.voided_at or not services.can_change_incident(request.user, incident):
         raise PermissionDenied
     event_pupils = list(Pupil.objects.filter(behaviour_events__incidents=incident).distinct())
     form = IncidentForm(
@@ -588,7 +591,8 @@ def follow_up_create(request, code):
 @require_POST
 def follow_up_done(request, code):
     action = selectors.get_follow_up_action_for_user(request.user, code)
-    _require(request.user, action.incident.school_id, "behaviour.record_event")
+    if not services.can_complete_action(request.user, action, action.incident.school_id):
+        raise PermissionDenied
     try:
         services.follow_up_complete(actor=request.user, action=action)
         messages.success(request, "Action marked as done.")

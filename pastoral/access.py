@@ -97,8 +97,8 @@ def approval_scope(user):
     """(school ids, trust ids) where the user may approve roles awaiting approval.
 
     School roles are approved by a current headteacher or DSL of that school;
-    a TRUST_DSL request by a current trust DSL or a headteacher of any school
-    of the trust. Both also need the `pastoral.approve_roles` permission.
+    a trust-wide request (roles.TRUST_APPROVED_ROLES) by a current trust DSL or
+    a headteacher of any school of the trust. Both also need the `pastoral.approve_roles` permission.
     """
     from .models import School
     from .roles import SCHOOL_APPROVERS, TRUST_APPROVERS
@@ -118,19 +118,19 @@ def approval_scope(user):
 
 def can_approve(user, membership):
     """True if `user` may approve (or decline) this pending role: in scope, and neither its holder nor its granter."""
-    from .roles import Role
+    from .roles import TRUST_APPROVED_ROLES
 
     if membership.approved_at is not None or user.pk in (membership.user_id, membership.granted_by_id):
         return False
     school_ids, trust_ids = approval_scope(user)
-    if membership.role == Role.TRUST_DSL:
+    if membership.role in TRUST_APPROVED_ROLES:
         return membership.trust_id in trust_ids
     return membership.school_id in school_ids
 
 
 def mfa_reset_needs_approval(user):
-    """True if `user` holds (or is waiting for) a role in roles.APPROVAL_ROLES in any school or trust:
-    resetting their two-factor then waits for an approver, like granting the role did."""
+    """True if `user` holds (or is waiting for) a role that reads pupils (roles.APPROVAL_ROLES) in any
+    school or trust: resetting their two-factor then waits for an approver, like granting the role did."""
     from django.utils import timezone
 
     from .models import Membership
@@ -149,6 +149,32 @@ def can_approve_mfa_reset(user, reset_request):
     if not reset_request.pending or user.pk in (reset_request.user_id, reset_request.requested_by_id):
         return False
     return selectors.mfa_resets_awaiting_approval(user).filter(pk=reset_request.pk).exists()
+
+
+def is_trust_admin(user, trust_id):
+    """True if `user` holds a current trust-wide IT admin role in this trust: the only staff who may end
+    trust-wide roles, since one school's administrator must not cut off the trust's leads."""
+    from .roles import Role
+
+    return current_memberships(user).filter(role=Role.IT_ADMIN, school__isnull=True, trust_id=trust_id).exists()
+
+
+def can_end_membership(user, membership):
+    """A school role: an administrator of that school. A trust-wide role: a trust-level administrator."""
+    if membership.school_id is None:
+        return is_trust_admin(user, membership.trust_id)
+    return has_school_perm(user, membership.school_id, "pastoral.manage_staff")
+
+
+def open_roles_split(actor, user):
+    """The user's roles that have not ended, as (those `actor` may end, those held out of their reach)."""
+    from .models import Membership
+
+    open_roles = Membership.objects.filter(user=user).exclude(ends_on__lt=timezone.localdate())
+    mine, kept = [], []
+    for membership in open_roles.select_related("school", "trust"):
+        (mine if can_end_membership(actor, membership) else kept).append(membership)
+    return mine, kept
 
 
 def get_or_refuse(queryset, user, code, perm, noun):

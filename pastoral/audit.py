@@ -45,6 +45,7 @@ ACTIONS = {
     "pastoral.closure.bank_holidays_added": "added the bank holidays to the school calendar",
     "pastoral.staff.created": "created a staff account",
     "pastoral.staff.deactivated": "deactivated a staff account",
+    "pastoral.staff.left_school": "ended a leaver's roles in one school (they keep roles elsewhere)",
     "pastoral.staff.reactivated": "reactivated a staff account",
     "pastoral.membership.granted": "granted a role",
     "pastoral.membership.ended": "ended a role",

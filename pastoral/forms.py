@@ -238,7 +238,7 @@ class MfaResetForm(forms.Form):
         max_length=500,
         required=False,
         label="Reason (optional)",
-        help_text="Shown to the approver for safeguarding roles, e.g. “Lost phone, confirmed in person”.",
+        help_text="Shown to the approver, e.g. “Lost phone, confirmed in person”.",
     )
 
 

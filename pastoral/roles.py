@@ -72,10 +72,15 @@ def known_permissions():
     return set().union(*ROLE_PERMISSIONS.values())
 
 
-# Roles that open safeguarding detail. Granted through staff management they take effect
-# only once a headteacher or DSL of the school (for TRUST_DSL: a trust DSL or any headteacher
-# of the trust) approves, so an IT admin cannot hand them to an address they control.
-APPROVAL_ROLES = {Role.DSL, Role.DEPUTY_DSL, Role.TRUST_DSL, Role.HEADTEACHER}
-# Who approves a school role, and who approves a TRUST_DSL request (any school of the trust).
+# Roles that open pupil records: every role but IT admin. Granted through staff management they take
+# effect only once a school lead approves (a headteacher or DSL of the school; for the trust-wide ones,
+# a trust DSL or any headteacher of the trust), so an IT admin cannot hand pupil access, nor the
+# sign-up link that comes with it, to an address they control. Two-factor resets for their holders
+# wait for the same approval. Read from the base permissions, before duty apps add theirs.
+PUPIL_READING_ROLES = frozenset(role for role, perms in ROLE_PERMISSIONS.items() if "pastoral.view_pupil" in perms)
+APPROVAL_ROLES = PUPIL_READING_ROLES
+# Trust-wide oversight is a trust leadership decision, not one school's DSL's.
+TRUST_APPROVED_ROLES = {Role.TRUST_DSL, Role.TRUST_LEADER}
+# Who approves a school role, and who approves a trust-wide one (any school of the trust).
 SCHOOL_APPROVERS = {Role.HEADTEACHER, Role.DSL}
 TRUST_APPROVERS = {Role.HEADTEACHER, Role.TRUST_DSL}

@@ -127,7 +127,7 @@ def pupil_profile_data(pupil, user):
 def memberships_awaiting_approval(user):
     """Roles awaiting approval in the user's approval scope (includes ones they may not approve
     because they hold or granted them: use `approvals_for` for the actionable list)."""
-    from .roles import Role
+    from .roles import TRUST_APPROVED_ROLES
 
     school_ids, trust_ids = access.approval_scope(user)
     today = timezone.localdate()
@@ -135,7 +135,8 @@ def memberships_awaiting_approval(user):
         Membership.objects.filter(approved_at__isnull=True, user__is_active=True)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
         .filter(
-            (Q(school_id__in=school_ids) & ~Q(role=Role.TRUST_DSL)) | Q(role=Role.TRUST_DSL, trust_id__in=trust_ids)
+            (Q(school_id__in=school_ids) & ~Q(role__in=TRUST_APPROVED_ROLES))
+            | Q(role__in=TRUST_APPROVED_ROLES, trust_id__in=trust_ids)
         )
     )
 
@@ -153,13 +154,13 @@ def approvals_for(user):
 
 def role_approvers(membership):
     """Active staff who may approve this pending role (for the request email); excludes holder and granter."""
-    from .roles import SCHOOL_APPROVERS, TRUST_APPROVERS, Role
+    from .roles import SCHOOL_APPROVERS, TRUST_APPROVED_ROLES, TRUST_APPROVERS
 
     on = timezone.localdate()
     current = Membership.objects.filter(starts_on__lte=on, approved_at__isnull=False).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=on)
     )
-    if membership.role == Role.TRUST_DSL:
+    if membership.role in TRUST_APPROVED_ROLES:
         current = current.filter(trust_id=membership.trust_id, role__in=TRUST_APPROVERS)
     else:
         current = current.filter(school_id=membership.school_id, role__in=SCHOOL_APPROVERS)

@@ -205,7 +205,7 @@ def staff_create(*, actor, school, username, email, first_name, last_name, job_t
 
 
 def _needs_approval(membership, actor):
-    """A role that opens safeguarding detail waits for an approver; any other takes effect at once."""
+    """A role that reads pupils waits for an approver; an IT admin role takes effect at once."""
     membership.granted_by = actor
     if membership.role in APPROVAL_ROLES:
         membership.approved_at = None
@@ -258,8 +258,11 @@ def _pending_for_update(membership):
 
 @transaction.atomic
 def membership_approve(*, actor, membership):
-    """A headteacher or DSL of the school (for TRUST_DSL: a trust DSL or a head in the trust) signs off
-    a role in roles.APPROVAL_ROLES. Neither its holder nor the person who granted it may approve it."""
+    """A headteacher or DSL of the school (for a trust-wide role: a trust DSL or a head in the trust) signs
+    off a role in roles.APPROVAL_ROLES. Neither its holder nor the person who granted it may approve it.
+
+    A new starter's sign-up link is sent only now, so until a school lead has vouched for the person
+    the address an IT admin typed receives nothing that opens the account."""
     membership = _pending_for_update(membership)
     if actor.pk == membership.user_id:
         raise PastoralError("You cannot approve your own role.")
@@ -278,7 +281,17 @@ def membership_approve(*, actor, membership):
         data={"role": membership.role, "granted_by": membership.granted_by_id},
     )
     access.forget(membership.user)
+    _welcome_once_approved(membership, sender_id=membership.granted_by_id or actor.id)
     return membership
+
+
+def _welcome_once_approved(membership, sender_id):
+    """Send the sign-up link of an account that has never had a password (the task re-checks approval)."""
+    from .tasks import send_welcome_email_task
+
+    user = membership.user
+    if sender_id and not user.has_usable_password():
+        outbox.enqueue(send_welcome_email_task, user.id, sender_id)
 
 
 @transaction.atomic
@@ -319,17 +332,25 @@ def membership_approve_by_operator(*, membership, operator=""):
         school=membership.school,
         data={"role": membership.role, "by_operator": True, "operator": operator},
     )
+    _welcome_once_approved(membership, sender_id=membership.granted_by_id)
     return membership
 
 
-@transaction.atomic
-def membership_end(*, actor, membership, ends_on=None):
-    if membership.school_id is None or not access.has_school_perm(actor, membership.school, "pastoral.manage_staff"):
-        raise PastoralError("You do not manage this role.")
+def _end(membership, ends_on=None):
+    # The day before by default: an end date is the last day of access, and access must stop now.
     membership.ends_on = ends_on or timezone.localdate() - timezone.timedelta(days=1)
     if membership.ends_on < membership.starts_on:
         membership.starts_on = membership.ends_on
     _save(membership)
+
+
+@transaction.atomic
+def membership_end(*, actor, membership, ends_on=None):
+    """A school role is ended by an administrator of that school; a trust-wide one (no school) only by a
+    trust-level administrator, so one school's IT admin cannot cut off the trust's leads."""
+    if not access.can_end_membership(actor, membership):
+        raise PastoralError("You do not manage this role.")
+    _end(membership, ends_on)
     audit.record(
         "pastoral.membership.ended",
         actor=actor,
@@ -343,18 +364,26 @@ def membership_end(*, actor, membership, ends_on=None):
 
 @transaction.atomic
 def staff_deactivate(*, actor, user, school):
-    """A leaver: access stops on their very next request (inactive users fail authentication)."""
+    """A leaver: the roles `actor` administers end at once (their school's; a trust administrator's also the
+    trust-wide ones). Someone who still holds roles elsewhere keeps them and their account; otherwise the
+    account is deactivated and access stops on the very next request (inactive users fail authentication)."""
     _require_manage(actor, school)
     if user == actor:
         raise PastoralError("You cannot deactivate your own account.")
-    user.is_active = False
-    user.deactivated_at = timezone.now()
-    user.save(update_fields=["is_active", "deactivated_at"])
-    today = timezone.localdate()
-    for membership in user.memberships.filter(ends_on__isnull=True):
-        membership.ends_on = max(today, membership.starts_on)
-        membership.save(update_fields=["ends_on"])
-    audit.record("pastoral.staff.deactivated", actor=actor, obj=user, school=school)
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one deactivation at a time per person
+    mine, kept = access.open_roles_split(actor, user)
+    if kept and not mine:
+        raise PastoralError("This person's roles are held in other schools or across the trust, not ones you manage.")
+    for membership in mine:
+        _end(membership)
+    if not kept:
+        user.is_active = False
+        user.deactivated_at = timezone.now()
+        user.save(update_fields=["is_active", "deactivated_at"])
+    action = "pastoral.staff.left_school" if kept else "pastoral.staff.deactivated"
+    ended = [{"role": m.role, "school": m.school_id, "trust": m.trust_id} for m in mine]
+    audit.record(action, actor=actor, obj=user, school=school, data={"ended": ended})
+    access.forget(user)
     return user
 
 

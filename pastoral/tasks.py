@@ -33,8 +33,17 @@ def send_welcome_email_task(user_id, actor_id):
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
     actor = User.objects.filter(pk=actor_id, is_active=True).first()
-    if user is None or actor is None or not access.has_any_school_perm(actor, "pastoral.manage_staff"):
+    if user is None or actor is None:
         return "skipped"
+    if not (
+        access.has_any_school_perm(actor, "pastoral.manage_staff")
+        or access.has_any_school_perm(actor, "pastoral.approve_roles")
+    ):
+        return "skipped"
+    approved = Membership.objects.filter(user=user, approved_at__isnull=False).exclude(ends_on__lt=timezone.localdate())
+    if not approved.exists():
+        # Every role still awaits approval: the link is sent when one is approved, not before.
+        return "awaiting approval"
     _send("welcome", user, {"link": password_reset_link(user), "actor": actor})
     return "sent"
 

@@ -1,7 +1,9 @@
 """Staff accounts, for IT admins: joiners, movers and leavers. No pupil data here.
 
-Safeguarding roles (roles.APPROVAL_ROLES) granted here, and two-factor resets for people holding
-them, wait on the "Awaiting approval" page until a headteacher or DSL of the school approves them."""
+Roles that read pupils (roles.APPROVAL_ROLES: every role but IT admin) granted here, and two-factor
+resets for people holding them, wait on the "Awaiting approval" page until a headteacher or DSL of the
+school approves them. A new account's sign-up link is emailed only once one of its roles is approved.
+Ending a role is for an administrator of its school; a trust-wide role, for a trust-level administrator."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +18,7 @@ from .forms import MembershipGrantForm, MfaResetForm, RoleDeclineForm, StaffCrea
 from .schools import current_school
 
 _AWAITING = (
-    "This role opens safeguarding records, so it gives no access until a headteacher or DSL of the school "
+    "This role opens pupil records, so it gives no access until a headteacher or DSL of the school "
     "approves it. They have been emailed."
 )
 
@@ -54,9 +56,13 @@ def staff_create(request):
     form = StaffCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.staff_create(actor=request.user, school=school, **form.cleaned_data)
-        messages.success(request, f"Account created for {user}. A link to choose a password has been emailed to them.")
         if user.memberships.filter(approved_at__isnull=True).exists():
+            messages.success(
+                request, f"Account created for {user}. They are emailed a link to choose a password once approved."
+            )
             messages.warning(request, _AWAITING)
+        else:
+            messages.success(request, f"Account created for {user}. A link to choose a password has been emailed.")
         return redirect("pastoral:staff_detail", code=user.code)
     return render(request, "pastoral/staff_form.html", {"form": form, "school": school})
 
@@ -76,13 +82,20 @@ def staff_detail(request, code):
             if granted.awaiting_approval:
                 messages.warning(request, _AWAITING)
             return redirect("pastoral:staff_detail", code=member.code)
-    memberships = selectors.memberships_visible_to(request.user).filter(user=member).select_related("school", "trust")
+    memberships = list(
+        selectors.memberships_visible_to(request.user).filter(user=member).select_related("school", "trust")
+    )
+    for membership in memberships:
+        membership.can_end = membership.is_current and access.can_end_membership(request.user, membership)
+    mine, kept = access.open_roles_split(request.user, member)
     context = {
         "school": school,
         "member": member,
         "memberships": memberships,
         "form": form,
         "has_mfa": member.totpdevice_set.filter(confirmed=True).exists(),
+        "can_deactivate": bool(mine) or not kept,
+        "keeps_roles_elsewhere": bool(kept),
     }
     return render(request, "pastoral/staff_detail.html", context)
 
@@ -94,6 +107,8 @@ def membership_end(request, code, membership_code):
     membership = get_object_or_404(
         selectors.memberships_visible_to(request.user), code=membership_code, user__code=code
     )
+    if not access.can_end_membership(request.user, membership):
+        raise PermissionDenied  # a trust-wide role, and the user is not a trust-level administrator
     try:
         services.membership_end(actor=request.user, membership=membership)
         messages.success(request, f"{membership.get_role_display()} role ended.")
@@ -118,14 +133,34 @@ def _account_action(service, done_message):
     return view
 
 
-staff_deactivate = _account_action(services.staff_deactivate, "{name} has been deactivated and can no longer sign in.")
+@login_required
+@require_POST
+def staff_deactivate(request, code):
+    """Ends the leaver's roles this administrator manages; the account closes only if none remain elsewhere."""
+    school = _admin_school(request)
+    member = _staff_member(request, code)
+    mine, kept = access.open_roles_split(request.user, member)
+    if kept and not mine:
+        raise PermissionDenied
+    try:
+        services.staff_deactivate(actor=request.user, user=member, school=school)
+    except PastoralError as exc:
+        messages.error(request, str(exc))
+    else:
+        if member.is_active:
+            messages.success(request, f"{member}'s roles here have ended. They keep their roles elsewhere.")
+        else:
+            messages.success(request, f"{member} has been deactivated and can no longer sign in.")
+    return redirect("pastoral:staff_detail", code=member.code)
+
+
 staff_reactivate = _account_action(services.staff_reactivate, "{name} has been reactivated.")
 
 
 @login_required
 @require_POST
 def staff_reset_mfa(request, code):
-    """Immediate for most staff; a request awaiting approval for holders of safeguarding roles."""
+    """Immediate for IT admins; a request awaiting approval for anyone holding a role that reads pupils."""
     school = _admin_school(request)
     member = _staff_member(request, code)
     form = MfaResetForm(request.POST)
@@ -143,8 +178,8 @@ def staff_reset_mfa(request, code):
         else:
             messages.warning(
                 request,
-                f"{member} holds a safeguarding role, so the two-factor reset waits until a headteacher or DSL "
-                "of their school approves it. They have been emailed.",
+                f"{member} holds a role that opens pupil records, so the two-factor reset waits until a "
+                "headteacher or DSL of their school approves it. They have been emailed.",
             )
     return redirect("pastoral:staff_detail", code=member.code)
 

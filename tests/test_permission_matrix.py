@@ -133,7 +133,8 @@ MATRIX = [
     ("behaviour:quick_log", (), statuses(302, 200, 200, 200, 200, 403, 200)),
     ("behaviour:pupil_picker", (), statuses(302, 200, 200, 200, 200, 403, 200)),
     ("behaviour:event_detail", ("event",), statuses(302, 200, 200, 200, 200, 403, 404)),
-    ("behaviour:event_edit", ("event",), statuses(302, 200, 200, 200, 200, 403, 404)),
+    # The event was recorded by the teacher: the recorder and the leads correct it, not other colleagues.
+    ("behaviour:event_edit", ("event",), statuses(302, 200, 403, 200, 200, 403, 404)),
     ("behaviour:event_void", ("event",), POST_ONLY),
     ("behaviour:removal_list", (), statuses(302, 200, 200, 200, 200, 403, 200)),
     ("behaviour:removal_create", (), statuses(302, 200, 200, 200, 200, 403, 200)),

@@ -128,7 +128,7 @@ def test_the_restorative_form_keeps_every_typed_value(client, teacher, school, p
 
 
 def test_the_event_edit_form_keeps_every_typed_value(client, teacher, school, pupil, corridor, as_user):
-    event = BehaviourEventFactory(pupil=pupil)
+    event = BehaviourEventFactory(pupil=pupil, recorded_by=teacher)
     as_user(teacher)
     data = {
         "category": event.category.code,

@@ -50,7 +50,7 @@ def test_it_hides_voided_events_from_teachers(client, teacher, pastoral_lead, pu
 
 
 def test_it_keeps_the_history_of_an_edit(client, teacher, pupil, as_user):
-    event = BehaviourEventFactory(pupil=pupil, description="Shouting", period="P1")
+    event = BehaviourEventFactory(pupil=pupil, description="Shouting", period="P1", recorded_by=teacher)
     other = BehaviourCategoryFactory(school=pupil.school, name="Defiance", kind="negative")
     as_user(teacher)
     response = client.post(
@@ -102,3 +102,39 @@ def test_the_list_costs_the_same_queries_as_rows_grow(client, teacher, school, d
         response = client.get(reverse("behaviour:event_list"))
     assert response.content.decode().count("<tr") == 32
     assert BehaviourEvent.objects.count() == 31
+
+
+def _edit(client, event, description):
+    return client.post(
+        reverse("behaviour:event_edit", args=[event.code]),
+        {
+            "category": event.category.code,
+            "occurred_at": event.occurred_at.strftime("%Y-%m-%dT%H:%M"),
+            "description": description,
+            "period": event.period,
+        },
+    )
+
+
+def test_it_refuses_a_colleague_editing_someone_elses_event(client, teacher, pastoral_staff, pupil, as_user):
+    event = BehaviourEventFactory(pupil=pupil, description="Shouting", recorded_by=teacher)
+    as_user(pastoral_staff)
+    page = client.get(reverse("behaviour:event_detail", args=[event.code])).content.decode()
+    assert "Correct this event" not in page and "Record a removal" in page  # still logs follow-ups
+    assert client.get(reverse("behaviour:event_edit", args=[event.code])).status_code == 403
+    assert _edit(client, event, "Nothing happened").status_code == 403
+    event.refresh_from_db()
+    assert event.description == "Shouting"
+    assert not BehaviourEventRevision.objects.exists()
+    assert not AuditEntry.objects.filter(action="behaviour.event.changed").exists()
+
+
+def test_the_recorder_and_a_lead_may_edit_an_event(client, teacher, pastoral_lead, dsl, pupil, as_user):
+    event = BehaviourEventFactory(pupil=pupil, description="Shouting", recorded_by=teacher)
+    for user, text in ((teacher, "Shouting in P1"), (pastoral_lead, "Shouting in P2"), (dsl, "Shouting in P3")):
+        as_user(user)
+        assert "Correct this event" in client.get(reverse("behaviour:event_detail", args=[event.code])).content.decode()
+        assert _edit(client, event, text).status_code == 302
+        event.refresh_from_db()
+        assert event.description == text
+    assert BehaviourEventRevision.objects.filter(event=event).count() == 3

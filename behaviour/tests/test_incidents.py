@@ -245,9 +245,10 @@ def test_it_adds_follow_up_actions_flags_overdue_and_marks_done(client, teacher,
     listing = client.get(reverse("behaviour:incident_list") + "?overdue=1").content.decode()
     assert "1 overdue" in listing
     assert client.get(reverse("behaviour:follow_up_done", args=[action.code])).status_code == 405
+    as_user(pastoral_staff)  # the action's owner closes it
     assert client.post(reverse("behaviour:follow_up_done", args=[action.code])).status_code == 302
     action.refresh_from_db()
-    assert action.done_by == teacher and action.done_at is not None and not action.overdue
+    assert action.done_by == pastoral_staff and action.done_at is not None and not action.overdue
     assert AuditEntry.objects.filter(action="behaviour.follow_up.completed").count() == 1
     listing = client.get(reverse("behaviour:incident_list") + "?overdue=1").content.decode()
     assert reverse("behaviour:incident_detail", args=[incident.code]) not in listing
@@ -318,3 +319,66 @@ def test_the_home_page_lists_my_open_actions_overdue_first(client, teacher, past
     assert "My incident follow-up actions" in page
     assert page.index("Check the CCTV") < page.index("Ring home") and "Not mine" not in page
     assert "Overdue" in page
+
+
+def _action(incident, owner, created_by):
+    return FollowUpAction.objects.create(
+        incident=incident,
+        description="Call home",
+        owner=owner,
+        due_on=timezone.localdate() + datetime.timedelta(days=2),
+        created_by=created_by,
+        submission_key=uuid.uuid4(),
+    )
+
+
+def test_a_colleague_cannot_change_an_incident_or_close_its_actions(
+    client, teacher, pastoral_staff, senco, pair, as_user
+):
+    incident = _incident(teacher, pair[0], consequence="Detention")
+    action = _action(incident, owner=senco, created_by=teacher)
+    as_user(pastoral_staff)
+    detail = client.get(reverse("behaviour:incident_detail", args=[incident.code])).content.decode()
+    assert "Change incident detail" not in detail and "Mark done" not in detail
+    url = reverse("behaviour:incident_edit", args=[incident.code])
+    assert client.get(url).status_code == 403
+    data = _form(antecedent="Before", behaviour="During", consequence="Nothing", dysregulated="no")
+    assert client.post(url, data).status_code == 403
+    assert client.post(reverse("behaviour:follow_up_done", args=[action.code])).status_code == 403
+    as_user(teacher)  # the recorder of the incident does not close the SENCo's action either
+    assert client.post(reverse("behaviour:follow_up_done", args=[action.code])).status_code == 403
+    incident.refresh_from_db()
+    action.refresh_from_db()
+    assert incident.consequence == "Detention" and not IncidentRevision.objects.exists()
+    assert action.done_at is None and action.done_by is None
+    assert not AuditEntry.objects.filter(action__in=["behaviour.incident.changed", "behaviour.follow_up.completed"])
+    with pytest.raises(PastoralError, match="action's owner"):
+        services.follow_up_complete(actor=pastoral_staff, action=action)
+    with pytest.raises(PastoralError, match="whoever recorded this incident"):
+        services.incident_update(actor=pastoral_staff, incident=incident, changes={"consequence": "x"})
+
+
+def test_the_recorder_edits_and_the_owner_or_a_lead_closes_actions(
+    client, teacher, pastoral_staff, pastoral_lead, pair, as_user
+):
+    incident = _incident(teacher, pair[0], consequence="Detention")
+    own = _action(incident, owner=pastoral_staff, created_by=teacher)
+    other = _action(incident, owner=teacher, created_by=teacher)
+    as_user(teacher)
+    assert (
+        "Change incident detail"
+        in client.get(reverse("behaviour:incident_detail", args=[incident.code])).content.decode()
+    )
+    data = _form(antecedent="Before", behaviour="During", consequence="Internal exclusion", dysregulated="no")
+    assert client.post(reverse("behaviour:incident_edit", args=[incident.code]), data).status_code == 302
+    as_user(pastoral_staff)
+    detail = client.get(reverse("behaviour:incident_detail", args=[incident.code])).content.decode()
+    assert detail.count("Mark done") == 1  # their own action only
+    assert client.post(reverse("behaviour:follow_up_done", args=[own.code])).status_code == 302
+    as_user(pastoral_lead)
+    assert client.post(reverse("behaviour:follow_up_done", args=[other.code])).status_code == 302
+    incident.refresh_from_db()
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert incident.consequence == "Internal exclusion"
+    assert own.done_by == pastoral_staff and other.done_by == pastoral_lead

@@ -1,4 +1,4 @@
-"""Two-factor resets for holders of safeguarding roles wait for a headteacher's or DSL's approval."""
+"""Two-factor resets for holders of roles that read pupils wait for a headteacher's or DSL's approval."""
 
 import pytest
 from django.test import Client
@@ -49,7 +49,7 @@ def test_the_head_approves_and_the_devices_go_with_audit_entries(it_admin, dsl, 
     page = head.get(reverse("pastoral:role_approvals")).content.decode()
     assert "Awaiting approval" in page and "Two-factor resets" in page and dsl.email in page
     home = head.get(reverse("pastoral:home")).content.decode()
-    assert "two-factor reset for safeguarding staff awaiting approval" in home
+    assert "two-factor reset for staff awaiting approval" in home
     response = head.post(reverse("pastoral:mfa_reset_approve", args=[request.code]), follow=True)
     assert "Two-factor reset approved" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=dsl).exists()
@@ -101,10 +101,21 @@ def test_another_schools_head_gets_404(it_admin, dsl, school, sister_school):
     assert TOTPDevice.objects.filter(user=dsl).exists()
 
 
-def test_a_teachers_reset_is_still_immediate(it_admin, teacher):
+def test_a_teachers_reset_waits_for_a_lead_too(it_admin, teacher, headteacher, school):
     response = signed_in(it_admin).post(reverse("pastoral:staff_reset_mfa", args=[teacher.code]), follow=True)
-    assert "Two-factor authentication reset" in response.content.decode()
+    assert "waits until a headteacher or DSL" in response.content.decode()
+    assert TOTPDevice.objects.filter(user=teacher, confirmed=True).exists()
+    request = MfaResetRequest.objects.get(user=teacher)
+    assert not AuditEntry.objects.filter(action="auth.mfa.reset").exists()
+    services.mfa_reset_approve(actor=headteacher, reset_request=request)
     assert not TOTPDevice.objects.filter(user=teacher).exists()
+
+
+def test_another_it_admins_reset_is_still_immediate(it_admin, school):
+    colleague = make_staff(school, Role.IT_ADMIN, "itadmin2")
+    response = signed_in(it_admin).post(reverse("pastoral:staff_reset_mfa", args=[colleague.code]), follow=True)
+    assert "Two-factor authentication reset" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=colleague).exists()
     assert not MfaResetRequest.objects.exists()
     assert AuditEntry.objects.filter(action="auth.mfa.reset", actor=it_admin).exists()
 

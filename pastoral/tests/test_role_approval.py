@@ -87,10 +87,71 @@ def test_granting_dsl_to_an_existing_teacher_waits_for_approval(client, it_admin
     assert signed_in(User.objects.get(pk=teacher.pk)).get(reverse(CONCERNS)).status_code == 200
 
 
-def test_other_roles_still_take_effect_at_once(it_admin, teacher, school):
+def test_every_role_that_reads_pupils_waits_and_only_it_admin_takes_effect_at_once(it_admin, teacher, school):
+    from pastoral.roles import APPROVAL_ROLES, ROLE_PERMISSIONS, Role
+
+    assert set(Role) - APPROVAL_ROLES == {Role.IT_ADMIN}
+    # Checked after every duty app has added its permissions: the role that skips approval manages staff,
+    # the calendar and staff training records, and reads nothing about pupils.
+    assert ROLE_PERMISSIONS[Role.IT_ADMIN] <= {
+        "pastoral.manage_staff",
+        "pastoral.manage_calendar",
+        "behaviour.view_training",
+        "behaviour.manage_training",
+    }
     membership = grant(it_admin, teacher, school, role="pastoral_staff")
-    assert membership.approved_at is not None
-    assert access.has_school_perm(User.objects.get(pk=teacher.pk), school, "pastoral.change_pupil")
+    assert membership.awaiting_approval
+    assert not access.has_school_perm(User.objects.get(pk=teacher.pk), school, "pastoral.change_pupil")
+    admin_role = grant(it_admin, teacher, school, role="it_admin")
+    assert admin_role.approved_at is not None
+
+
+def test_an_it_admin_creating_a_teacher_account_sends_no_sign_up_link_until_a_lead_approves(
+    it_admin, headteacher, school, pupil, mailoutbox, django_capture_on_commit_callbacks
+):
+    admin_client = signed_in(it_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("pastoral:staff_create"),
+            {
+                "first_name": "Mal",
+                "last_name": "Lory",
+                "email": "mal@attacker.test",
+                "username": "mal",
+                "role": "teacher",
+            },
+            follow=True,
+        )
+    assert "gives no access until a headteacher or DSL" in response.content.decode()
+    mal = User.objects.get(username="mal")
+    membership = Membership.objects.get(user=mal)
+    assert membership.awaiting_approval
+    assert [m.to for m in mailoutbox] == [[headteacher.email]]  # the approver only; nothing to the new address
+    assert not access.has_any_school_perm(mal, "pastoral.view_pupil")
+    assert signed_in(mal).get(reverse("pastoral:pupil_list")).status_code != 200
+
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(headteacher).post(reverse("pastoral:membership_approve", args=[membership.code]))
+    assert [m.to for m in mailoutbox] == [["mal@attacker.test"]]
+    assert "/accounts/reset/" in mailoutbox[0].body
+    assert (
+        signed_in(User.objects.get(pk=mal.pk)).get(reverse("pastoral:pupil_detail", args=[pupil.code])).status_code
+        == 200
+    )
+
+
+def test_the_sign_up_link_task_rechecks_approval(it_admin, headteacher, school, mailoutbox):
+    from pastoral.tasks import send_welcome_email_task
+
+    user = services.staff_create(
+        actor=it_admin, school=school, username="new", email="new@school.test", first_name="New",
+        last_name="Starter", job_title="", role="senco",
+    )  # fmt: skip
+    assert send_welcome_email_task(user.id, it_admin.id) == "awaiting approval"
+    assert mailoutbox == []
+    services.membership_approve(actor=headteacher, membership=user.memberships.get())
+    assert send_welcome_email_task(user.id, it_admin.id) == "sent"
 
 
 def test_the_granter_cannot_approve(teacher, school):
@@ -165,6 +226,14 @@ def test_a_deputy_dsl_cannot_approve(it_admin, teacher, deputy_dsl, school):
     membership = grant(it_admin, teacher, school)
     assert signed_in(deputy_dsl).get(reverse("pastoral:role_approvals")).status_code == 403
     assert not access.can_approve(deputy_dsl, membership)
+
+
+def test_a_trust_leader_request_is_approved_at_trust_level(it_admin, teacher, dsl, school, sister_school, trust):
+    sister_head = make_staff(sister_school, "headteacher", "sisterhead")
+    membership = grant(it_admin, teacher, school, role="trust_leader")
+    assert membership.awaiting_approval
+    assert access.can_approve(sister_head, membership)
+    assert not access.can_approve(dsl, membership)
 
 
 def test_a_trust_dsl_request_is_approved_by_a_trust_dsl_or_a_head_in_the_trust(

@@ -1,14 +1,19 @@
 import datetime
 
+import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from conftest import make_staff
+from pastoral import access, services
+from pastoral.exceptions import PastoralError
 from pastoral.models import AuditEntry, Membership, User
+from pastoral.roles import Role
 from pastoral.tests.factories import MembershipFactory
 
 
-def test_it_creates_an_account_and_emails_a_set_password_link(
-    client, it_admin, school, as_user, mailoutbox, django_capture_on_commit_callbacks
+def test_it_creates_an_account_and_emails_a_set_password_link_once_the_role_is_approved(
+    client, it_admin, headteacher, school, as_user, mailoutbox, django_capture_on_commit_callbacks
 ):
     as_user(it_admin)
     with django_capture_on_commit_callbacks(execute=True):
@@ -26,9 +31,14 @@ def test_it_creates_an_account_and_emails_a_set_password_link(
     user = User.objects.get(username="nia.okafor")
     assert response.status_code == 302
     assert not user.has_usable_password()
-    assert Membership.objects.get(user=user).school == school
-    assert len(mailoutbox) == 1
-    link = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/reset/" in line)
+    membership = Membership.objects.get(user=user)
+    assert membership.school == school
+    assert not [m for m in mailoutbox if m.to == ["nia@school.test"]]  # no link before approval
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_approve(actor=headteacher, membership=membership)
+    welcome = [m for m in mailoutbox if m.to == ["nia@school.test"]]
+    assert len(welcome) == 1
+    link = next(line for line in welcome[0].body.splitlines() if "/accounts/reset/" in line)
     page = client.get(link.replace("http://localhost:8000", ""), follow=True)
     assert "Choose a new password" in page.content.decode()
     assert AuditEntry.objects.filter(action="pastoral.staff.created", actor=it_admin).count() == 1
@@ -53,14 +63,16 @@ def test_it_deactivates_a_leaver_and_ends_their_roles(client, it_admin, teacher,
     assert response.status_code == 302
     teacher.refresh_from_db()
     assert not teacher.is_active
-    assert teacher.memberships.get().ends_on == datetime.date.today()
+    assert teacher.memberships.get().ends_on == datetime.date.today() - datetime.timedelta(days=1)
     assert AuditEntry.objects.filter(action="pastoral.staff.deactivated", object_id=str(teacher.pk)).exists()
 
 
-def test_it_resets_two_factor_for_a_lost_phone(client, it_admin, teacher, as_user):
+def test_it_resets_two_factor_for_a_lost_phone(client, it_admin, school, as_user):
+    # Immediate only for staff who read no pupil records; the rest wait for approval (test_mfa_reset_approval).
+    colleague = make_staff(school, Role.IT_ADMIN, "itadmin2")
     as_user(it_admin)
-    client.post(reverse("pastoral:staff_reset_mfa", args=[teacher.code]))
-    assert not TOTPDevice.objects.filter(user=teacher).exists()
+    client.post(reverse("pastoral:staff_reset_mfa", args=[colleague.code]))
+    assert not TOTPDevice.objects.filter(user=colleague).exists()
 
 
 def test_it_grants_and_ends_a_role(client, it_admin, teacher, school, as_user):
@@ -135,3 +147,64 @@ def test_staff_holding_ignores_ended_roles_but_keeps_people_with_a_current_one(s
     holders = list(staff_holding(school, ["pastoral_lead"]))
     assert person in holders
     assert gone not in holders
+
+
+def test_deactivating_someone_who_also_works_elsewhere_ends_only_this_schools_roles(
+    client, it_admin, teacher, school, sister_school, as_user
+):
+    elsewhere = MembershipFactory(user=teacher, school=sister_school, role=Role.SENCO)
+    as_user(it_admin)
+    detail = client.get(reverse("pastoral:staff_detail", args=[teacher.code])).content.decode()
+    assert "Leaver: end their roles here" in detail
+    response = client.post(reverse("pastoral:staff_deactivate", args=[teacher.code]), follow=True)
+    assert "keep their roles elsewhere" in response.content.decode()
+    teacher = User.objects.get(pk=teacher.pk)
+    here = teacher.memberships.get(school=school)
+    elsewhere.refresh_from_db()
+    assert teacher.is_active and here.ends_on < datetime.date.today() and elsewhere.ends_on is None
+    assert not access.is_member_of(teacher, school)
+    assert access.has_school_perm(teacher, sister_school, "pastoral.view_pupil")
+    assert AuditEntry.objects.filter(action="pastoral.staff.left_school", object_id=str(teacher.pk)).exists()
+
+
+def test_a_school_it_admin_cannot_end_trust_wide_roles(client, it_admin, trust_leader, as_user):
+    trust_role = trust_leader.memberships.get()
+    as_user(it_admin)
+    detail = client.get(reverse("pastoral:staff_detail", args=[trust_leader.code])).content.decode()
+    assert "Deactivate (leaver)" not in detail and "End this role" not in detail
+    assert client.post(reverse("pastoral:staff_deactivate", args=[trust_leader.code])).status_code == 403
+    end = reverse("pastoral:membership_end", args=[trust_leader.code, trust_role.code])
+    assert client.post(end).status_code == 403
+    trust_leader.refresh_from_db()
+    trust_role.refresh_from_db()
+    assert trust_leader.is_active and trust_role.ends_on is None
+    with pytest.raises(PastoralError):
+        services.membership_end(actor=it_admin, membership=trust_role)
+
+
+def test_a_school_it_admin_keeps_a_trust_leaders_trust_role_when_ending_their_school_role(
+    client, it_admin, trust_leader, school, as_user
+):
+    MembershipFactory(user=trust_leader, school=school, role=Role.TEACHER)
+    as_user(it_admin)
+    assert client.post(reverse("pastoral:staff_deactivate", args=[trust_leader.code])).status_code == 302
+    trust_leader = User.objects.get(pk=trust_leader.pk)
+    assert trust_leader.is_active
+    assert trust_leader.memberships.get(school__isnull=True).ends_on is None
+    assert trust_leader.memberships.get(school=school).ends_on < datetime.date.today()
+
+
+def test_a_trust_level_admin_ends_trust_wide_roles(client, trust, school, trust_leader, as_user):
+    trust_admin = make_staff(None, Role.IT_ADMIN, "trustadmin", trust=trust)
+    trust_role = trust_leader.memberships.get()
+    as_user(trust_admin)
+    detail = client.get(reverse("pastoral:staff_detail", args=[trust_leader.code])).content.decode()
+    assert "End this role" in detail
+    response = client.post(reverse("pastoral:membership_end", args=[trust_leader.code, trust_role.code]))
+    assert response.status_code == 302
+    trust_role.refresh_from_db()
+    assert trust_role.ends_on < datetime.date.today()
+    other = make_staff(None, Role.TRUST_DSL, "trustdsl", trust=trust)
+    assert client.post(reverse("pastoral:staff_deactivate", args=[other.code])).status_code == 302
+    other.refresh_from_db()
+    assert not other.is_active and other.memberships.get().ends_on < datetime.date.today()

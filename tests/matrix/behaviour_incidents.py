@@ -26,7 +26,8 @@ ROWS = [
     ("behaviour:incident_create", ("incident_event",), BEHAVIOUR_READ),
     ("behaviour:incident_list", (), BEHAVIOUR_SCHOOL_PAGE),
     ("behaviour:incident_detail", ("incident",), BEHAVIOUR_READ),
-    ("behaviour:incident_edit", ("incident",), BEHAVIOUR_READ),
+    # Recorded by the teacher: the recorder and the leads change it, not other colleagues.
+    ("behaviour:incident_edit", ("incident",), statuses(302, 200, 403, 200, 200, 403, 404)),
     ("behaviour:incident_void", ("incident",), POST_ONLY),
     ("behaviour:follow_up_create", ("incident",), POST_ONLY),
     ("behaviour:follow_up_done", ("follow_up",), POST_ONLY),
