@@ -73,18 +73,22 @@ def export_request(request):
     return redirect("pastoral:export_list")
 
 
+STOPPED = "The export stopped before it finished. Try again."
+
+
 def status_payload(generated_file, user):
     done = generated_file.status == GeneratedFile.Status.DONE and not generated_file.expired
+    stale = generated_file.stale
+    label = "Expired" if generated_file.expired else "Stopped" if stale else generated_file.get_status_display()
     return {
         "code": str(generated_file.code),
-        "status": generated_file.status,
-        "status_label": generated_file.get_status_display() if not generated_file.expired else "Expired",
+        # A build that died with its worker is reported as failed: the page stops polling and offers "Try again".
+        "status": GeneratedFile.Status.FAILED if stale else generated_file.status,
+        "status_label": label,
         "progress": generated_file.progress,
-        "error": generated_file.error,
+        "error": STOPPED if stale else generated_file.error,
         "download_url": reverse("pastoral:export_download", args=[generated_file.code]) if done else "",
-        "retry_url": reverse("pastoral:export_retry", args=[generated_file.code])
-        if generated_file.status == GeneratedFile.Status.FAILED
-        else "",
+        "retry_url": reverse("pastoral:export_retry", args=[generated_file.code]) if generated_file.retryable else "",
     }
 
 
