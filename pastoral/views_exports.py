@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import exports, scheduled_reports
 from .exceptions import PastoralError
+from .middleware import not_activity
 from .models import GeneratedFile, ScheduledReport
 from .schools import current_school
 
@@ -92,6 +93,7 @@ def status_payload(generated_file, user):
     }
 
 
+@not_activity
 @login_required
 def export_status(request, code):
     generated_file = _own_file(request, code)
