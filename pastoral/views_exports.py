@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import exports, scheduled_reports
+from . import access, exports, scheduled_reports
 from .exceptions import PastoralError
 from .middleware import not_activity
 from .models import GeneratedFile, ScheduledReport
@@ -21,8 +21,11 @@ LIST_LIMIT = 50
 
 
 def _own_file(request, code):
-    """The requester's own file; anyone else's is a 404, whoever they are."""
-    return get_object_or_404(exports.files_visible_to(request.user), code=code)
+    """The requester's own file; anyone else's is a 404, whoever they are, and the attempt is audited."""
+    generated_file = GeneratedFile.objects.select_related("school").filter(code=code).first()
+    if generated_file is not None and generated_file.owner_id == request.user.pk:
+        return generated_file
+    access.refuse(request.user, generated_file, code, "pastoral.export.refused", allowed_to_know=False, noun="file")
 
 
 def _schedulable_kinds(user, school):

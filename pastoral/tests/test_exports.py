@@ -114,7 +114,10 @@ def test_another_user_gets_404_for_every_url_of_a_file(client, dsl, deputy_dsl, 
     assert client.post(reverse("pastoral:export_retry", args=[generated_file.code])).status_code == 404
     generated_file.refresh_from_db()
     assert generated_file.status == "failed"
-    assert not AuditEntry.objects.filter(action__startswith="pastoral.export.", actor=deputy_dsl).exists()
+    # Each attempt is audited as refused (in the file's school), and nothing else happened.
+    entries = AuditEntry.objects.filter(action__startswith="pastoral.export.", actor=deputy_dsl)
+    assert [e.action for e in entries] == ["pastoral.export.refused"] * 3
+    assert {(e.object_id, e.school_id, e.data["status"]) for e in entries} == {(str(generated_file.pk), school.pk, 404)}
 
 
 def test_the_owner_who_lost_their_role_gets_404(client, dsl, school, as_user, django_capture_on_commit_callbacks):
