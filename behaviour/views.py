@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from pastoral import access, audit, charts
 from pastoral import selectors as core_selectors
+from pastoral import services as core_services
 from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
 from pastoral.models import Pupil, User
@@ -97,7 +98,10 @@ def pupil_picker(request):
     results = []
     if len(text) >= 2:
         pupils = core_selectors.on_roll(core_selectors.pupils_visible_to(request.user).filter(school=school))
-        results = core_selectors.pupil_search(pupils, text).order_by("legal_last_name", "legal_first_name")[:10]
+        results = list(core_selectors.pupil_search(pupils, text).order_by("legal_last_name", "legal_first_name")[:10])
+        core_services.pupil_search_record(
+            actor=request.user, school=school, text=text, results=results, where="behaviour picker"
+        )
     return render(request, "behaviour/_pupil_picker_results.html", {"results": results, "q": text})
 
 

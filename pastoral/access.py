@@ -177,20 +177,29 @@ def open_roles_split(actor, user):
     return mine, kept
 
 
-def get_or_refuse(queryset, user, code, perm, noun):
+def get_or_refuse(queryset, user, code, perm, noun, *, refused=None):
     """The record with this code, or 404 to anyone outside its school and 403 to its staff whose role stops them.
 
     Staff of the record's own school already know the school's records exist, so they are told
     "not allowed"; anyone else gets "not found", so other schools' records never reveal themselves.
+    For sensitive records `refused` names the audit action that records each refusal (see audit.record_refusal).
     """
+    record = queryset.filter(code=code).first()
+    if record is not None and has_school_perm(user, record.school_id, perm):
+        return record
+    known = record is not None and is_member_of(user, record.school_id)
+    refuse(user, record, code, refused, allowed_to_know=known, noun=noun)
+
+
+def refuse(user, record, code, refused_action, *, allowed_to_know, noun="record"):
+    """Raise 403 (to staff of the record's school) or 404 (to anyone else), auditing it if `refused_action` is set."""
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    record = queryset.filter(code=code).first()
-    if record is None:
-        raise Http404(f"No such {noun}")
-    if has_school_perm(user, record.school_id, perm):
-        return record
-    if is_member_of(user, record.school_id):
+    from . import audit
+
+    if refused_action:
+        audit.record_refusal(refused_action, actor=user, obj=record, code=code, status=403 if allowed_to_know else 404)
+    if allowed_to_know:
         raise PermissionDenied
     raise Http404(f"No such {noun}")

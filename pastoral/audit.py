@@ -52,6 +52,7 @@ ACTIONS = {
     "pastoral.permission.granted": "granted access to a record",
     "pastoral.permission.revoked": "revoked access to a record",
     "pastoral.audit.viewed": "read the audit log",
+    "pastoral.export.refused": "was refused someone else's export",
 }
 
 
@@ -87,6 +88,33 @@ def record(action, *, actor=None, obj=None, pupil=None, school=None, data=None, 
         entry.content_type = ContentType.objects.get_for_model(obj)
         entry.object_id = str(obj.pk)
         entry.object_repr = str(obj)[:200]
+    entry.save()
+    return entry
+
+
+def record_refusal(action, *, actor, obj=None, code=None, status):
+    """A refused read (403 or 404) of a sensitive record, written before the refusal is raised.
+
+    It goes in the log of the record's school, whose auditors may see that the record exists; never in the
+    asker's, and the asker's response is unchanged. A code that matches nothing is written too (with no school),
+    so a probe is logged and a refusal costs the same whether or not the record exists. No pupil link and no
+    name: a refusal does not belong on a pupil's timeline, only the ids are kept.
+    """
+    from .models import AuditEntry
+
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown audit action {action!r}; add it with audit.describe()")
+    entry = AuditEntry(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=actor.get_username() if actor is not None and actor.is_authenticated else "",
+        school_id=getattr(obj, "school_id", None),
+        action=action,
+        data={"status": status, "code": str(code) if code is not None else str(getattr(obj, "code", ""))},
+        ip_address=current_ip(),
+    )
+    if obj is not None:
+        entry.content_type = ContentType.objects.get_for_model(obj)
+        entry.object_id = str(obj.pk)
     entry.save()
     return entry
 

@@ -46,10 +46,10 @@ app.conf.beat_schedule = {
         "task": "pastoral.tasks.ensure_termly_schedules_task",
         "schedule": crontab(minute=40, hour=6),
     },
-    # Every 15 minutes, offset (https://crontab.guru/#7-59/15_*_*_*_*): fail exports whose task was lost.
+    # Every 5 minutes, offset (https://crontab.guru/#2-59/5_*_*_*_*): fail exports whose task was lost.
     "fail-stuck-files": {
         "task": "pastoral.tasks.fail_stuck_files",
-        "schedule": crontab(minute="7-59/15"),
+        "schedule": crontab(minute="2-59/5"),
     },
     # Mondays at 07:15 (https://crontab.guru/#15_7_*_*_1): the weekly trend email for pastoral leads.
     "weekly-trend-email": {

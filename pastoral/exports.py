@@ -30,13 +30,14 @@ import csv
 import io
 import logging
 import os
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -46,10 +47,13 @@ from .models import GeneratedFile
 
 log = logging.getLogger(__name__)
 
-# A worker that died mid-build leaves its row "running"; after this long another run may take it over.
-STALE_RUNNING = timedelta(minutes=30)
 # A file still waiting after this long lost its task (a broker outage, say): it is failed so it can be retried.
+# (A file that started running is judged by settings.EXPORT_STALE_AFTER_SECONDS instead: see `stale_after`.)
 STUCK_AFTER = timedelta(hours=2)
+# Postgres advisory lock namespace for "a build of this file is in progress" (the second key is the file's id).
+BUILD_LOCK_NAMESPACE = 7001
+# How long a run waits for that lock: Postgres needs a moment to notice a killed worker's connection is gone.
+BUILD_LOCK_WAIT_SECONDS = 5
 # Query-string keys that are never export parameters. ("kind" is a filter on several pages, such as the
 # event list and analytics; the export's own kind travels in its own form field, never in the query.)
 IGNORED_PARAMETERS = {"csrfmiddlewaretoken", "format", "key", "page"}
@@ -215,6 +219,23 @@ def downloadable(user, generated_file):
 # Writes -----------------------------------------------------------------------
 
 
+def stale_after():
+    """How long after its start a "running" file must have died with its worker: longer than a build may run."""
+    return timedelta(seconds=settings.EXPORT_STALE_AFTER_SECONDS)
+
+
+def is_stale(generated_file, now=None):
+    return (
+        generated_file.status == GeneratedFile.Status.RUNNING
+        and generated_file.started_at is not None
+        and generated_file.started_at <= (now or timezone.now()) - stale_after()
+    )
+
+
+def can_retry(generated_file):
+    return generated_file.status == GeneratedFile.Status.FAILED or is_stale(generated_file)
+
+
 def _expiry():
     return timezone.now() + timedelta(days=settings.GENERATED_FILE_DAYS)
 
@@ -272,17 +293,18 @@ def request_export(*, actor, kind_name, school, parameters, submission_key=None,
 @transaction.atomic
 def retry_export(*, actor, generated_file):
     locked = GeneratedFile.objects.select_for_update().get(pk=generated_file.pk, owner=actor)
-    if locked.status != GeneratedFile.Status.FAILED:
-        raise PastoralError("Only a failed export can be tried again.")
+    if not can_retry(locked):
+        raise PastoralError("Only a failed or stopped export can be tried again.")
     kind = get_kind(locked.kind)
     if not may_have(actor, kind, locked.school_id):
         raise PastoralError("You no longer have access to this export.")
     locked.status = GeneratedFile.Status.QUEUED
     locked.progress = 0
     locked.error = ""
+    locked.started_at = None
     locked.expires_at = _expiry()
     locked.created_at = timezone.now()  # asked for again: back to the top of the list, and not "stuck"
-    locked.save(update_fields=["status", "progress", "error", "expires_at", "created_at"])
+    locked.save(update_fields=["status", "progress", "error", "started_at", "expires_at", "created_at"])
     audit.record("pastoral.export.retried", actor=actor, obj=locked, school=locked.school)
     _queue(locked)
     return locked
@@ -312,8 +334,43 @@ def mark_failed(file_id, message):
     )
 
 
+class _BuildLock:
+    """A Postgres session lock held while one file is built.
+
+    Postgres drops it the moment the building process's connection closes, so a run that finds a file
+    "running" but gets the lock knows the earlier build died (its worker was killed) and takes over at once,
+    while a run that cannot get it knows the build is alive elsewhere. Nothing is guessed from clocks.
+    """
+
+    def __init__(self, file_id):
+        self.keys = (BUILD_LOCK_NAMESPACE, int(file_id) & 0x7FFFFFFF)
+        self.held = False
+
+    def __enter__(self):
+        deadline = time.monotonic() + BUILD_LOCK_WAIT_SECONDS
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", self.keys)
+                self.held = cursor.fetchone()[0]
+            if self.held or time.monotonic() >= deadline:
+                return self.held
+            time.sleep(0.25)
+
+    def __exit__(self, *exc_info):
+        if not self.held:
+            return
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", self.keys)
+        except Exception:  # a broken connection has already released it
+            log.warning("could not release the build lock of export %s", self.keys[1], exc_info=True)
+
+
 def _claim(file_id):
-    """Move a queued file to running, or say why not (the run is idempotent)."""
+    """Move a queued file (or one whose earlier build died) to running, or say why not (the run is idempotent).
+
+    The caller holds the file's build lock, so a "running" row here is a build that died with its worker.
+    """
     with transaction.atomic():
         generated_file = (
             GeneratedFile.objects.select_for_update().select_related("owner", "school").filter(pk=file_id).first()
@@ -325,8 +382,6 @@ def _claim(file_id):
             return None, "already done"
         if status == GeneratedFile.Status.FAILED:
             return None, "failed; waiting for a retry"
-        if status == GeneratedFile.Status.RUNNING and generated_file.started_at > timezone.now() - STALE_RUNNING:
-            return None, "running elsewhere"
         generated_file.status = GeneratedFile.Status.RUNNING
         generated_file.attempts += 1
         generated_file.started_at = timezone.now()
@@ -337,6 +392,15 @@ def _claim(file_id):
 
 def generate(file_id):
     """The body of the generate_file task. Transient database/network errors propagate so Celery retries."""
+    with _BuildLock(file_id) as held:
+        if not held:
+            return "running elsewhere"
+        return _generate(file_id)
+
+
+def _generate(file_id):
+    from celery.exceptions import SoftTimeLimitExceeded
+
     generated_file, outcome = _claim(file_id)
     if generated_file is None:
         return outcome
@@ -352,6 +416,11 @@ def generate(file_id):
     except ExportRefused as exc:
         mark_failed(file_id, str(exc))
         return "refused"
+    except SoftTimeLimitExceeded:
+        minutes = max(1, round(settings.EXPORT_TIME_LIMIT_SECONDS / 60))
+        message = f"The export took longer than {minutes} minutes and was stopped. Narrow the filters, then try again."
+        mark_failed(file_id, message)
+        return "too slow"
     except Exception as exc:
         if is_transient(exc):
             # Back to the queue; Celery retries the task with backoff.
@@ -411,13 +480,16 @@ def delete_expired(now=None):
 
 
 def fail_stuck(now=None):
-    """Fail files whose task never finished, so their owners see a message and a "Try again" button."""
+    """Fail files whose task never finished, so their owners see a message and a "Try again" button.
+
+    A running file is judged by its start (no build outlives the time limit), a queued one by when it was asked for.
+    """
     now = now or timezone.now()
-    stuck = GeneratedFile.objects.filter(
-        status__in=[GeneratedFile.Status.QUEUED, GeneratedFile.Status.RUNNING], created_at__lte=now - STUCK_AFTER
-    ).exclude(status=GeneratedFile.Status.RUNNING, started_at__gt=now - STALE_RUNNING)
-    return stuck.update(
-        status=GeneratedFile.Status.FAILED,
-        error="The export did not finish in time. Try again.",
-        finished_at=now,
+    never_started = GeneratedFile.objects.filter(status=GeneratedFile.Status.QUEUED, created_at__lte=now - STUCK_AFTER)
+    died = GeneratedFile.objects.filter(status=GeneratedFile.Status.RUNNING, started_at__lte=now - stale_after())
+    count = never_started.update(
+        status=GeneratedFile.Status.FAILED, error="The export did not finish in time. Try again.", finished_at=now
+    )
+    return count + died.update(
+        status=GeneratedFile.Status.FAILED, error="The export stopped before it finished. Try again.", finished_at=now
     )

@@ -1,6 +1,8 @@
 from contextvars import ContextVar
+from functools import wraps
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -109,3 +111,28 @@ class SecurityPolicyMiddleware:
         response.headers.setdefault("Content-Security-Policy", self.content_security_policy)
         response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         return response
+
+
+def not_activity(view):
+    """Mark a view whose requests a page makes by itself (status polls): they must not keep a session alive.
+
+    With SESSION_SAVE_EVERY_REQUEST every request would push the idle expiry forward, so a page left open
+    and polling would never time out. Requests to these views neither save the session nor renew its cookie.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request.not_activity = True
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """Django's session middleware, except that requests marked `not_activity` leave the session's expiry alone."""
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if getattr(request, "not_activity", False) and session is not None and not session.modified:
+            return response
+        return super().process_response(request, response)

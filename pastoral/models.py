@@ -589,6 +589,17 @@ class GeneratedFile(models.Model):
     def expired(self):
         return self.deleted_at is not None or self.expires_at <= timezone.now()
 
+    @property
+    def stale(self):
+        """Still "running" long after any build could have finished: its worker died; it may be tried again."""
+        from .exports import is_stale
+
+        return is_stale(self)
+
+    @property
+    def retryable(self):
+        return self.status == self.Status.FAILED or self.stale
+
 
 class ScheduledReport(models.Model):
     """Who receives which report, for which school, how often. Claimed by one beat run at a time."""

@@ -58,6 +58,17 @@ def pupil_record_view(*, actor, pupil):
     return audit.record("pastoral.pupil.viewed", actor=actor, obj=pupil)
 
 
+def pupil_search_record(*, actor, school, text, results, where):
+    """Audit a pupil search: who searched, where, and which pupils it showed (by code), never the words typed
+    (a search box invites notes such as "bruise" or a sibling's name); only the length of the query is kept."""
+    return audit.record(
+        "pastoral.pupil.searched",
+        actor=actor,
+        school=school,
+        data={"where": where, "length": len(text), "shown": [str(pupil.code) for pupil in results]},
+    )
+
+
 @transaction.atomic
 def contact_save(*, actor, contact, changed):
     created = contact.pk is None

@@ -110,7 +110,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "pastoral.middleware.SecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, except that status polls do not count as activity (see not_activity).
+    "pastoral.middleware.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -321,6 +322,19 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A worker process that dies mid-task (killed, out of memory) hands its task back to the queue at once.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# An export build is stopped after this many seconds (with a clear "took too long" message a minute earlier).
+# The worker must use the prefork pool (the default): other pools cannot enforce time limits.
+EXPORT_TIME_LIMIT_SECONDS = env_int("EXPORT_TIME_LIMIT_SECONDS", 600)
+# A file still "running" this long after its build started was lost with its worker: it is shown as stopped,
+# with "Try again", and the sweep marks it failed.
+EXPORT_STALE_AFTER_SECONDS = EXPORT_TIME_LIMIT_SECONDS + env_int("EXPORT_STALE_MARGIN_SECONDS", 300)
+# Redis gives a task whose worker vanished without acknowledging it to another worker after this long. It must
+# exceed the longest export (or a slow build would be handed out twice) and every retry countdown.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", EXPORT_STALE_AFTER_SECONDS),
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -104,9 +104,17 @@ class GeneratedFileTask(Task):
             mark_failed(args[0], "The export could not be finished because a service was unavailable. Try again.")
 
 
+# The soft limit lets the build say "took too long" on the row; the hard limit kills a build stuck in C code.
+_EXPORT_HARD_LIMIT = settings.EXPORT_TIME_LIMIT_SECONDS
+_EXPORT_SOFT_LIMIT = _EXPORT_HARD_LIMIT - min(60, _EXPORT_HARD_LIMIT // 5)
+
+
 @shared_task(
     base=GeneratedFileTask,
     acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=_EXPORT_SOFT_LIMIT,
+    time_limit=_EXPORT_HARD_LIMIT,
     autoretry_for=_TRANSIENT,
     retry_backoff=True,
     retry_backoff_max=300,

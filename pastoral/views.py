@@ -102,6 +102,9 @@ def pupil_list(request):
     _require(request.user, school, "pastoral.view_pupil")
     form = PupilFilterForm(request.GET or None)
     page = Paginator(_filtered_pupils(request.user, school, form), 50).get_page(request.GET.get("page"))
+    if form.is_valid() and form.cleaned_data.get("q"):
+        text = form.cleaned_data["q"]
+        services.pupil_search_record(actor=request.user, school=school, text=text, results=page, where="pupil list")
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -122,7 +125,10 @@ def pupil_search(request):
     results = []
     if len(text) >= 2:
         pupils = selectors.pupil_search(selectors.on_roll(selectors.pupils_visible_to(request.user)), text)
-        results = pupils.select_related("school").order_by("legal_last_name", "legal_first_name")[:10]
+        results = list(pupils.select_related("school").order_by("legal_last_name", "legal_first_name")[:10])
+        services.pupil_search_record(
+            actor=request.user, school=current_school(request), text=text, results=results, where="header search"
+        )
     template = "pastoral/_pupil_search_results.html" if request.htmx else "pastoral/pupil_search.html"
     multi_school = len(access.schools_with_perm(request.user, "pastoral.view_pupil")) > 1
     return render(request, template, {"results": results, "q": text, "multi_school": multi_school})

@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import exports, scheduled_reports
+from . import access, exports, scheduled_reports
 from .exceptions import PastoralError
+from .middleware import not_activity
 from .models import GeneratedFile, ScheduledReport
 from .schools import current_school
 
@@ -20,8 +21,11 @@ LIST_LIMIT = 50
 
 
 def _own_file(request, code):
-    """The requester's own file; anyone else's is a 404, whoever they are."""
-    return get_object_or_404(exports.files_visible_to(request.user), code=code)
+    """The requester's own file; anyone else's is a 404, whoever they are, and the attempt is audited."""
+    generated_file = GeneratedFile.objects.select_related("school").filter(code=code).first()
+    if generated_file is not None and generated_file.owner_id == request.user.pk:
+        return generated_file
+    access.refuse(request.user, generated_file, code, "pastoral.export.refused", allowed_to_know=False, noun="file")
 
 
 def _schedulable_kinds(user, school):
@@ -73,21 +77,26 @@ def export_request(request):
     return redirect("pastoral:export_list")
 
 
+STOPPED = "The export stopped before it finished. Try again."
+
+
 def status_payload(generated_file, user):
     done = generated_file.status == GeneratedFile.Status.DONE and not generated_file.expired
+    stale = generated_file.stale
+    label = "Expired" if generated_file.expired else "Stopped" if stale else generated_file.get_status_display()
     return {
         "code": str(generated_file.code),
-        "status": generated_file.status,
-        "status_label": generated_file.get_status_display() if not generated_file.expired else "Expired",
+        # A build that died with its worker is reported as failed: the page stops polling and offers "Try again".
+        "status": GeneratedFile.Status.FAILED if stale else generated_file.status,
+        "status_label": label,
         "progress": generated_file.progress,
-        "error": generated_file.error,
+        "error": STOPPED if stale else generated_file.error,
         "download_url": reverse("pastoral:export_download", args=[generated_file.code]) if done else "",
-        "retry_url": reverse("pastoral:export_retry", args=[generated_file.code])
-        if generated_file.status == GeneratedFile.Status.FAILED
-        else "",
+        "retry_url": reverse("pastoral:export_retry", args=[generated_file.code]) if generated_file.retryable else "",
     }
 
 
+@not_activity
 @login_required
 def export_status(request, code):
     generated_file = _own_file(request, code)

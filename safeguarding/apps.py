@@ -69,6 +69,12 @@ class SafeguardingConfig(AppConfig):
             "safeguarding.categories.seeded": "added the default safeguarding categories",
             "safeguarding.category.created": "added a safeguarding category",
             "safeguarding.category.changed": "changed a safeguarding category",
+            "safeguarding.concern.refused": "was refused a safeguarding concern",
+            "safeguarding.receipt.refused": "was refused a concern receipt",
+            "safeguarding.referral.refused": "was refused a referral",
+            "safeguarding.transfer.refused": "was refused a child-protection file transfer",
+            "safeguarding.incoming.refused": "was refused a child-protection file from another school",
+            "safeguarding.chronology.refused": "was refused a safeguarding chronology",
         }.items():
             audit.describe(action, sentence)
         chronology.register("safeguarding", concerns_for_chronology)

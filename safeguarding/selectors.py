@@ -10,9 +10,7 @@ Who reads what:
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 
 from pastoral import access
 from pastoral.models import AuditEntry, Pupil
@@ -74,13 +72,10 @@ def get_concern_for_user(user, code):
     """The concern, or 403 to its school's staff who may not read it and 404 to everyone else."""
     concern = Concern.objects.select_related("school", "category", "reporter", "owner", "closed_by").filter(code=code)
     concern = concern.first()
-    if concern is None:
-        raise Http404("No such concern")
-    if concerns_visible_to(user).filter(pk=concern.pk).exists():
+    if concern is not None and concerns_visible_to(user).filter(pk=concern.pk).exists():
         return concern
-    if access.is_member_of(user, concern.school_id):
-        raise PermissionDenied
-    raise Http404("No such concern")
+    known = concern is not None and access.is_member_of(user, concern.school_id)
+    access.refuse(user, concern, code, "safeguarding.concern.refused", allowed_to_know=known, noun="concern")
 
 
 def can_manage(user, concern):
@@ -93,33 +88,31 @@ def can_read_all(user, school_id):
 
 def get_receipt_for_user(user, code):
     concern = Concern.objects.select_related("school", "reporter").filter(code=code).first()
-    if concern is None:
-        raise Http404("No such concern")
-    if receipts_visible_to(user).filter(pk=concern.pk).exists():
+    if concern is not None and receipts_visible_to(user).filter(pk=concern.pk).exists():
         return concern
-    if access.is_member_of(user, concern.school_id):
-        raise PermissionDenied
-    raise Http404("No such concern")
+    known = concern is not None and access.is_member_of(user, concern.school_id)
+    access.refuse(user, concern, code, "safeguarding.receipt.refused", allowed_to_know=known, noun="concern")
 
 
 def get_referral_for_user(user, code):
     referrals = Referral.objects.select_related("school", "concern", "pupil", "made_by")
-    return access.get_or_refuse(referrals, user, code, VIEW, "referral")
+    return access.get_or_refuse(referrals, user, code, VIEW, "referral", refused="safeguarding.referral.refused")
 
 
 def get_transfer_for_user(user, code):
     transfers = FileTransfer.objects.select_related("school", "pupil", "created_by", "sent_by")
-    return access.get_or_refuse(transfers, user, code, VIEW, "transfer")
+    return access.get_or_refuse(transfers, user, code, VIEW, "transfer", refused="safeguarding.transfer.refused")
 
 
 def get_incoming_for_user(user, code):
     files = IncomingFile.objects.select_related("school", "pupil")
-    return access.get_or_refuse(files, user, code, VIEW, "file")
+    return access.get_or_refuse(files, user, code, VIEW, "file", refused="safeguarding.incoming.refused")
 
 
 def get_safeguarding_pupil(user, code):
     """A pupil for the safeguarding chronology: 404 outside the user's schools, 403 without the role."""
-    return access.get_or_refuse(Pupil.objects.select_related("school"), user, code, VIEW, "pupil")
+    pupils = Pupil.objects.select_related("school")
+    return access.get_or_refuse(pupils, user, code, VIEW, "pupil", refused="safeguarding.chronology.refused")
 
 
 def viewers_of(concern):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from pastoral import access
 from pastoral import selectors as core_selectors
+from pastoral import services as core_services
 from pastoral.exceptions import PastoralError
 from pastoral.models import User
 from pastoral.roles import Role
@@ -95,7 +96,10 @@ def pupil_picker(request):
         # File transfers (safeguarding team only) also look for pupils who have left.
         if request.GET.get("left") != "1" or not access.has_school_perm(request.user, school, selectors.MANAGE):
             pupils = core_selectors.on_roll(pupils)
-        results = core_selectors.pupil_search(pupils, text).order_by("legal_last_name", "legal_first_name")[:10]
+        results = list(core_selectors.pupil_search(pupils, text).order_by("legal_last_name", "legal_first_name")[:10])
+        core_services.pupil_search_record(
+            actor=request.user, school=school, text=text, results=results, where="safeguarding picker"
+        )
     return render(request, "behaviour/_pupil_picker_results.html", {"results": results, "q": text})
 
 

@@ -114,7 +114,10 @@ def test_another_user_gets_404_for_every_url_of_a_file(client, dsl, deputy_dsl, 
     assert client.post(reverse("pastoral:export_retry", args=[generated_file.code])).status_code == 404
     generated_file.refresh_from_db()
     assert generated_file.status == "failed"
-    assert not AuditEntry.objects.filter(action__startswith="pastoral.export.", actor=deputy_dsl).exists()
+    # Each attempt is audited as refused (in the file's school), and nothing else happened.
+    entries = AuditEntry.objects.filter(action__startswith="pastoral.export.", actor=deputy_dsl)
+    assert [e.action for e in entries] == ["pastoral.export.refused"] * 3
+    assert {(e.object_id, e.school_id, e.data["status"]) for e in entries} == {(str(generated_file.pk), school.pk, 404)}
 
 
 def test_the_owner_who_lost_their_role_gets_404(client, dsl, school, as_user, django_capture_on_commit_callbacks):
@@ -361,3 +364,77 @@ def test_generated_files_live_outside_the_static_and_media_roots():
     for root in served:
         root = root.resolve()
         assert generated != root and root not in generated.parents and generated not in root.parents
+
+
+def running_since(owner, school, minutes):
+    generated_file = GeneratedFile.objects.create(
+        owner=owner,
+        school=school,
+        kind="tests.flaky",
+        status="running",
+        attempts=1,
+        progress=30,
+        started_at=timezone.now() - datetime.timedelta(minutes=minutes),
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    return generated_file
+
+
+def test_a_build_that_died_with_its_worker_is_stale_within_minutes_and_can_be_tried_again(
+    client, dsl, deputy_dsl, school, as_user, django_capture_on_commit_callbacks
+):
+    from pastoral.tasks import fail_stuck_files
+
+    limit = settings.EXPORT_STALE_AFTER_SECONDS / 60
+    assert limit <= 20, "a dead build must not look busy for hours"
+    dead = running_since(dsl, school, limit + 1)
+    busy = running_since(dsl, school, 1)
+    as_user(dsl)
+    page = client.get(reverse("pastoral:export_list")).content.decode()
+    assert page.count("Stopped:") == 1 and reverse("pastoral:export_retry", args=[dead.code]) in page
+    assert reverse("pastoral:export_retry", args=[busy.code]) not in page
+    status = client.get(reverse("pastoral:export_status", args=[dead.code])).json()
+    assert (status["status"], status["status_label"]) == ("failed", "Stopped")
+    assert status["retry_url"] == reverse("pastoral:export_retry", args=[dead.code])
+    assert client.get(reverse("pastoral:export_status", args=[busy.code])).json()["retry_url"] == ""
+
+    # Only its owner may ask again, and a file still being built cannot be asked for twice.
+    as_user(deputy_dsl)
+    assert client.post(reverse("pastoral:export_retry", args=[dead.code])).status_code == 404
+    as_user(dsl)
+    response = client.post(reverse("pastoral:export_retry", args=[busy.code]), follow=True)
+    assert "Only a failed or stopped export can be tried again." in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("pastoral:export_retry", args=[dead.code]))
+    dead.refresh_from_db()
+    assert (dead.status, dead.attempts, dead.error) == ("done", 2, "")
+    assert AuditEntry.objects.filter(action="pastoral.export.retried", actor=dsl, object_id=str(dead.pk)).count() == 1
+
+    # Without anyone looking, the sweep fails it (every few minutes) so the page offers "Try again".
+    swept = running_since(dsl, school, limit + 1)
+    assert fail_stuck_files.delay().get() == 1
+    swept.refresh_from_db()
+    busy.refresh_from_db()
+    assert (swept.status, swept.error) == ("failed", "The export stopped before it finished. Try again.")
+    assert busy.status == "running"
+
+
+def test_a_second_delivery_leaves_a_build_that_is_alive_alone_and_takes_over_a_dead_one(dsl, school, monkeypatch):
+    import psycopg
+    from django.db import connection
+
+    monkeypatch.setattr(exports, "BUILD_LOCK_WAIT_SECONDS", 0.5)
+    generated_file = running_since(dsl, school, 1)
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    other = psycopg.connect(**params, autocommit=True)  # the process building it, elsewhere
+    try:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", (exports.BUILD_LOCK_NAMESPACE, generated_file.pk))
+        assert generate_file.apply((generated_file.pk,)).get() == "running elsewhere"
+        generated_file.refresh_from_db()
+        assert (generated_file.status, generated_file.attempts) == ("running", 1)
+    finally:
+        other.close()  # as when that process is killed: Postgres lets go of its lock
+    assert generate_file.apply((generated_file.pk,)).get() == "done"
+    generated_file.refresh_from_db()
+    assert (generated_file.status, generated_file.attempts) == ("done", 2)

@@ -179,3 +179,31 @@ def test_opening_the_safeguarding_lists_is_audited(client, as_user, dsl, school)
         assert client.get(reverse(f"safeguarding:{name}")).status_code == 200
     actions = set(AuditEntry.objects.filter(actor=dsl, school=school).values_list("action", flat=True))
     assert {"safeguarding.concerns.listed", "safeguarding.referrals.listed", "safeguarding.transfers.listed"} <= actions
+
+
+@pytest.mark.parametrize("persona", MATRIX)
+def test_each_refused_read_is_audited_in_the_records_school_only(request, client, concern, pupil, persona):
+    user = request.getfixturevalue(persona)
+    concern_status, chronology_status, _visible = MATRIX[persona]
+    verified_client(client, user)
+    client.get(reverse("safeguarding:concern_detail", args=[concern.code]))
+    client.get(reverse("safeguarding:pupil_chronology", args=[pupil.code]))
+    refused = AuditEntry.objects.filter(actor=user, action__endswith=".refused")
+    expected = set()
+    if concern_status != 200:
+        expected.add(("safeguarding.concern.refused", str(concern.pk), concern_status))
+    if chronology_status != 200:
+        expected.add(("safeguarding.chronology.refused", str(pupil.pk), chronology_status))
+    assert {(e.action, e.object_id, e.data["status"]) for e in refused} == expected
+    # Kept in the log of the record's school, off the pupil's timeline, with ids but no names.
+    assert all(e.school_id == concern.school_id and e.pupil_id is None and e.object_repr == "" for e in refused)
+
+
+def test_a_code_that_matches_nothing_is_audited_too_and_still_404(client, as_user, other_school_dsl):
+    import uuid
+
+    as_user(other_school_dsl)
+    code = uuid.uuid4()
+    assert client.get(reverse("safeguarding:referral_detail", args=[code])).status_code == 404
+    entry = AuditEntry.objects.get(action="safeguarding.referral.refused", actor=other_school_dsl)
+    assert (entry.school_id, entry.object_id, entry.data) == (None, "", {"status": 404, "code": str(code)})

@@ -10,6 +10,27 @@
   const announcer = document.getElementById("export-announcer");
   const label = (row) => row.querySelector("th").textContent.trim();
 
+  const csrfToken = document.getElementById("export-table").dataset.csrfToken;
+
+  const retryForm = (url, name) => {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = url;
+    const token = document.createElement("input");
+    token.type = "hidden";
+    token.name = "csrfmiddlewaretoken";
+    token.value = csrfToken;
+    const button = document.createElement("button");
+    button.className = "btn btn-sm btn-outline-primary";
+    button.textContent = "Try again";
+    const hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = " " + name;
+    button.appendChild(hidden);
+    form.append(token, button);
+    return form;
+  };
+
   const render = (row, data) => {
     const status = row.querySelector("[data-export-status]");
     const action = row.querySelector("[data-export-action]");
@@ -26,9 +47,10 @@
     if (data.status === "failed") {
       const failed = document.createElement("span");
       failed.className = "text-danger";
-      failed.textContent = "Failed: ";
+      failed.textContent = (data.status_label === "Stopped" ? "Stopped" : "Failed") + ": ";
       status.replaceChildren(failed, document.createTextNode(data.error));
-      announcer.textContent = label(row) + " failed. Reload the page to try again.";
+      if (data.retry_url) action.replaceChildren(retryForm(data.retry_url, label(row)));
+      announcer.textContent = label(row) + " did not finish. Use Try again to ask for it again.";
       return true;
     }
     const bar = status.querySelector(".progress-bar");
@@ -44,13 +66,22 @@
   const poll = (row, delay) => {
     setTimeout(() => {
       fetch(row.dataset.exportStatusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-        .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+        .then((response) => {
+          // Signed out (the idle timeout passed: polling never keeps a session alive): show the sign-in page.
+          if (response.redirected || response.status === 401 || response.status === 403) {
+            window.location.reload();
+            return Promise.reject("signed out");
+          }
+          return response.ok ? response.json() : Promise.reject(response.status);
+        })
         .then((data) => {
           if (!render(row, data)) {
             poll(row, Math.min(delay * 1.5, 10000));
           }
         })
-        .catch(() => poll(row, 15000));
+        .catch((reason) => {
+          if (reason !== "signed out") poll(row, 15000);
+        });
     }, delay);
   };
   rows.forEach((row) => poll(row, 1000));
