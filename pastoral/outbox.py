@@ -34,8 +34,7 @@ from datetime import timedelta
 
 from celery import current_app
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -44,8 +43,11 @@ from .models import OutboxMessage
 log = logging.getLogger(__name__)
 
 DELIVER_TASK = "pastoral.tasks.deliver_outbox_message"
-# A worker that claimed a row and died lets it go after this long; longer than any task runs.
-CLAIM_LEASE = timedelta(minutes=30)
+# The sweep leaves a claimed row alone this long: the longest a live run can take (an export). A run whose
+# worker died is picked up sooner by the broker's redelivery, which finds the run lock free.
+CLAIM_LEASE = timedelta(seconds=settings.EXPORT_STALE_AFTER_SECONDS)
+# PostgreSQL advisory lock namespace for "this outbox row's task is running" (the second key is the row's id).
+RUN_LOCK_NAMESPACE = 7002  # exports use 7001
 MAX_DELAY = timedelta(hours=1)
 KEEP_DONE = timedelta(days=7)
 SWEEP_BATCH = 500
@@ -173,24 +175,53 @@ def _publish(message_id, *, due_by=None):
 
 def deliver(message_id):
     """Run the row's task here, once: a row already done, given up or running elsewhere is left alone."""
-    now = timezone.now()
-    claimed = (
-        OutboxMessage.objects.filter(pk=message_id, done_at__isnull=True, gave_up_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
-        .update(claimed_at=now)
-    )
-    if not claimed:
-        return "already handled"
-    message = OutboxMessage.objects.get(pk=message_id)
-    try:
-        result = _tasks()[message.task_name](*message.args)
-    except Exception as exc:
-        # Left pending and unclaimed: the sweep publishes it again when its next attempt is due.
-        OutboxMessage.objects.filter(pk=message_id).update(claimed_at=None, last_error=repr(exc)[:500])
-        log.exception("outbox message %s (%s) failed", message_id, message.task_name)
-        raise
-    OutboxMessage.objects.filter(pk=message_id).update(done_at=timezone.now(), claimed_at=None, last_error="")
-    return result
+    with _RunLock(message_id) as held:
+        if not held:
+            return "running elsewhere"
+        claimed = OutboxMessage.objects.filter(pk=message_id, done_at__isnull=True, gave_up_at__isnull=True).update(
+            claimed_at=timezone.now()
+        )
+        if not claimed:
+            return "already handled"
+        message = OutboxMessage.objects.get(pk=message_id)
+        try:
+            result = _tasks()[message.task_name](*message.args)
+        except Exception as exc:
+            # Left pending and unclaimed: the sweep publishes it again when its next attempt is due.
+            OutboxMessage.objects.filter(pk=message_id).update(claimed_at=None, last_error=repr(exc)[:500])
+            log.exception("outbox message %s (%s) failed", message_id, message.task_name)
+            raise
+        OutboxMessage.objects.filter(pk=message_id).update(done_at=timezone.now(), claimed_at=None, last_error="")
+        return result
+
+
+class _RunLock:
+    """A PostgreSQL session advisory lock held while a row's task runs.
+
+    It is the claim: a second delivery of the row (the sweep's, or the broker's after a worker was killed)
+    that cannot take it knows the task is running in a live worker and leaves it alone; one that can take it
+    while `claimed_at` is still set knows the earlier run died with its connection, and runs the task again
+    at once instead of waiting for a lease to run out.
+    """
+
+    def __init__(self, message_id):
+        self.keys = (RUN_LOCK_NAMESPACE, int(message_id) & 0x7FFFFFFF)
+        self.held = False
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", self.keys)
+            self.held = cursor.fetchone()[0]
+        return self.held
+
+    def __exit__(self, *exc_info):
+        if not self.held:
+            return
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", self.keys)
+        except Exception:  # a broken connection has already released it
+            log.warning("could not release the run lock of outbox message %s", self.keys[1], exc_info=True)
 
 
 def sweep(now=None):

@@ -310,7 +310,11 @@ def send_password_reset_task(email):
 # Transactional outbox ------------------------------------------------------------------
 
 
-@shared_task(acks_late=True)
+# The saved task runs inside this one, so this one carries the longest limits of any (an export's build), and
+# a worker killed mid-run gives the message back to the broker for another worker.
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, soft_time_limit=_EXPORT_SOFT_LIMIT, time_limit=_EXPORT_HARD_LIMIT
+)
 def deliver_outbox_message(message_id):
     """Run one saved follow-up task once; a second delivery of the same row does nothing."""
     from . import outbox

@@ -2,9 +2,10 @@
 
 import datetime
 
+import psycopg
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from conftest import make_staff
@@ -50,14 +51,22 @@ def test_a_second_delivery_of_the_same_row_does_nothing(school, lead_with_news, 
     assert len(mail.outbox) == 1
 
 
-def test_a_row_claimed_by_a_running_worker_is_left_alone_until_its_lease_ends(school, lead_with_news):
+def test_a_row_running_in_a_live_worker_is_left_alone_and_one_whose_worker_died_runs_again(school, lead_with_news):
     row = outbox.enqueue(send_digest_task, school.pk, lead_with_news.pk)  # the test's transaction never commits
     OutboxMessage.objects.filter(pk=row.pk).update(claimed_at=timezone.now())
-    assert outbox.deliver(row.pk) == "already handled"
-    assert outbox.sweep(now=timezone.now() + datetime.timedelta(minutes=10)) == 0
-    OutboxMessage.objects.filter(pk=row.pk).update(claimed_at=timezone.now() - outbox.CLAIM_LEASE * 2)
+    # A live worker: another connection holds the row's run lock.
+    worker = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    try:
+        worker.execute("SELECT pg_advisory_lock(%s, %s)", (outbox.RUN_LOCK_NAMESPACE, row.pk))
+        assert outbox.deliver(row.pk) == "running elsewhere"
+        assert outbox.sweep(now=timezone.now() + datetime.timedelta(minutes=10)) == 0
+        assert mail.outbox == []
+    finally:
+        worker.close()  # the worker dies: its connection, and with it the lock, goes
+    # claimed_at is still set, but the free lock shows its run died: a redelivery runs it at once.
     assert outbox.deliver(row.pk) == "sent"
     assert len(mail.outbox) == 1
+    assert outbox.deliver(row.pk) == "already handled"
 
 
 def test_the_sweep_publishes_a_pending_row_again_only_once_its_wait_is_over(school, lead_with_news, settings):
