@@ -3,6 +3,7 @@ from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
+from django.db import transaction
 
 from .models import (
     AcademicYear,
@@ -32,6 +33,25 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "That username or email and password do not match an active account.",
         "inactive": "This account has been deactivated.",
     }
+
+    def clean(self):
+        from . import signin
+
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username is None or not password:
+            return super().clean()
+        # One transaction holding the account's attempt lock across the lockout check, the password check
+        # and the failure count; the refusal is raised after it commits, so the failure is kept.
+        refusal = None
+        with transaction.atomic():
+            signin.lock_attempts(self.request, username)
+            try:
+                super().clean()
+            except forms.ValidationError as exc:
+                refusal = exc
+        if refusal is not None:
+            raise refusal
+        return self.cleaned_data
 
 
 class TokenForm(forms.Form):

@@ -22,7 +22,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -136,12 +136,32 @@ def lockout_username(request, credentials=None):
     if typed not in memo:
         user = account_for(typed)
         if user is None:
-            memo[typed] = typed.lower().replace(DEVICE_MARK, "")
+            # Every "#", not just DEVICE_MARK once: "x#device#device::y" must not come out as a device key.
+            memo[typed] = typed.lower().replace("#", "")
         else:
             key = user.get_username().lower()
             device_id = known_device_for(request, user)
             memo[typed] = f"{key}{DEVICE_MARK}{device_id}" if device_id else key
     return memo[typed]
+
+
+# PostgreSQL advisory lock namespace for "a password attempt on this account is being checked".
+ATTEMPT_LOCK_NAMESPACE = 7003
+
+
+def lock_attempts(request, typed):
+    """Queue this password attempt behind any other on the same account, until the caller's transaction ends.
+
+    django-axes checks the lock before the password and counts a failure after it, with nothing held in
+    between: ten requests sent together at nine failures would all get their guess. Holding this lock across
+    check, password and count (the sign-in form does all three in one transaction) makes the tenth failure
+    lock the account before the next attempt is checked.
+    """
+    key = lockout_username(request, {settings.AXES_USERNAME_FORM_FIELD: typed})
+    if key is None:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [ATTEMPT_LOCK_NAMESPACE, key])
 
 
 class SignInAxesHandler(AxesDatabaseHandler):

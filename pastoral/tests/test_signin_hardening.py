@@ -376,3 +376,53 @@ def test_two_sign_ins_racing_with_one_backup_code_cannot_both_pass(school):
     assert first is not None
     assert outcome["second"] is None
     assert not StaticToken.objects.filter(token=code).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_on_one_account_are_checked_one_at_a_time(school, settings):
+    """Ten guesses sent together at nine failures must not all be checked: each waits for the one before."""
+    settings.AXES_FAILURE_LIMIT = 2
+    user = make_staff(school, Role.DSL, "parallel")
+    user.set_password(PASSWORD)
+    user.save()
+    outcome = {}
+    ready = threading.Event()
+
+    def guess():
+        try:
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                outcome["pid"] = cursor.fetchone()[0]
+            ready.set()
+            outcome["status"] = sign_in(Client(), "Parallel", "wrong guess").status_code
+        finally:
+            connections.close_all()
+
+    # Another sign-in of the same account is being checked: it holds the attempt lock and, once it ends,
+    # will have used the last guess before the lock.
+    with transaction.atomic():
+        signin.lock_attempts(_request_for_lock(), "parallel")
+        other = threading.Thread(target=guess)
+        other.start()
+        assert ready.wait(20)
+        _wait_until_blocked_on_a_lock(outcome["pid"])
+        sign_in(Client(), "parallel", "first wrong guess")  # the earlier attempt, counted inside the lock
+    other.join(20)
+    # The waiting guess was checked only after the earlier failure was counted, so it was the one that
+    # reached the limit and locked the account; the right password is refused from then on.
+    assert outcome["status"] == 429
+    assert AccessAttempt.objects.get(username="parallel").failures_since_start == 2
+    assert sign_in(Client(), "parallel").status_code == 429
+
+
+def _request_for_lock():
+    from django.test import RequestFactory
+
+    return RequestFactory().post(reverse("accounts:login"), {"username": "parallel"}, REMOTE_ADDR=SCHOOL_IP)
+
+
+def test_a_typed_name_cannot_pose_as_a_known_browsers_counter(school):
+    make_staff(school, Role.DSL, "medical")
+    typed = "Medical#device#device::x"  # matches no account; stripping the mark once would leave "#device:"
+    key = signin.lockout_username(_request_for_lock(), {"username": typed})
+    assert signin.DEVICE_MARK not in key and "#" not in key
