@@ -21,7 +21,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -1027,3 +1027,37 @@ def import_job_run(job_id):
         result={**asdict(result), "rows": result.rows},
     )
     return "done"
+
+
+# A queued job is still delivered when the broker comes back (the outbox keeps trying for about a day);
+# past that, nothing will run it.
+IMPORT_NEVER_STARTED_AFTER = timedelta(days=1)
+
+
+def fail_stuck_imports(now=None):
+    """Fail jobs that will never finish, delete their stored files, and say so on the job page.
+
+    A running job older than the longest a task may run died with its worker (a redelivery would have
+    restarted it); a queued one a day old was never delivered.
+    """
+    now = now or timezone.now()
+    stuck = ImportJob.objects.filter(
+        status=ImportJob.Status.RUNNING, started_at__lte=now - timedelta(seconds=settings.EXPORT_STALE_AFTER_SECONDS)
+    ) | ImportJob.objects.filter(status=ImportJob.Status.QUEUED, created_at__lte=now - IMPORT_NEVER_STARTED_AFTER)
+    failed = 0
+    for job in stuck:
+        if _finish_stuck(job, now):
+            _delete_stored(job.storage_name)
+            failed += 1
+    return failed
+
+
+def _finish_stuck(job, now):
+    return ImportJob.objects.filter(pk=job.pk, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]).update(
+        status=ImportJob.Status.FAILED,
+        message=(
+            "The import stopped before it could finish. Upload the file again: pupils it already added are "
+            "matched by UPN and updated, not added twice."
+        ),
+        finished_at=now,
+    )

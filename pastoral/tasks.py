@@ -140,8 +140,9 @@ def delete_expired_files():
 @shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=3)
 def fail_stuck_files():
     from .exports import fail_stuck
+    from .imports import fail_stuck_imports
 
-    return fail_stuck()
+    return fail_stuck() + fail_stuck_imports()
 
 
 @shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=3)

@@ -157,3 +157,33 @@ def test_the_service_still_imports_without_a_job(school, pastoral_lead):
 
     assert result.created == 1
     assert ImportJob.objects.count() == 0
+
+
+def test_a_job_whose_worker_died_or_that_never_started_is_failed_and_its_file_deleted(
+    school, pastoral_lead, as_user, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pastoral.imports import fail_stuck_imports
+
+    client = as_user(pastoral_lead)
+    with django_capture_on_commit_callbacks(execute=False):
+        post_file(client, csv_bytes([AMELIA]))
+        post_file(client, csv_bytes([JOSEF]))
+    died, never_started = ImportJob.objects.order_by("created_at", "id")
+    now = timezone.now()
+    ImportJob.objects.filter(pk=died.pk).update(status="running", started_at=now - timedelta(minutes=20))
+    ImportJob.objects.filter(pk=never_started.pk).update(created_at=now - timedelta(hours=2))
+    assert fail_stuck_imports(now) == 1  # queued two hours ago: the outbox may still deliver it
+    died.refresh_from_db()
+    assert died.status == "failed" and "Upload the file again" in died.message
+    assert not stored_path(died).exists() and stored_path(never_started).exists()
+    page = client.get(reverse("pastoral:pupil_import_job", args=[died.code]))
+    assert "Upload the file again" in page.content.decode()
+
+    assert fail_stuck_imports(now + timedelta(days=1)) == 1
+    never_started.refresh_from_db()
+    assert never_started.status == "failed" and not stored_path(never_started).exists()
+    assert Pupil.objects.count() == 0
