@@ -52,7 +52,8 @@ def grant_runtime_privileges(using="default", **kwargs):
 
     No TRUNCATE, REFERENCES or TRIGGER anywhere, and only SELECT and INSERT on
     the audit log. One transaction, so a running app never sees the moment
-    between the revoke and the grant.
+    between the revoke and the grant. It may not create tables, temporary ones
+    included: a table it created would be its own, out of reach of these grants.
     """
     role = settings.DATABASE_APP_ROLE
     connection = connections[using]
@@ -66,6 +67,11 @@ def grant_runtime_privileges(using="default", **kwargs):
         cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}")
         cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}")
         cursor.execute(f"REVOKE UPDATE, DELETE ON {AUDIT_TABLE} FROM {quoted}")
+        # PUBLIC gets CREATE on schema public before PostgreSQL 15, and TEMPORARY on every new database.
+        cursor.execute("SELECT current_database()")
+        database = connection.ops.quote_name(cursor.fetchone()[0])
+        cursor.execute(f"REVOKE CREATE ON SCHEMA public FROM PUBLIC, {quoted}")
+        cursor.execute(f"REVOKE TEMPORARY ON DATABASE {database} FROM PUBLIC, {quoted}")
 
 
 def refuse_superuser(sender, connection, **kwargs):

@@ -16,7 +16,8 @@ passwords are for development only. Running it again is harmless: roles get
 their attributes and passwords reset, the database named in the URLs is
 created when missing, and a database or tables left owned by another role
 (an older set-up that ran everything as ``postgres``) are handed to the owner
-role, as are that database's leftover test databases.
+role, as are that database's leftover test databases. Every run also takes
+CREATE on schema public and TEMPORARY on those databases away from PUBLIC.
 
 Like pastoral/devdb.py this module does not import Django settings: it runs
 before the database it prepares exists.
@@ -112,8 +113,20 @@ def adopt(admin_url, dbname, owner):
             conn.execute(sql.SQL(f"ALTER {kind} {name} OWNER TO {{}}").format(sql.Identifier(owner)))
         if rows:
             say(f"handed {len(rows)} objects in {dbname!r} to {owner!r}")
-        # Before PostgreSQL 15 every role could create tables in public; the runtime role must own nothing.
+
+
+def forbid_creating_tables(admin_url, dbname, owner):
+    """Only the owner may create tables, temporary ones included: the runtime role must own nothing.
+
+    Before PostgreSQL 15 every role may create tables in schema public, and every
+    new database lets every role create temporary tables. The owner keeps TEMPORARY
+    as the database's owner, and is granted CREATE because before PostgreSQL 15
+    schema public belongs to the superuser, not to the database's owner.
+    """
+    with psycopg.connect(make_conninfo(admin_url, dbname=dbname), autocommit=True) as conn:
         conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        conn.execute(sql.SQL("GRANT USAGE, CREATE ON SCHEMA public TO {}").format(sql.Identifier(owner)))
+        conn.execute(sql.SQL("REVOKE TEMPORARY ON DATABASE {} FROM PUBLIC").format(sql.Identifier(dbname)))
 
 
 def ensure(admin_url, app_url, owner_url):
@@ -156,6 +169,7 @@ def ensure(admin_url, app_url, owner_url):
                     sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(name), sql.Identifier(owner["user"]))
                 )
                 adopt(admin_url, name, owner["user"])
+            forbid_creating_tables(admin_url, name, owner["user"])
 
 
 def main(argv=None):

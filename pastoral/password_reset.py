@@ -4,6 +4,7 @@ The page answers the same whether or not the address has an account, and whether
 the request itself never looks the address up, and the task that does sends nothing for an unknown one.
 """
 
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,7 +14,18 @@ from . import audit, outbox, ratelimit
 
 
 def normalise(email):
+    # What the task looks up: not casefolded, since casefold turns ß into ss, which the lookup would not find.
     return (email or "").strip().lower()
+
+
+def limit_key(email):
+    """One key for every spelling that finds the same account.
+
+    The lookup is case-insensitive in PostgreSQL and compares NFKC-casefolded
+    strings in Django, so a long s (jeſs@) or another compatibility form
+    reaches jess@; lower() alone would give each spelling its own allowance.
+    """
+    return unicodedata.normalize("NFKC", (email or "").strip()).casefold()
 
 
 def request_reset(*, email, ip):
@@ -22,7 +34,7 @@ def request_reset(*, email, ip):
 
     address = normalise(email)
     limits = [
-        ("password_reset.address", address, settings.PASSWORD_RESET_LIMIT_PER_ADDRESS),
+        ("password_reset.address", limit_key(email), settings.PASSWORD_RESET_LIMIT_PER_ADDRESS),
         ("password_reset.ip", ip or "unknown", settings.PASSWORD_RESET_LIMIT_PER_IP),
     ]
     with transaction.atomic():

@@ -22,7 +22,8 @@ def _refusal(status, title, message):
 class RequestLimitsMiddleware:
     """Refuse an oversized or unmeasurable body (413/411) and NUL bytes in the query string (400).
 
-    It sits first in MIDDLEWARE so nothing before it touches request.POST or the body.
+    It sits before anything in MIDDLEWARE that touches request.POST or the body; only the
+    middleware that adds security headers to every response comes earlier.
     """
 
     def __init__(self, get_response):

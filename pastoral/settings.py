@@ -105,10 +105,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so an oversized body is refused before anything reads it.
-    "pastoral.request_limits.RequestLimitsMiddleware",
+    # These three only add headers on the way out, so the request-limit refusals below carry them too.
     "django.middleware.security.SecurityMiddleware",
     "pastoral.middleware.SecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before anything that reads the body, so an oversized one is refused unread.
+    "pastoral.request_limits.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's SessionMiddleware, except that status polls do not count as activity (see not_activity).
     "pastoral.middleware.IdleSessionMiddleware",
@@ -117,7 +119,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pastoral.middleware.RequestContextMiddleware",
     "pastoral.middleware.MFARequiredMiddleware",

@@ -65,6 +65,10 @@ INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.I)
 HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
 STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.I)
 STYLE_ELEMENT = re.compile(r"<style\b", re.I)
+# htmx runs hx-on:click, hx-on::after-request, hx-on-click (and data-hx-on...) values as code.
+HX_ON = re.compile(r"\s(?:data-)?hx-on\b", re.I)
+# An attribute whose value is a javascript: URL; browsers skip spaces before the scheme.
+JAVASCRIPT_URL = re.compile(r"""=\s*["']?\s*javascript:""", re.I)
 
 
 def page_templates():
@@ -75,13 +79,15 @@ def page_templates():
                 yield path
 
 
-def test_no_page_template_has_inline_script_handlers_or_styles():
+def test_no_page_template_has_inline_script_handlers_javascript_urls_or_styles():
     found = []
     for path in page_templates():
         text = path.read_text()
         for name, pattern in (
             ("inline <script>", INLINE_SCRIPT),
             ("on* handler", HANDLER),
+            ("hx-on handler", HX_ON),
+            ("javascript: URL", JAVASCRIPT_URL),
             ("style attribute", STYLE_ATTRIBUTE),
             ("<style> element", STYLE_ELEMENT),
         ):
@@ -96,6 +102,12 @@ def test_the_scan_catches_what_it_is_for():
     assert not INLINE_SCRIPT.search('<script src="/static/js/app.js" defer></script>')
     assert HANDLER.search('<button onclick="go()">') and not HANDLER.search('<button data-confirm="x">')
     assert STYLE_ATTRIBUTE.search('<div style="width: 3px">') and not STYLE_ATTRIBUTE.search('<div class="x">')
+    for handler in ("hx-on:click", "hx-on::after-request", "hx-on-click", "hx-on", "data-hx-on:click"):
+        assert HX_ON.search(f'<button {handler}="go()">'), handler
+    assert not HX_ON.search('<button hx-post="/x" hx-target="#one">')
+    for url in ('<a href="javascript:go()">', "<a href='JavaScript:go()'>", '<form action= " javascript:go()">'):
+        assert JAVASCRIPT_URL.search(url), url
+    assert not JAVASCRIPT_URL.search('<a href="/help/javascript/">JavaScript: why it is needed</a>')
 
 
 def test_server_drawn_charts_use_attributes_not_inline_styles():

@@ -90,6 +90,19 @@ def test_the_runtime_role_may_only_read_and_add_to_the_audit_log(entry):
     assert "permission denied" in refused("CREATE TABLE pastoral_shadow (id int)")
 
 
+def test_the_runtime_role_cannot_create_tables_even_temporary_ones(db):
+    # A table it created would be its own, outside every grant and revoke the owner makes.
+    assert "permission denied" in refused("CREATE TABLE public.x (id int)")
+    assert "permission denied" in refused("CREATE TEMP TABLE x (id int)")
+    assert fetch("SELECT has_database_privilege(current_user, current_database(), 'TEMPORARY')") == [(False,)]
+    # The owner keeps what migrations could need.
+    owner = settings.DATABASE_OWNER["USER"]
+    assert fetch(
+        "SELECT has_schema_privilege(%s, 'public', 'CREATE'), has_database_privilege(%s, current_database(), 'TEMP')",
+        [owner, owner],
+    ) == [(True, True)]
+
+
 def test_ordinary_app_writes_work_as_the_runtime_role(client, as_user, teacher, pupil):
     from django.urls import reverse
 

@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from pastoral.models import AuditEntry, OutboxMessage, RateLimitHit
+from pastoral.tests.factories import UserFactory
 
 RESET = "accounts:password_reset"
 
@@ -85,3 +86,18 @@ def test_the_page_is_the_same_for_an_account_an_unknown_address_and_a_limited_on
     assert "If that address belongs to an active account" in known[3].decode()
     # The request does the same work for an unknown address: only the task, later, finds nobody to mail.
     assert queued() == 2 and [m.to for m in mail.outbox] == [[teacher.email]]
+
+
+def test_the_limit_per_address_holds_for_spellings_the_database_reads_as_the_same_address(ask, db, settings):
+    # Django accepts a long s (U+017F) in an address, and the case-insensitive lookup finds jess@ with it,
+    # so it must not open a fresh allowance for the same account.
+    UserFactory(username="jess", email="jess@school.org")
+    settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 1
+    settings.PASSWORD_RESET_LIMIT_PER_IP = 100
+    ask("jess@school.org", ip="203.0.113.1")
+    assert queued() == 1 and [m.to for m in mail.outbox] == [["jess@school.org"]]
+    for n, email in enumerate(["JE\u017fS@school.org", "je\u017fs@\u017fchool.org"]):
+        response = ask(email, ip=f"203.0.113.{n + 2}")
+        assert response.status_code == 302 and response.url == reverse("accounts:password_reset_done")
+    assert queued() == 1 and len(mail.outbox) == 1
+    assert AuditEntry.objects.filter(action="auth.password_reset.limited").count() == 2

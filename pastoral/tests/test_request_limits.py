@@ -66,6 +66,18 @@ def test_it_lets_a_body_within_the_cap_through(school, pastoral_lead, as_user):
     assert response.context["form"].errors["file"] == ["Choose a CSV file to upload."]
 
 
+def test_its_refusals_carry_the_security_headers_of_every_other_page(client, settings):
+    too_large = post_declaring(client, reverse("accounts:login"), settings.REQUEST_MAX_BYTES + 1)
+    nul_byte = client.get(reverse("accounts:login") + "?x=%00")
+
+    assert (too_large.status_code, nul_byte.status_code) == (413, 400)
+    for response in (too_large, nul_byte):
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+        assert "camera=()" in response.headers["Permissions-Policy"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+
+
 # NUL bytes and other malformed filter values ------------------------------------------------------
 
 FILTER_PAGES = [
