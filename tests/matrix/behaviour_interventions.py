@@ -85,7 +85,10 @@ def build(objects, request):
         positive_handling=True,
         completed_on=today - datetime.timedelta(days=30),
         expires_on=today + datetime.timedelta(days=300),
-        certificate=SimpleUploadedFile("cert.pdf", b"%PDF-1.4\n% test certificate\n", content_type="application/pdf"),
+        certificate=SimpleUploadedFile(
+            "cert.pdf", b"%PDF-1.4\n% test certificate\n%%EOF\n", content_type="application/pdf"
+        ),
+        certificate_type="application/pdf",
         recorded_by=dsl,
     )
     return {"intervention": record.code, "technique": technique.code, "training": training.code}
