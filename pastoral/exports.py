@@ -30,19 +30,19 @@ import csv
 import io
 import logging
 import os
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
-from . import access, audit, outbox
+from . import access, audit, locks, outbox
 from .exceptions import PastoralError
+from .locks import SessionLock
 from .models import GeneratedFile
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 # (A file that started running is judged by settings.EXPORT_STALE_AFTER_SECONDS instead: see `stale_after`.)
 STUCK_AFTER = timedelta(hours=2)
 # Postgres advisory lock namespace for "a build of this file is in progress" (the second key is the file's id).
-BUILD_LOCK_NAMESPACE = 7001
+BUILD_LOCK_NAMESPACE = locks.EXPORT_BUILD
 # How long a run waits for that lock: Postgres needs a moment to notice a killed worker's connection is gone.
 BUILD_LOCK_WAIT_SECONDS = 5
 # Query-string keys that are never export parameters. ("kind" is a filter on several pages, such as the
@@ -334,38 +334,6 @@ def mark_failed(file_id, message):
     )
 
 
-class _BuildLock:
-    """A Postgres session lock held while one file is built.
-
-    Postgres drops it the moment the building process's connection closes, so a run that finds a file
-    "running" but gets the lock knows the earlier build died (its worker was killed) and takes over at once,
-    while a run that cannot get it knows the build is alive elsewhere. Nothing is guessed from clocks.
-    """
-
-    def __init__(self, file_id):
-        self.keys = (BUILD_LOCK_NAMESPACE, int(file_id) & 0x7FFFFFFF)
-        self.held = False
-
-    def __enter__(self):
-        deadline = time.monotonic() + BUILD_LOCK_WAIT_SECONDS
-        while True:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", self.keys)
-                self.held = cursor.fetchone()[0]
-            if self.held or time.monotonic() >= deadline:
-                return self.held
-            time.sleep(0.25)
-
-    def __exit__(self, *exc_info):
-        if not self.held:
-            return
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", self.keys)
-        except Exception:  # a broken connection has already released it
-            log.warning("could not release the build lock of export %s", self.keys[1], exc_info=True)
-
-
 def _claim(file_id):
     """Move a queued file (or one whose earlier build died) to running, or say why not (the run is idempotent).
 
@@ -392,7 +360,7 @@ def _claim(file_id):
 
 def generate(file_id):
     """The body of the generate_file task. Transient database/network errors propagate so Celery retries."""
-    with _BuildLock(file_id) as held:
+    with SessionLock(BUILD_LOCK_NAMESPACE, file_id, wait_seconds=BUILD_LOCK_WAIT_SECONDS) as held:
         if not held:
             return "running elsewhere"
         return _generate(file_id)

@@ -34,10 +34,12 @@ from datetime import timedelta
 
 from celery import current_app
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from . import locks
+from .locks import SessionLock
 from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,7 @@ DELIVER_TASK = "pastoral.tasks.deliver_outbox_message"
 # worker died is picked up sooner by the broker's redelivery, which finds the run lock free.
 CLAIM_LEASE = timedelta(seconds=settings.EXPORT_STALE_AFTER_SECONDS)
 # PostgreSQL advisory lock namespace for "this outbox row's task is running" (the second key is the row's id).
-RUN_LOCK_NAMESPACE = 7002  # exports use 7001
+RUN_LOCK_NAMESPACE = locks.OUTBOX_RUN
 MAX_DELAY = timedelta(hours=1)
 KEEP_DONE = timedelta(days=7)
 SWEEP_BATCH = 500
@@ -175,7 +177,8 @@ def _publish(message_id, *, due_by=None):
 
 def deliver(message_id):
     """Run the row's task here, once: a row already done, given up or running elsewhere is left alone."""
-    with _RunLock(message_id) as held:
+    # The lock is the claim: held by a live run, dropped with a dead worker's connection (pastoral/locks.py).
+    with SessionLock(RUN_LOCK_NAMESPACE, message_id) as held:
         if not held:
             return "running elsewhere"
         claimed = OutboxMessage.objects.filter(pk=message_id, done_at__isnull=True, gave_up_at__isnull=True).update(
@@ -193,35 +196,6 @@ def deliver(message_id):
             raise
         OutboxMessage.objects.filter(pk=message_id).update(done_at=timezone.now(), claimed_at=None, last_error="")
         return result
-
-
-class _RunLock:
-    """A PostgreSQL session advisory lock held while a row's task runs.
-
-    It is the claim: a second delivery of the row (the sweep's, or the broker's after a worker was killed)
-    that cannot take it knows the task is running in a live worker and leaves it alone; one that can take it
-    while `claimed_at` is still set knows the earlier run died with its connection, and runs the task again
-    at once instead of waiting for a lease to run out.
-    """
-
-    def __init__(self, message_id):
-        self.keys = (RUN_LOCK_NAMESPACE, int(message_id) & 0x7FFFFFFF)
-        self.held = False
-
-    def __enter__(self):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", self.keys)
-            self.held = cursor.fetchone()[0]
-        return self.held
-
-    def __exit__(self, *exc_info):
-        if not self.held:
-            return
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", self.keys)
-        except Exception:  # a broken connection has already released it
-            log.warning("could not release the run lock of outbox message %s", self.keys[1], exc_info=True)
 
 
 def sweep(now=None):

@@ -28,6 +28,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import locks
 from .auth_backends import account_for
 
 KNOWN_DEVICE_COOKIE = "pastoral_known_device"
@@ -146,7 +147,7 @@ def lockout_username(request, credentials=None):
 
 
 # PostgreSQL advisory lock namespace for "a password attempt on this account is being checked".
-ATTEMPT_LOCK_NAMESPACE = 7003
+ATTEMPT_LOCK_NAMESPACE = locks.SIGN_IN_ATTEMPT
 
 
 def lock_attempts(request, typed):
