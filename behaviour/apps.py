@@ -94,6 +94,9 @@ class BehaviourConfig(AppConfig):
         from .report_sections import register as register_report_sections
 
         register_report_sections()
+        from .weekly_trend import register_lines as register_weekly_trend_lines
+
+        register_weekly_trend_lines()
 
     def _ready_incidents(self):
         """Incidents with detail, follow-up actions, attachments and bullying records."""

@@ -141,16 +141,6 @@ def mfa_reset_needs_approval(user):
     )
 
 
-def can_approve_mfa_reset(user, reset_request):
-    """Same rule as `can_approve`: a headteacher or DSL of one of the person's schools (a trust DSL or a
-    head in the trust for a trust-wide role); never the person themself nor whoever asked for the reset."""
-    from . import selectors
-
-    if not reset_request.pending or user.pk in (reset_request.user_id, reset_request.requested_by_id):
-        return False
-    return selectors.mfa_resets_awaiting_approval(user).filter(pk=reset_request.pk).exists()
-
-
 def is_trust_admin(user, trust_id):
     """True if `user` holds a current trust-wide IT admin role in this trust: the only staff who may end
     trust-wide roles, since one school's administrator must not cut off the trust's leads."""

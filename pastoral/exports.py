@@ -43,7 +43,7 @@ from django.utils import timezone
 from . import access, audit, locks, outbox
 from .exceptions import PastoralError
 from .locks import SessionLock
-from .models import GeneratedFile
+from .models import GeneratedFile, export_stale_after
 
 log = logging.getLogger(__name__)
 
@@ -220,16 +220,11 @@ def downloadable(user, generated_file):
 
 
 def stale_after():
-    """How long after its start a "running" file must have died with its worker: longer than a build may run."""
-    return timedelta(seconds=settings.EXPORT_STALE_AFTER_SECONDS)
+    return export_stale_after()
 
 
 def is_stale(generated_file, now=None):
-    return (
-        generated_file.status == GeneratedFile.Status.RUNNING
-        and generated_file.started_at is not None
-        and generated_file.started_at <= (now or timezone.now()) - stale_after()
-    )
+    return generated_file.stale_at(now or timezone.now())
 
 
 def can_retry(generated_file):
@@ -241,9 +236,8 @@ def _expiry():
 
 
 def _queue(generated_file):
-    from .tasks import generate_file
-
-    outbox.enqueue(generate_file, generated_file.pk)
+    # By name: tasks.py imports this module, so importing it back would make a circle.
+    outbox.enqueue("pastoral.tasks.generate_file", generated_file.pk)
 
 
 def request_export(*, actor, kind_name, school, parameters, submission_key=None, scheduled_report=None):
@@ -409,9 +403,7 @@ def _generate(file_id):
             finished_at=timezone.now(),
         )
         if generated_file.scheduled_report_id:
-            from .tasks import send_file_ready_email
-
-            outbox.enqueue(send_file_ready_email, file_id)
+            outbox.enqueue("pastoral.tasks.send_file_ready_email", file_id)
     return "done"
 
 

@@ -1,5 +1,6 @@
 """The shared core: trust, schools, terms, staff memberships, pupils and the audit log."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -537,6 +538,11 @@ class PupilNote(Voidable):
             raise ValidationError({"occurred_at": "This cannot be in the future."})
 
 
+def export_stale_after():
+    """How long after its start a "running" file must have died with its worker: longer than a build may run."""
+    return datetime.timedelta(seconds=settings.EXPORT_STALE_AFTER_SECONDS)
+
+
 class GeneratedFile(models.Model):
     """An export or report built off the request by a Celery task, kept outside the web root until it expires."""
 
@@ -592,9 +598,15 @@ class GeneratedFile(models.Model):
     @property
     def stale(self):
         """Still "running" long after any build could have finished: its worker died; it may be tried again."""
-        from .exports import is_stale
+        return self.stale_at(timezone.now())
 
-        return is_stale(self)
+    def stale_at(self, now):
+        # Here rather than in exports.py, which imports this module: the rule lives with the row it judges.
+        return (
+            self.status == self.Status.RUNNING
+            and self.started_at is not None
+            and self.started_at <= now - export_stale_after()
+        )
 
     @property
     def retryable(self):

@@ -204,6 +204,14 @@ def mfa_reset_approvals_for(user):
     )
 
 
+def can_approve_mfa_reset(user, reset_request):
+    """Same rule as `access.can_approve`: a headteacher or DSL of one of the person's schools (a trust DSL or a
+    head in the trust for a trust-wide role); never the person themself nor whoever asked for the reset."""
+    if not reset_request.pending or user.pk in (reset_request.user_id, reset_request.requested_by_id):
+        return False
+    return mfa_resets_awaiting_approval(user).filter(pk=reset_request.pk).exists()
+
+
 def mfa_reset_approvers(reset_request):
     """Active headteachers, DSLs and trust DSLs who may approve this reset (for the request email)."""
     from .roles import SCHOOL_APPROVERS, TRUST_APPROVERS

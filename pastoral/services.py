@@ -1,4 +1,6 @@
-"""Writes to the shared core. Each runs in one transaction and writes its audit entry inside it."""
+"""Writes to the shared core. Each runs in one transaction and writes its audit entry inside it.
+
+Follow-up tasks are queued by their registered name: tasks.py imports this module, never the reverse."""
 
 import secrets
 
@@ -8,7 +10,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, audit, outbox
+from . import access, audit, outbox, selectors
 from .exceptions import PastoralError
 from .models import Membership, MfaResetRequest, Pupil, School, SchoolClosure, User
 from .roles import APPROVAL_ROLES
@@ -200,8 +202,6 @@ def _require_manage(actor, school):
 
 @transaction.atomic
 def staff_create(*, actor, school, username, email, first_name, last_name, job_title, role):
-    from .tasks import send_welcome_email_task
-
     _require_manage(actor, school)
     user = User(username=username, email=email, first_name=first_name, last_name=last_name, job_title=job_title)
     user.set_unusable_password()  # the new starter chooses one through the emailed link
@@ -211,7 +211,7 @@ def staff_create(*, actor, school, username, email, first_name, last_name, job_t
     _save(membership)
     audit.record("pastoral.staff.created", actor=actor, obj=user, school=school, data={"role": role})
     _record_grant(actor, membership)
-    outbox.enqueue(send_welcome_email_task, user.id, actor.id)
+    outbox.enqueue("pastoral.tasks.send_welcome_email_task", user.id, actor.id)
     return user
 
 
@@ -227,12 +227,10 @@ def _needs_approval(membership, actor):
 
 
 def _record_grant(actor, membership):
-    from .tasks import notify_role_approvers_task
-
     data = {"role": membership.role}
     if membership.awaiting_approval:
         data["awaiting_approval"] = True
-        outbox.enqueue(notify_role_approvers_task, membership.id)
+        outbox.enqueue("pastoral.tasks.notify_role_approvers_task", membership.id)
     audit.record("pastoral.membership.granted", actor=actor, obj=membership, school=membership.school, data=data)
 
 
@@ -298,11 +296,9 @@ def membership_approve(*, actor, membership):
 
 def _welcome_once_approved(membership, sender_id):
     """Send the sign-up link of an account that has never had a password (the task re-checks approval)."""
-    from .tasks import send_welcome_email_task
-
     user = membership.user
     if sender_id and not user.has_usable_password():
-        outbox.enqueue(send_welcome_email_task, user.id, sender_id)
+        outbox.enqueue("pastoral.tasks.send_welcome_email_task", user.id, sender_id)
 
 
 @transaction.atomic
@@ -421,8 +417,6 @@ def staff_reset_mfa(*, actor, user, school, reason=""):
     which takes effect when a headteacher or DSL of one of their schools approves it; otherwise an
     IT admin who also controls the school's mail could take over a DSL's account. Returns None when
     the reset was done at once."""
-    from .tasks import notify_mfa_reset_approvers_task
-
     _require_manage(actor, school)
     reason = (reason or "").strip()
     if not access.mfa_reset_needs_approval(user):
@@ -440,7 +434,7 @@ def staff_reset_mfa(*, actor, user, school, reason=""):
         school=school,
         data={"user": user.pk, "reason": reason},
     )
-    outbox.enqueue(notify_mfa_reset_approvers_task, reset_request.id)
+    outbox.enqueue("pastoral.tasks.notify_mfa_reset_approvers_task", reset_request.id)
     return reset_request
 
 
@@ -461,7 +455,7 @@ def mfa_reset_approve(*, actor, reset_request):
         raise PastoralError("You cannot approve a reset of your own two-factor authentication.")
     if actor.pk == reset_request.requested_by_id:
         raise PastoralError("You asked for this reset, so someone else must approve it.")
-    if not access.can_approve_mfa_reset(actor, reset_request):
+    if not selectors.can_approve_mfa_reset(actor, reset_request):
         raise PastoralError("You cannot approve two-factor resets for this person.")
     reset_request.approved_at = timezone.now()
     reset_request.approved_by = actor
@@ -486,7 +480,7 @@ def mfa_reset_decline(*, actor, reset_request, reason):
     if not reason:
         raise PastoralError("Give a reason for declining.")
     reset_request = _pending_reset_for_update(reset_request)
-    if not access.can_approve_mfa_reset(actor, reset_request):
+    if not selectors.can_approve_mfa_reset(actor, reset_request):
         raise PastoralError("You cannot decline this reset.")
     reset_request.declined_at = timezone.now()
     reset_request.declined_by = actor

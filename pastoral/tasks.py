@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from . import access, digest
+from . import access, digest, selectors
 from .models import Membership, School, User
 from .outbox import fan_out
 from .roles import Role
@@ -225,7 +225,7 @@ def notify_mfa_reset_approvers_task(reset_request_id):
         return 0
     sent = 0
     for approver in mfa_reset_approvers(reset_request):
-        if not access.can_approve_mfa_reset(approver, reset_request):
+        if not selectors.can_approve_mfa_reset(approver, reset_request):
             continue
         _send("mfa_reset_approval", approver, {"reset": reset_request})
         sent += 1

@@ -254,7 +254,7 @@ def _pending_reset(request, reset_code):
     reset_request = get_object_or_404(
         selectors.mfa_resets_awaiting_approval(request.user).select_related("user", "school"), code=reset_code
     )
-    if not access.can_approve_mfa_reset(request.user, reset_request):
+    if not selectors.can_approve_mfa_reset(request.user, reset_request):
         raise PermissionDenied
     return reset_request
 

@@ -2,7 +2,10 @@
 
 Sent on Monday morning for the week just ended (Monday to Sunday), against the four weeks before it.
 Every figure is read through the recipient's own `*_visible_to(user)` selectors, and a section is left
-out when the recipient's role does not cover it (suspensions, physical interventions, safeguarding).
+out when the recipient's role does not cover it (suspensions, physical interventions, safeguarding). The
+lines come from a registry each duty app fills in its `AppConfig.ready()`:
+
+    weekly_trend.register("safeguarding", build_lines, order=40, permission="safeguarding.view_concerns")
 """
 
 import datetime
@@ -72,12 +75,38 @@ class WeeklyTrend:
     links: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Contribution:
+    name: str
+    builder: object
+    order: int
+    permission: str
+
+
+_CONTRIBUTIONS = {}
+
+
+def register(name, builder, order=100, permission=None):
+    """Each duty app adds its lines here from its `AppConfig.ready()`; the core never imports a duty app.
+
+    `builder(user, school, today, trend)` appends to `trend.trends`, `trend.outstanding` and `trend.links`,
+    reading only through the recipient's own selectors. It runs only when the recipient holds `permission`
+    in the school (always when None), in `order`, so the email lists the lines in a fixed order."""
+    if permission is not None:
+        access._check_name(permission)
+    _CONTRIBUTIONS[name] = Contribution(name, builder, order, permission)
+
+
+def contributions():
+    return sorted(_CONTRIBUTIONS.values(), key=lambda spec: (spec.order, spec.name))
+
+
 def _bounds(day):
     tz = timezone.get_current_timezone()
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
 
 
-def _weekly_counts(queryset, date_field, weeks, *, as_datetime):
+def weekly_counts(queryset, date_field, weeks, *, as_datetime):
     """One aggregate query: the count in each week."""
     counts = {}
     for index, (start, end) in enumerate(weeks):
@@ -89,75 +118,18 @@ def _weekly_counts(queryset, date_field, weeks, *, as_datetime):
     return [result[f"w{index}"] for index in range(len(weeks))]
 
 
-def _trend(label, counts):
+def trend_line(label, counts):
+    """A `Trend` from `weekly_counts` (this week first, then the weeks before)."""
     return Trend(label, counts[0], counts[1:])
 
 
 def build(user, school, today=None):
     """The figures of one recipient's email (all through their own selectors)."""
-    from behaviour.analytics import NEGATIVE, POSITIVE, rising_pupils
-    from behaviour.selectors import events_visible_to, follow_up_actions_visible_to, removals_visible_to
-
     today = today or timezone.localdate()
-    weeks = weeks_ending(today)
-    trend = WeeklyTrend(school=school, weeks=weeks)
-    events = events_visible_to(user).filter(school=school, voided_at__isnull=True)
-    positive = _weekly_counts(events.filter(POSITIVE), "occurred_at", weeks, as_datetime=True)
-    negative = _weekly_counts(events.filter(NEGATIVE), "occurred_at", weeks, as_datetime=True)
-    trend.trends += [_trend("Positive events", positive), _trend("Negative events", negative)]
-    removals = removals_visible_to(user).filter(school=school, voided_at__isnull=True)
-    trend.trends.append(_trend("Removals from class", _weekly_counts(removals, "removed_at", weeks, as_datetime=True)))
-    trend.links["analytics"] = reverse("behaviour:analytics")
-    trend.rising_pupils = len(rising_pupils(user, school, today))
-    overdue_actions = (
-        follow_up_actions_visible_to(user)
-        .filter(incident__school=school, incident__voided_at__isnull=True, done_at__isnull=True, due_on__lt=today)
-        .count()
-    )
-    trend.outstanding.append(
-        ("Incident follow-up actions overdue", overdue_actions, reverse("behaviour:incident_list"))
-    )
-
-    if access.has_school_perm(user, school, "behaviour.view_suspension"):
-        from behaviour.models import Suspension
-        from behaviour.suspension_selectors import open_governor_tasks, suspensions_visible_to
-
-        suspensions = suspensions_visible_to(user).filter(
-            school=school, voided_at__isnull=True, status=Suspension.Status.FINALISED
-        )
-        counts = _weekly_counts(suspensions, "start_date", weeks, as_datetime=False)
-        trend.trends.append(_trend("Suspensions and exclusions starting", counts))
-        tasks = open_governor_tasks(user, school).aggregate(
-            open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
-        )
-        path = reverse("behaviour:suspension_list")
-        trend.outstanding.append(("Governors' tasks open", tasks["open"], path))
-        trend.outstanding.append(("Governors' tasks overdue", tasks["overdue"], path))
-
-    if access.has_school_perm(user, school, "behaviour.view_intervention"):
-        from behaviour.interventions import selectors as interventions
-
-        records = interventions.current(interventions.restrictive_interventions_visible_to(user).filter(school=school))
-        counts = _weekly_counts(records, "occurred_on", weeks, as_datetime=False)
-        trend.trends.append(_trend("Physical interventions", counts))
-        attention = interventions.attention_counts(user, school, today)
-        path = reverse("behaviour:intervention_list")
-        trend.outstanding += [
-            ("Physical interventions: parents not yet told", attention["parents"], f"{path}?show=parents"),
-            ("Physical interventions: debriefs overdue", attention["debriefs"], f"{path}?show=debriefs"),
-            ("Physical interventions: awaiting sign-off", attention["review"], f"{path}?show=review"),
-        ]
-
-    if access.has_school_perm(user, school, "safeguarding.view_concerns"):
-        from safeguarding.dashboard import overdue_counts
-
-        counts = overdue_counts(user, school)
-        path = reverse("safeguarding:dashboard")
-        trend.outstanding += [
-            ("Safeguarding actions overdue", counts["actions"], path),
-            ("Safeguarding referral follow-ups overdue", counts["referrals"], path),
-            ("Child-protection file transfers overdue", counts["transfers"], path),
-        ]
+    trend = WeeklyTrend(school=school, weeks=weeks_ending(today))
+    for spec in contributions():
+        if spec.permission is None or access.has_school_perm(user, school, spec.permission):
+            spec.builder(user, school, today, trend)
     return trend
 
 

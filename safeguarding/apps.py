@@ -92,3 +92,6 @@ class SafeguardingConfig(AppConfig):
         from .exports import register_exports
 
         register_exports()
+        from .weekly_trend import register_lines as register_weekly_trend_lines
+
+        register_weekly_trend_lines()
