@@ -120,7 +120,7 @@ def build(user, school, today=None):
 
     if access.has_school_perm(user, school, "behaviour.view_suspension"):
         from behaviour.models import Suspension
-        from behaviour.suspension_selectors import open_governor_tasks, suspensions_visible_to
+        from behaviour.suspensions.selectors import open_governor_tasks, suspensions_visible_to
 
         suspensions = suspensions_visible_to(user).filter(
             school=school, voided_at__isnull=True, status=Suspension.Status.FINALISED
