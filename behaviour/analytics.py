@@ -20,7 +20,7 @@ from pastoral.selectors import pupils_visible_to
 
 from .models import BehaviourCategory, BehaviourEvent, Suspension
 from .selectors import academic_year_start, events_visible_to, removals_visible_to
-from .suspension_selectors import suspensions_visible_to
+from .suspensions.selectors import suspensions_visible_to
 
 # Who sees the analytics page (behaviour leads and the trust's leaders) and who gets the alert panel.
 ANALYTICS_ROLES = [Role.HEADTEACHER, Role.PASTORAL_LEAD, Role.DSL, Role.DEPUTY_DSL, Role.TRUST_LEADER]

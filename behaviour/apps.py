@@ -60,8 +60,8 @@ class BehaviourConfig(AppConfig):
         chronology.register("behaviour", events_for_chronology)
         chronology.register("behaviour_removals", removals_for_chronology)
         chronology.register("behaviour_restorative", restorative_for_chronology)
-        from .suspension_chronology import governor_tasks_panel, suspensions_for_chronology
-        from .suspension_demo import seed_suspensions
+        from .suspensions.chronology import governor_tasks_panel, suspensions_for_chronology
+        from .suspensions.demo import seed_suspensions
 
         roles.register_permissions(SUSPENSION_PERMISSIONS)
         for action, sentence in {

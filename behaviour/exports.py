@@ -377,8 +377,8 @@ def suspension_rows(user, school, parameters):
     from pastoral.models import Term
 
     from .models import ExclusionReasonCode
-    from .suspension_forms import SuspensionFilterForm
-    from .suspension_selectors import suspensions_visible_to
+    from .suspensions.forms import SuspensionFilterForm
+    from .suspensions.selectors import suspensions_visible_to
 
     terms = Term.objects.filter(academic_year__school=school).select_related("academic_year").order_by("-start")
     form = SuspensionFilterForm(exports.as_query_dict(parameters) or None, terms=terms)
@@ -496,7 +496,7 @@ def register_list_exports():
         if action:
             audit.describe(action, sentence)
     from .interventions.exports import register_exports as register_intervention_exports
-    from .suspension_letters import register_exports as register_letter_exports
+    from .suspensions.letters import register_exports as register_letter_exports
 
     register_intervention_exports()
     register_letter_exports()

@@ -3,7 +3,7 @@
 Which days are school days (weekdays inside a term that are not closures: half
 terms, INSET days, bank holidays) is answered by `pastoral.school_days.SchoolCalendar`.
 Every function here takes either such a calendar (`SchoolCalendar.for_school`, or
-`suspension_selectors.terms_of`) or, for pure use, a list of terms plus the closure
+`suspensions.selectors.terms_of`) or, for pure use, a list of terms plus the closure
 dates as `closures`.
 
 Lengths are counted in half-day units ("sessions"): a school day is two sessions

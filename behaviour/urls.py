@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import suspension_views, views
+from . import views
 from .analytics_views import analytics_page
 from .interventions import views as intervention_views
+from .suspensions import views as suspension_views
 
 app_name = "behaviour"
 

@@ -9,7 +9,7 @@ from .analytics import NEGATIVE, POSITIVE, rising_pupils
 from .interventions import selectors as interventions
 from .models import Suspension
 from .selectors import events_visible_to, follow_up_actions_visible_to, removals_visible_to
-from .suspension_selectors import open_governor_tasks, suspensions_visible_to
+from .suspensions.selectors import open_governor_tasks, suspensions_visible_to
 
 
 def behaviour_lines(user, school, today, trend):

@@ -11,9 +11,9 @@ from pastoral.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
 
 from ..forms import DATETIME_FORMATS, _datetime_widget, staff_of
-from ..models import InterventionTechnique, RestrictiveIntervention, StaffTraining
 from ..selectors import locations_for
 from ..uploads import certificate_type
+from .models import InterventionTechnique, RestrictiveIntervention, StaffTraining
 from .selectors import techniques_for
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from pastoral import charts
 from pastoral.models import Pupil
 
-from ..models import RestrictiveIntervention
+from .models import RestrictiveIntervention
 from .selectors import StaffInvolved, current, restrictive_interventions_visible_to
 
 DURATION_BANDS = [

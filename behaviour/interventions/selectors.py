@@ -15,7 +15,7 @@ from django.utils import timezone
 from pastoral import access
 from pastoral.school_days import CalendarError, SchoolCalendar
 
-from ..models import InterventionTechnique, RestrictiveIntervention, StaffTraining
+from .models import InterventionTechnique, RestrictiveIntervention, StaffTraining
 
 # Debriefs are due within this many school days after the day of the incident (Monday to Friday without term dates).
 DEBRIEF_WORKING_DAYS = 2

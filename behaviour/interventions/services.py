@@ -8,9 +8,9 @@ from pastoral.exceptions import PastoralError
 from pastoral.selectors import pupils_visible_to
 from pastoral.voiding import void_record
 
-from ..models import InterventionTechnique, RestrictiveIntervention
 from ..uploads import certificate_type
 from . import selectors
+from .models import InterventionTechnique, RestrictiveIntervention
 
 DEFAULT_TECHNIQUES = [
     ("team_teach", "Caring C guide"),

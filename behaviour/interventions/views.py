@@ -19,7 +19,6 @@ from pastoral.schools import current_school
 from pastoral.uploads import EXTENSIONS, file_response
 
 from .. import selectors as behaviour_selectors
-from ..models import InterventionTechnique, StaffTraining
 from ..uploads import certificate_type
 from . import oversight, selectors, services
 from .forms import (
@@ -34,6 +33,7 @@ from .forms import (
     TrainingVoidForm,
     WithholdForm,
 )
+from .models import InterventionTechnique, StaffTraining
 
 PAGE_SIZE = 50
 

@@ -92,7 +92,7 @@ def test_a_clashing_suspension_key_never_hands_back_another_schools_record(dsl, 
     from django.db import connection
 
     from behaviour.models import Suspension
-    from behaviour.suspension_services import SUBMISSION_KEY_CONSTRAINT
+    from behaviour.suspensions.services import SUBMISSION_KEY_CONSTRAINT
     from pastoral.exceptions import PastoralError
 
     with connection.cursor() as cursor:

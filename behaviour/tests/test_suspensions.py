@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from behaviour import school_days
-from behaviour import suspension_services as services
 from behaviour.models import ExclusionReasonCode, GovernorTask, Suspension, SuspensionNotification
-from behaviour.suspension_chronology import governor_tasks_panel, suspensions_for_chronology
-from behaviour.suspension_selectors import assess, terms_of
+from behaviour.suspensions import services
+from behaviour.suspensions.chronology import governor_tasks_panel, suspensions_for_chronology
+from behaviour.suspensions.selectors import assess, terms_of
 from pastoral.demo import term_dates
 from pastoral.exceptions import PastoralError
 from pastoral.models import AcademicYear, AuditEntry, Term

@@ -9,6 +9,7 @@ from pastoral.models import Pupil
 from pastoral.selectors import pupils_visible_to
 from pastoral.voiding import void_record
 
+from ..selectors import events_visible_to
 from .models import (
     ExclusionReasonCode,
     GovernorTask,
@@ -16,8 +17,7 @@ from .models import (
     Suspension,
     SuspensionNotification,
 )
-from .selectors import events_visible_to
-from .suspension_selectors import assess, finalise_blockers
+from .selectors import assess, finalise_blockers
 
 
 class SuspensionRefused(PastoralError):

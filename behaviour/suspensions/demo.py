@@ -11,16 +11,16 @@ from django.utils import timezone
 from pastoral.models import School
 from pastoral.roles import Role
 
-from . import school_days
+from .. import school_days
+from ..models import BehaviourEvent
 from .models import (
-    BehaviourEvent,
     ExclusionReasonCode,
     GovernorTask,
     ReintegrationMeeting,
     Suspension,
     SuspensionNotification,
 )
-from .suspension_selectors import assess, terms_of
+from .selectors import assess, terms_of
 
 R = SuspensionNotification.Recipient
 WORK = "Work set on the learning platform for each lesson; subject teachers mark it on return."

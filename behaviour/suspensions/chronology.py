@@ -6,7 +6,7 @@ from pastoral import access
 from pastoral.chronology import ChronologyItem, as_datetime
 from pastoral.dashboard import Panel
 
-from .suspension_selectors import open_governor_tasks, suspensions_visible_to
+from .selectors import open_governor_tasks, suspensions_visible_to
 
 
 def suspensions_for_chronology(user, pupil):

@@ -14,10 +14,9 @@ from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
 from pastoral.models import Term
 
-from . import suspension_selectors as selectors
-from . import suspension_services as services
-from .models import ExclusionReasonCode, GovernorTask, Suspension, SuspensionNotification
-from .suspension_forms import (
+from ..views import PAGE_SIZE, _require, _school_with
+from . import selectors, services
+from .forms import (
     GovernorTaskForm,
     NotificationForm,
     ReintegrationForm,
@@ -25,7 +24,7 @@ from .suspension_forms import (
     SuspensionForm,
     SuspensionVoidForm,
 )
-from .views import PAGE_SIZE, _require, _school_with
+from .models import ExclusionReasonCode, GovernorTask, Suspension, SuspensionNotification
 
 
 def _perms(user, school_id):
