@@ -60,23 +60,15 @@ EVENT_COLUMNS = [
 
 def build_events_csv(generated_file, user):
     """The behaviour event list with the filters it had (voided events only for those who may void)."""
-    from django.db.models import Prefetch
     from django.utils import timezone
 
     from pastoral import audit
-    from pastoral.models import User
+    from pastoral.lists import filtered
 
-    from .forms import EventFilterForm
-    from .views import _filtered_events
+    from .filters import event_filter
 
     school = generated_file.school
-    form = EventFilterForm(exports.as_query_dict(generated_file.parameters), school=school)
-    events = (
-        _filtered_events(user, school, form)
-        .select_related("pupil", "category", "location", "recorded_by")
-        .prefetch_related(Prefetch("staff_involved", queryset=User.objects.only("first_name", "last_name")))
-        .order_by("-occurred_at", "-pk")
-    )
+    events = filtered(event_filter(user, school, exports.as_query_dict(generated_file.parameters)))
     total = events.count() or 1
     rows = []
     for index, event in enumerate(events.iterator(chunk_size=500), start=1):
@@ -302,12 +294,11 @@ INCIDENT_COLUMNS += ["Open actions", "Overdue actions", "Recorded by", "Voided"]
 
 
 def incident_rows(user, school, parameters):
-    from . import selectors
+    from pastoral.lists import filtered
 
-    incidents = selectors.incident_list_rows(user, school, include_voided=_can(user, school, "behaviour.void_event"))
-    if parameters.get("overdue"):
-        incidents = incidents.filter(overdue_actions__gt=0)
-    return incidents
+    from .filters import incident_filter
+
+    return filtered(incident_filter(user, school, exports.as_query_dict(parameters)))
 
 
 def build_incidents_csv(generated_file, user):

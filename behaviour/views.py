@@ -18,11 +18,13 @@ from pastoral import selectors as core_selectors
 from pastoral import services as core_services
 from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
-from pastoral.models import Pupil, User
+from pastoral.lists import list_page
+from pastoral.models import Pupil
 from pastoral.schools import current_school
 from pastoral.uploads import download_name, file_response
 
 from . import selectors, services
+from .filters import event_filter, incident_filter
 from .forms import (
     AttachmentForm,
     BullyingForm,
@@ -30,7 +32,6 @@ from .forms import (
     BullyingVoidForm,
     CategoryForm,
     EventEditForm,
-    EventFilterForm,
     FollowUpForm,
     IncidentForm,
     IncidentVoidForm,
@@ -175,45 +176,14 @@ def event_void(request, code):
     return redirect("behaviour:event_detail", code=event.code)
 
 
-def _filtered_events(user, school, form):
-    events = selectors.events_visible_to(user).filter(school=school)
-    if not access.has_school_perm(user, school, "behaviour.void_event"):
-        events = events.filter(voided_at__isnull=True)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["start"]:
-            events = events.filter(occurred_at__date__gte=data["start"])
-        if data["end"]:
-            events = events.filter(occurred_at__date__lte=data["end"])
-        if data["kind"]:
-            events = events.filter(category__kind=data["kind"])
-        if data["category"]:
-            events = events.filter(category=data["category"])
-        if data["year_group"] is not None:
-            events = events.filter(pupil__year_group=data["year_group"])
-    return events
-
-
 @login_required
 def event_list(request):
     school = _school_with(request, "behaviour.view_event")
-    form = EventFilterForm(request.GET or None, school=school)
-    events = (
-        _filtered_events(request.user, school, form)
-        .select_related("pupil", "category", "location", "recorded_by")
-        .prefetch_related(Prefetch("staff_involved", queryset=User.objects.only("first_name", "last_name")))
-        .order_by("-occurred_at", "-pk")
+    listing = list_page(request, event_filter(request.user, school, request.GET))
+    context = listing.context(
+        can_record=access.has_school_perm(request.user, school, "behaviour.record_event"),
+        can_see_bullying=access.has_school_perm(request.user, school, "behaviour.view_bullying"),
     )
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "page": page,
-        "form": form,
-        "query": query.urlencode(),
-        "can_record": access.has_school_perm(request.user, school, "behaviour.record_event"),
-        "can_see_bullying": access.has_school_perm(request.user, school, "behaviour.view_bullying"),
-    }
     return render(request, "behaviour/event_list.html", context)
 
 
@@ -646,14 +616,8 @@ def attachment_download(request, code):
 @login_required
 def incident_list(request):
     school = _school_with(request, "behaviour.view_event")
-    can_void = access.has_school_perm(request.user, school, "behaviour.void_event")
-    incidents = selectors.incident_list_rows(request.user, school, include_voided=can_void)
-    if request.GET.get("overdue"):
-        incidents = incidents.filter(overdue_actions__gt=0)
-    context = {
-        "page": Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page")),
-        "overdue_only": bool(request.GET.get("overdue")),
-    }
+    listing = list_page(request, incident_filter(request.user, school, request.GET))
+    context = listing.context(overdue_only=bool(request.GET.get("overdue")))
     return render(request, "behaviour/incident_list.html", context)
 
 
