@@ -44,6 +44,19 @@ class FlagFilter(django_filters.Filter):
         return self.get_method(qs)(**{f"{self.field_name}__{self.lookup_expr}": self.on_value})
 
 
+class KnownValueFilter(django_filters.Filter):
+    """Filters only on one of `values`; anything else is ignored as if no filter was asked for."""
+
+    field_class = forms.CharField
+
+    def __init__(self, *args, values, **kwargs):
+        self.values = values
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return super().filter(qs, value) if value in self.values else qs
+
+
 class StyledFilterForm(forms.Form):
     """Bootstrap classes on every filter field."""
 
