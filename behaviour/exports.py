@@ -213,12 +213,11 @@ REMOVAL_COLUMNS = [
 
 
 def removal_rows(user, school):
-    from . import selectors
+    from pastoral.lists import filtered
 
-    removals = selectors.removals_visible_to(user).filter(school=school)
-    if not _can(user, school, "behaviour.void_event"):
-        removals = removals.filter(voided_at__isnull=True)
-    return removals.select_related("pupil", "recorded_by").order_by("-removed_at", "-pk")
+    from .filters import removal_filter
+
+    return filtered(removal_filter(user, school, None))
 
 
 def build_removals_csv(generated_file, user):
@@ -248,21 +247,11 @@ RESTORATIVE_COLUMNS.append("Voided")
 
 
 def restorative_rows(user, school):
-    from django.db.models import Count, Prefetch
+    from pastoral.lists import filtered
 
-    from pastoral.models import Pupil
+    from .filters import restorative_filter
 
-    from . import selectors
-
-    meetings = selectors.restorative_meetings_visible_to(user).filter(school=school)
-    if not _can(user, school, "behaviour.void_event"):
-        meetings = meetings.filter(voided_at__isnull=True)
-    return (
-        meetings.select_related("recorded_by")
-        .prefetch_related(Prefetch("pupils", queryset=Pupil.objects.order_by("legal_last_name", "legal_first_name")))
-        .annotate(incident_count=Count("incidents", distinct=True))
-        .order_by("-held_on", "-pk")
-    )
+    return filtered(restorative_filter(user, school, None))
 
 
 def build_restorative_csv(generated_file, user):
@@ -331,9 +320,11 @@ BULLYING_COLUMNS = ["When", "Type", "Prejudice related", "Victims", "Perpetrator
 
 
 def bullying_rows(user, school):
-    from . import selectors
+    from pastoral.lists import filtered
 
-    return selectors.bullying_list_rows(user, school, include_voided=_can(user, school, "behaviour.void_event"))
+    from .filters import bullying_filter
+
+    return filtered(bullying_filter(user, school, None))
 
 
 def build_bullying_csv(generated_file, user):

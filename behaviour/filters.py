@@ -2,11 +2,11 @@
 
 import django_filters
 from django import forms
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
 from pastoral import access
 from pastoral.lists import DateFilter, FlagFilter, ModelChoiceFilter, StyledFilterForm, TypedChoiceFilter
-from pastoral.models import User, YearGroup
+from pastoral.models import Pupil, User, YearGroup
 
 from . import selectors
 from .models import BehaviourCategory
@@ -64,3 +64,45 @@ def incident_filter(user, school, data):
     """The incident list's filters over what the user may see (the page and its CSV export)."""
     include_voided = access.has_school_perm(user, school, "behaviour.void_event")
     return IncidentFilterSet(data or None, selectors.incident_list_rows(user, school, include_voided=include_voided))
+
+
+# Lists without filters yet: the FilterSet still carries what the user may see to the page and its CSV export.
+
+
+class RemovalFilterSet(django_filters.FilterSet):
+    pass
+
+
+class RestorativeFilterSet(django_filters.FilterSet):
+    pass
+
+
+class BullyingFilterSet(django_filters.FilterSet):
+    pass
+
+
+def removal_filter(user, school, data):
+    removals = selectors.removals_visible_to(user).filter(school=school)
+    if not access.has_school_perm(user, school, "behaviour.void_event"):
+        removals = removals.filter(voided_at__isnull=True)
+    return RemovalFilterSet(
+        data or None, removals.select_related("pupil", "recorded_by").order_by("-removed_at", "-pk")
+    )
+
+
+def restorative_filter(user, school, data):
+    meetings = selectors.restorative_meetings_visible_to(user).filter(school=school)
+    if not access.has_school_perm(user, school, "behaviour.void_event"):
+        meetings = meetings.filter(voided_at__isnull=True)
+    meetings = (
+        meetings.select_related("recorded_by")
+        .prefetch_related(Prefetch("pupils", queryset=Pupil.objects.order_by("legal_last_name", "legal_first_name")))
+        .annotate(incident_count=Count("incidents", distinct=True))
+        .order_by("-held_on", "-pk")
+    )
+    return RestorativeFilterSet(data or None, meetings)
+
+
+def bullying_filter(user, school, data):
+    include_voided = access.has_school_perm(user, school, "behaviour.void_event")
+    return BullyingFilterSet(data or None, selectors.bullying_list_rows(user, school, include_voided=include_voided))

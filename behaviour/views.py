@@ -5,8 +5,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +22,7 @@ from pastoral.schools import current_school
 from pastoral.uploads import download_name, file_response
 
 from . import selectors, services
-from .filters import event_filter, incident_filter
+from .filters import bullying_filter, event_filter, incident_filter, removal_filter, restorative_filter
 from .forms import (
     AttachmentForm,
     BullyingForm,
@@ -345,14 +343,8 @@ def removal_void(request, code):
 @login_required
 def removal_list(request):
     school = _school_with(request, "behaviour.view_event")
-    removals = selectors.removals_visible_to(request.user).filter(school=school)
-    if not access.has_school_perm(request.user, school, "behaviour.void_event"):
-        removals = removals.filter(voided_at__isnull=True)
-    removals = removals.select_related("pupil", "recorded_by").order_by("-removed_at", "-pk")
-    context = {
-        "page": Paginator(removals, PAGE_SIZE).get_page(request.GET.get("page")),
-        "can_record": access.has_school_perm(request.user, school, "behaviour.record_event"),
-    }
+    listing = list_page(request, removal_filter(request.user, school, request.GET))
+    context = listing.context(can_record=access.has_school_perm(request.user, school, "behaviour.record_event"))
     return render(request, "behaviour/removal_list.html", context)
 
 
@@ -414,19 +406,8 @@ def restorative_void(request, code):
 @login_required
 def restorative_list(request):
     school = _school_with(request, "behaviour.view_event")
-    meetings = selectors.restorative_meetings_visible_to(request.user).filter(school=school)
-    if not access.has_school_perm(request.user, school, "behaviour.void_event"):
-        meetings = meetings.filter(voided_at__isnull=True)
-    meetings = (
-        meetings.select_related("recorded_by")
-        .prefetch_related(Prefetch("pupils", queryset=Pupil.objects.order_by("legal_last_name", "legal_first_name")))
-        .annotate(incident_count=Count("incidents", distinct=True))
-        .order_by("-held_on", "-pk")
-    )
-    context = {
-        "page": Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page")),
-        "can_record": access.has_school_perm(request.user, school, "behaviour.record_event"),
-    }
+    listing = list_page(request, restorative_filter(request.user, school, request.GET))
+    context = listing.context(can_record=access.has_school_perm(request.user, school, "behaviour.record_event"))
     return render(request, "behaviour/restorative_list.html", context)
 
 
@@ -717,13 +698,11 @@ def bullying_void(request, code):
 @login_required
 def bullying_list(request):
     school = _school_with(request, "behaviour.view_bullying")
-    can_void = access.has_school_perm(request.user, school, "behaviour.void_event")
-    records = selectors.bullying_list_rows(request.user, school, include_voided=can_void)
-    context = {
-        "page": Paginator(records, PAGE_SIZE).get_page(request.GET.get("page")),
-        "can_record": access.has_school_perm(request.user, school, "behaviour.record_event"),
-        "can_see_patterns": access.has_school_perm(request.user, school, "behaviour.view_bullying_patterns"),
-    }
+    listing = list_page(request, bullying_filter(request.user, school, request.GET))
+    context = listing.context(
+        can_record=access.has_school_perm(request.user, school, "behaviour.record_event"),
+        can_see_patterns=access.has_school_perm(request.user, school, "behaviour.view_bullying_patterns"),
+    )
     return render(request, "behaviour/bullying_list.html", context)
 
 
