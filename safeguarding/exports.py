@@ -17,7 +17,7 @@ from pastoral.models import Pupil
 from pastoral.pdf import OFFICIAL_SENSITIVE, render_pdf
 
 from . import selectors, services
-from .filters import concern_filter
+from .filters import concern_filter, referral_filter
 from .models import BodyMark
 
 CSV = "text/csv; charset=utf-8"
@@ -70,12 +70,7 @@ REFERRAL_COLUMNS += ["Outcome recorded"]
 
 
 def referral_rows(user, school):
-    return (
-        selectors.referrals_visible_to(user)
-        .filter(school=school)
-        .select_related("pupil", "concern")
-        .order_by("follow_up_due", "-referred_on")
-    )
+    return filtered(referral_filter(user, school, None))
 
 
 def build_referrals_csv(generated_file, user):

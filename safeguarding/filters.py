@@ -15,3 +15,17 @@ class ConcernFilterSet(django_filters.FilterSet):
 def concern_filter(user, school, data):
     """The concern list's status filter over the school's concerns the user may see (page and CSV export)."""
     return ConcernFilterSet(data or None, selectors.concerns_visible_to(user).filter(school=school))
+
+
+class ReferralFilterSet(django_filters.FilterSet):
+    """No filters yet: it carries the referrals the user may see to the page and its CSV export."""
+
+
+def referral_filter(user, school, data):
+    referrals = (
+        selectors.referrals_visible_to(user)
+        .filter(school=school)
+        .select_related("pupil", "concern")
+        .order_by("follow_up_due", "-referred_on")
+    )
+    return ReferralFilterSet(data or None, referrals)

@@ -23,7 +23,7 @@ from pastoral.uploads import download_name, file_response
 
 from . import dashboard as dashboard_data
 from . import selectors, services
-from .filters import concern_filter
+from .filters import concern_filter, referral_filter
 from .forms import (
     REGIONS,
     ActionForm,
@@ -468,13 +468,9 @@ def concern_list(request):
 def referral_list(request):
     school = _school_with(request, selectors.VIEW)
     services.record_read(actor=request.user, action="safeguarding.referrals.listed", obj=None, school=school)
-    referrals = (
-        selectors.referrals_visible_to(request.user)
-        .filter(school=school)
-        .select_related("pupil", "concern")
-        .order_by("follow_up_due", "-referred_on")[:200]
-    )
-    return render(request, "safeguarding/referral_list.html", {"referrals": referrals})
+    listing = list_page(request, referral_filter(request.user, school, request.GET), per_page=None)
+    referrals = listing.rows[:200]
+    return render(request, "safeguarding/referral_list.html", listing.context(referrals=referrals))
 
 
 @login_required
