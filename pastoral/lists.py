@@ -95,8 +95,13 @@ class ListPage:
         return {"page": self.page, "form": self.form, "query": self.query, **extra}
 
 
-def list_page(request, filterset, *, per_page=PAGE_SIZE):
-    """Filter, paginate (unless `per_page` is None) and carry the filters for the CSV export button."""
+def list_page(request, filterset, *, per_page=PAGE_SIZE, then=None):
+    """Filter, paginate (unless `per_page` is None) and carry the filters for the CSV export button.
+
+    `then` finishes the filtered rows (annotations that must follow the filters) before the page is cut.
+    """
     rows = filtered(filterset)
+    if then is not None:
+        rows = then(rows)
     page = Paginator(rows, per_page).get_page(request.GET.get("page")) if per_page else None
     return ListPage(filterset=filterset, rows=rows, page=page, query=page_query(request))
