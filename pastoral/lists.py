@@ -67,10 +67,15 @@ class StyledFilterForm(forms.Form):
 
 
 def filtered(filterset):
-    """The filtered rows; while any filter value is bad, the unfiltered rows (the error shows beside the field)."""
-    if filterset.is_bound and not filterset.is_valid():
-        return filterset.queryset.all()
-    return filterset.qs
+    """The filtered rows; with no filters or any bad value, the unfiltered rows (the error shows beside the field).
+
+    A FilterSet whose rows are narrowed even when nothing is asked for (the pupil list keeps to pupils on roll)
+    says so with an `unfiltered()` method.
+    """
+    if filterset.is_bound and filterset.is_valid():
+        return filterset.qs
+    unfiltered = getattr(filterset, "unfiltered", None)
+    return unfiltered() if unfiltered else filterset.queryset.all()
 
 
 def page_query(request):
