@@ -60,23 +60,15 @@ EVENT_COLUMNS = [
 
 def build_events_csv(generated_file, user):
     """The behaviour event list with the filters it had (voided events only for those who may void)."""
-    from django.db.models import Prefetch
     from django.utils import timezone
 
     from pastoral import audit
-    from pastoral.models import User
+    from pastoral.lists import filtered
 
-    from .forms import EventFilterForm
-    from .views import _filtered_events
+    from .filters import event_filter
 
     school = generated_file.school
-    form = EventFilterForm(exports.as_query_dict(generated_file.parameters), school=school)
-    events = (
-        _filtered_events(user, school, form)
-        .select_related("pupil", "category", "location", "recorded_by")
-        .prefetch_related(Prefetch("staff_involved", queryset=User.objects.only("first_name", "last_name")))
-        .order_by("-occurred_at", "-pk")
-    )
+    events = filtered(event_filter(user, school, exports.as_query_dict(generated_file.parameters)))
     total = events.count() or 1
     rows = []
     for index, event in enumerate(events.iterator(chunk_size=500), start=1):
@@ -221,12 +213,11 @@ REMOVAL_COLUMNS = [
 
 
 def removal_rows(user, school):
-    from . import selectors
+    from pastoral.lists import filtered
 
-    removals = selectors.removals_visible_to(user).filter(school=school)
-    if not _can(user, school, "behaviour.void_event"):
-        removals = removals.filter(voided_at__isnull=True)
-    return removals.select_related("pupil", "recorded_by").order_by("-removed_at", "-pk")
+    from .filters import removal_filter
+
+    return filtered(removal_filter(user, school, None))
 
 
 def build_removals_csv(generated_file, user):
@@ -256,21 +247,11 @@ RESTORATIVE_COLUMNS.append("Voided")
 
 
 def restorative_rows(user, school):
-    from django.db.models import Count, Prefetch
+    from pastoral.lists import filtered
 
-    from pastoral.models import Pupil
+    from .filters import restorative_filter
 
-    from . import selectors
-
-    meetings = selectors.restorative_meetings_visible_to(user).filter(school=school)
-    if not _can(user, school, "behaviour.void_event"):
-        meetings = meetings.filter(voided_at__isnull=True)
-    return (
-        meetings.select_related("recorded_by")
-        .prefetch_related(Prefetch("pupils", queryset=Pupil.objects.order_by("legal_last_name", "legal_first_name")))
-        .annotate(incident_count=Count("incidents", distinct=True))
-        .order_by("-held_on", "-pk")
-    )
+    return filtered(restorative_filter(user, school, None))
 
 
 def build_restorative_csv(generated_file, user):
@@ -302,12 +283,11 @@ INCIDENT_COLUMNS += ["Open actions", "Overdue actions", "Recorded by", "Voided"]
 
 
 def incident_rows(user, school, parameters):
-    from . import selectors
+    from pastoral.lists import filtered
 
-    incidents = selectors.incident_list_rows(user, school, include_voided=_can(user, school, "behaviour.void_event"))
-    if parameters.get("overdue"):
-        incidents = incidents.filter(overdue_actions__gt=0)
-    return incidents
+    from .filters import incident_filter
+
+    return filtered(incident_filter(user, school, exports.as_query_dict(parameters)))
 
 
 def build_incidents_csv(generated_file, user):
@@ -340,9 +320,11 @@ BULLYING_COLUMNS = ["When", "Type", "Prejudice related", "Victims", "Perpetrator
 
 
 def bullying_rows(user, school):
-    from . import selectors
+    from pastoral.lists import filtered
 
-    return selectors.bullying_list_rows(user, school, include_voided=_can(user, school, "behaviour.void_event"))
+    from .filters import bullying_filter
+
+    return filtered(bullying_filter(user, school, None))
 
 
 def build_bullying_csv(generated_file, user):

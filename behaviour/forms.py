@@ -196,22 +196,6 @@ class CategoryForm(forms.ModelForm):
         return name
 
 
-class EventFilterForm(forms.Form):
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(choices=[("", "Any"), *BehaviourCategory.Kind.choices], required=False)
-    category = forms.ModelChoiceField(queryset=None, to_field_name="code", required=False, empty_label="Any")
-    year_group = forms.TypedChoiceField(
-        label="Year", choices=[("", "All years"), *YearGroup.choices], coerce=int, required=False, empty_value=None
-    )
-
-    def __init__(self, *args, school, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories_for(school)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-
-
 class MilestoneForm(forms.ModelForm):
     class Meta:
         model = RewardMilestone

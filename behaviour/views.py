@@ -5,8 +5,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,11 +16,13 @@ from pastoral import selectors as core_selectors
 from pastoral import services as core_services
 from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
-from pastoral.models import Pupil, User
+from pastoral.lists import list_page
+from pastoral.models import Pupil
 from pastoral.schools import current_school
 from pastoral.uploads import download_name, file_response
 
 from . import selectors, services
+from .filters import bullying_filter, event_filter, incident_filter, removal_filter, restorative_filter
 from .forms import (
     AttachmentForm,
     BullyingForm,
@@ -30,7 +30,6 @@ from .forms import (
     BullyingVoidForm,
     CategoryForm,
     EventEditForm,
-    EventFilterForm,
     FollowUpForm,
     IncidentForm,
     IncidentVoidForm,
@@ -175,45 +174,14 @@ def event_void(request, code):
     return redirect("behaviour:event_detail", code=event.code)
 
 
-def _filtered_events(user, school, form):
-    events = selectors.events_visible_to(user).filter(school=school)
-    if not access.has_school_perm(user, school, "behaviour.void_event"):
-        events = events.filter(voided_at__isnull=True)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["start"]:
-            events = events.filter(occurred_at__date__gte=data["start"])
-        if data["end"]:
-            events = events.filter(occurred_at__date__lte=data["end"])
-        if data["kind"]:
-            events = events.filter(category__kind=data["kind"])
-        if data["category"]:
-            events = events.filter(category=data["category"])
-        if data["year_group"] is not None:
-            events = events.filter(pupil__year_group=data["year_group"])
-    return events
-
-
 @login_required
 def event_list(request):
     school = _school_with(request, "behaviour.view_event")
-    form = EventFilterForm(request.GET or None, school=school)
-    events = (
-        _filtered_events(request.user, school, form)
-        .select_related("pupil", "category", "location", "recorded_by")
-        .prefetch_related(Prefetch("staff_involved", queryset=User.objects.only("first_name", "last_name")))
-        .order_by("-occurred_at", "-pk")
+    listing = list_page(request, event_filter(request.user, school, request.GET))
+    context = listing.context(
+        can_record=access.has_school_perm(request.user, school, "behaviour.record_event"),
+        can_see_bullying=access.has_school_perm(request.user, school, "behaviour.view_bullying"),
     )
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "page": page,
-        "form": form,
-        "query": query.urlencode(),
-        "can_record": access.has_school_perm(request.user, school, "behaviour.record_event"),
-        "can_see_bullying": access.has_school_perm(request.user, school, "behaviour.view_bullying"),
-    }
     return render(request, "behaviour/event_list.html", context)
 
 
@@ -375,14 +343,8 @@ def removal_void(request, code):
 @login_required
 def removal_list(request):
     school = _school_with(request, "behaviour.view_event")
-    removals = selectors.removals_visible_to(request.user).filter(school=school)
-    if not access.has_school_perm(request.user, school, "behaviour.void_event"):
-        removals = removals.filter(voided_at__isnull=True)
-    removals = removals.select_related("pupil", "recorded_by").order_by("-removed_at", "-pk")
-    context = {
-        "page": Paginator(removals, PAGE_SIZE).get_page(request.GET.get("page")),
-        "can_record": access.has_school_perm(request.user, school, "behaviour.record_event"),
-    }
+    listing = list_page(request, removal_filter(request.user, school, request.GET))
+    context = listing.context(can_record=access.has_school_perm(request.user, school, "behaviour.record_event"))
     return render(request, "behaviour/removal_list.html", context)
 
 
@@ -444,19 +406,8 @@ def restorative_void(request, code):
 @login_required
 def restorative_list(request):
     school = _school_with(request, "behaviour.view_event")
-    meetings = selectors.restorative_meetings_visible_to(request.user).filter(school=school)
-    if not access.has_school_perm(request.user, school, "behaviour.void_event"):
-        meetings = meetings.filter(voided_at__isnull=True)
-    meetings = (
-        meetings.select_related("recorded_by")
-        .prefetch_related(Prefetch("pupils", queryset=Pupil.objects.order_by("legal_last_name", "legal_first_name")))
-        .annotate(incident_count=Count("incidents", distinct=True))
-        .order_by("-held_on", "-pk")
-    )
-    context = {
-        "page": Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page")),
-        "can_record": access.has_school_perm(request.user, school, "behaviour.record_event"),
-    }
+    listing = list_page(request, restorative_filter(request.user, school, request.GET))
+    context = listing.context(can_record=access.has_school_perm(request.user, school, "behaviour.record_event"))
     return render(request, "behaviour/restorative_list.html", context)
 
 
@@ -646,14 +597,8 @@ def attachment_download(request, code):
 @login_required
 def incident_list(request):
     school = _school_with(request, "behaviour.view_event")
-    can_void = access.has_school_perm(request.user, school, "behaviour.void_event")
-    incidents = selectors.incident_list_rows(request.user, school, include_voided=can_void)
-    if request.GET.get("overdue"):
-        incidents = incidents.filter(overdue_actions__gt=0)
-    context = {
-        "page": Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page")),
-        "overdue_only": bool(request.GET.get("overdue")),
-    }
+    listing = list_page(request, incident_filter(request.user, school, request.GET))
+    context = listing.context(overdue_only=bool(request.GET.get("overdue")))
     return render(request, "behaviour/incident_list.html", context)
 
 
@@ -753,13 +698,11 @@ def bullying_void(request, code):
 @login_required
 def bullying_list(request):
     school = _school_with(request, "behaviour.view_bullying")
-    can_void = access.has_school_perm(request.user, school, "behaviour.void_event")
-    records = selectors.bullying_list_rows(request.user, school, include_voided=can_void)
-    context = {
-        "page": Paginator(records, PAGE_SIZE).get_page(request.GET.get("page")),
-        "can_record": access.has_school_perm(request.user, school, "behaviour.record_event"),
-        "can_see_patterns": access.has_school_perm(request.user, school, "behaviour.view_bullying_patterns"),
-    }
+    listing = list_page(request, bullying_filter(request.user, school, request.GET))
+    context = listing.context(
+        can_record=access.has_school_perm(request.user, school, "behaviour.record_event"),
+        can_see_patterns=access.has_school_perm(request.user, school, "behaviour.view_bullying_patterns"),
+    )
     return render(request, "behaviour/bullying_list.html", context)
 
 

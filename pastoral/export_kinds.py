@@ -103,12 +103,11 @@ def _cell(pupil, attribute):
 def build_pupils_csv(generated_file, user):
     """The pupil list with the filters it had; safeguarding flags only for those who may see them."""
     from . import access, audit
-    from .forms import PupilFilterForm
-    from .views import _filtered_pupils
+    from .filters import in_list_order, pupil_filter
+    from .lists import filtered
 
     school = generated_file.school
-    form = PupilFilterForm(exports.as_query_dict(generated_file.parameters))
-    pupils = _filtered_pupils(user, school, form)
+    pupils = in_list_order(filtered(pupil_filter(user, school, exports.as_query_dict(generated_file.parameters))))
     columns = list(PUPIL_COLUMNS)
     if access.has_school_perm(user, school, "pastoral.view_safeguarding_flags"):
         columns += SAFEGUARDING_COLUMNS

@@ -14,7 +14,6 @@ from .models import (
     SchoolClosure,
     Term,
     User,
-    YearGroup,
 )
 from .roles import Role
 from .uploads import PHOTO_MAX_BYTES, PHOTO_TYPES, checked_content_type
@@ -75,40 +74,6 @@ class EnrolForm(forms.Form):
         validators=[RegexValidator(r"^\d{6}$", "Enter the 6 digits shown in your app.")],
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
-
-
-class PupilFilterForm(forms.Form):
-    STATUS = [
-        ("on_roll", "On roll"),
-        ("leavers", "Left"),
-        ("leaving", "Leaving soon"),
-        ("joining", "Joining soon"),
-        ("all", "All"),
-    ]
-    FLAGS = [
-        ("", "Any"),
-        ("sen_support", "SEN support"),
-        ("ehcp", "EHCP"),
-        ("pupil_premium", "Pupil premium"),
-        ("looked_after", "Looked after (CLA)"),
-        ("young_carer", "Young carer"),
-        ("eal", "EAL"),
-        ("medical", "Medical alert"),
-        ("keyworker", "Has a keyworker"),
-    ]
-    q = forms.CharField(label="Name or UPN", required=False)
-    year_group = forms.TypedChoiceField(
-        label="Year", choices=[("", "All years"), *YearGroup.choices], coerce=int, required=False, empty_value=None
-    )
-    form = forms.CharField(label="Form / class", required=False, max_length=20)
-    flag = forms.ChoiceField(label="Group", choices=FLAGS, required=False)
-    status = forms.ChoiceField(choices=STATUS, required=False, initial="on_roll")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = css
 
 
 class PupilForm(forms.ModelForm):

@@ -1,43 +1,28 @@
 """Core pages: home, pupil list, type-ahead search, pupil profile, contacts and professionals."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import access, audit, chronology, dashboard, selectors, services, uploads
 from .exceptions import PastoralError
+from .filters import in_list_order, pupil_filter
 from .forms import (
     AuditFilterForm,
     FamilyContactForm,
     ProfessionalForm,
-    PupilFilterForm,
     PupilForm,
     PupilNoteForm,
     VoidForm,
     add_service_errors,
 )
-from .models import Pupil
+from .lists import list_page
 from .roles import Role
 from .schools import current_school, schools_for_switcher, set_current_school
-
-PUPIL_FLAG_FILTERS = {
-    "sen_support": Q(sen_status=Pupil.SEN.SUPPORT),
-    "ehcp": Q(sen_status=Pupil.SEN.EHCP),
-    "pupil_premium": Q(pupil_premium=True),
-    "looked_after": Q(looked_after=True),
-    "young_carer": Q(young_carer=True),
-    "eal": Q(eal=True),
-    "medical": ~Q(medical_alert=""),
-    "keyworker": Q(keyworker__isnull=False),
-}
 
 
 def _require(user, school, perm):
@@ -72,45 +57,19 @@ def switch_school(request):
     raise Http404("No such school")
 
 
-def _filtered_pupils(user, school, form):
-    pupils = selectors.pupils_visible_to(user).filter(school=school).select_related("keyworker")
-    data = form.cleaned_data if form.is_valid() else {}
-    today = timezone.localdate()
-    status = data.get("status") or "on_roll"
-    if status == "on_roll":
-        pupils = selectors.on_roll(pupils, today)
-    elif status == "leavers":
-        pupils = pupils.filter(leaving_date__lt=today)
-    elif status == "leaving":
-        pupils = pupils.filter(leaving_date__gte=today, leaving_date__lte=today + datetime.timedelta(days=14))
-    elif status == "joining":
-        pupils = pupils.filter(admission_date__gt=today)
-    if data.get("q"):
-        pupils = selectors.pupil_search(pupils, data["q"])
-    if data.get("year_group") is not None:
-        pupils = pupils.filter(year_group=data["year_group"])
-    if data.get("form"):
-        pupils = pupils.filter(form__iexact=data["form"])
-    if data.get("flag") in PUPIL_FLAG_FILTERS:
-        pupils = pupils.filter(PUPIL_FLAG_FILTERS[data["flag"]])
-    return pupils.order_by("year_group", "form", "legal_last_name", "legal_first_name")
-
-
 @login_required
 def pupil_list(request):
     school = current_school(request)
     _require(request.user, school, "pastoral.view_pupil")
-    form = PupilFilterForm(request.GET or None)
-    page = Paginator(_filtered_pupils(request.user, school, form), 50).get_page(request.GET.get("page"))
+    listing = list_page(request, pupil_filter(request.user, school, request.GET), then=in_list_order)
+    form = listing.form
     if form.is_valid() and form.cleaned_data.get("q"):
         text = form.cleaned_data["q"]
-        services.pupil_search_record(actor=request.user, school=school, text=text, results=page, where="pupil list")
-    query = request.GET.copy()
-    query.pop("page", None)
+        services.pupil_search_record(
+            actor=request.user, school=school, text=text, results=listing.page, where="pupil list"
+        )
     context = {
-        "form": form,
-        "page": page,
-        "query": query.urlencode(),
+        **listing.context(),
         "show_safeguarding_flags": access.has_school_perm(request.user, school, "pastoral.view_safeguarding_flags"),
     }
     return render(request, "pastoral/pupil_list.html", context)

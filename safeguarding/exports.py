@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from pastoral import access, audit, exports
 from pastoral.exports import ExportRefused
+from pastoral.lists import filtered
 from pastoral.models import Pupil
 from pastoral.pdf import OFFICIAL_SENSITIVE, render_pdf
 
 from . import selectors, services
-from .models import BodyMark, Concern
+from .filters import concern_filter, referral_filter
+from .models import BodyMark
 
 CSV = "text/csv; charset=utf-8"
 
@@ -25,10 +27,7 @@ CONCERN_COLUMNS = ["Reference", "Raised", "Occurred", "Pupils", "Category", "Urg
 
 def concern_rows(user, school, parameters):
     """The concern list with its status filter, from concerns_visible_to like the page."""
-    concerns = selectors.concerns_visible_to(user).filter(school=school)
-    status = parameters.get("status", "")
-    if status in Concern.Status.values:
-        concerns = concerns.filter(status=status)
+    concerns = filtered(concern_filter(user, school, exports.as_query_dict(parameters)))
     return (
         concerns.select_related("category", "owner")
         .prefetch_related(Prefetch("pupils", queryset=Pupil.objects.order_by("legal_last_name", "legal_first_name")))
@@ -71,12 +70,7 @@ REFERRAL_COLUMNS += ["Outcome recorded"]
 
 
 def referral_rows(user, school):
-    return (
-        selectors.referrals_visible_to(user)
-        .filter(school=school)
-        .select_related("pupil", "concern")
-        .order_by("follow_up_due", "-referred_on")
-    )
+    return filtered(referral_filter(user, school, None))
 
 
 def build_referrals_csv(generated_file, user):

@@ -15,6 +15,7 @@ from pastoral import access
 from pastoral import selectors as core_selectors
 from pastoral import services as core_services
 from pastoral.exceptions import PastoralError
+from pastoral.lists import list_page
 from pastoral.models import User
 from pastoral.roles import Role
 from pastoral.schools import current_school
@@ -22,6 +23,7 @@ from pastoral.uploads import download_name, file_response
 
 from . import dashboard as dashboard_data
 from . import selectors, services
+from .filters import concern_filter, referral_filter
 from .forms import (
     REGIONS,
     ActionForm,
@@ -452,29 +454,23 @@ def dashboard(request):
 def concern_list(request):
     school = _school_with(request, selectors.VIEW)
     services.record_read(actor=request.user, action="safeguarding.concerns.listed", obj=None, school=school)
-    status = request.GET.get("status", "")
-    concerns = selectors.concerns_visible_to(request.user).filter(school=school)
-    if status in Concern.Status.values:
-        concerns = concerns.filter(status=status)
+    listing = list_page(request, concern_filter(request.user, school, request.GET), per_page=None)
     concerns = (
-        concerns.select_related("category", "owner", "reporter")
+        listing.rows.select_related("category", "owner", "reporter")
         .prefetch_related("pupils")
         .order_by("-urgent", "-reported_at")[:200]
     )
-    return render(request, "safeguarding/concern_list.html", {"concerns": concerns, "status": status})
+    context = listing.context(concerns=concerns, status=request.GET.get("status", ""))
+    return render(request, "safeguarding/concern_list.html", context)
 
 
 @login_required
 def referral_list(request):
     school = _school_with(request, selectors.VIEW)
     services.record_read(actor=request.user, action="safeguarding.referrals.listed", obj=None, school=school)
-    referrals = (
-        selectors.referrals_visible_to(request.user)
-        .filter(school=school)
-        .select_related("pupil", "concern")
-        .order_by("follow_up_due", "-referred_on")[:200]
-    )
-    return render(request, "safeguarding/referral_list.html", {"referrals": referrals})
+    listing = list_page(request, referral_filter(request.user, school, request.GET), per_page=None)
+    referrals = listing.rows[:200]
+    return render(request, "safeguarding/referral_list.html", listing.context(referrals=referrals))
 
 
 @login_required

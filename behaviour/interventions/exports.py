@@ -7,11 +7,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 
-from pastoral import access, audit, exports
+from pastoral import audit, exports
 from pastoral.exports import ExportRefused
+from pastoral.lists import filtered
 from pastoral.pdf import OFFICIAL_SENSITIVE, render_pdf
 
 from . import oversight, selectors, services
+from .filters import intervention_filter, training_filter, with_list_columns
 from .forms import OversightFilterForm
 
 CSV = "text/csv; charset=utf-8"
@@ -51,18 +53,8 @@ LIST_COLUMNS += ["Recorded late", "Recorded by", "Voided"]
 
 
 def list_rows(user, school, parameters):
-    """The intervention list with its tab (`show`), from the same selector and rules as the page."""
-    records = selectors.restrictive_interventions_visible_to(user).filter(school=school)
-    if not selectors.can_review(user, school):
-        records = records.filter(voided_at__isnull=True)
-    shown = parameters.get("show", "")
-    if shown in selectors.FILTERS:
-        records = selectors.FILTERS[shown][1](selectors.current(records))
-    return (
-        selectors.with_untrained_count(records)
-        .select_related("pupil", "technique", "recorded_by")
-        .order_by("-occurred_on", "-started_at", "-pk")
-    )
+    """The intervention list with its tab (`show`), from the same FilterSet as the page."""
+    return with_list_columns(filtered(intervention_filter(user, school, exports.as_query_dict(parameters))))
 
 
 def _parents(record):
@@ -108,13 +100,8 @@ TRAINING_COLUMNS = ["Staff", "Course", "Positive handling", "Completed", "Expire
 
 
 def training_rows(user, school):
-    """The training list as a lead sees it (everyone's records), the same selector and rules as the page."""
-    records = selectors.training_visible_to(user).filter(school=school)
-    if not access.has_school_perm(user, school, "behaviour.view_training"):
-        records = records.filter(user=user)
-    if not access.has_school_perm(user, school, "behaviour.manage_training"):
-        records = records.filter(voided_at__isnull=True)
-    return records.select_related("user").order_by("user__last_name", "user__first_name", "-completed_on", "pk")
+    """The training list with the same FilterSet and rules as the page."""
+    return filtered(training_filter(user, school, None))
 
 
 def build_training_csv(generated_file, user):

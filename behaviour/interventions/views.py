@@ -5,7 +5,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,12 +14,14 @@ from pastoral import access, audit
 from pastoral import selectors as core_selectors
 from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
+from pastoral.lists import list_page
 from pastoral.schools import current_school
 from pastoral.uploads import EXTENSIONS, file_response
 
 from .. import selectors as behaviour_selectors
 from ..uploads import certificate_type
 from . import oversight, selectors, services
+from .filters import intervention_filter, training_filter, with_list_columns
 from .forms import (
     DebriefForm,
     InterventionForm,
@@ -34,8 +35,6 @@ from .forms import (
     WithholdForm,
 )
 from .models import InterventionTechnique, StaffTraining
-
-PAGE_SIZE = 50
 
 
 def _school_with(request, *perms):
@@ -52,23 +51,12 @@ def _school_with(request, *perms):
 @login_required
 def intervention_list(request):
     school = _school_with(request, "behaviour.view_intervention", "behaviour.record_intervention")
-    records = selectors.restrictive_interventions_visible_to(request.user).filter(school=school)
-    can_review = selectors.can_review(request.user, school)
-    if not can_review:
-        records = records.filter(voided_at__isnull=True)
-    shown = request.GET.get("show", "")
     calendar = selectors.debrief_calendar(school)
-    if shown == "debriefs":
-        records = selectors.overdue_debriefs(selectors.current(records), calendar=calendar)
-    elif shown in selectors.FILTERS:
-        records = selectors.FILTERS[shown][1](selectors.current(records))
-    records = (
-        selectors.with_untrained_count(records)
-        .select_related("pupil", "technique", "recorded_by")
-        .order_by("-occurred_on", "-started_at", "-pk")
-    )
+    filterset = intervention_filter(request.user, school, request.GET, calendar=calendar)
+    listing = list_page(request, filterset, then=with_list_columns)
+    shown = request.GET.get("show", "")
     context = {
-        "page": Paginator(records, PAGE_SIZE).get_page(request.GET.get("page")),
+        **listing.context(),
         "filters": [(key, label) for key, (label, _fn) in selectors.FILTERS.items()],
         "shown": shown,
         "shown_label": selectors.FILTERS[shown][0] if shown in selectors.FILTERS else "",
@@ -353,14 +341,9 @@ def training_list(request):
     # Staff who may record interventions see their own training here; leads see everyone's.
     school = _school_with(request, "behaviour.view_training", "behaviour.record_intervention")
     sees_all = access.has_school_perm(request.user, school, "behaviour.view_training")
-    records = selectors.training_visible_to(request.user).filter(school=school)
-    if not sees_all:
-        records = records.filter(user=request.user)
-    if not access.has_school_perm(request.user, school, "behaviour.manage_training"):
-        records = records.filter(voided_at__isnull=True)
-    records = records.select_related("user").order_by("user__last_name", "user__first_name", "-completed_on", "pk")
+    listing = list_page(request, training_filter(request.user, school, request.GET))
     context = {
-        "page": Paginator(records, PAGE_SIZE).get_page(request.GET.get("page")),
+        **listing.context(),
         "today": timezone.localdate(),
         "sees_all": sees_all,
         "can_manage": access.has_school_perm(request.user, school, "behaviour.manage_training"),

@@ -82,3 +82,12 @@ def test_it_keeps_the_export_queries_flat(teacher, school, count, django_assert_
     )
     with django_assert_max_num_queries(16):
         assert exports.generate(generated_file.pk) == "done"
+
+
+def test_it_matches_the_page_when_a_filter_value_is_bad(client, as_user, teacher, school, events):
+    # The page and the export share one FilterSet: a bad value filters nothing and is explained beside its field.
+    as_user(teacher)
+    response = client.get(reverse("behaviour:event_list"), {"kind": "positive", "start": "2026-02-31"})
+    assert "Enter a valid date." in response.content.decode()
+    assert len(response.context["page"].object_list) == 2
+    assert len(export_events(teacher, school, kind="positive", start="2026-02-31")) == 3

@@ -1,0 +1,106 @@
+"""The pupil list's filters, shared by the page and its CSV export."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from . import selectors
+from .lists import StyledFilterForm, TypedChoiceFilter
+from .models import Pupil, YearGroup
+
+PUPIL_FLAG_FILTERS = {
+    "sen_support": Q(sen_status=Pupil.SEN.SUPPORT),
+    "ehcp": Q(sen_status=Pupil.SEN.EHCP),
+    "pupil_premium": Q(pupil_premium=True),
+    "looked_after": Q(looked_after=True),
+    "young_carer": Q(young_carer=True),
+    "eal": Q(eal=True),
+    "medical": ~Q(medical_alert=""),
+    "keyworker": Q(keyworker__isnull=False),
+}
+
+
+class TextFilter(django_filters.Filter):
+    field_class = forms.CharField
+
+
+class ChoiceFilter(django_filters.Filter):
+    field_class = forms.ChoiceField
+
+
+def by_status(pupils, status):
+    today = timezone.localdate()
+    if status == "on_roll":
+        return selectors.on_roll(pupils, today)
+    if status == "leavers":
+        return pupils.filter(leaving_date__lt=today)
+    if status == "leaving":
+        return pupils.filter(leaving_date__gte=today, leaving_date__lte=today + datetime.timedelta(days=14))
+    if status == "joining":
+        return pupils.filter(admission_date__gt=today)
+    return pupils
+
+
+class PupilFilterSet(django_filters.FilterSet):
+    STATUS = [
+        ("on_roll", "On roll"),
+        ("leavers", "Left"),
+        ("leaving", "Leaving soon"),
+        ("joining", "Joining soon"),
+        ("all", "All"),
+    ]
+    FLAGS = [
+        ("", "Any"),
+        ("sen_support", "SEN support"),
+        ("ehcp", "EHCP"),
+        ("pupil_premium", "Pupil premium"),
+        ("looked_after", "Looked after (CLA)"),
+        ("young_carer", "Young carer"),
+        ("eal", "EAL"),
+        ("medical", "Medical alert"),
+        ("keyworker", "Has a keyworker"),
+    ]
+    q = TextFilter(label="Name or UPN", method="filter_search")
+    year_group = TypedChoiceFilter(
+        field_name="year_group",
+        label="Year",
+        choices=[("", "All years"), *YearGroup.choices],
+        coerce=int,
+        empty_value=None,
+    )
+    form = TextFilter(field_name="form", lookup_expr="iexact", label="Form / class", max_length=20)
+    flag = ChoiceFilter(label="Group", choices=FLAGS, method="filter_flag")
+    # Applied in filter_queryset, since an empty status still means "on roll".
+    status = ChoiceFilter(label="Status", choices=STATUS, initial="on_roll", method="filter_nothing")
+
+    class Meta:
+        form = StyledFilterForm
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(by_status(queryset, self.form.cleaned_data.get("status") or "on_roll"))
+
+    def unfiltered(self):
+        """No filters asked for, or a bad value: the pupils on roll, as the form's status starts."""
+        return by_status(self.queryset.all(), "on_roll")
+
+    def filter_search(self, queryset, _name, value):
+        return selectors.pupil_search(queryset, value)
+
+    def filter_flag(self, queryset, _name, value):
+        return queryset.filter(PUPIL_FLAG_FILTERS[value]) if value in PUPIL_FLAG_FILTERS else queryset
+
+    def filter_nothing(self, queryset, _name, _value):
+        return queryset
+
+
+def pupil_filter(user, school, data):
+    """The pupil list's filters over the school's pupils the user may see."""
+    pupils = selectors.pupils_visible_to(user).filter(school=school).select_related("keyworker")
+    return PupilFilterSet(data or None, pupils)
+
+
+def in_list_order(pupils):
+    return pupils.order_by("year_group", "form", "legal_last_name", "legal_first_name")
