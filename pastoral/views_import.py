@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import access, imports
 from .exceptions import ImportRejected
+from .middleware import not_activity
 from .models import ImportJob
 from .request_limits import oversized, upload_limit
 from .schools import current_school
@@ -119,6 +120,7 @@ def pupil_import_job(request, code):
 
 @login_required
 @require_http_methods(["GET"])
+@not_activity
 def pupil_import_job_status(request, code):
     job = _job_for_user(request, code)
     return JsonResponse(

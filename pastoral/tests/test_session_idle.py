@@ -1,4 +1,4 @@
-"""Status polls on My exports do not count as activity: only real page requests keep a session alive."""
+"""Status polls (My exports, pupil import progress) do not count as activity; page requests do."""
 
 import datetime
 
@@ -47,3 +47,16 @@ def test_a_page_request_still_renews_the_session(client, dsl, as_user):
     response = client.get(reverse("pastoral:export_list"))
     assert response.status_code == 200 and settings.SESSION_COOKIE_NAME in response.cookies
     assert stored_session(client).expire_date > expires + datetime.timedelta(minutes=9)
+
+
+def test_the_pupil_import_progress_poll_does_not_renew_the_session_either(client, pastoral_lead, school, as_user):
+    from pastoral.models import ImportJob
+
+    job = ImportJob.objects.create(school=school, created_by=pastoral_lead)
+    as_user(pastoral_lead)
+    assert client.get(reverse("pastoral:pupil_import_job", args=[job.code])).status_code == 200
+    expires = stored_session(client).expire_date
+    response = client.get(reverse("pastoral:pupil_import_job_status", args=[job.code]))
+    assert response.status_code == 200 and response.json()["status"] == "queued"
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert stored_session(client).expire_date == expires
