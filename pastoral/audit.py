@@ -78,7 +78,8 @@ def record(action, *, actor=None, obj=None, pupil=None, school=None, data=None, 
     entry = AuditEntry(
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=actor_label or (actor.get_username() if actor is not None and actor.is_authenticated else ""),
-        school=school,
+        # A School or its id: a caller grouping rows by school_id need not load the schools.
+        school_id=getattr(school, "pk", school),
         action=action,
         pupil=pupil,
         data=_mask(data),

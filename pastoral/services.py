@@ -62,13 +62,21 @@ def pupil_record_view(*, actor, pupil):
 
 def pupil_search_record(*, actor, school, text, results, where):
     """Audit a pupil search: who searched, where, and which pupils it showed (by code), never the words typed
-    (a search box invites notes such as "bruise" or a sibling's name); only the length of the query is kept."""
-    return audit.record(
-        "pastoral.pupil.searched",
-        actor=actor,
-        school=school,
-        data={"where": where, "length": len(text), "shown": [str(pupil.code) for pupil in results]},
-    )
+    (a search box invites notes such as "bruise" or a sibling's name); only the length of the query is kept.
+
+    One entry in the log of each school whose pupils were shown (a trust-wide search shows several), so every
+    school's auditors see the lookups of its own pupils; a search that showed nobody goes in `school`'s log.
+    """
+    shown = {}
+    for pupil in results:
+        shown.setdefault(pupil.school_id, []).append(str(pupil.code))
+    for school_id, codes in shown.items() or [(getattr(school, "pk", None), [])]:
+        audit.record(
+            "pastoral.pupil.searched",
+            actor=actor,
+            school=school_id,
+            data={"where": where, "length": len(text), "shown": codes},
+        )
 
 
 @transaction.atomic

@@ -22,3 +22,24 @@ def test_each_search_records_the_pupils_shown_but_not_the_text(client, as_user, 
     client.get(reverse("pastoral:pupil_search"), {"q": "A"})
     client.get(reverse("pastoral:pupil_list"))
     assert AuditEntry.objects.filter(action="pastoral.pupil.searched", actor=teacher).count() == len(searches)
+
+
+def test_a_search_across_schools_is_written_to_each_school_whose_pupils_it_showed(
+    client, as_user, trust_leader, pupil, other_school_pupil, school, sister_school
+):
+    other_school_pupil.legal_last_name = "Ainsworth-Outside"
+    other_school_pupil.save()
+    as_user(trust_leader)
+    assert client.get(reverse("pastoral:pupil_search"), {"q": "Ainsworth"}).status_code == 200
+    entries = AuditEntry.objects.filter(action="pastoral.pupil.searched", actor=trust_leader)
+    assert {entry.school_id: entry.data["shown"] for entry in entries} == {
+        school.pk: [str(pupil.code)],
+        sister_school.pk: [str(other_school_pupil.code)],
+    }
+
+
+def test_a_search_that_shows_nobody_is_still_written_to_the_school_it_ran_in(client, as_user, teacher, school):
+    as_user(teacher)
+    client.get(reverse("pastoral:pupil_search"), {"q": "Nobody"})
+    entry = AuditEntry.objects.get(action="pastoral.pupil.searched", actor=teacher)
+    assert entry.school_id == school.pk and entry.data["shown"] == []
