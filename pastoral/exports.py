@@ -219,18 +219,6 @@ def downloadable(user, generated_file):
 # Writes -----------------------------------------------------------------------
 
 
-def stale_after():
-    return export_stale_after()
-
-
-def is_stale(generated_file, now=None):
-    return generated_file.stale_at(now or timezone.now())
-
-
-def can_retry(generated_file):
-    return generated_file.status == GeneratedFile.Status.FAILED or is_stale(generated_file)
-
-
 def _expiry():
     return timezone.now() + timedelta(days=settings.GENERATED_FILE_DAYS)
 
@@ -287,7 +275,7 @@ def request_export(*, actor, kind_name, school, parameters, submission_key=None,
 @transaction.atomic
 def retry_export(*, actor, generated_file):
     locked = GeneratedFile.objects.select_for_update().get(pk=generated_file.pk, owner=actor)
-    if not can_retry(locked):
+    if not locked.retryable:
         raise PastoralError("Only a failed or stopped export can be tried again.")
     kind = get_kind(locked.kind)
     if not may_have(actor, kind, locked.school_id):
@@ -446,7 +434,7 @@ def fail_stuck(now=None):
     """
     now = now or timezone.now()
     never_started = GeneratedFile.objects.filter(status=GeneratedFile.Status.QUEUED, created_at__lte=now - STUCK_AFTER)
-    died = GeneratedFile.objects.filter(status=GeneratedFile.Status.RUNNING, started_at__lte=now - stale_after())
+    died = GeneratedFile.objects.filter(status=GeneratedFile.Status.RUNNING, started_at__lte=now - export_stale_after())
     count = never_started.update(
         status=GeneratedFile.Status.FAILED, error="The export did not finish in time. Try again.", finished_at=now
     )
