@@ -5,8 +5,8 @@ from django.conf import settings
 from django.test import TransactionTestCase
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pastoral.accounts.roles import Role
 from pastoral.database import as_owner, connect_every_thread_as
-from pastoral.roles import Role
 from pastoral.tests.factories import MembershipFactory, PupilFactory, SchoolFactory, TrustFactory, UserFactory
 
 # The test databases are created and migrated by the owner role, as a deploy
@@ -140,7 +140,7 @@ def verified_client(client, user):
     """Sign the user in with a passed TOTP check, as after a real two-factor login."""
     from django_otp import DEVICE_ID_SESSION_KEY
 
-    client.force_login(user, backend="pastoral.auth_backends.UsernameOrEmailBackend")
+    client.force_login(user, backend="pastoral.accounts.auth_backends.UsernameOrEmailBackend")
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

@@ -13,9 +13,10 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncWeek
 from django.utils import timezone
 
-from pastoral import access, dashboard
+from pastoral import dashboard
+from pastoral.accounts import access
+from pastoral.accounts.roles import Role
 from pastoral.models import Pupil, School, YearGroup
-from pastoral.roles import Role
 from pastoral.selectors import pupils_visible_to
 
 from .models import BehaviourCategory, BehaviourEvent, Suspension
@@ -521,7 +522,7 @@ _CSV_FIELDS = [
 def csv_rows(events):
     """The filtered events as CSV rows, read from the database in chunks.
 
-    Cells are made formula-safe where they are written, by `pastoral.exports.csv_bytes`.
+    Cells are made formula-safe where they are written, by `pastoral.files.exports.csv_bytes`.
     """
     sen = dict(Pupil.SEN.choices)
     gender = dict(Pupil.Gender.choices)

@@ -4,9 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from pastoral import access, charts
+from pastoral.accounts import access
+from pastoral.accounts.schools import current_school
+from pastoral.files import charts
 from pastoral.models import School
-from pastoral.schools import current_school
 
 from . import analytics
 from .analytics_forms import AnalyticsFilterForm

@@ -21,7 +21,8 @@ class BehaviourConfig(AppConfig):
     verbose_name = "Behaviour and physical interventions"
 
     def ready(self):
-        from pastoral import audit, chronology, dashboard, demo, roles
+        from pastoral import audit, chronology, dashboard, demo
+        from pastoral.accounts import roles
 
         from .chronology import events_for_chronology, removals_for_chronology, restorative_for_chronology
         from .demo import seed_behaviour
@@ -100,7 +101,8 @@ class BehaviourConfig(AppConfig):
 
     def _ready_incidents(self):
         """Incidents with detail, follow-up actions, attachments and bullying records."""
-        from pastoral import audit, chronology, dashboard, demo, roles
+        from pastoral import audit, chronology, dashboard, demo
+        from pastoral.accounts import roles
 
         from .chronology import bullying_for_chronology, incidents_for_chronology
         from .dashboard_incidents import my_follow_up_actions_panel

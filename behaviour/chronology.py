@@ -1,7 +1,7 @@
 from django.db.models import Min
 from django.urls import reverse
 
-from pastoral import access
+from pastoral.accounts import access
 from pastoral.chronology import ChronologyItem, as_datetime
 from pastoral.voiding import hide_voided_unless
 

@@ -1,6 +1,6 @@
 """Home dashboard panel: the viewer's own open incident follow-up actions, overdue first."""
 
-from pastoral import access
+from pastoral.accounts import access
 from pastoral.dashboard import Panel
 
 from .selectors import follow_up_actions_visible_to

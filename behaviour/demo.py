@@ -5,8 +5,8 @@ import uuid
 
 from django.utils import timezone
 
+from pastoral.accounts.roles import Role
 from pastoral.models import School
-from pastoral.roles import Role
 
 from .models import BehaviourCategory, BehaviourEvent, Location, Removal, RestorativeMeeting
 from .services import categories_seed_defaults, milestones_seed

@@ -5,7 +5,7 @@ import uuid
 
 from django.utils import timezone
 
-from pastoral.roles import Role
+from pastoral.accounts.roles import Role
 
 from .models import (
     BehaviourCategory,

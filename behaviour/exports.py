@@ -1,7 +1,7 @@
 """Behaviour's export kinds (registered in BehaviourConfig.ready through `register_exports`)."""
 
-from pastoral import exports
-from pastoral.exports import ExportRefused
+from pastoral.files import exports
+from pastoral.files.exports import ExportRefused
 
 from . import services
 from .forms import RewardsFilterForm
@@ -167,14 +167,14 @@ def _finish_list(generated_file, user, *, action, name, headers, rows):
 
 
 def _can(user, school, perm):
-    from pastoral import access
+    from pastoral.accounts import access
 
     return access.has_school_perm(user, school, perm)
 
 
 def build_analytics_csv(generated_file, user):
     """The analytics page's event rows with its filters, over the schools the owner may analyse now."""
-    from pastoral import access
+    from pastoral.accounts import access
     from pastoral.models import School
 
     from . import analytics

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Count, Prefetch
 
-from pastoral import access
+from pastoral.accounts import access
 from pastoral.lists import DateFilter, FlagFilter, ModelChoiceFilter, StyledFilterForm, TypedChoiceFilter
 from pastoral.models import Pupil, User, YearGroup
 

@@ -10,7 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from pastoral.models import User, YearGroup
-from pastoral.picker import PupilPickerField
+from pastoral.pupils.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
 
 from .models import (

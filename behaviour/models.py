@@ -9,8 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from pastoral.files.uploads import stored_name
 from pastoral.models import Pupil, School, User, Voidable
-from pastoral.uploads import stored_name
 
 # Suspensions and interventions keep their models in their own packages; they are imported here so Django
 # registers them under this app (same tables, same migrations) and behaviour.models.X keeps working.

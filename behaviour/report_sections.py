@@ -8,9 +8,9 @@ PostgreSQL; voided records never count. No section names a child.
 
 from django.db.models import Count, Q, Sum
 
-from pastoral import charts
+from pastoral.files import charts
+from pastoral.files.reports import Section, Table, comparison_table
 from pastoral.models import School, YearGroup
-from pastoral.reports import Section, Table, comparison_table
 
 from .analytics import (
     POSITIVE,
@@ -539,7 +539,7 @@ def build_interventions(user, schools, start, end, previous_start, previous_end)
 
 
 def register():
-    from pastoral.reports import register_section
+    from pastoral.files.reports import register_section
 
     register_section(
         "behaviour", build_behaviour, order=10, permission="behaviour.view_analytics", title="Behaviour events"

@@ -1,7 +1,7 @@
-"""Suspension lengths in half days, over the shared school calendar (`pastoral.school_days`).
+"""Suspension lengths in half days, over the shared school calendar (`pastoral.calendar.school_days`).
 
 Which days are school days (weekdays inside a term that are not closures: half
-terms, INSET days, bank holidays) is answered by `pastoral.school_days.SchoolCalendar`.
+terms, INSET days, bank holidays) is answered by `pastoral.calendar.school_days.SchoolCalendar`.
 Every function here takes either such a calendar (`SchoolCalendar.for_school`, or
 `suspensions.selectors.terms_of`) or, for pure use, a list of terms plus the closure
 dates as `closures`.
@@ -13,7 +13,7 @@ Lengths are counted in half-day units ("sessions"): a school day is two sessions
 from collections import defaultdict
 from decimal import Decimal
 
-from pastoral.school_days import CalendarError, SchoolCalendar
+from pastoral.calendar.school_days import CalendarError, SchoolCalendar
 
 AM, PM, LUNCH = "am", "pm", "lunch"
 

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from pastoral import access
+from pastoral.accounts import access
 from pastoral.models import AcademicYear, Pupil, YearGroup
 
 from .models import (

@@ -5,10 +5,11 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pastoral import access, audit
+from pastoral import audit
+from pastoral.accounts import access
 from pastoral.exceptions import PastoralError
+from pastoral.files.uploads import display_name
 from pastoral.selectors import pupils_visible_to
-from pastoral.uploads import display_name
 from pastoral.voiding import void_record
 
 from .models import (

@@ -6,9 +6,9 @@ from celery import shared_task  # noqa: E402
 @shared_task(acks_late=True)
 def training_expiry_digest_task(school_ids=None):
     """Weekly: each school's behaviour leads hear which staff training expires in the next 60 days."""
+    from pastoral.accounts.roles import Role
     from pastoral.models import School
     from pastoral.outbox import fan_out
-    from pastoral.roles import Role
     from pastoral.selectors import staff_holding
 
     schools = School.objects.all() if school_ids is None else School.objects.filter(pk__in=school_ids)
@@ -26,7 +26,7 @@ def training_expiry_digest_task(school_ids=None):
 def send_training_expiry_task(school_id, user_id):
     from django.utils import timezone
 
-    from pastoral import access
+    from pastoral.accounts import access
     from pastoral.models import School, User
     from pastoral.tasks import _send
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from pastoral.uploads import PDF, checked_content_type
+from pastoral.files.uploads import PDF, checked_content_type
 
 MAX_CERTIFICATE_BYTES = 5 * 1024 * 1024
 CERTIFICATE_TYPES = frozenset({PDF, "image/png", "image/jpeg"})

@@ -11,15 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pastoral import access, audit, charts
+from pastoral import audit
 from pastoral import selectors as core_selectors
 from pastoral import services as core_services
+from pastoral.accounts import access
+from pastoral.accounts.schools import current_school
 from pastoral.exceptions import PastoralError
+from pastoral.files import charts
+from pastoral.files.uploads import download_name, file_response
 from pastoral.forms import add_service_errors
 from pastoral.lists import list_page
 from pastoral.models import Pupil
-from pastoral.schools import current_school
-from pastoral.uploads import download_name, file_response
 
 from . import selectors, services
 from .filters import bullying_filter, event_filter, incident_filter, removal_filter, restorative_filter

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from pastoral.weekly_trend import register, trend_line, weekly_counts
+from pastoral.files.weekly_trend import register, trend_line, weekly_counts
 
 from .analytics import NEGATIVE, POSITIVE, rising_pupils
 from .interventions import selectors as interventions

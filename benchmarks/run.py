@@ -46,7 +46,7 @@ def signed_in_client(username):
 
     user = User.objects.get(username=username)
     client = Client()
-    client.force_login(user, backend="pastoral.auth_backends.UsernameOrEmailBackend")
+    client.force_login(user, backend="pastoral.accounts.auth_backends.UsernameOrEmailBackend")
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user, confirmed=True).persistent_id
     session.save()
@@ -84,7 +84,7 @@ def measure(client, label, url, params=None, headers=None, runs=None):
 
 def measure_export(username, label, kind_name, parameters, runs=None):
     """Time building an export in the worker (the request only queues it)."""
-    from pastoral import exports
+    from pastoral.files import exports
     from pastoral.models import GeneratedFile, User
 
     user = User.objects.get(username=username)
@@ -245,7 +245,7 @@ def time_termly_pdf(owner, school, label, parameters, runs):
     """Build the termly report as the worker does (exports.generate) and print the median and worst."""
     from django.utils import timezone
 
-    from pastoral import exports
+    from pastoral.files import exports
     from pastoral.models import GeneratedFile
 
     timings, queries, size = [], 0, 0
@@ -279,8 +279,8 @@ def termly_scenario():
 
     from django.utils import timezone
 
-    from pastoral import reports
     from pastoral.demo import seed_demo
+    from pastoral.files import reports
     from pastoral.models import School, User
 
     settings.GENERATED_FILES_ROOT = Path(tempfile.mkdtemp(prefix="bench-generated-"))

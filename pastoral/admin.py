@@ -46,14 +46,14 @@ class ScheduledReportAdmin(admin.ModelAdmin):
         if db_field.name == "kind":
             from django import forms
 
-            from . import exports
+            from .files import exports
 
             choices = sorted((kind.name, kind.label) for kind in exports.kinds().values() if kind.school_for is None)
             return forms.ChoiceField(choices=choices, label="Report")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        from .scheduled_reports import schedule
+        from .files.scheduled_reports import schedule
 
         if not change or "frequency" in form.changed_data or "school" in form.changed_data:
             schedule(obj)

@@ -8,13 +8,14 @@ class PastoralConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import audit, chronology, dashboard, demo, roles, signals
+        from . import audit, chronology, dashboard, demo, signals
+        from .accounts import roles
         from .chronology_core import pupil_milestones
-        from .demo_activity import seed_contact_log
-        from .demo_exports import seed_scheduled_reports
-        from .demo_mfa import seed_mfa_reset_request
-        from .demo_roles import seed_role_request
-        from .export_kinds import register_kinds
+        from .demo.activity import seed_contact_log
+        from .demo.exports import seed_scheduled_reports
+        from .demo.mfa import seed_mfa_reset_request
+        from .demo.roles import seed_role_request
+        from .files.export_kinds import register_kinds
 
         chronology.register("pastoral", pupil_milestones)
         demo.register_seeder("pastoral.contact_log", seed_contact_log)
@@ -22,11 +23,11 @@ class PastoralConfig(AppConfig):
         demo.register_seeder("pastoral.role_request", seed_role_request)
         demo.register_seeder("pastoral.mfa_reset_request", seed_mfa_reset_request)
         signals.connect()
-        from .signin import apply_mfa_throttle_cap
+        from .accounts.signin import apply_mfa_throttle_cap
 
         apply_mfa_throttle_cap()
         register_kinds()
-        from . import reports
+        from .files import reports
 
         # The termly report: headteachers for their school; trust leaders also for the trust roll-up.
         roles.register_permissions(
@@ -55,7 +56,7 @@ class PastoralConfig(AppConfig):
         roles.register_permissions(
             {role: {"pastoral.approve_roles"} for role in roles.SCHOOL_APPROVERS | roles.TRUST_APPROVERS}
         )
-        from .views_staff import role_approvals_panel
+        from .accounts.staff_views import role_approvals_panel
 
         dashboard.register("pastoral_role_approvals", role_approvals_panel, order=1)
         post_migrate.connect(signals.sync_role_groups, sender=self)

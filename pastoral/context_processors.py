@@ -1,7 +1,7 @@
 from django.conf import settings
 
-from . import access
-from .schools import current_school, schools_for_switcher
+from .accounts import access
+from .accounts.schools import current_school, schools_for_switcher
 
 
 def pastoral(request):

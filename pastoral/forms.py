@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
 from django.db import transaction
 
+from .accounts.roles import Role
+from .files.uploads import PHOTO_MAX_BYTES, PHOTO_TYPES, checked_content_type
 from .models import (
     AcademicYear,
     FamilyContact,
@@ -15,8 +17,6 @@ from .models import (
     Term,
     User,
 )
-from .roles import Role
-from .uploads import PHOTO_MAX_BYTES, PHOTO_TYPES, checked_content_type
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,7 +34,7 @@ class SignInForm(AuthenticationForm):
     }
 
     def clean(self):
-        from . import signin
+        from .accounts import signin
 
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
         if username is None or not password:

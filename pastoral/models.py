@@ -12,9 +12,9 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from .roles import Role
-from .uploads import stored_name
-from .upn import validate_upn
+from .accounts.roles import Role
+from .files.uploads import stored_name
+from .pupils.upn import validate_upn
 
 
 class Trust(models.Model):

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from . import access
+from .accounts import access
 from .models import AuditEntry, FamilyContact, Membership, Professional, Pupil, PupilNote, School, User
 
 
@@ -127,7 +127,7 @@ def pupil_profile_data(pupil, user):
 def memberships_awaiting_approval(user):
     """Roles awaiting approval in the user's approval scope (includes ones they may not approve
     because they hold or granted them: use `approvals_for` for the actionable list)."""
-    from .roles import TRUST_APPROVED_ROLES
+    from .accounts.roles import TRUST_APPROVED_ROLES
 
     school_ids, trust_ids = access.approval_scope(user)
     today = timezone.localdate()
@@ -154,7 +154,7 @@ def approvals_for(user):
 
 def role_approvers(membership):
     """Active staff who may approve this pending role (for the request email); excludes holder and granter."""
-    from .roles import SCHOOL_APPROVERS, TRUST_APPROVED_ROLES, TRUST_APPROVERS
+    from .accounts.roles import SCHOOL_APPROVERS, TRUST_APPROVED_ROLES, TRUST_APPROVERS
 
     on = timezone.localdate()
     current = Membership.objects.filter(starts_on__lte=on, approved_at__isnull=False).filter(
@@ -214,7 +214,7 @@ def can_approve_mfa_reset(user, reset_request):
 
 def mfa_reset_approvers(reset_request):
     """Active headteachers, DSLs and trust DSLs who may approve this reset (for the request email)."""
-    from .roles import SCHOOL_APPROVERS, TRUST_APPROVERS
+    from .accounts.roles import SCHOOL_APPROVERS, TRUST_APPROVERS
 
     on = timezone.localdate()
     held = Membership.objects.filter(user_id=reset_request.user_id).exclude(ends_on__lt=on)

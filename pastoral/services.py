@@ -10,13 +10,14 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, audit, outbox, selectors
+from . import audit, outbox, selectors
+from .accounts import access
+from .accounts.roles import APPROVAL_ROLES
+from .calendar.school_days import SchoolCalendar, bank_holidays_between
 from .exceptions import PastoralError
+from .files.uploads import checked_photo
 from .models import Membership, MfaResetRequest, Pupil, School, SchoolClosure, User
-from .roles import APPROVAL_ROLES
-from .school_days import SchoolCalendar, bank_holidays_between
 from .selectors import NOTE_VOID_PERM
-from .uploads import checked_photo
 from .voiding import void_record
 
 BACKUP_CODE_COUNT = 10

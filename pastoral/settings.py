@@ -182,7 +182,7 @@ AUTH_USER_MODEL = "pastoral.User"
 AUTHENTICATION_BACKENDS = [
     # Axes must come first so a locked-out account never reaches the password check.
     "axes.backends.AxesStandaloneBackend",
-    "pastoral.auth_backends.UsernameOrEmailBackend",
+    "pastoral.accounts.auth_backends.UsernameOrEmailBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "accounts:login"
@@ -191,7 +191,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "pastoral.password_validation.MFAAwareMinimumLengthValidator"},
+    {"NAME": "pastoral.accounts.password_validation.MFAAwareMinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -213,13 +213,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Brute-force protection: 10 failures lock the account for the cool-off period
 # (Cyber Essentials: no more than 10 guesses). The counter is kept per account however
 # the name is typed, per browser that has completed a full sign-in, and per client address
-# across all names (see pastoral/signin.py).
+# across all names (see pastoral/accounts/signin.py).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_USERNAME_CALLABLE = "pastoral.signin.lockout_username"
-AXES_HANDLER = "pastoral.signin.SignInAxesHandler"
+AXES_USERNAME_CALLABLE = "pastoral.accounts.signin.lockout_username"
+AXES_HANDLER = "pastoral.accounts.signin.SignInAxesHandler"
 # The same address the audit log records: behind the TLS proxy, the proxy's own address
 # would otherwise put every school in the country behind one counter.
 AXES_CLIENT_IP_CALLABLE = "pastoral.middleware.client_ip"

@@ -21,7 +21,7 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
     # The counter key of a known browser carries the browser id, which is what makes its cookie count:
     # the log names the account and says which counter tripped, with a tag that cannot be turned back
     # into the id.
-    from .signin import browser_tag, split_lockout_key
+    from .accounts.signin import browser_tag, split_lockout_key
 
     name, device_id = split_lockout_key(username)
     if getattr(request, "signin_lock", None) == "network":
@@ -80,7 +80,7 @@ def sync_role_groups(sender, **kwargs):
     """Keep one group per role holding exactly that role's permissions (readable in the admin)."""
     from django.contrib.auth.models import Group, Permission
 
-    from .roles import ROLE_PERMISSIONS
+    from .accounts.roles import ROLE_PERMISSIONS
 
     permissions = {
         f"{p.content_type.app_label}.{p.codename}": p for p in Permission.objects.select_related("content_type")

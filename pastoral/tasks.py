@@ -10,10 +10,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from . import access, digest, selectors
+from . import selectors
+from .accounts import access
+from .accounts.roles import Role
+from .files import digest
 from .models import Membership, School, User
 from .outbox import fan_out
-from .roles import Role
 from .selectors import staff_holding
 
 log = logging.getLogger(__name__)
@@ -98,7 +100,7 @@ _TRANSIENT = (OperationalError, InterfaceError, KombuOperationalError, Connectio
 class GeneratedFileTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         # Retries used up on a transient error: say so on the row, so the page offers "Try again".
-        from .exports import mark_failed
+        from .files.exports import mark_failed
 
         if args:
             mark_failed(args[0], "The export could not be finished because a service was unavailable. Try again.")
@@ -123,14 +125,14 @@ _EXPORT_SOFT_LIMIT = _EXPORT_HARD_LIMIT - min(60, _EXPORT_HARD_LIMIT // 5)
 )
 def generate_file(file_id):
     """Build one GeneratedFile; a re-run on a finished file does nothing."""
-    from .exports import generate
+    from .files.exports import generate
 
     return generate(file_id)
 
 
 @shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
 def delete_expired_files():
-    from .exports import delete_expired
+    from .files.exports import delete_expired
 
     count = delete_expired()
     log.info("deleted %s expired generated files", count)
@@ -139,15 +141,15 @@ def delete_expired_files():
 
 @shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=3)
 def fail_stuck_files():
-    from .exports import fail_stuck
-    from .imports import fail_stuck_imports
+    from .files.exports import fail_stuck
+    from .pupils.imports import fail_stuck_imports
 
     return fail_stuck() + fail_stuck_imports()
 
 
 @shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=3)
 def run_scheduled_reports():
-    from .scheduled_reports import run_due
+    from .files.scheduled_reports import run_due
 
     results = run_due()
     return sum(1 for _report, generated_file in results if generated_file is not None)
@@ -158,7 +160,7 @@ def send_file_ready_email(file_id):
     """Tell the recipient of a scheduled report that it is ready: a link, never the content."""
     from django.db import transaction
 
-    from .exports import downloadable
+    from .files.exports import downloadable
     from .models import GeneratedFile
 
     with transaction.atomic():
@@ -181,7 +183,7 @@ def send_file_ready_email(file_id):
 
 @shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=3)
 def ensure_termly_schedules_task():
-    from .reports import ensure_termly_schedules
+    from .files.reports import ensure_termly_schedules
 
     return len(ensure_termly_schedules())
 
@@ -238,7 +240,7 @@ def notify_mfa_reset_approvers_task(reset_request_id):
 @shared_task(acks_late=True)
 def weekly_trend_task(school_ids=None):
     """Fan out one weekly trend email per pastoral lead of each school (all schools unless ids are given)."""
-    from .weekly_trend import recipients
+    from .files.weekly_trend import recipients
 
     schools = School.objects.all() if school_ids is None else School.objects.filter(pk__in=school_ids)
     fan_out(
@@ -254,7 +256,7 @@ def weekly_trend_task(school_ids=None):
 @shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def send_weekly_trend_task(school_id, user_id):
     """Counts and links only; the recipient's rights are checked again here, at sending time."""
-    from .weekly_trend import email_context, may_receive
+    from .files.weekly_trend import email_context, may_receive
 
     school = School.objects.filter(pk=school_id).first()
     user = User.objects.filter(pk=user_id, is_active=True).first()
@@ -271,7 +273,7 @@ def send_weekly_trend_task(school_id, user_id):
 def pupil_import_task(job_id):
     """Check and apply one uploaded MIS file. The job re-checks that its uploader may still import
     for the school before reading the file, and deletes the file whatever the outcome."""
-    from .imports import import_job_run
+    from .pupils.imports import import_job_run
 
     return import_job_run(job_id)
 

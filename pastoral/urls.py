@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("accounts/", include("pastoral.urls_accounts")),
+    path("accounts/", include("pastoral.accounts.urls")),
     path("", include("pastoral.urls_core")),
     path("behaviour/", include("behaviour.urls")),
     path("safeguarding/", include("safeguarding.urls")),

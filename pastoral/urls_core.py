@@ -1,6 +1,11 @@
 from django.urls import path
 
-from . import views, views_calendar, views_exports, views_import, views_reports, views_staff
+from . import views
+from .accounts import staff_views
+from .calendar import views as calendar_views
+from .files import report_views
+from .files import views as export_views
+from .pupils import import_views
 
 app_name = "pastoral"
 
@@ -9,10 +14,10 @@ urlpatterns = [
     path("school/switch/", views.switch_school, name="switch_school"),
     path("pupils/", views.pupil_list, name="pupil_list"),
     path("pupils/search/", views.pupil_search, name="pupil_search"),
-    path("pupils/import/", views_import.pupil_import, name="pupil_import"),
-    path("pupils/import/template.csv", views_import.pupil_import_template, name="pupil_import_template"),
-    path("pupils/import/<uuid:code>/", views_import.pupil_import_job, name="pupil_import_job"),
-    path("pupils/import/<uuid:code>/status.json", views_import.pupil_import_job_status, name="pupil_import_job_status"),
+    path("pupils/import/", import_views.pupil_import, name="pupil_import"),
+    path("pupils/import/template.csv", import_views.pupil_import_template, name="pupil_import_template"),
+    path("pupils/import/<uuid:code>/", import_views.pupil_import_job, name="pupil_import_job"),
+    path("pupils/import/<uuid:code>/status.json", import_views.pupil_import_job_status, name="pupil_import_job_status"),
     path("pupils/<uuid:code>/", views.pupil_detail, name="pupil_detail"),
     path("pupils/<uuid:code>/photo/", views.pupil_photo, name="pupil_photo"),
     path("pupils/<uuid:code>/edit/", views.pupil_edit, name="pupil_edit"),
@@ -33,38 +38,38 @@ urlpatterns = [
     path("pupils/<uuid:code>/log/new/", views.note_create, name="note_create"),
     path("pupils/<uuid:code>/log/<uuid:note_code>/", views.note_detail, name="note_detail"),
     path("pupils/<uuid:code>/log/<uuid:note_code>/void/", views.note_void, name="note_void"),
-    path("school/calendar/", views_calendar.calendar, name="calendar"),
-    path("school/calendar/terms/<uuid:term_code>/", views_calendar.term_edit, name="term_edit"),
-    path("school/calendar/closures/<uuid:closure_code>/", views_calendar.closure_edit, name="closure_edit"),
+    path("school/calendar/", calendar_views.calendar, name="calendar"),
+    path("school/calendar/terms/<uuid:term_code>/", calendar_views.term_edit, name="term_edit"),
+    path("school/calendar/closures/<uuid:closure_code>/", calendar_views.closure_edit, name="closure_edit"),
     path(
         "school/calendar/closures/<uuid:closure_code>/remove/",
-        views_calendar.closure_remove,
+        calendar_views.closure_remove,
         name="closure_remove",
     ),
     path(
         "school/calendar/years/<uuid:year_code>/bank-holidays/",
-        views_calendar.closure_bank_holidays,
+        calendar_views.closure_bank_holidays,
         name="closure_bank_holidays",
     ),
     path("audit/", views.audit_log, name="audit_log"),
-    path("staff/", views_staff.staff_list, name="staff_list"),
-    path("staff/new/", views_staff.staff_create, name="staff_create"),
-    path("staff/<uuid:code>/", views_staff.staff_detail, name="staff_detail"),
-    path("staff/<uuid:code>/deactivate/", views_staff.staff_deactivate, name="staff_deactivate"),
-    path("staff/<uuid:code>/reactivate/", views_staff.staff_reactivate, name="staff_reactivate"),
-    path("staff/<uuid:code>/reset-mfa/", views_staff.staff_reset_mfa, name="staff_reset_mfa"),
-    path("staff/<uuid:code>/roles/<uuid:membership_code>/end/", views_staff.membership_end, name="membership_end"),
-    path("staff/approvals/", views_staff.role_approvals, name="role_approvals"),
-    path("staff/approvals/<uuid:membership_code>/approve/", views_staff.membership_approve, name="membership_approve"),
-    path("staff/approvals/<uuid:membership_code>/decline/", views_staff.membership_decline, name="membership_decline"),
-    path("staff/approvals/mfa/<uuid:reset_code>/approve/", views_staff.mfa_reset_approve, name="mfa_reset_approve"),
-    path("staff/approvals/mfa/<uuid:reset_code>/decline/", views_staff.mfa_reset_decline, name="mfa_reset_decline"),
-    path("exports/", views_exports.export_list, name="export_list"),
-    path("exports/new/", views_exports.export_request, name="export_request"),
-    path("exports/<uuid:code>/status/", views_exports.export_status, name="export_status"),
-    path("exports/<uuid:code>/download/", views_exports.export_download, name="export_download"),
-    path("exports/<uuid:code>/retry/", views_exports.export_retry, name="export_retry"),
-    path("exports/schedules/new/", views_exports.schedule_create, name="schedule_create"),
-    path("exports/schedules/<uuid:code>/stop/", views_exports.schedule_stop, name="schedule_stop"),
-    path("reports/termly/", views_reports.termly_report, name="termly_report"),
+    path("staff/", staff_views.staff_list, name="staff_list"),
+    path("staff/new/", staff_views.staff_create, name="staff_create"),
+    path("staff/<uuid:code>/", staff_views.staff_detail, name="staff_detail"),
+    path("staff/<uuid:code>/deactivate/", staff_views.staff_deactivate, name="staff_deactivate"),
+    path("staff/<uuid:code>/reactivate/", staff_views.staff_reactivate, name="staff_reactivate"),
+    path("staff/<uuid:code>/reset-mfa/", staff_views.staff_reset_mfa, name="staff_reset_mfa"),
+    path("staff/<uuid:code>/roles/<uuid:membership_code>/end/", staff_views.membership_end, name="membership_end"),
+    path("staff/approvals/", staff_views.role_approvals, name="role_approvals"),
+    path("staff/approvals/<uuid:membership_code>/approve/", staff_views.membership_approve, name="membership_approve"),
+    path("staff/approvals/<uuid:membership_code>/decline/", staff_views.membership_decline, name="membership_decline"),
+    path("staff/approvals/mfa/<uuid:reset_code>/approve/", staff_views.mfa_reset_approve, name="mfa_reset_approve"),
+    path("staff/approvals/mfa/<uuid:reset_code>/decline/", staff_views.mfa_reset_decline, name="mfa_reset_decline"),
+    path("exports/", export_views.export_list, name="export_list"),
+    path("exports/new/", export_views.export_request, name="export_request"),
+    path("exports/<uuid:code>/status/", export_views.export_status, name="export_status"),
+    path("exports/<uuid:code>/download/", export_views.export_download, name="export_download"),
+    path("exports/<uuid:code>/retry/", export_views.export_retry, name="export_retry"),
+    path("exports/schedules/new/", export_views.schedule_create, name="schedule_create"),
+    path("exports/schedules/<uuid:code>/stop/", export_views.schedule_stop, name="schedule_stop"),
+    path("reports/termly/", report_views.termly_report, name="termly_report"),
 ]

@@ -8,8 +8,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import access, audit, chronology, dashboard, selectors, services, uploads
+from . import audit, chronology, dashboard, selectors, services
+from .accounts import access
+from .accounts.roles import Role
+from .accounts.schools import current_school, schools_for_switcher, set_current_school
 from .exceptions import PastoralError
+from .files import uploads
 from .filters import in_list_order, pupil_filter
 from .forms import (
     AuditFilterForm,
@@ -21,8 +25,6 @@ from .forms import (
     add_service_errors,
 )
 from .lists import list_page
-from .roles import Role
-from .schools import current_school, schools_for_switcher, set_current_school
 
 
 def _require(user, school, perm):

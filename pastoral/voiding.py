@@ -7,7 +7,8 @@ the same transaction) live in one place.
 
 from django.utils import timezone
 
-from . import access, audit
+from . import audit
+from .accounts import access
 from .exceptions import PastoralError
 
 

@@ -10,7 +10,8 @@ class SafeguardingConfig(AppConfig):
     verbose_name = "Safeguarding"
 
     def ready(self):
-        from pastoral import audit, chronology, dashboard, demo, roles
+        from pastoral import audit, chronology, dashboard, demo
+        from pastoral.accounts import roles
 
         from .chronology import concerns_for_chronology
         from .dashboard import safeguarding_panel

@@ -9,7 +9,7 @@
 
 from django.urls import reverse
 
-from pastoral import access
+from pastoral.accounts import access
 from pastoral.chronology import ChronologyItem
 
 from .selectors import MARKER, concerns_visible_to

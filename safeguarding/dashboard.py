@@ -3,8 +3,10 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from pastoral import access, audit, charts
+from pastoral import audit
+from pastoral.accounts import access
 from pastoral.dashboard import Panel
+from pastoral.files import charts
 from pastoral.models import AuditEntry, School
 from pastoral.selectors import on_roll, pupils_visible_to
 

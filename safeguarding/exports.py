@@ -10,11 +10,13 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
-from pastoral import access, audit, exports
-from pastoral.exports import ExportRefused
+from pastoral import audit
+from pastoral.accounts import access
+from pastoral.files import exports
+from pastoral.files.exports import ExportRefused
+from pastoral.files.pdf import OFFICIAL_SENSITIVE, render_pdf
 from pastoral.lists import filtered
 from pastoral.models import Pupil
-from pastoral.pdf import OFFICIAL_SENSITIVE, render_pdf
 
 from . import selectors, services
 from .filters import concern_filter, referral_filter

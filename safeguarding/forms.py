@@ -8,10 +8,10 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from pastoral.files.uploads import checked_content_type, display_name
 from pastoral.models import User
-from pastoral.picker import PupilPickerField
+from pastoral.pupils.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
-from pastoral.uploads import checked_content_type, display_name
 
 from .models import Amendment, BodyMark, Concern, ConcernCategory, FileTransfer, Referral
 from .selectors import categories_for

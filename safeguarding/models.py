@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from pastoral.files.uploads import stored_name
 from pastoral.models import Pupil, School, User
-from pastoral.uploads import stored_name
 
 KCSIE_CATEGORIES = [
     "Physical abuse",

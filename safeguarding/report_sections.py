@@ -7,9 +7,9 @@ marks the whole PDF OFFICIAL-SENSITIVE.
 
 from django.db.models import Count, F, Q
 
-from pastoral import charts
-from pastoral.pdf import OFFICIAL_SENSITIVE
-from pastoral.reports import Section, Table, bounds, comparison_table
+from pastoral.files import charts
+from pastoral.files.pdf import OFFICIAL_SENSITIVE
+from pastoral.files.reports import Section, Table, bounds, comparison_table
 from pastoral.selectors import on_roll, pupils_visible_to
 
 from . import selectors
@@ -152,7 +152,7 @@ def build_safeguarding(user, schools, start, end, previous_start, previous_end):
 
 
 def register():
-    from pastoral.reports import register_section
+    from pastoral.files.reports import register_section
 
     register_section(
         "safeguarding", build_safeguarding, order=60, permission=selectors.VIEW, title="Safeguarding in numbers"

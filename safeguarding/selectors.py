@@ -12,10 +12,10 @@ import datetime
 
 from django.db.models import Q
 
-from pastoral import access
+from pastoral.accounts import access
+from pastoral.accounts.permissions import objects_granted_to
+from pastoral.calendar.school_days import CalendarError, SchoolCalendar
 from pastoral.models import AuditEntry, Pupil
-from pastoral.permissions import objects_granted_to
-from pastoral.school_days import CalendarError, SchoolCalendar
 
 from .models import (
     Concern,

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pastoral import access, audit, outbox
+from pastoral import audit, outbox
+from pastoral.accounts import access
+from pastoral.accounts.permissions import record_access_grant, record_access_revoke
+from pastoral.accounts.roles import Role
 from pastoral.exceptions import PastoralError
-from pastoral.permissions import record_access_grant, record_access_revoke
-from pastoral.roles import Role
+from pastoral.files.uploads import checked_content_type, display_name
 from pastoral.selectors import pupils_visible_to, staff_holding
-from pastoral.uploads import checked_content_type, display_name
 
 from . import selectors
 from .models import (

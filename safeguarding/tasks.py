@@ -6,7 +6,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from pastoral import access, audit
+from pastoral import audit
+from pastoral.accounts import access
 from pastoral.models import School, User
 
 from .selectors import MANAGE, concerns_visible_to

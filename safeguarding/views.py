@@ -11,15 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pastoral import access
 from pastoral import selectors as core_selectors
 from pastoral import services as core_services
+from pastoral.accounts import access
+from pastoral.accounts.roles import Role
+from pastoral.accounts.schools import current_school
 from pastoral.exceptions import PastoralError
+from pastoral.files.uploads import download_name, file_response
 from pastoral.lists import list_page
 from pastoral.models import User
-from pastoral.roles import Role
-from pastoral.schools import current_school
-from pastoral.uploads import download_name, file_response
 
 from . import dashboard as dashboard_data
 from . import selectors, services

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from pastoral.weekly_trend import register
+from pastoral.files.weekly_trend import register
 
 from .dashboard import overdue_counts
 

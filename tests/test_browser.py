@@ -14,8 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from conftest import make_staff
+from pastoral.accounts.roles import Role
 from pastoral.models import AuditEntry
-from pastoral.roles import Role
 from pastoral.tests.factories import PupilFactory, SchoolFactory
 
 pytestmark = pytest.mark.browser

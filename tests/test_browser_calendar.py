@@ -8,8 +8,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from conftest import make_staff
+from pastoral.accounts.roles import Role
 from pastoral.models import AcademicYear, SchoolClosure, Term
-from pastoral.roles import Role
 from pastoral.tests.factories import SchoolFactory
 from tests.test_browser import CODE_LABEL, current_code, sign_in_with_password
 

@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 
 from behaviour.tests.factories import BehaviourCategoryFactory, BehaviourEventFactory
 from conftest import make_staff
+from pastoral.accounts.roles import Role
 from pastoral.models import GeneratedFile
-from pastoral.roles import Role
 from pastoral.tests.factories import PupilFactory, SchoolFactory
 from tests.test_browser import CODE_LABEL, current_code, sign_in_with_password
 

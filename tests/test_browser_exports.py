@@ -10,9 +10,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import make_staff, verified_client
-from pastoral import exports
+from pastoral.accounts.roles import Role
+from pastoral.files import exports
 from pastoral.models import AuditEntry, GeneratedFile
-from pastoral.roles import Role
 from pastoral.tests.factories import PupilFactory, SchoolFactory
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from behaviour.models import Incident, IncidentAttachment
 from behaviour.tests.factories import BehaviourCategoryFactory, BehaviourEventFactory
 from conftest import make_staff
-from pastoral.roles import Role
+from pastoral.accounts.roles import Role
 from tests.test_browser import CODE_LABEL, cast, current_code, sign_in_with_password  # noqa: F401
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from behaviour.interventions.services import techniques_seed_defaults
 from behaviour.models import RestrictiveIntervention
 from conftest import make_staff
+from pastoral.accounts.roles import Role
 from pastoral.models import AuditEntry
-from pastoral.roles import Role
 from pastoral.tests.factories import PupilFactory, SchoolFactory
 from tests.test_browser import CODE_LABEL, current_code, sign_in_with_password
 

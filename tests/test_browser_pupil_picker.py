@@ -7,7 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from conftest import make_staff
-from pastoral.roles import Role
+from pastoral.accounts.roles import Role
 from pastoral.tests.factories import PupilFactory, SchoolFactory
 from safeguarding.models import FileTransfer
 from tests.test_browser_safeguarding import sign_in

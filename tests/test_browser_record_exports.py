@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from behaviour.tests.factories import RemovalFactory
 from behaviour.tests.interventions_helpers import make_intervention
 from conftest import make_staff, verified_client
+from pastoral.accounts.roles import Role
 from pastoral.models import GeneratedFile
-from pastoral.roles import Role
 from pastoral.tests.factories import PupilFactory, SchoolFactory
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from conftest import make_staff
 from pastoral import services
-from pastoral.roles import Role
+from pastoral.accounts.roles import Role
 from pastoral.tests.factories import SchoolFactory, UserFactory
 from tests.test_browser_safeguarding import sign_in
 

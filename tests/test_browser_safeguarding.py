@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from conftest import make_staff
-from pastoral.roles import Role
+from pastoral.accounts.roles import Role
 from pastoral.tests.factories import PupilFactory, SchoolFactory
 from safeguarding.models import Concern
 

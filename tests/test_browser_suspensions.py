@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from behaviour.models import GovernorTask, Suspension
 from conftest import make_staff
+from pastoral.accounts.roles import Role
 from pastoral.demo import term_dates
 from pastoral.models import AcademicYear, Term
-from pastoral.roles import Role
 from pastoral.tests.factories import PupilFactory, SchoolFactory
 from tests.test_browser import CODE_LABEL, current_code, sign_in_with_password
 

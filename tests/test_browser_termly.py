@@ -7,8 +7,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from conftest import make_staff, verified_client
+from pastoral.accounts.roles import Role
 from pastoral.models import GeneratedFile
-from pastoral.roles import Role
 from pastoral.tests.factories import SchoolFactory, TrustFactory
 from pastoral.tests.pdftext import pdf_text
 from pastoral.tests.termly_helpers import SUMMER, calendar, seed

@@ -15,7 +15,9 @@ INTERVENTION_LEADS = {
 
 
 def ready():
-    from pastoral import audit, chronology, dashboard, demo, digest, roles
+    from pastoral import audit, chronology, dashboard, demo
+    from pastoral.accounts import roles
+    from pastoral.files import digest
 
     from .chronology import interventions_for_chronology
     from .demo import seed_interventions

@@ -5,8 +5,8 @@ import uuid
 
 from django.utils import timezone
 
+from pastoral.accounts.roles import Role
 from pastoral.models import Pupil
-from pastoral.roles import Role
 
 from ..models import Location
 from .models import InterventionTechnique, RestrictiveIntervention, StaffTraining

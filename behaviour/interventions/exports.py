@@ -7,10 +7,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 
-from pastoral import audit, exports
-from pastoral.exports import ExportRefused
+from pastoral import audit
+from pastoral.files import exports
+from pastoral.files.exports import ExportRefused
+from pastoral.files.pdf import OFFICIAL_SENSITIVE, render_pdf
 from pastoral.lists import filtered
-from pastoral.pdf import OFFICIAL_SENSITIVE, render_pdf
 
 from . import oversight, selectors, services
 from .filters import intervention_filter, training_filter, with_list_columns

@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 
-from pastoral import access
+from pastoral.accounts import access
 
 from . import selectors
 

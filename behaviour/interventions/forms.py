@@ -7,7 +7,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
-from pastoral.picker import PupilPickerField
+from pastoral.pupils.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
 
 from ..forms import DATETIME_FORMATS, _datetime_widget, staff_of

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from pastoral.files.uploads import stored_name
 from pastoral.models import Pupil, School, User, Voidable
-from pastoral.uploads import stored_name
 
 
 class InterventionTechnique(models.Model):

@@ -6,7 +6,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncMonth
 from django.utils import timezone
 
-from pastoral import charts
+from pastoral.files import charts
 from pastoral.models import Pupil
 
 from .models import RestrictiveIntervention

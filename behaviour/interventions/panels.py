@@ -2,8 +2,9 @@
 
 from django.urls import reverse
 
-from pastoral import access, dashboard
-from pastoral.digest import DigestLine
+from pastoral import dashboard
+from pastoral.accounts import access
+from pastoral.files.digest import DigestLine
 
 from .selectors import attention_counts, can_see_all, expiring_training
 

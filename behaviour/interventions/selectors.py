@@ -12,8 +12,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from pastoral import access
-from pastoral.school_days import CalendarError, SchoolCalendar
+from pastoral.accounts import access
+from pastoral.calendar.school_days import CalendarError, SchoolCalendar
 
 from .models import InterventionTechnique, RestrictiveIntervention, StaffTraining
 

@@ -3,7 +3,8 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pastoral import access, audit
+from pastoral import audit
+from pastoral.accounts import access
 from pastoral.exceptions import PastoralError
 from pastoral.selectors import pupils_visible_to
 from pastoral.voiding import void_record

@@ -10,13 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pastoral import access, audit
+from pastoral import audit
 from pastoral import selectors as core_selectors
+from pastoral.accounts import access
+from pastoral.accounts.schools import current_school
 from pastoral.exceptions import PastoralError
+from pastoral.files.uploads import EXTENSIONS, file_response
 from pastoral.forms import add_service_errors
 from pastoral.lists import list_page
-from pastoral.schools import current_school
-from pastoral.uploads import EXTENSIONS, file_response
 
 from .. import selectors as behaviour_selectors
 from ..uploads import certificate_type

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from pastoral import access
+from pastoral.accounts import access
 from pastoral.chronology import ChronologyItem, as_datetime
 from pastoral.dashboard import Panel
 

@@ -8,8 +8,8 @@ import datetime
 from django.db.models import Count
 from django.utils import timezone
 
+from pastoral.accounts.roles import Role
 from pastoral.models import School
-from pastoral.roles import Role
 
 from .. import school_days
 from ..models import BehaviourEvent

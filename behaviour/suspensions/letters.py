@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.text import slugify
 
-from pastoral import audit, exports
-from pastoral.exports import ExportRefused
-from pastoral.pdf import OFFICIAL_SENSITIVE, render_pdf
+from pastoral import audit
+from pastoral.files import exports
+from pastoral.files.exports import ExportRefused
+from pastoral.files.pdf import OFFICIAL_SENSITIVE, render_pdf
 
 from .. import school_days
 from .models import GovernorTask, Suspension

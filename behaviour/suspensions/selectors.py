@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from pastoral import access
+from pastoral.accounts import access
+from pastoral.calendar.school_days import SchoolCalendar
 from pastoral.models import Professional
-from pastoral.school_days import SchoolCalendar
 
 from .. import school_days
 from .models import GovernorTask, Suspension, SuspensionNotification

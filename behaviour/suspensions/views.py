@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from pastoral import access
+from pastoral.accounts import access
 from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
 from pastoral.models import Term

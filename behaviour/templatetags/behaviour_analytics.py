@@ -1,6 +1,6 @@
 from django import template
 
-from pastoral import access
+from pastoral.accounts import access
 
 register = template.Library()
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from behaviour import analytics
 from behaviour.models import BehaviourEvent
 from conftest import make_staff
+from pastoral.accounts.roles import Role
 from pastoral.models import AuditEntry
-from pastoral.roles import Role
 from pastoral.tests.export_helpers import ask, download, export_csv, latest
 from pastoral.tests.factories import PupilFactory
 
@@ -480,7 +480,7 @@ def test_the_behaviour_page_links_analytics_for_those_who_may_see_it(client, as_
 
 
 def test_a_trust_leader_sees_analytics_but_not_the_alert(trust_leader, pastoral_staff, school):
-    from pastoral import access
+    from pastoral.accounts import access
 
     assert access.has_school_perm(trust_leader, school, "behaviour.view_analytics")
     assert not access.has_school_perm(trust_leader, school, "behaviour.view_alerts")

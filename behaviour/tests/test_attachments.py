@@ -11,9 +11,9 @@ from PIL import Image
 
 from behaviour import services
 from behaviour.models import IncidentAttachment
+from pastoral.files.uploads import is_stored_name
 from pastoral.models import AuditEntry
 from pastoral.tests import upload_files
-from pastoral.uploads import is_stored_name
 
 from .factories import BehaviourEventFactory
 

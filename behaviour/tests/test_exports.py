@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from pastoral import exports
+from pastoral.files import exports
 from pastoral.models import AuditEntry, GeneratedFile
 from pastoral.tests.factories import PupilFactory
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 from behaviour.interventions import selectors, services
 from behaviour.models import RestrictiveIntervention
 from conftest import make_staff, verified_client
+from pastoral.accounts.roles import Role
 from pastoral.chronology import chronology_for
 from pastoral.exceptions import PastoralError
 from pastoral.models import AuditEntry
-from pastoral.roles import Role
 from pastoral.tests.export_helpers import export_csv
 from pastoral.tests.factories import PupilFactory
 

@@ -18,8 +18,8 @@ from behaviour.exports import (
 from behaviour.models import FollowUpAction, Suspension
 from behaviour.services import restorative_meeting_record
 from conftest import make_staff
+from pastoral.accounts.roles import Role
 from pastoral.models import AuditEntry, Membership
-from pastoral.roles import Role
 from pastoral.tests.export_helpers import ask, export_csv, latest
 from pastoral.tests.factories import PupilFactory
 
@@ -168,7 +168,7 @@ def test_every_list_page_offers_its_export(client, as_user, headteacher, pupil, 
 
 
 def test_the_kind_filter_of_a_page_reaches_the_export(client, as_user, pastoral_lead, school, pupil, capture):
-    from pastoral import exports
+    from pastoral.files import exports
 
     assert exports.parameters_from_query("kind=negative&page=2") == {"kind": "negative"}
     BehaviourEventFactory(pupil=pupil, category=BehaviourCategoryFactory(school=school, kind="positive"))

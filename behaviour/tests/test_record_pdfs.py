@@ -186,7 +186,7 @@ def test_the_letter_is_for_those_who_record_suspensions(client, as_user, pastora
 
 
 def test_a_scheduled_oversight_csv_covers_its_period(dsl, teacher, school, pupil):
-    from pastoral import exports
+    from pastoral.files import exports
 
     today = timezone.localdate()
     make_intervention(school, pupil, teacher, occurred_on=today - datetime.timedelta(days=3))

@@ -8,7 +8,7 @@ from behaviour import report_sections
 from behaviour.models import BehaviourEvent, RestrictiveIntervention, Suspension
 from behaviour.tests.factories import BehaviourCategoryFactory, BehaviourEventFactory
 from conftest import make_staff
-from pastoral.roles import Role
+from pastoral.accounts.roles import Role
 from pastoral.tests.factories import PupilFactory
 from pastoral.tests.termly_helpers import SPRING, SUMMER, at, calendar, seed
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from behaviour import selectors
 from behaviour.models import RewardMilestone
-from pastoral import exports
+from pastoral.files import exports
 from pastoral.models import AcademicYear, AuditEntry, GeneratedFile
 from pastoral.tests.factories import PupilFactory
 

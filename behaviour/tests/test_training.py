@@ -10,11 +10,11 @@ from behaviour.interventions import selectors
 from behaviour.models import StaffTraining
 from behaviour.tasks import send_training_expiry_task, training_expiry_digest_task
 from conftest import make_staff, verified_client
+from pastoral.accounts.roles import Role
 from pastoral.celery import app as celery_app
+from pastoral.files.uploads import is_stored_name
 from pastoral.models import AuditEntry, Membership
-from pastoral.roles import Role
 from pastoral.tests import upload_files
-from pastoral.uploads import is_stored_name
 
 from .interventions_helpers import make_intervention, make_training
 

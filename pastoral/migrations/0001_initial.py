@@ -5,7 +5,7 @@ import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
 import pastoral.models
-import pastoral.upn
+import pastoral.pupils.upn
 import uuid
 from django.conf import settings
 from django.contrib.postgres.operations import UnaccentExtension
@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('upn', models.CharField(max_length=13, validators=[pastoral.upn.validate_upn], verbose_name='UPN')),
+                ('upn', models.CharField(max_length=13, validators=[pastoral.pupils.upn.validate_upn], verbose_name='UPN')),
                 ('legal_first_name', models.CharField(max_length=100)),
                 ('middle_names', models.CharField(blank=True, max_length=100)),
                 ('legal_last_name', models.CharField(max_length=100)),

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from django import template
 
-from pastoral import exports
+from pastoral.files import exports
 
 register = template.Library()
 

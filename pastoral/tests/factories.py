@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from pastoral.models import FamilyContact, Membership, Professional, Pupil, School, Trust, User
-from pastoral.upn import make_upn
+from pastoral.pupils.upn import make_upn
 
 
 class TrustFactory(factory.django.DjangoModelFactory):

@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from pastoral import exports
+from pastoral.files import exports
 
 KIND = "tests.slow"
 

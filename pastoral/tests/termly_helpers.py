@@ -8,7 +8,7 @@ from django.utils import timezone
 from behaviour.models import BehaviourCategory, Location, Suspension
 from behaviour.tests.factories import BehaviourCategoryFactory, BehaviourEventFactory, RemovalFactory
 from behaviour.tests.interventions_helpers import make_intervention, make_training
-from pastoral import exports
+from pastoral.files import exports
 from pastoral.models import AcademicYear, Pupil, Term
 from pastoral.tests.factories import PupilFactory
 from pastoral.tests.pdftext import pdf_text

@@ -4,8 +4,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pastoral.accounts.roles import Role
 from pastoral.models import AuditEntry
-from pastoral.roles import Role
 from pastoral.tests.factories import MembershipFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"

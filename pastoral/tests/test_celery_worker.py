@@ -8,8 +8,8 @@ from celery.contrib.testing.worker import start_worker
 from celery.result import EagerResult
 from django.core import mail
 
+from pastoral.accounts.roles import Role
 from pastoral.celery import app
-from pastoral.roles import Role
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

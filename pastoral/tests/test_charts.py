@@ -1,6 +1,6 @@
 from django.template.loader import render_to_string
 
-from pastoral import charts
+from pastoral.files import charts
 
 
 def test_bar_chart_draws_one_bar_per_row_and_keeps_the_numbers_for_the_table():

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from pastoral import charts
+from pastoral.files import charts
 
 STRICT_DIRECTIVES = (
     "default-src 'self'",

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_staff
-from pastoral import exports
+from pastoral.accounts.roles import Role
+from pastoral.files import exports
 from pastoral.models import AuditEntry, GeneratedFile, Membership
-from pastoral.roles import Role
 from pastoral.tasks import delete_expired_files, generate_file
 
 CALLS = {"count": 0, "fail": set()}

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from pastoral import exports
 from pastoral.celery import app
+from pastoral.files import exports
 from pastoral.models import GeneratedFile
 from pastoral.tests import slow_export
 

@@ -10,12 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from pastoral import imports
 from pastoral.exceptions import ImportRejected
-from pastoral.imports import pupils_import
 from pastoral.models import AuditEntry, FamilyContact, ImportJob, Pupil
+from pastoral.pupils import imports
+from pastoral.pupils.imports import pupils_import
+from pastoral.pupils.upn import make_upn
 from pastoral.tests.factories import FamilyContactFactory, PupilFactory
-from pastoral.upn import make_upn
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from pastoral import imports
 from pastoral.models import ImportJob, Membership, Pupil
+from pastoral.pupils import imports
 from pastoral.tests.test_import import AMELIA, JOSEF, UPN_3, csv_bytes, make_upn, post_file, run_import, upload
 
 
@@ -166,7 +166,7 @@ def test_a_job_whose_worker_died_or_that_never_started_is_failed_and_its_file_de
 
     from django.utils import timezone
 
-    from pastoral.imports import fail_stuck_imports
+    from pastoral.pupils.imports import fail_stuck_imports
 
     client = as_user(pastoral_lead)
     with django_capture_on_commit_callbacks(execute=False):

@@ -8,9 +8,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import make_staff, verified_client
 from pastoral import services
+from pastoral.accounts.roles import Role
 from pastoral.exceptions import PastoralError
 from pastoral.models import AuditEntry, MfaResetRequest
-from pastoral.roles import Role
 from pastoral.tests.factories import MembershipFactory
 
 
@@ -163,7 +163,7 @@ def test_the_approvals_page_does_not_query_per_row(it_admin, headteacher, school
 
 
 def test_the_demo_seeder_leaves_one_pending_reset_for_a_deputy(it_admin, deputy_dsl, school):
-    from pastoral.demo_mfa import seed_mfa_reset_request
+    from pastoral.demo.mfa import seed_mfa_reset_request
 
     staff = {Role.IT_ADMIN: [it_admin], Role.DEPUTY_DSL: [deputy_dsl]}
     seed_mfa_reset_request(school, staff, [], None, None)

@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from pastoral import exports, selectors, services
+from pastoral import selectors, services
 from pastoral.chronology import chronology_for
+from pastoral.files import exports
 from pastoral.models import AuditEntry, PupilNote
 from pastoral.tests.pdftext import pdf_text
 

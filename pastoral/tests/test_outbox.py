@@ -9,10 +9,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from conftest import make_staff
-from pastoral import exports, outbox
+from pastoral import outbox
+from pastoral.accounts.roles import Role
 from pastoral.celery import app
+from pastoral.files import exports
 from pastoral.models import GeneratedFile, OutboxMessage
-from pastoral.roles import Role
 from pastoral.tasks import deliver_outbox_message, send_digest_task, sweep_outbox
 from pastoral.tests.factories import PupilFactory
 

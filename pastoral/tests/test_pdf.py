@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from behaviour.tests.factories import BehaviourCategoryFactory, BehaviourEventFactory
-from pastoral import charts, exports, pdf
+from pastoral.files import charts, exports, pdf
 from pastoral.models import GeneratedFile, PupilNote
 from pastoral.tests.pdftext import pdf_pages, pdf_text
 

@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from pastoral import access
+from pastoral.accounts import access
+from pastoral.accounts.permissions import objects_granted_to, record_access_grant, record_access_revoke
 from pastoral.models import AuditEntry, Pupil
-from pastoral.permissions import objects_granted_to, record_access_grant, record_access_revoke
 from pastoral.selectors import pupils_visible_to
 from pastoral.tests.factories import UserFactory
 
@@ -56,7 +56,7 @@ def test_it_admins_see_no_pupils(it_admin, pupil):
 def test_role_groups_mirror_the_role_permissions(db):
     from django.contrib.auth.models import Group
 
-    from pastoral.roles import Role
+    from pastoral.accounts.roles import Role
 
     group = Group.objects.get(name=Role.DSL.group_name)
     names = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}

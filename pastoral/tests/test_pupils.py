@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from pastoral.files.uploads import is_stored_name
 from pastoral.models import AuditEntry, FamilyContact, Pupil
 from pastoral.tests import upload_files
 from pastoral.tests.factories import FamilyContactFactory, ProfessionalFactory, PupilFactory
-from pastoral.uploads import is_stored_name
 
 
 def test_it_finds_pupils_without_typing_accents(client, teacher, pupil, as_user):
@@ -210,7 +210,7 @@ def test_it_refuses_an_invalid_upn_check_letter(school):
 
 
 def test_it_accepts_valid_and_temporary_upns():
-    from pastoral.upn import make_upn, upn_check_letter, upn_problem
+    from pastoral.pupils.upn import make_upn, upn_check_letter, upn_problem
 
     assert upn_problem(make_upn(383, 4001, 24, 17)) is None
     body = "82040002500A"

@@ -11,7 +11,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import make_staff, verified_client
-from pastoral import access, selectors, services
+from pastoral import selectors, services
+from pastoral.accounts import access
 from pastoral.exceptions import PastoralError
 from pastoral.models import AuditEntry, Membership, Professional, User
 from pastoral.tests.factories import MembershipFactory, ProfessionalFactory, UserFactory
@@ -88,7 +89,7 @@ def test_granting_dsl_to_an_existing_teacher_waits_for_approval(client, it_admin
 
 
 def test_every_role_that_reads_pupils_waits_and_only_it_admin_takes_effect_at_once(it_admin, teacher, school):
-    from pastoral.roles import APPROVAL_ROLES, ROLE_PERMISSIONS, Role
+    from pastoral.accounts.roles import APPROVAL_ROLES, ROLE_PERMISSIONS, Role
 
     assert set(Role) - APPROVAL_ROLES == {Role.IT_ADMIN}
     # Checked after every duty app has added its permissions: the role that skips approval manages staff,
@@ -346,8 +347,8 @@ def test_authenticator_devices_are_not_in_the_admin(model, client, db):
 def test_the_demo_seeder_leaves_one_deputy_dsl_request(school, it_admin, pastoral_lead, headteacher):
     import random
 
-    from pastoral.demo_roles import seed_role_request
-    from pastoral.roles import Role
+    from pastoral.accounts.roles import Role
+    from pastoral.demo.roles import seed_role_request
 
     staff = {Role.IT_ADMIN: [it_admin], Role.PASTORAL_LEAD: [pastoral_lead]}
     seed_role_request(school, staff, [], random.Random(1), None)

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from pastoral import exports, scheduled_reports
+from pastoral.files import exports, scheduled_reports
 from pastoral.models import AcademicYear, AuditEntry, GeneratedFile, Membership, ScheduledReport, Term
 from pastoral.tasks import run_scheduled_reports
 from pastoral.tests.factories import SchoolFactory

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from pastoral import school_days
+from pastoral.calendar import school_days
+from pastoral.calendar.school_days import CalendarError, SchoolCalendar
 from pastoral.models import AcademicYear, SchoolClosure, Term
-from pastoral.school_days import CalendarError, SchoolCalendar
 
 D = datetime.date
 K = SchoolClosure.Kind

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pastoral import audit, demo
+from pastoral.accounts.roles import Role
 from pastoral.models import AuditEntry, FamilyContact, Membership, Professional, Pupil, School, Term, User
-from pastoral.roles import Role
-from pastoral.upn import upn_problem
+from pastoral.pupils.upn import upn_problem
 
 
 @pytest.fixture

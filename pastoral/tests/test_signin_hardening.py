@@ -18,9 +18,10 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import make_staff
-from pastoral import services, signin
+from pastoral import services
+from pastoral.accounts import signin
+from pastoral.accounts.roles import Role
 from pastoral.models import AuditEntry
-from pastoral.roles import Role
 
 PASSWORD = "correct horse battery staple"
 SCHOOL_IP = "203.0.113.9"

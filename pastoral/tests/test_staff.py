@@ -5,10 +5,11 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import make_staff
-from pastoral import access, services
+from pastoral import services
+from pastoral.accounts import access
+from pastoral.accounts.roles import Role
 from pastoral.exceptions import PastoralError
 from pastoral.models import AuditEntry, Membership, User
-from pastoral.roles import Role
 from pastoral.tests.factories import MembershipFactory
 
 

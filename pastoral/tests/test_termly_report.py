@@ -14,9 +14,9 @@ from django.utils import timezone
 from behaviour.models import BehaviourCategory, BehaviourEvent, Removal, RestrictiveIntervention, Suspension
 from behaviour.tests.factories import BehaviourCategoryFactory, BehaviourEventFactory
 from conftest import make_staff
-from pastoral import exports, reports, scheduled_reports
+from pastoral.accounts.roles import Role
+from pastoral.files import exports, reports, scheduled_reports
 from pastoral.models import AuditEntry, GeneratedFile, Pupil, ScheduledReport
-from pastoral.roles import Role
 from pastoral.tests.factories import PupilFactory
 from pastoral.tests.pdftext import pdf_pages, pdf_text
 from pastoral.tests.termly_helpers import SPRING, SUMMER, at, calendar, seed, summer, termly_pdf

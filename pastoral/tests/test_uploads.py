@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from pastoral.tests import upload_files
-from pastoral.uploads import (
+from pastoral.files.uploads import (
     checked_content_type,
     checked_photo,
     display_name,
@@ -15,6 +14,7 @@ from pastoral.uploads import (
     stored_name,
     type_of_stored_name,
 )
+from pastoral.tests import upload_files
 
 
 def jpeg(name="photo.pdf"):

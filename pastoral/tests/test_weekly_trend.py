@@ -12,10 +12,10 @@ from behaviour.models import FollowUpAction, GovernorTask, Incident, Suspension
 from behaviour.tests.factories import BehaviourCategoryFactory, BehaviourEventFactory, RemovalFactory
 from behaviour.tests.interventions_helpers import make_intervention
 from conftest import make_staff
-from pastoral import weekly_trend
+from pastoral.accounts.roles import Role
 from pastoral.celery import app
+from pastoral.files import weekly_trend
 from pastoral.models import Membership
-from pastoral.roles import Role
 from pastoral.tasks import send_weekly_trend_task, weekly_trend_task
 from pastoral.tests.factories import PupilFactory
 from safeguarding.models import CaseAction, Concern, ConcernCategory

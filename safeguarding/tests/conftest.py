@@ -7,7 +7,7 @@ from django.utils import timezone
 from PIL import Image
 
 from conftest import make_staff
-from pastoral.roles import Role
+from pastoral.accounts.roles import Role
 from safeguarding.models import Concern
 from safeguarding.services import categories_ensure
 

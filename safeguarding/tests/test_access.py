@@ -5,9 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from conftest import make_staff, verified_client
+from pastoral.accounts.roles import Role
 from pastoral.chronology import chronology_for
 from pastoral.models import AuditEntry
-from pastoral.roles import Role
 from safeguarding.models import Concern
 from safeguarding.selectors import concerns_visible_to, notifications_for
 

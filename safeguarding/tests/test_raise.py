@@ -4,9 +4,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from pastoral.files.uploads import is_stored_name
 from pastoral.models import AuditEntry, Membership
 from pastoral.tests import upload_files
-from pastoral.uploads import is_stored_name
 from safeguarding.models import Concern, Notification
 from safeguarding.tasks import notify_concern_raised_task
 

@@ -1,8 +1,8 @@
 """Safeguarding's section of the termly report: numbers only, from the requester's own selectors."""
 
+from pastoral.files.pdf import OFFICIAL_SENSITIVE
+from pastoral.files.reports import build_context
 from pastoral.models import Pupil
-from pastoral.pdf import OFFICIAL_SENSITIVE
-from pastoral.reports import build_context
 from pastoral.tests.termly_helpers import SPRING, SUMMER, calendar, seed
 from safeguarding import report_sections
 from safeguarding.models import Concern

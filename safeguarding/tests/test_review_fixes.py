@@ -273,7 +273,7 @@ def test_staff_who_have_left_are_not_offered_as_action_owners_or_for_sharing(cli
     import datetime
 
     from conftest import make_staff
-    from pastoral.roles import Role
+    from pastoral.accounts.roles import Role
 
     leaver = make_staff(school, Role.TEACHER, "leaver")
     leaver.memberships.update(starts_on=datetime.date(2020, 9, 1), ends_on=timezone.localdate() - timedelta(days=1))
@@ -316,7 +316,7 @@ def test_a_cp_file_cannot_be_marked_sent_before_the_pupil_leaves(client, as_user
 
 
 def test_the_chronology_pdf_shows_the_marker_undated(make_concern, pupil, senco):
-    from pastoral.pdf import render_html
+    from pastoral.files.pdf import render_html
 
     make_concern(occurred_at=timezone.now() - timedelta(days=30))
     items = chronology_for(senco, pupil)

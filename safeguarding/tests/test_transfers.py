@@ -211,7 +211,7 @@ def test_in_year_due_date_skips_a_recorded_half_term_and_inset_day(school, calen
 
 
 def test_without_term_dates_weekdays_count_less_the_closures(school):
-    from pastoral.school_days import SchoolCalendar, Span
+    from pastoral.calendar.school_days import SchoolCalendar, Span
 
     # The calendar object on its own (a closure row needs term dates): weekdays less closures.
     boxing_day = Span(datetime.date(2026, 12, 28), datetime.date(2026, 12, 28), "bank_holiday")

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from pastoral import exports
+from pastoral.files import exports
 from pastoral.models import GeneratedFile, ScheduledReport
 from tests.matrix import POST_ONLY, statuses
 

@@ -13,7 +13,7 @@ KWARG_NAMES = {"mfa_reset": "reset_code"}
 
 def build(objects, request):
     from conftest import make_staff
-    from pastoral.roles import Role
+    from pastoral.accounts.roles import Role
 
     it_admin = request.getfixturevalue("it_admin")
     deputy = make_staff(objects["school"], Role.DEPUTY_DSL, "matrix.deputy")

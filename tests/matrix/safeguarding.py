@@ -74,7 +74,7 @@ def _png():
 
 def build(objects, request):
     from conftest import make_staff
-    from pastoral.roles import Role
+    from pastoral.accounts.roles import Role
     from safeguarding.models import Attachment, CaseAction, Concern, FileTransfer, IncomingFile, Referral
     from safeguarding.services import categories_ensure
 

@@ -1,0 +1,195 @@
+"""School-scoped permission checks.
+
+`schools_with_perm(user, "pastoral.view_pupil")` is the building block of every
+visibility selector. Memberships are read once per request and cached on the
+user object, so checks inside loops cost no queries.
+"""
+
+from django.utils import timezone
+
+from .roles import ROLE_PERMISSIONS, Role, known_permissions
+
+_CACHE_ATTR = "_pastoral_school_roles"
+_SCOPE_CACHE_ATTR = "_pastoral_approval_scope"
+
+
+def _check_name(perm):
+    if perm not in known_permissions():
+        raise ValueError(f"Unknown permission {perm!r}")
+
+
+def current_memberships(user):
+    """Current, approved roles: a role awaiting approval (roles.APPROVAL_ROLES) gives nothing yet."""
+    from ..models import Membership
+
+    today = timezone.localdate()
+    return (
+        Membership.objects.filter(user=user, starts_on__lte=today, user__is_active=True, approved_at__isnull=False)
+        .exclude(ends_on__lt=today)
+        .select_related("school", "trust")
+    )
+
+
+def school_roles(user):
+    """{school_id: {Role, …}} for the user's current memberships (cached per request)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from ..models import School
+
+    result = {}
+    trust_roles = {}
+    for membership in current_memberships(user):
+        if membership.school_id:
+            result.setdefault(membership.school_id, set()).add(Role(membership.role))
+        else:
+            trust_roles.setdefault(membership.trust_id, set()).add(Role(membership.role))
+    if trust_roles:
+        for school_id, trust_id in School.objects.filter(trust_id__in=trust_roles).values_list("id", "trust_id"):
+            result.setdefault(school_id, set()).update(trust_roles[trust_id])
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def forget(user):
+    """Drop the cached roles (after a membership changes in the same request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+    if hasattr(user, _SCOPE_CACHE_ATTR):
+        delattr(user, _SCOPE_CACHE_ATTR)
+
+
+def perms_in_school(user, school_id):
+    perms = set()
+    for role in school_roles(user).get(school_id, ()):
+        perms |= ROLE_PERMISSIONS[role]
+    return perms
+
+
+def has_school_perm(user, school, perm):
+    _check_name(perm)
+    school_id = getattr(school, "pk", school)
+    return perm in perms_in_school(user, school_id)
+
+
+def schools_with_perm(user, perm):
+    """Ids of the schools where the user holds `perm` through a current role."""
+    _check_name(perm)
+    return [school_id for school_id in school_roles(user) if perm in perms_in_school(user, school_id)]
+
+
+def has_any_school_perm(user, perm):
+    return bool(schools_with_perm(user, perm))
+
+
+def is_member_of(user, school):
+    return getattr(school, "pk", school) in school_roles(user)
+
+
+def sees_pupil_data(user):
+    """True if any current role gives access to pupil records (MFA is then mandatory)."""
+    return has_any_school_perm(user, "pastoral.view_pupil")
+
+
+def approval_scope(user):
+    """(school ids, trust ids) where the user may approve roles awaiting approval.
+
+    School roles are approved by a current headteacher or DSL of that school;
+    a trust-wide request (roles.TRUST_APPROVED_ROLES) by a current trust DSL or
+    a headteacher of any school of the trust. Both also need the `pastoral.approve_roles` permission.
+    """
+    from ..models import School
+    from .roles import SCHOOL_APPROVERS, TRUST_APPROVERS
+
+    cached = getattr(user, _SCOPE_CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    roles = school_roles(user)
+    allowed = set(schools_with_perm(user, "pastoral.approve_roles"))
+    school_ids = sorted(s for s, held in roles.items() if s in allowed and held & SCHOOL_APPROVERS)
+    trust_school_ids = [s for s, held in roles.items() if s in allowed and held & TRUST_APPROVERS]
+    trust_ids = sorted(set(School.objects.filter(id__in=trust_school_ids).values_list("trust_id", flat=True)))
+    if user and user.is_authenticated:
+        setattr(user, _SCOPE_CACHE_ATTR, (school_ids, trust_ids))  # the page and panel ask twice
+    return school_ids, trust_ids
+
+
+def can_approve(user, membership):
+    """True if `user` may approve (or decline) this pending role: in scope, and neither its holder nor its granter."""
+    from .roles import TRUST_APPROVED_ROLES
+
+    if membership.approved_at is not None or user.pk in (membership.user_id, membership.granted_by_id):
+        return False
+    school_ids, trust_ids = approval_scope(user)
+    if membership.role in TRUST_APPROVED_ROLES:
+        return membership.trust_id in trust_ids
+    return membership.school_id in school_ids
+
+
+def mfa_reset_needs_approval(user):
+    """True if `user` holds (or is waiting for) a role that reads pupils (roles.APPROVAL_ROLES) in any
+    school or trust: resetting their two-factor then waits for an approver, like granting the role did."""
+    from django.utils import timezone
+
+    from ..models import Membership
+    from .roles import APPROVAL_ROLES
+
+    return (
+        Membership.objects.filter(user=user, role__in=APPROVAL_ROLES).exclude(ends_on__lt=timezone.localdate()).exists()
+    )
+
+
+def is_trust_admin(user, trust_id):
+    """True if `user` holds a current trust-wide IT admin role in this trust: the only staff who may end
+    trust-wide roles, since one school's administrator must not cut off the trust's leads."""
+    from .roles import Role
+
+    return current_memberships(user).filter(role=Role.IT_ADMIN, school__isnull=True, trust_id=trust_id).exists()
+
+
+def can_end_membership(user, membership):
+    """A school role: an administrator of that school. A trust-wide role: a trust-level administrator."""
+    if membership.school_id is None:
+        return is_trust_admin(user, membership.trust_id)
+    return has_school_perm(user, membership.school_id, "pastoral.manage_staff")
+
+
+def open_roles_split(actor, user):
+    """The user's roles that have not ended, as (those `actor` may end, those held out of their reach)."""
+    from ..models import Membership
+
+    open_roles = Membership.objects.filter(user=user).exclude(ends_on__lt=timezone.localdate())
+    mine, kept = [], []
+    for membership in open_roles.select_related("school", "trust"):
+        (mine if can_end_membership(actor, membership) else kept).append(membership)
+    return mine, kept
+
+
+def get_or_refuse(queryset, user, code, perm, noun, *, refused=None):
+    """The record with this code, or 404 to anyone outside its school and 403 to its staff whose role stops them.
+
+    Staff of the record's own school already know the school's records exist, so they are told
+    "not allowed"; anyone else gets "not found", so other schools' records never reveal themselves.
+    For sensitive records `refused` names the audit action that records each refusal (see audit.record_refusal).
+    """
+    record = queryset.filter(code=code).first()
+    if record is not None and has_school_perm(user, record.school_id, perm):
+        return record
+    known = record is not None and is_member_of(user, record.school_id)
+    refuse(user, record, code, refused, allowed_to_know=known, noun=noun)
+
+
+def refuse(user, record, code, refused_action, *, allowed_to_know, noun="record"):
+    """Raise 403 (to staff of the record's school) or 404 (to anyone else), auditing it if `refused_action` is set."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from .. import audit
+
+    if refused_action:
+        audit.record_refusal(refused_action, actor=user, obj=record, code=code, status=403 if allowed_to_know else 404)
+    if allowed_to_know:
+        raise PermissionDenied
+    raise Http404(f"No such {noun}")

@@ -1,0 +1,86 @@
+"""Staff roles and the permissions each one carries.
+
+A role is held in one school (or across a trust for trust roles) through a
+Membership. Each role is also a Django group holding its permissions, so the
+bundle can be read in the admin; but users are never put in the groups
+themselves, because a group grant is global and would leak across schools.
+Permission checks always go through `pastoral.accounts.access`, which scopes them to the
+schools where the user holds the role.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    HEADTEACHER = "headteacher", "Headteacher"
+    DSL = "dsl", "Designated safeguarding lead"
+    DEPUTY_DSL = "deputy_dsl", "Deputy DSL"
+    PASTORAL_LEAD = "pastoral_lead", "Pastoral lead"
+    PASTORAL_STAFF = "pastoral_staff", "Pastoral staff"
+    SENCO = "senco", "SENCo"
+    MEDICAL_LEAD = "medical_lead", "First aider / medical lead"
+    AP_COORDINATOR = "ap_coordinator", "AP coordinator"
+    TEACHER = "teacher", "Teacher / TA"
+    TRUST_LEADER = "trust_leader", "Trust leader"
+    IT_ADMIN = "it_admin", "IT admin"
+    TRUST_DSL = "trust_dsl", "Trust safeguarding lead"
+
+    @property
+    def trust_wide(self):
+        return self in TRUST_WIDE_ROLES
+
+    @property
+    def group_name(self):
+        return f"Role: {self.label}"
+
+
+# Roles that may be held across every school of a trust (membership without a school).
+TRUST_WIDE_ROLES = {Role.TRUST_LEADER, Role.IT_ADMIN, Role.TRUST_DSL}
+
+# Every permission the app checks. A name not listed here raises, so a typo in a
+# view can never quietly deny (or grant) access.
+_PUPIL_READ = {"pastoral.view_pupil"}
+_PUPIL_WRITE = _PUPIL_READ | {"pastoral.change_pupil"}
+_LEADERSHIP = {"pastoral.view_safeguarding_flags", "pastoral.view_audit"}
+
+ROLE_PERMISSIONS = {
+    Role.HEADTEACHER: _PUPIL_WRITE | _LEADERSHIP | {"pastoral.import_pupils", "pastoral.manage_calendar"},
+    Role.DSL: _PUPIL_WRITE | _LEADERSHIP,
+    Role.DEPUTY_DSL: _PUPIL_WRITE | _LEADERSHIP,
+    Role.PASTORAL_LEAD: _PUPIL_WRITE | {"pastoral.view_safeguarding_flags", "pastoral.import_pupils"},
+    Role.PASTORAL_STAFF: _PUPIL_WRITE,
+    Role.SENCO: _PUPIL_WRITE | {"pastoral.view_safeguarding_flags"},
+    Role.MEDICAL_LEAD: _PUPIL_READ,
+    Role.AP_COORDINATOR: _PUPIL_READ,
+    Role.TEACHER: _PUPIL_READ,
+    # Read-only across the trust: sees pupils and figures, changes nothing.
+    Role.TRUST_LEADER: _PUPIL_READ,
+    # Manages accounts; sees no pupil records.
+    Role.IT_ADMIN: {"pastoral.manage_staff", "pastoral.manage_calendar"},
+    # Oversees safeguarding in every school of the trust (case work is added by the safeguarding app).
+    Role.TRUST_DSL: _PUPIL_READ | _LEADERSHIP,
+}
+
+
+def register_permissions(mapping):
+    """Let a duty-area app add its permissions to roles (called from AppConfig.ready)."""
+    for role, perms in mapping.items():
+        ROLE_PERMISSIONS[Role(role)] = ROLE_PERMISSIONS[Role(role)] | set(perms)
+
+
+def known_permissions():
+    return set().union(*ROLE_PERMISSIONS.values())
+
+
+# Roles that open pupil records: every role but IT admin. Granted through staff management they take
+# effect only once a school lead approves (a headteacher or DSL of the school; for the trust-wide ones,
+# a trust DSL or any headteacher of the trust), so an IT admin cannot hand pupil access, nor the
+# sign-up link that comes with it, to an address they control. Two-factor resets for their holders
+# wait for the same approval. Read from the base permissions, before duty apps add theirs.
+PUPIL_READING_ROLES = frozenset(role for role, perms in ROLE_PERMISSIONS.items() if "pastoral.view_pupil" in perms)
+APPROVAL_ROLES = PUPIL_READING_ROLES
+# Trust-wide oversight is a trust leadership decision, not one school's DSL's.
+TRUST_APPROVED_ROLES = {Role.TRUST_DSL, Role.TRUST_LEADER}
+# Who approves a school role, and who approves a trust-wide one (any school of the trust).
+SCHOOL_APPROVERS = {Role.HEADTEACHER, Role.DSL}
+TRUST_APPROVERS = {Role.HEADTEACHER, Role.TRUST_DSL}

@@ -1,0 +1,1 @@
+"""The school calendar: terms, closures and school days."""

@@ -1,0 +1,1 @@
+"""Files and reports: exports, PDFs, charts, uploads, termly and scheduled reports, digests."""

@@ -1,0 +1,1 @@
+"""Pupils and the pupil import: UPNs, the pupil picker, CSV import."""
