@@ -4,6 +4,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone
 
@@ -104,3 +105,33 @@ def pupil_filter(user, school, data):
 
 def in_list_order(pupils):
     return pupils.order_by("year_group", "form", "legal_last_name", "legal_first_name")
+
+
+class AuditFilterSet(django_filters.FilterSet):
+    # Actions are dotted lower-case names (pastoral.pupil.viewed); anything else cannot match, so say so
+    # beside the field rather than showing an empty list.
+    action = TextFilter(
+        field_name="action",
+        lookup_expr="startswith",
+        label="Action starts with",
+        max_length=100,
+        strip=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9_.]*$",
+                "Type the start of an action name, e.g. pastoral.pupil: lower-case letters, digits, dots and "
+                "underscores only.",
+            )
+        ],
+        error_messages={"max_length": "Action names are at most 100 characters long."},
+        widget=forms.TextInput(attrs={"placeholder": "e.g. pastoral.pupil"}),
+    )
+
+    def unfiltered(self):
+        """A filter that cannot match lists nothing, so the page never passes off the whole log as its result."""
+        return self.queryset.none() if self.is_bound else self.queryset.all()
+
+
+def audit_filter(user, school, data):
+    entries = selectors.audit_entries_visible_to(user).filter(school=school).select_related("actor", "pupil")
+    return AuditFilterSet(data or None, entries.order_by("-at", "-id"))

@@ -291,23 +291,3 @@ def add_service_errors(form, exc):
             form.add_error(None, str(problem))
     else:
         form.add_error(None, str(exc))
-
-
-class AuditFilterForm(forms.Form):
-    # Actions are dotted lower-case names (pastoral.pupil.viewed); anything else cannot match, so say so
-    # beside the field rather than showing an empty list.
-    action = forms.CharField(
-        label="Action starts with",
-        required=False,
-        max_length=100,
-        strip=True,
-        validators=[
-            RegexValidator(
-                r"^[a-z0-9_.]*$",
-                "Type the start of an action name, e.g. pastoral.pupil: lower-case letters, digits, dots and "
-                "underscores only.",
-            )
-        ],
-        error_messages={"max_length": "Action names are at most 100 characters long."},
-        widget=forms.TextInput(attrs={"placeholder": "e.g. pastoral.pupil"}),
-    )

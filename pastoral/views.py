@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -14,9 +13,8 @@ from .accounts.roles import Role
 from .accounts.schools import current_school, schools_for_switcher, set_current_school
 from .exceptions import PastoralError
 from .files import uploads
-from .filters import in_list_order, pupil_filter
+from .filters import audit_filter, in_list_order, pupil_filter
 from .forms import (
-    AuditFilterForm,
     FamilyContactForm,
     ProfessionalForm,
     PupilForm,
@@ -63,7 +61,7 @@ def switch_school(request):
 def pupil_list(request):
     school = current_school(request)
     _require(request.user, school, "pastoral.view_pupil")
-    listing = list_page(request, pupil_filter(request.user, school, request.GET), then=in_list_order)
+    listing = list_page(request, pupil_filter(request.user, school, request.GET), then=in_list_order, keyset=False)
     form = listing.form
     if form.is_valid() and form.cleaned_data.get("q"):
         text = form.cleaned_data["q"]
@@ -240,16 +238,8 @@ def professional_delete(request, code, professional_code):
 def audit_log(request):
     school = current_school(request)
     _require(request.user, school, "pastoral.view_audit")
-    entries = selectors.audit_entries_visible_to(request.user).filter(school=school).select_related("actor", "pupil")
-    form = AuditFilterForm(request.GET)
-    action = form.cleaned_data["action"] if form.is_valid() else ""
-    if form.errors:
-        # A filter that cannot match lists nothing, so the page never passes off the whole log as its result.
-        entries = entries.none()
-    elif action:
-        entries = entries.filter(action__startswith=action)
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    context = {"page": page, "form": form, "action": action, "actions": audit.ACTIONS}
+    listing = list_page(request, audit_filter(request.user, school, request.GET), per_page=100)
+    context = listing.context(actions=audit.ACTIONS)
     return render(request, "pastoral/audit_log.html", context)
 
 

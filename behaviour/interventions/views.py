@@ -342,7 +342,7 @@ def training_list(request):
     # Staff who may record interventions see their own training here; leads see everyone's.
     school = _school_with(request, "behaviour.view_training", "behaviour.record_intervention")
     sees_all = access.has_school_perm(request.user, school, "behaviour.view_training")
-    listing = list_page(request, training_filter(request.user, school, request.GET))
+    listing = list_page(request, training_filter(request.user, school, request.GET), keyset=False)
     context = {
         **listing.context(),
         "today": timezone.localdate(),

@@ -43,7 +43,7 @@ def test_removals_csv_matches_the_list_and_quotes_formulas(
     assert 'value="behaviour.removals_csv"' in page.content.decode()
     rows = export_csv(client, capture, pastoral_lead, "behaviour.removals_csv")
     assert rows[0] == REMOVAL_COLUMNS
-    assert len(rows) - 1 == page.context["page"].paginator.count == 2  # a lead sees the voided one too
+    assert len(rows) - 1 == len(page.context["page"]) == 2  # a lead sees the voided one too
     assert {row[1] for row in rows[1:]} == {pupil.display_name}
     assert any(row[5] == "'=HYPERLINK(1)" for row in rows) and any(row[-1] == "Voided: Wrong pupil" for row in rows)
     assert "Elsewhere" not in str(rows)
@@ -92,7 +92,7 @@ def test_incidents_csv_keeps_the_overdue_filter(client, as_user, pastoral_lead, 
     page = client.get(reverse("behaviour:incident_list") + "?overdue=1")
     assert 'name="query" value="overdue=1"' in page.content.decode()
     rows = export_csv(client, capture, pastoral_lead, "behaviour.incidents_csv", "overdue=1")
-    assert len(rows) == 2 == page.context["page"].paginator.count + 1
+    assert len(rows) == 2 == len(page.context["page"]) + 1
     assert rows[1][2] == "Threw a chair" and rows[1][7] == "1"
 
 
@@ -134,7 +134,7 @@ def test_suspensions_csv_uses_the_page_filters(client, as_user, headteacher, dsl
     assert rows[1][7].startswith("DB ")
     page = client.get(reverse("behaviour:suspension_list"), {"status": "draft"})
     rows = export_csv(client, capture, dsl, "behaviour.suspensions_csv", "status=draft")
-    assert len(rows) - 1 == page.context["page"].paginator.count == 1
+    assert len(rows) - 1 == len(page.context["page"]) == 1
 
 
 def test_the_permission_is_checked_again_at_download(client, as_user, pastoral_lead, school, pupil, capture):
