@@ -158,7 +158,7 @@ def _position(rows, fields, token):
         code = uuid.UUID(str(token))
     except ValueError:
         return None
-    found = rows.order_by().filter(code=code).values_list(*fields)[:1]
+    found = rows.order_by().prefetch_related(None).filter(code=code).values_list(*fields)[:1]
     return list(found[0]) if found else None
 
 

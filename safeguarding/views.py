@@ -450,17 +450,21 @@ def dashboard(request):
     return render(request, "safeguarding/dashboard.html", context)
 
 
+def _in_concern_list_order(concerns):
+    # Urgent first, then newest: every concern is reachable page by page, however many the school holds.
+    return (
+        concerns.select_related("category", "owner", "reporter")
+        .prefetch_related("pupils")
+        .order_by("-urgent", "-reported_at", "-id")
+    )
+
+
 @login_required
 def concern_list(request):
     school = _school_with(request, selectors.VIEW)
     services.record_read(actor=request.user, action="safeguarding.concerns.listed", obj=None, school=school)
-    listing = list_page(request, concern_filter(request.user, school, request.GET), per_page=None)
-    concerns = (
-        listing.rows.select_related("category", "owner", "reporter")
-        .prefetch_related("pupils")
-        .order_by("-urgent", "-reported_at")[:200]
-    )
-    context = listing.context(concerns=concerns, status=request.GET.get("status", ""))
+    listing = list_page(request, concern_filter(request.user, school, request.GET), then=_in_concern_list_order)
+    context = listing.context(concerns=listing.page, status=request.GET.get("status", ""))
     return render(request, "safeguarding/concern_list.html", context)
 
 
@@ -468,9 +472,9 @@ def concern_list(request):
 def referral_list(request):
     school = _school_with(request, selectors.VIEW)
     services.record_read(actor=request.user, action="safeguarding.referrals.listed", obj=None, school=school)
-    listing = list_page(request, referral_filter(request.user, school, request.GET), per_page=None)
-    referrals = listing.rows[:200]
-    return render(request, "safeguarding/referral_list.html", listing.context(referrals=referrals))
+    # Follow-ups due first, then newest: two directions, so numbered pages (a school's referrals are hundreds).
+    listing = list_page(request, referral_filter(request.user, school, request.GET), keyset=False)
+    return render(request, "safeguarding/referral_list.html", listing.context(referrals=listing.page))
 
 
 @login_required
