@@ -18,7 +18,7 @@ from pastoral.accounts.roles import Role
 from pastoral.accounts.schools import current_school
 from pastoral.exceptions import PastoralError
 from pastoral.files.uploads import download_name, file_response
-from pastoral.lists import list_page
+from pastoral.lists import keyset_page, list_page
 from pastoral.models import User
 
 from . import dashboard as dashboard_data
@@ -109,13 +109,14 @@ def pupil_picker(request):
 def my_concerns(request):
     """The reporter's receipts: when, received by whom. Never the case work."""
     _school_with(request, selectors.RAISE)
-    concerns = (
+    receipts = (
         selectors.receipts_visible_to(request.user)
         .select_related("school")
         .prefetch_related("notifications__recipient")
-        .order_by("-reported_at")[:100]
+        .order_by("-reported_at", "-id")
     )
-    return render(request, "safeguarding/my_concerns.html", {"concerns": concerns})
+    page = keyset_page(request, receipts)
+    return render(request, "safeguarding/my_concerns.html", {"concerns": page, "page": page})
 
 
 @login_required
