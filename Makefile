@@ -27,7 +27,7 @@ include .env
 export $(shell sed -n 's/^[[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}\([A-Za-z_][A-Za-z0-9_]*\)=.*/\2/p' .env)
 endif
 
-.PHONY: help install services db-roles demo run worker beat test lint format bench check-deploy reset-db devdb-stop clean distclean
+.PHONY: help install services db-roles demo run worker beat test lint format bench deploy-check reset-db devdb-stop clean distclean
 
 help:
 	@echo "make install       .venv from requirements-dev.txt and node_modules from package-lock.json"
@@ -36,7 +36,8 @@ help:
 	@echo "make worker/beat   Celery worker / beat with the database scheduler"
 	@echo "make test          the whole pytest suite, browser tests included (PYTEST_ARGS=... to narrow)"
 	@echo "make lint/format   ruff check + format --check / fix imports and reformat"
-	@echo "make check-deploy  Django's deployment checks with production-like settings"
+	@echo "make deploy-check  a production release in a temporary directory: collectstatic, migrate,"
+	@echo "                   check --deploy, then gunicorn answering the sign-in page and /healthz"
 	@echo "make bench         benchmarks/run.py"
 	@echo "make db-roles      create the owner and runtime database roles (python -m pastoral.dbroles)"
 	@echo "make reset-db      drop and recreate the development database (FORCE=1 skips the prompt)"
@@ -107,14 +108,11 @@ format: install
 	$(VENV)/bin/ruff check --select I --fix .
 	$(VENV)/bin/ruff format .
 
-# A fresh random key each run: the check wants a long, non-default key, and
-# no real secret should ever sit in this file.
-check-deploy: install
-	DJANGO_SETTINGS_MODULE=pastoral.settings \
-	DJANGO_DEBUG=false \
-	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
-	DJANGO_ALLOWED_HOSTS=pastoral.example.org \
-	$(PY) manage.py check --deploy --fail-level WARNING
+# collectstatic, migrate as the owner role and `check --deploy` with production settings, then gunicorn
+# (deploy/gunicorn.conf.py) as the runtime role answering the sign-in page, its static files and /healthz.
+# A throw-away database, roles and directory; a fresh random secret key. See scripts/deploy-check.sh.
+deploy-check: install
+	@bash scripts/deploy-check.sh
 
 bench: install db-roles
 	@if [ ! -f benchmarks/run.py ]; then echo "bench: benchmarks/run.py does not exist yet" >&2; exit 1; fi

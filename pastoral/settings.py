@@ -5,12 +5,15 @@ Production sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS;
 a bad value fails loudly at start-up rather than half-working.
 """
 
+import logging
 import os
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -62,12 +65,16 @@ def database_from_url(url):
         "PASSWORD": unquote(parsed.password or ""),
         "HOST": parsed.hostname or "127.0.0.1",
         "PORT": str(parsed.port or 5432),
-        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
+        "CONN_MAX_AGE": DATABASE_CONN_MAX_AGE,
         "CONN_HEALTH_CHECKS": True,
     }
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
+
+# runserver starts a thread per request and each thread keeps its own connection, so with debug on a
+# connection is closed after each request; under gunicorn a worker reuses one for this many seconds.
+DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
@@ -105,12 +112,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so its one line per request has the final status and the whole duration.
+    "pastoral.request_log.RequestLogMiddleware",
     # These three only add headers on the way out, so the request-limit refusals below carry them too.
     "django.middleware.security.SecurityMiddleware",
     "pastoral.middleware.SecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before anything that reads the body, so an oversized one is refused unread.
     "pastoral.request_limits.RequestLimitsMiddleware",
+    # /healthz is answered here: before sessions, sign-in, two-factor, CSRF and the host check.
+    "pastoral.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's SessionMiddleware, except that status polls do not count as activity (see not_activity).
     "pastoral.middleware.IdleSessionMiddleware",
@@ -267,6 +278,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Source maps are two thirds of Bootstrap's bytes and only browser developer tools fetch them: compressing
+# them (gzip and Brotli, maximum level) tripled collectstatic's time on every release for nothing.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 # Uploaded files (pupil photos, attachments) live outside the web root and are
 # only ever served through permission-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
@@ -342,6 +356,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The worker and beat log through LOGGING below (JSON lines, error emails) instead of replacing it.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Follow-up tasks are saved with the change they follow (pastoral/outbox.py); the sweep publishes again those
 # the broker did not get, waiting this long after a try (doubling, at most an hour), and gives up after
 # OUTBOX_MAX_ATTEMPTS tries with an error in the log.
@@ -352,6 +368,8 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 20)
 if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Load balancers probe the app servers over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -400,12 +418,68 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Logs go to stdout (journald or the container runtime collects them). "json" writes one JSON object per
+# line, including the request log (pastoral/request_log.py); "text" is for reading in a terminal.
+LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO").upper()
+if not isinstance(logging.getLevelName(LOG_LEVEL), int):
+    raise ImproperlyConfigured(f"DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}")
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "text" if DEBUG else "json").lower()
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+
+
+def admins_from(value):
+    """'Name <a@b>, c@d' -> [("Name", "a@b"), ("c@d", "c@d")]."""
+    admins = []
+    for name, address in getaddresses([value or ""]):
+        if not address:
+            continue
+        if "@" not in address:
+            raise ImproperlyConfigured(f"DJANGO_ADMINS: {address!r} is not an email address")
+        admins.append((name or address, address))
+    return admins
+
+
+# Who gets an email for each server error (500) and each ERROR logged, when debug is off.
+ADMINS = admins_from(env_str("DJANGO_ADMINS", ""))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "filters": {
+        "request_id": {"()": "pastoral.request_log.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {"()": "pastoral.request_log.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            # Leaves out what the request carried (form fields, query string, cookies): see the class.
+            "reporter_class": "pastoral.request_log.ErrorReport",
+        },
+        "null": {"class": "logging.NullHandler"},
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own defaults would print to stderr in a second format and mail admins a second time.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # runserver's line per request repeats pastoral.request's, query string included.
+        "django.server": {"handlers": ["null"], "propagate": False},
+        # Scanners send other Host headers all day: logged, but not worth an email each.
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Axes wants the IP in the lockout key, but a whole school signs in from one

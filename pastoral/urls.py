@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from pastoral import health
+
 urlpatterns = [
+    # Answered by health.HealthCheckMiddleware before sessions and sign-in; routed too, so it resolves and
+    # reverses like any other page.
+    path(health.PATH.lstrip("/"), health.healthz, name="healthz"),
     path("accounts/", include("pastoral.accounts.urls")),
     path("", include("pastoral.urls_core")),
     path("behaviour/", include("behaviour.urls")),

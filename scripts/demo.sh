@@ -26,6 +26,16 @@ else
     echo "demo: no seed_demo command yet; starting with an empty database" >&2
 fi
 
+# Bound beyond loopback, the server must also answer to this machine's names and addresses (Django
+# refuses other Host headers with 400). Listed, not `*`: see pastoral/demo_hosts.py.
+if [[ -z ${DJANGO_ALLOWED_HOSTS:-} ]]; then
+    hosts=$($PY -m pastoral.demo_hosts "$BIND")
+    if [[ -n $hosts ]]; then
+        export DJANGO_ALLOWED_HOSTS=$hosts
+        echo "demo: answering to $hosts (set DJANGO_ALLOWED_HOSTS to choose)"
+    fi
+fi
+
 redis_ok() {
     $PY - "$BROKER" <<'PY'
 import socket
