@@ -27,7 +27,7 @@ include .env
 export $(shell sed -n 's/^[[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}\([A-Za-z_][A-Za-z0-9_]*\)=.*/\2/p' .env)
 endif
 
-.PHONY: help install services db-roles demo run worker beat test lint format bench check-deploy reset-db devdb-stop clean distclean
+.PHONY: help install services db-roles demo run worker beat test lint format bench scale-test check-deploy reset-db devdb-stop clean distclean
 
 help:
 	@echo "make install       .venv from requirements-dev.txt and node_modules from package-lock.json"
@@ -38,6 +38,7 @@ help:
 	@echo "make lint/format   ruff check + format --check / fix imports and reformat"
 	@echo "make check-deploy  Django's deployment checks with production-like settings"
 	@echo "make bench         benchmarks/run.py"
+	@echo "make scale-test    nginx, two web nodes, two workers and beat under load, losing a node and a worker"
 	@echo "make db-roles      create the owner and runtime database roles (python -m pastoral.dbroles)"
 	@echo "make reset-db      drop and recreate the development database (FORCE=1 skips the prompt)"
 	@echo "make devdb-stop    stop the embedded PostgreSQL in var/pgdata, if one runs"
@@ -119,6 +120,12 @@ check-deploy: install
 bench: install db-roles
 	@if [ ! -f benchmarks/run.py ]; then echo "bench: benchmarks/run.py does not exist yet" >&2; exit 1; fi
 	$(PY) benchmarks/run.py
+
+# Not part of `make test`: it takes about five minutes (README.md, "Past one machine").
+# SCALE_ARGS="--storage s3" runs it against an S3-compatible server instead of a shared folder.
+SCALE_ARGS ?=
+scale-test: install services
+	$(PY) scripts/scaleout.py $(SCALE_ARGS)
 
 # --- database ----------------------------------------------------------------
 
