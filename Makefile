@@ -27,7 +27,7 @@ include .env
 export $(shell sed -n 's/^[[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}\([A-Za-z_][A-Za-z0-9_]*\)=.*/\2/p' .env)
 endif
 
-.PHONY: help install services db-roles demo run worker beat test lint format bench deploy-check reset-db devdb-stop clean distclean
+.PHONY: help install services db-roles demo run worker beat test lint format bench scale-test deploy-check reset-db devdb-stop clean distclean
 
 help:
 	@echo "make install       .venv from requirements-dev.txt and node_modules from package-lock.json"
@@ -39,6 +39,7 @@ help:
 	@echo "make deploy-check  a production release in a temporary directory: collectstatic, migrate,"
 	@echo "                   check --deploy, then gunicorn answering the sign-in page and /healthz"
 	@echo "make bench         benchmarks/run.py"
+	@echo "make scale-test    nginx, two web nodes, two workers and beat under load, losing a node and a worker"
 	@echo "make db-roles      create the owner and runtime database roles (python -m pastoral.dbroles)"
 	@echo "make reset-db      drop and recreate the development database (FORCE=1 skips the prompt)"
 	@echo "make devdb-stop    stop the embedded PostgreSQL in var/pgdata, if one runs"
@@ -117,6 +118,12 @@ deploy-check: install
 bench: install db-roles
 	@if [ ! -f benchmarks/run.py ]; then echo "bench: benchmarks/run.py does not exist yet" >&2; exit 1; fi
 	$(PY) benchmarks/run.py
+
+# Not part of `make test`: it takes about five minutes (README.md, "Past one machine").
+# SCALE_ARGS="--storage s3" runs it against an S3-compatible server instead of a shared folder.
+SCALE_ARGS ?=
+scale-test: install services
+	$(PY) scripts/scaleout.py $(SCALE_ARGS)
 
 # --- database ----------------------------------------------------------------
 

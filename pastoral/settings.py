@@ -274,8 +274,48 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
 ]
+
+
+def file_storages(kind):
+    """Uploads ("default") and built exports ("generated"): both on a filesystem every web node and worker mounts
+    at the same path, or both in one S3-compatible bucket (see pastoral/files/storage.py)."""
+    if kind == "filesystem":
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "generated": {"BACKEND": "pastoral.files.storage.GeneratedFilesStorage"},
+        }
+    if kind != "s3":
+        raise ImproperlyConfigured(f"PASTORAL_STORAGE must be filesystem or s3, not {kind!r}")
+    bucket = env_str("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        raise ImproperlyConfigured("PASTORAL_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("AWS_S3_REGION_NAME") or None,
+        # Unset, boto3 finds credentials itself (an instance role, ~/.aws, its own environment variables).
+        "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+        "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
+        # Pupil files are never public: each object is written private, and the only links the storage could
+        # make are signed and short-lived. The app makes none: downloads stream through its checked views.
+        "default_acl": env_str("AWS_DEFAULT_ACL", "private") or None,
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        "custom_domain": None,
+        "file_overwrite": False,
+        # A download larger than this is buffered on local disk, not in the web process's memory.
+        "max_memory_size": 2 * 1024 * 1024,
+    }
+    return {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "media"}},
+        "generated": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "generated"}},
+    }
+
+
+PASTORAL_STORAGE = env_str("PASTORAL_STORAGE", "filesystem")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **file_storages(PASTORAL_STORAGE),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Source maps are two thirds of Bootstrap's bytes and only browser developer tools fetch them: compressing
@@ -349,6 +389,9 @@ EXPORT_STALE_AFTER_SECONDS = EXPORT_TIME_LIMIT_SECONDS + env_int("EXPORT_STALE_M
 # exceed the longest export (or a slow build would be handed out twice) and every retry countdown.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", EXPORT_STALE_AFTER_SECONDS),
+    # Each worker looks for such tasks every 10 s rather than kombu's default of every 100 s, so a task whose whole
+    # worker (or machine) died is handed out again soon after its visibility timeout, not minutes later.
+    "unacked_restore_throttle": 1,
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"

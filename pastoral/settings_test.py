@@ -13,7 +13,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # live_server serves static files through the finders, which do not know
 # WhiteNoise's hashed names.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **file_storages("filesystem"),  # noqa: F405 - tests that need S3 switch to it themselves
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405

@@ -30,12 +30,14 @@ import csv
 import io
 import logging
 import os
-import uuid
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
@@ -45,6 +47,7 @@ from ..accounts import access
 from ..exceptions import PastoralError
 from ..locks import SessionLock
 from ..models import GeneratedFile, export_stale_after
+from .storage import generated_storage
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,8 @@ IGNORED_PARAMETERS = {"csrfmiddlewaretoken", "format", "key", "page"}
 MAX_QUERY_LENGTH = 2000
 # Exports one person may have waiting at once, so a few clicks cannot fill the queue.
 MAX_WAITING = 5
+# A build is held in memory up to this size, and spooled to a temporary file beyond it, before it is stored.
+SPOOL_BYTES = 2 * 1024 * 1024
 
 
 class ExportRefused(PastoralError):
@@ -165,41 +170,47 @@ def csv_bytes(headers, rows):
 
 
 # Storage ---------------------------------------------------------------------
+# Built files live in storages["generated"]: a folder every node mounts, or a private bucket (files/storage.py).
 
 
-def root():
-    return settings.GENERATED_FILES_ROOT
+def storage():
+    return generated_storage()
 
 
 def path_of(generated_file):
+    """The built file on local disk, with filesystem storage only (object storage has no paths)."""
     if not generated_file.storage_name:
         return None
-    path = (root() / generated_file.storage_name).resolve()
-    if root().resolve() not in path.parents:
-        return None
-    return path
+    return Path(storage().path(generated_file.storage_name))
+
+
+def is_stored(generated_file):
+    return bool(generated_file.storage_name) and storage().exists(generated_file.storage_name)
+
+
+def open_stored(generated_file):
+    return storage().open(generated_file.storage_name, "rb")
 
 
 def _write(generated_file, built):
     suffix = os.path.splitext(built.filename)[1][:10]
     name = f"{generated_file.school.code}/{generated_file.code}{suffix}"
-    target = root() / name
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
-    with open(partial, "wb") as handle:
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
         if callable(built.content):
-            built.content(handle)
+            built.content(spool)
         else:
-            handle.write(built.content)
-    os.chmod(partial, 0o600)
-    os.replace(partial, target)
-    return name, target.stat().st_size
+            spool.write(built.content)
+        size = spool.tell()
+        spool.seek(0)
+        # The caller holds the build lock and the row is not done, so a file already at this name is what a
+        # build that died part-way left: it is replaced, never kept beside the new one.
+        storage().delete(name)
+        return storage().save(name, File(spool, name=name)), size
 
 
 def _remove(generated_file):
-    path = path_of(generated_file)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    if generated_file.storage_name:
+        storage().delete(generated_file.storage_name)
 
 
 # Reads ------------------------------------------------------------------------

@@ -111,9 +111,8 @@ def export_download(request, code):
     generated_file = _own_file(request, code)
     if not exports.downloadable(request.user, generated_file):
         raise Http404("No such file")
-    path = exports.path_of(generated_file)
-    missing = path is None or not path.exists()
-    if generated_file.expired or (generated_file.status == GeneratedFile.Status.DONE and missing):
+    done = generated_file.status == GeneratedFile.Status.DONE
+    if generated_file.expired or (done and not exports.is_stored(generated_file)):
         return render(request, "pastoral/export_gone.html", {"file": generated_file}, status=410)
     if generated_file.status == GeneratedFile.Status.FAILED:
         messages.error(request, f"That export failed: {generated_file.error}")
@@ -123,7 +122,7 @@ def export_download(request, code):
         return redirect("pastoral:export_list")
     exports.record_download(actor=request.user, generated_file=generated_file)
     response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        exports.open_stored(generated_file),
         as_attachment=True,
         filename=generated_file.filename,
         content_type=generated_file.content_type,

@@ -16,18 +16,17 @@ Rules the rest of the code relies on (and docs/pupil-import.md explains):
 
 import csv
 import io
-import os
 import re
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from functools import partial
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -35,6 +34,7 @@ from django.utils import timezone
 from .. import audit, outbox
 from ..accounts import access
 from ..exceptions import ImportRejected
+from ..files.storage import generated_storage
 from ..models import FamilyContact, ImportJob, Pupil, YearGroup
 from ..selectors import on_roll
 from .upn import upn_problem
@@ -919,28 +919,14 @@ IMPORTS_DIR = "imports"
 NO_LONGER_ALLOWED = "The import was stopped: you no longer have permission to import pupils for this school."
 
 
-def _stored_path(storage_name):
-    root = Path(settings.GENERATED_FILES_ROOT).resolve()
-    path = (root / storage_name).resolve()
-    if root not in path.parents:
-        raise ValueError("import file outside GENERATED_FILES_ROOT")
-    return path
-
-
 def _store(data):
-    """Write the upload outside the web root under a random name, readable by this user only."""
-    folder = Path(settings.GENERATED_FILES_ROOT) / IMPORTS_DIR
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    storage_name = f"{IMPORTS_DIR}/{secrets.token_hex(16)}.csv"
-    descriptor = os.open(_stored_path(storage_name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-    return storage_name
+    """Keep the upload under a random name, outside anything served, until its task has read it."""
+    return generated_storage().save(f"{IMPORTS_DIR}/{secrets.token_hex(16)}.csv", ContentFile(data))
 
 
 def _delete_stored(storage_name):
     if storage_name:
-        _stored_path(storage_name).unlink(missing_ok=True)
+        generated_storage().delete(storage_name)
 
 
 def import_job_create(*, actor, school, uploaded_file):
@@ -994,7 +980,7 @@ def import_job_run(job_id):
     try:
         if not actor.is_active or not access.has_school_perm(actor, job.school, "pastoral.import_pupils"):
             raise ImportRejected(NO_LONGER_ALLOWED)
-        with open(_stored_path(job.storage_name), "rb") as handle:
+        with generated_storage().open(job.storage_name, "rb") as handle:
             result = pupils_import(
                 actor=actor,
                 school=job.school,

@@ -36,7 +36,7 @@ def template_names(text):
 
 
 def readme_table_names(text):
-    return set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", text, flags=re.M))
+    return set(re.findall(r"^\s*\| `([A-Z][A-Z0-9_]*)` \|", text, flags=re.M))
 
 
 def undocumented(root):
