@@ -32,6 +32,7 @@ from .dashboard import Panel
 from .models import GeneratedFile, Membership, ScheduledReport, School, Term
 from .pdf import OFFICIAL, OFFICIAL_SENSITIVE, render_pdf
 from .roles import Role
+from .widgets import DateInput
 
 log = logging.getLogger(__name__)
 
@@ -348,8 +349,8 @@ def ensure_termly_schedules(now=None):
 
 
 class TermlyReportForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="From", widget=DateInput())
+    end = forms.DateField(label="To", widget=DateInput())
     scope = forms.ChoiceField(label="Covering", required=False)
 
     def __init__(self, *args, school=None, can_trust=False, **kwargs):
