@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_calendar, views_exports, views_import, views_reports, views_staff
+from . import views, views_calendar, views_exports, views_import, views_reports, views_staff, views_trust
 
 app_name = "pastoral"
 
@@ -59,6 +59,8 @@ urlpatterns = [
     path("staff/approvals/<uuid:membership_code>/decline/", views_staff.membership_decline, name="membership_decline"),
     path("staff/approvals/mfa/<uuid:reset_code>/approve/", views_staff.mfa_reset_approve, name="mfa_reset_approve"),
     path("staff/approvals/mfa/<uuid:reset_code>/decline/", views_staff.mfa_reset_decline, name="mfa_reset_decline"),
+    path("trust/schools/", views_trust.trust_schools, name="trust_schools"),
+    path("trust/schools/new/", views_trust.school_add, name="school_add"),
     path("exports/", views_exports.export_list, name="export_list"),
     path("exports/new/", views_exports.export_request, name="export_request"),
     path("exports/<uuid:code>/status/", views_exports.export_status, name="export_status"),
