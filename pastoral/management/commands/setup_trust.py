@@ -1,5 +1,6 @@
 """The way in for a new trust: its schools, their first headteacher, and a one-time link to choose a password."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -89,7 +90,8 @@ class Command(BaseCommand):
             if leader is None and not options["head_leads_trust"]:
                 leader = self._ask_leader(head)
             elif isinstance(leader, trusts.NewStaff):
-                leader = self._ask_person(leader, "  ")
+                self.stdout.write("The trust leader:")
+                leader = self._ask_person(leader, "  ", taken=head)
             if not send_email:
                 send_email = self._yes("Email the link to choose a password instead of printing it here?")
 
@@ -196,6 +198,10 @@ class Command(BaseCommand):
         if result.leader is not None:
             self.stdout.write(f"Trust leader: {result.leader.get_full_name()} ({result.leader.username}).")
         days = trusts.link_lifetime_days()
+        if "://localhost" in settings.SITE_URL or "://127.0.0.1" in settings.SITE_URL:
+            self.stderr.write(
+                f"SITE_URL is {settings.SITE_URL}, so the links point there. Set SITE_URL to the address staff use."
+            )
         if send_email:
             for user in result.new_accounts:
                 self.stdout.write(f"A link to choose a password is being emailed to {user.email}.")
