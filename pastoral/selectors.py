@@ -103,9 +103,11 @@ def trust_schools_for(user):
 
 
 def trust_staff_for(user):
-    """Active staff with a current role in a trust where the user adds schools: who may be named a new head."""
+    """Active staff with a current role in a trust where the user adds schools: who may be named a new head
+    (not the user: nobody appoints themselves)."""
     current = _current(Membership.objects.filter(trust__in=trusts_adding_schools(user)))
-    return User.objects.filter(is_active=True, id__in=current.values("user_id")).order_by("last_name", "first_name")
+    staff = User.objects.filter(is_active=True, id__in=current.values("user_id")).exclude(pk=user.pk)
+    return staff.order_by("last_name", "first_name")
 
 
 def on_roll(queryset, on=None):
