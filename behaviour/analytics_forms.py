@@ -3,6 +3,7 @@
 from django import forms
 
 from pastoral.models import Pupil, User, YearGroup
+from pastoral.widgets import DateInput
 
 from .analytics import Filters, default_period
 from .models import BehaviourCategory, Location
@@ -15,8 +16,8 @@ class AnalyticsFilterForm(forms.Form):
     """The analytics page's filters; the page and its CSV download both read rows through `filters()`."""
 
     school = forms.ChoiceField(label="School", required=False)
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="From", required=False, widget=DateInput())
+    end = forms.DateField(label="To", required=False, widget=DateInput())
     year_group = forms.TypedChoiceField(
         label="Year", choices=[("", "All years"), *YearGroup.choices], coerce=int, required=False, empty_value=None
     )

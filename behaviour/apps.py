@@ -22,7 +22,7 @@ class BehaviourConfig(AppConfig):
 
     def ready(self):
         from pastoral import audit, chronology, dashboard, demo
-        from pastoral.accounts import roles
+        from pastoral.accounts import roles, trusts
 
         from .chronology import events_for_chronology, removals_for_chronology, restorative_for_chronology
         from .demo import seed_behaviour
@@ -79,6 +79,10 @@ class BehaviourConfig(AppConfig):
         dashboard.register("behaviour_governor_tasks", governor_tasks_panel, order=15)
         demo.register_seeder("behaviour", seed_behaviour)
         demo.register_seeder("behaviour_suspensions", seed_suspensions)  # after the events it draws on
+        from .services import categories_seed_defaults
+
+        # A school added by setup_trust or the trust leader starts with the usual categories and locations.
+        trusts.on_new_school(categories_seed_defaults)
         from .analytics import ALERT_ROLES, ANALYTICS_ROLES, rising_behaviour_panel
         from .demo import seed_rising_behaviour
 

@@ -1,18 +1,18 @@
 """The behaviour lists' filters, shared by each page and its CSV export."""
 
 import django_filters
-from django import forms
 from django.db.models import Count, Prefetch
 
 from pastoral.accounts import access
 from pastoral.lists import DateFilter, FlagFilter, ModelChoiceFilter, StyledFilterForm, TypedChoiceFilter
 from pastoral.models import Pupil, User, YearGroup
+from pastoral.widgets import DateInput
 
 from . import selectors
 from .models import BehaviourCategory
 from .selectors import categories_for
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+_DATE = DateInput()
 
 
 class EventFilterSet(django_filters.FilterSet):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pastoral.models import User, YearGroup
 from pastoral.pupils.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
+from pastoral.widgets import DateInput, DateTimeInput
 
 from .models import (
     BehaviourCategory,
@@ -37,7 +38,7 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
 
 def _datetime_widget():
-    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    return DateTimeInput()
 
 
 def staff_of(school):
@@ -213,7 +214,7 @@ class MilestoneForm(forms.ModelForm):
 
 
 def _date_field(label):
-    return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(label=label, required=False, widget=DateInput())
 
 
 class RewardsFilterForm(forms.Form):
@@ -324,7 +325,7 @@ class RestorativeMeetingForm(forms.Form):
         help_text="The pupils in the chosen incidents are included already",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    held_on = forms.DateField(label="Held on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    held_on = forms.DateField(label="Held on", widget=DateInput())
     people_present = forms.CharField(label="People present", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     agreed = forms.CharField(label="What was agreed", widget=forms.Textarea(attrs={"rows": 3}))
     repair_happened = forms.ChoiceField(
@@ -333,7 +334,7 @@ class RestorativeMeetingForm(forms.Form):
     follow_up_on = forms.DateField(
         label="Follow up on",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -532,7 +533,7 @@ class IncidentVoidForm(forms.Form):
 class FollowUpForm(forms.Form):
     description = forms.CharField(label="Action", max_length=300)
     owner = forms.ModelChoiceField(queryset=None, to_field_name="code", label="Owner")
-    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    due_on = forms.DateField(label="Due on", widget=DateInput())
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, school, **kwargs):
@@ -580,7 +581,7 @@ class BullyingForm(forms.Form):
     )
     occurred_on = forms.DateField(
         label="When it happened (or was first reported)",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     victims = _pupils_field("Pupils bullied (victims)", required=True)
     perpetrators = _pupils_field("Pupils doing the bullying (perpetrators)", help_text="Leave empty if not known")

@@ -183,6 +183,7 @@ def event_list(request):
     context = listing.context(
         can_record=access.has_school_perm(request.user, school, "behaviour.record_event"),
         can_see_bullying=access.has_school_perm(request.user, school, "behaviour.view_bullying"),
+        can_manage_categories=access.has_school_perm(request.user, school, "behaviour.manage_categories"),
     )
     return render(request, "behaviour/event_list.html", context)
 

@@ -50,6 +50,8 @@ class PastoralConfig(AppConfig):
             "auth.mfa.reset_requested": "asked for a two-factor reset (awaiting approval)",
             "auth.mfa.reset_approved": "approved a two-factor reset",
             "auth.mfa.reset_declined": "declined a two-factor reset",
+            "pastoral.trust.created": "set up the trust",
+            "pastoral.school.added": "added a school to the trust",
         }.items():
             audit.describe(action, sentence)
         # Headteachers and DSLs approve safeguarding roles in their school; a trust DSL approves TRUST_DSL requests.

@@ -14,6 +14,7 @@ def pastoral(request):
         "switchable_schools": schools_for_switcher(request),
         "can_view_pupils": access.has_any_school_perm(user, "pastoral.view_pupil"),
         "can_manage_staff": access.has_any_school_perm(user, "pastoral.manage_staff"),
+        "can_add_schools": access.can_add_schools(user),
         "can_import_pupils": school is not None and access.has_school_perm(user, school, "pastoral.import_pupils"),
         "can_view_audit": school is not None and access.has_school_perm(user, school, "pastoral.view_audit"),
         "can_manage_calendar": school is not None and access.has_school_perm(user, school, "pastoral.manage_calendar"),

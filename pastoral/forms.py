@@ -17,8 +17,9 @@ from .models import (
     Term,
     User,
 )
+from .widgets import DateInput, DateTimeInput
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DateInput()
 
 
 class SignInForm(AuthenticationForm):
@@ -233,7 +234,7 @@ class PupilNoteForm(forms.ModelForm):
         fields = ["kind", "occurred_at", "summary", "detail", "follow_up"]
         labels = {"occurred_at": "When"}
         widgets = {
-            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "occurred_at": DateTimeInput(),
             "detail": forms.Textarea(attrs={"rows": 4}),
         }
 

@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 EXPORT_BUILD = 7001
 OUTBOX_RUN = 7002
 SIGN_IN_ATTEMPT = 7003
+SCHOOL_SETUP = 7004  # transaction-level: one trust or school set-up at a time (second key 0)
 
 
 class SessionLock:

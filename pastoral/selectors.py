@@ -1,13 +1,14 @@
 """Reads. Every list, search, export and task gets its rows from a `*_visible_to(user)` here."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .accounts import access
-from .models import AuditEntry, FamilyContact, Membership, Professional, Pupil, PupilNote, School, User
+from .accounts.roles import SCHOOL_ADDERS, Role
+from .models import AuditEntry, FamilyContact, Membership, Professional, Pupil, PupilNote, School, Trust, User
 
 
 def schools_visible_to(user):
@@ -73,6 +74,40 @@ def staff_holding(school, roles, on=None):
 
 def staff_visible_to(user):
     return User.objects.filter(memberships__in=memberships_visible_to(user)).distinct()
+
+
+def trusts_adding_schools(user):
+    """The trusts where the user may add a school (roles.SCHOOL_ADDERS, held trust-wide)."""
+    ids = [trust_id for trust_id, roles in access.trust_roles(user).items() if roles & SCHOOL_ADDERS]
+    return Trust.objects.filter(id__in=ids)
+
+
+def _current(memberships, on=None):
+    on = on or timezone.localdate()
+    return memberships.filter(starts_on__lte=on, approved_at__isnull=False).exclude(ends_on__lt=on)
+
+
+def trust_schools_for(user):
+    """The schools of the trusts where the user adds schools, with `heads` (current headteacher roles) and
+    `pupils_on_roll`: three queries however many schools."""
+    today = timezone.localdate()
+    heads = _current(Membership.objects.filter(role=Role.HEADTEACHER), today).select_related("user")
+    on_roll_now = Q(pupils__leaving_date__isnull=True) | Q(pupils__leaving_date__gte=today)
+    return (
+        School.objects.filter(trust__in=trusts_adding_schools(user))
+        .select_related("trust")
+        .annotate(pupils_on_roll=Count("pupils", filter=on_roll_now))
+        .prefetch_related(Prefetch("memberships", queryset=heads.order_by("user__last_name"), to_attr="heads"))
+        .order_by("trust__name", "name")
+    )
+
+
+def trust_staff_for(user):
+    """Active staff with a current role in a trust where the user adds schools: who may be named a new head
+    (not the user: nobody appoints themselves)."""
+    current = _current(Membership.objects.filter(trust__in=trusts_adding_schools(user)))
+    staff = User.objects.filter(is_active=True, id__in=current.values("user_id")).exclude(pk=user.pk)
+    return staff.order_by("last_name", "first_name")
 
 
 def on_roll(queryset, on=None):

@@ -31,15 +31,18 @@ def _send(template, recipient, context):
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def send_welcome_email_task(user_id, actor_id):
+    """The link to choose a password. `actor_id` None: the platform operator's set-up (setup_trust), which
+    has no account to re-check; the approved role below is still required."""
     from .services import password_reset_link
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
-    actor = User.objects.filter(pk=actor_id, is_active=True).first()
-    if user is None or actor is None:
+    actor = User.objects.filter(pk=actor_id, is_active=True).first() if actor_id is not None else None
+    if user is None or (actor_id is not None and actor is None):
         return "skipped"
-    if not (
+    if actor is not None and not (
         access.has_any_school_perm(actor, "pastoral.manage_staff")
         or access.has_any_school_perm(actor, "pastoral.approve_roles")
+        or access.can_add_schools(actor)
     ):
         return "skipped"
     approved = Membership.objects.filter(user=user, approved_at__isnull=False).exclude(ends_on__lt=timezone.localdate())

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .accounts import staff_views
+from .accounts import staff_views, trust_views
 from .calendar import views as calendar_views
 from .files import report_views
 from .files import views as export_views
@@ -64,6 +64,8 @@ urlpatterns = [
     path("staff/approvals/<uuid:membership_code>/decline/", staff_views.membership_decline, name="membership_decline"),
     path("staff/approvals/mfa/<uuid:reset_code>/approve/", staff_views.mfa_reset_approve, name="mfa_reset_approve"),
     path("staff/approvals/mfa/<uuid:reset_code>/decline/", staff_views.mfa_reset_decline, name="mfa_reset_decline"),
+    path("trust/schools/", trust_views.trust_schools, name="trust_schools"),
+    path("trust/schools/new/", trust_views.school_add, name="school_add"),
     path("exports/", export_views.export_list, name="export_list"),
     path("exports/new/", export_views.export_request, name="export_request"),
     path("exports/<uuid:code>/status/", export_views.export_status, name="export_status"),

@@ -12,6 +12,7 @@ from pastoral.files.uploads import checked_content_type, display_name
 from pastoral.models import User
 from pastoral.pupils.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
+from pastoral.widgets import DateInput, DateTimeInput
 
 from .models import Amendment, BodyMark, Concern, ConcernCategory, FileTransfer, Referral
 from .selectors import categories_for
@@ -38,11 +39,11 @@ REGIONS = {
 
 
 def _datetime_widget():
-    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    return DateTimeInput()
 
 
 def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return DateInput()
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from pastoral.pupils.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
+from pastoral.widgets import DateInput, TimeInput
 
 from ..forms import DATETIME_FORMATS, _datetime_widget, staff_of
 from ..selectors import locations_for
@@ -18,11 +19,11 @@ from .selectors import techniques_for
 
 
 def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return DateInput()
 
 
 def _time_widget():
-    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    return TimeInput()
 
 
 def _helper(*fieldsets):

@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from pastoral.pupils.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
+from pastoral.widgets import DateInput
 
 from ..forms import DATETIME_FORMATS, _datetime_widget
 from ..selectors import events_visible_to
 from .models import ExclusionReasonCode, Suspension, SuspensionNotification
 
-DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+DATE_WIDGET = {"widget": DateInput()}
 
 
 class ReasonChoiceField(forms.ModelMultipleChoiceField):

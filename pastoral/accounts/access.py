@@ -11,6 +11,7 @@ from .roles import ROLE_PERMISSIONS, Role, known_permissions
 
 _CACHE_ATTR = "_pastoral_school_roles"
 _SCOPE_CACHE_ATTR = "_pastoral_approval_scope"
+_TRUST_CACHE_ATTR = "_pastoral_trust_roles"
 
 
 def _check_name(perm):
@@ -50,15 +51,34 @@ def school_roles(user):
         for school_id, trust_id in School.objects.filter(trust_id__in=trust_roles).values_list("id", "trust_id"):
             result.setdefault(school_id, set()).update(trust_roles[trust_id])
     setattr(user, _CACHE_ATTR, result)
+    setattr(user, _TRUST_CACHE_ATTR, trust_roles)
     return result
+
+
+def trust_roles(user):
+    """{trust_id: {Role, …}} for the user's current trust-wide memberships only (read with school_roles)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return {}
+    school_roles(user)  # fills both caches
+    return getattr(user, _TRUST_CACHE_ATTR, {})
+
+
+def can_add_schools(user, trust=None):
+    """True if `user` may add a school to `trust` (to any trust when None): a current trust-wide trust leader."""
+    from .roles import SCHOOL_ADDERS
+
+    held = trust_roles(user)
+    trust_ids = [getattr(trust, "pk", trust)] if trust is not None else list(held)
+    return any(held.get(trust_id, set()) & SCHOOL_ADDERS for trust_id in trust_ids)
 
 
 def forget(user):
     """Drop the cached roles (after a membership changes in the same request)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
-    if hasattr(user, _SCOPE_CACHE_ATTR):
-        delattr(user, _SCOPE_CACHE_ATTR)
+    for attr in (_SCOPE_CACHE_ATTR, _TRUST_CACHE_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def perms_in_school(user, school_id):

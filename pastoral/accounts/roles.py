@@ -44,7 +44,11 @@ _PUPIL_WRITE = _PUPIL_READ | {"pastoral.change_pupil"}
 _LEADERSHIP = {"pastoral.view_safeguarding_flags", "pastoral.view_audit"}
 
 ROLE_PERMISSIONS = {
-    Role.HEADTEACHER: _PUPIL_WRITE | _LEADERSHIP | {"pastoral.import_pupils", "pastoral.manage_calendar"},
+    # A head runs their school's staff accounts too, so a new school works without an IT admin. The roles
+    # they grant that read pupils still wait for another head or DSL (nobody approves their own grant).
+    Role.HEADTEACHER: _PUPIL_WRITE
+    | _LEADERSHIP
+    | {"pastoral.import_pupils", "pastoral.manage_calendar", "pastoral.manage_staff"},
     Role.DSL: _PUPIL_WRITE | _LEADERSHIP,
     Role.DEPUTY_DSL: _PUPIL_WRITE | _LEADERSHIP,
     Role.PASTORAL_LEAD: _PUPIL_WRITE | {"pastoral.view_safeguarding_flags", "pastoral.import_pupils"},
@@ -84,3 +88,5 @@ TRUST_APPROVED_ROLES = {Role.TRUST_DSL, Role.TRUST_LEADER}
 # Who approves a school role, and who approves a trust-wide one (any school of the trust).
 SCHOOL_APPROVERS = {Role.HEADTEACHER, Role.DSL}
 TRUST_APPROVERS = {Role.HEADTEACHER, Role.TRUST_DSL}
+# Who adds a school to the trust and appoints its first headteacher (held trust-wide, never in one school).
+SCHOOL_ADDERS = {Role.TRUST_LEADER}

@@ -1,4 +1,4 @@
-"""Staff accounts, for IT admins: joiners, movers and leavers. No pupil data here.
+"""Staff accounts, for IT admins and headteachers: joiners, movers and leavers. No pupil data here.
 
 Roles that read pupils (roles.APPROVAL_ROLES: every role but IT admin) granted here, and two-factor
 resets for people holding them, wait on the "Awaiting approval" page until a headteacher or DSL of the
@@ -22,6 +22,17 @@ _AWAITING = (
     "This role opens pupil records, so it gives no access until a headteacher or DSL of the school "
     "approves it. They have been emailed."
 )
+
+
+def _awaiting(request, school):
+    if school.pk in access.approval_scope(request.user)[0]:
+        # A head who adds staff cannot also approve what they granted.
+        return (
+            "This role opens pupil records, so it gives no access until another headteacher or DSL of the "
+            "school approves it: you granted it, so you cannot. They have been emailed; a school with no "
+            "other headteacher or DSL yet asks the platform operator (manage.py approve_role)."
+        )
+    return _AWAITING
 
 
 def _admin_school(request):
@@ -61,7 +72,7 @@ def staff_create(request):
             messages.success(
                 request, f"Account created for {user}. They are emailed a link to choose a password once approved."
             )
-            messages.warning(request, _AWAITING)
+            messages.warning(request, _awaiting(request, school))
         else:
             messages.success(request, f"Account created for {user}. A link to choose a password has been emailed.")
         return redirect("pastoral:staff_detail", code=user.code)
@@ -81,7 +92,7 @@ def staff_detail(request, code):
         else:
             messages.success(request, "Role granted.")
             if granted.awaiting_approval:
-                messages.warning(request, _AWAITING)
+                messages.warning(request, _awaiting(request, school))
             return redirect("pastoral:staff_detail", code=member.code)
     memberships = list(
         selectors.memberships_visible_to(request.user).filter(user=member).select_related("school", "trust")

@@ -32,6 +32,7 @@ from ..accounts import access
 from ..accounts.roles import Role
 from ..dashboard import Panel
 from ..models import GeneratedFile, Membership, ScheduledReport, School, Term
+from ..widgets import DateInput
 from . import exports
 from .pdf import OFFICIAL, OFFICIAL_SENSITIVE, render_pdf
 
@@ -350,8 +351,8 @@ def ensure_termly_schedules(now=None):
 
 
 class TermlyReportForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="From", widget=DateInput())
+    end = forms.DateField(label="To", widget=DateInput())
     scope = forms.ChoiceField(label="Covering", required=False)
 
     def __init__(self, *args, school=None, can_trust=False, **kwargs):
