@@ -166,12 +166,6 @@ def _finish_list(generated_file, user, *, action, name, headers, rows):
     return exports.Built(f"{name}-{timezone.localdate():%Y%m%d}.csv", CSV, exports.csv_bytes(headers, rows))
 
 
-def _can(user, school, perm):
-    from pastoral import access
-
-    return access.has_school_perm(user, school, perm)
-
-
 def build_analytics_csv(generated_file, user):
     """The analytics page's event rows with its filters, over the schools the owner may analyse now."""
     from pastoral import access
@@ -353,40 +347,15 @@ SUSPENSION_COLUMNS += ["Decided by", "Governors' tasks open", "Voided"]
 
 
 def suspension_rows(user, school, parameters):
-    """The suspension list with the page's filter form (status, type, term)."""
-    from django.db.models import Count, Prefetch, Q
+    """The suspension list with the page's filters (status, type, term)."""
+    from pastoral.lists import filtered
 
-    from pastoral.models import Term
+    from .suspensions.filters import suspension_filter, with_list_columns
 
-    from .models import ExclusionReasonCode
-    from .suspensions.forms import SuspensionFilterForm
-    from .suspensions.selectors import suspensions_visible_to
-
-    terms = Term.objects.filter(academic_year__school=school).select_related("academic_year").order_by("-start")
-    form = SuspensionFilterForm(exports.as_query_dict(parameters) or None, terms=terms)
-    suspensions = suspensions_visible_to(user).filter(school=school)
-    if not (_can(user, school, "behaviour.record_suspension") or _can(user, school, "behaviour.decide_suspension")):
-        suspensions = suspensions.filter(voided_at__isnull=True)
-    if form.is_bound and not form.is_valid():
+    filterset = suspension_filter(user, school, exports.as_query_dict(parameters))
+    if filterset.is_bound and not filterset.is_valid():
         raise ExportRefused("The filters of this export are not valid any more; ask for it again from the page.")
-    if form.is_valid():
-        status, kind, term = (form.cleaned_data[name] for name in ("status", "kind", "term"))
-        if status == "voided":
-            suspensions = suspensions.filter(voided_at__isnull=False)
-        elif status:
-            suspensions = suspensions.filter(status=status, voided_at__isnull=True)
-        if kind:
-            suspensions = suspensions.filter(kind=kind)
-        if term:
-            suspensions = suspensions.filter(start_date__lte=term.end).filter(
-                Q(end_date__gte=term.start) | Q(end_date__isnull=True, start_date__gte=term.start)
-            )
-    return (
-        suspensions.select_related("pupil", "decided_by")
-        .prefetch_related(Prefetch("reasons", queryset=ExclusionReasonCode.objects.order_by("census_code")))
-        .annotate(open_tasks=Count("governor_tasks", filter=Q(governor_tasks__done_at__isnull=True)))
-        .order_by("-start_date", "-pk")
-    )
+    return with_list_columns(filtered(filterset))
 
 
 def build_suspensions_csv(generated_file, user):

@@ -6,15 +6,12 @@ from pastoral import access
 from pastoral.chronology import ChronologyItem, as_datetime
 from pastoral.dashboard import Panel
 
-from .selectors import open_governor_tasks, suspensions_visible_to
+from .selectors import open_governor_tasks, sees_voided, suspensions_visible_to
 
 
 def suspensions_for_chronology(user, pupil):
     suspensions = suspensions_visible_to(user).filter(pupil=pupil).prefetch_related("reasons")
-    if not (
-        access.has_school_perm(user, pupil.school_id, "behaviour.record_suspension")
-        or access.has_school_perm(user, pupil.school_id, "behaviour.decide_suspension")
-    ):
+    if not sees_voided(user, pupil.school_id):
         suspensions = suspensions.filter(voided_at__isnull=True)
     items = []
     for suspension in suspensions:

@@ -178,21 +178,6 @@ class SuspensionForm(forms.Form):
         return data
 
 
-class SuspensionFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *Suspension.Status.choices, ("voided", "Voided")]
-    )
-    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Any type"), *Suspension.Kind.choices])
-    term = forms.ModelChoiceField(queryset=None, to_field_name="code", required=False, empty_label="Any term")
-
-    def __init__(self, *args, terms, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["term"].queryset = terms
-        self.fields["term"].label_from_instance = lambda t: f"{t.name} {t.academic_year.name}"
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
-
-
 class NotificationForm(forms.Form):
     recipient = forms.ChoiceField(label="Who was told", choices=SuspensionNotification.Recipient.choices)
     recipient_name = forms.CharField(label="Name", max_length=120, required=False)

@@ -38,6 +38,13 @@ def suspensions_visible_to(user):
     return Suspension.objects.filter(school_id__in=access.schools_with_perm(user, "behaviour.view_suspension"))
 
 
+def sees_voided(user, school):
+    """Voided suspensions stay visible to whoever records or decides them, not to those who only read them."""
+    return access.has_school_perm(user, school, "behaviour.record_suspension") or access.has_school_perm(
+        user, school, "behaviour.decide_suspension"
+    )
+
+
 def governor_tasks_visible_to(user):
     return GovernorTask.objects.filter(school_id__in=access.schools_with_perm(user, "behaviour.view_suspension"))
 
