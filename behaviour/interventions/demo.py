@@ -8,7 +8,7 @@ from django.utils import timezone
 from pastoral.models import Pupil
 from pastoral.roles import Role
 
-from ..models import Location
+from ..events.models import Location
 from .models import InterventionTechnique, RestrictiveIntervention, StaffTraining
 from .services import techniques_seed_defaults
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from pastoral.models import School
 from pastoral.roles import Role
 
-from .. import school_days
-from ..models import BehaviourEvent
+from ..events.models import BehaviourEvent
+from . import school_days
 from .models import (
     ExclusionReasonCode,
     GovernorTask,

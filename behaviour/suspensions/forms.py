@@ -11,8 +11,8 @@ from django.utils import timezone
 from pastoral.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
 
+from ..events.selectors import events_visible_to
 from ..forms import DATETIME_FORMATS, _datetime_widget
-from ..selectors import events_visible_to
 from .models import ExclusionReasonCode, Suspension, SuspensionNotification
 
 DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

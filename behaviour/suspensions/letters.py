@@ -14,7 +14,7 @@ from pastoral import audit, exports
 from pastoral.exports import ExportRefused
 from pastoral.pdf import OFFICIAL_SENSITIVE, render_pdf
 
-from .. import school_days
+from . import school_days
 from .models import GovernorTask, Suspension
 from .selectors import assess, covered_slots, get_suspension_for_user, terms_of
 

@@ -22,7 +22,7 @@ from pastoral import access
 from pastoral.models import Professional
 from pastoral.school_days import SchoolCalendar
 
-from .. import school_days
+from . import school_days
 from .models import GovernorTask, Suspension, SuspensionNotification
 
 YEAR_LIMIT_UNITS = 90  # 45 school days, in half days
@@ -290,7 +290,7 @@ def finalise_blockers(suspension, assessment, reason_count=None):
 
 
 def suspension_incidents(user, suspension):
-    from ..selectors import events_visible_to
+    from ..events.selectors import events_visible_to
 
     return list(
         events_visible_to(user).filter(suspensions=suspension).select_related("category").order_by("occurred_at")

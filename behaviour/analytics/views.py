@@ -8,8 +8,8 @@ from pastoral import access, charts
 from pastoral.models import School
 from pastoral.schools import current_school
 
-from . import analytics
-from .analytics_forms import AnalyticsFilterForm
+from . import selectors as analytics
+from .forms import AnalyticsFilterForm
 
 
 def _filter_form(request):
