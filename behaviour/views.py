@@ -30,9 +30,7 @@ PICKER_PERMISSIONS = ("behaviour.record_event", "behaviour.record_intervention",
 @login_required
 def pupil_picker(request):
     """Type-ahead for the quick log and the removal, intervention and suspension forms: buttons that choose a pupil."""
-    school = _school_with(
-        request, "behaviour.record_event", "behaviour.record_intervention", "behaviour.record_suspension"
-    )
+    school = _school_with(request, *PICKER_PERMISSIONS)
     text = request.GET.get("q", "").strip()
     results = []
     if len(text) >= 2:
