@@ -1,99 +1,25 @@
+"""The behaviour app's one URLconf: each sub-area's pages, and the pupil picker their forms share."""
+
 from django.urls import path
 
 from . import views
-from .analytics_views import analytics_page
-from .interventions import views as intervention_views
-from .suspensions import views as suspension_views
+from .analytics.urls import urlpatterns as analytics
+from .events.urls import urlpatterns as events
+from .incidents.urls import urlpatterns as incidents
+from .interventions.urls import urlpatterns as interventions
+from .removals.urls import urlpatterns as removals
+from .restorative.urls import urlpatterns as restorative
+from .suspensions.urls import urlpatterns as suspensions
 
 app_name = "behaviour"
 
 urlpatterns = [
-    path("", views.event_list, name="event_list"),
-    path("log/", views.quick_log, name="quick_log"),
     path("log/pupils/", views.pupil_picker, name="pupil_picker"),
-    path("events/<uuid:code>/", views.event_detail, name="event_detail"),
-    path("events/<uuid:code>/edit/", views.event_edit, name="event_edit"),
-    path("events/<uuid:code>/void/", views.event_void, name="event_void"),
-    path("removals/", views.removal_list, name="removal_list"),
-    path("removals/new/", views.removal_create, name="removal_create"),
-    path("removals/<uuid:code>/", views.removal_detail, name="removal_detail"),
-    path("removals/<uuid:code>/void/", views.removal_void, name="removal_void"),
-    path("restorative/", views.restorative_list, name="restorative_list"),
-    path("restorative/new/", views.restorative_create, name="restorative_create"),
-    path("restorative/<uuid:code>/", views.restorative_detail, name="restorative_detail"),
-    path("restorative/<uuid:code>/void/", views.restorative_void, name="restorative_void"),
-    path("categories/", views.category_list, name="category_list"),
-    path("categories/new/", views.category_form, name="category_create"),
-    path("categories/<uuid:code>/", views.category_form, name="category_edit"),
-    path("rewards/", views.rewards, name="rewards"),
-    path("rewards/milestones/", views.milestone_list, name="milestone_list"),
-    path("rewards/milestones/new/", views.milestone_form, name="milestone_create"),
-    path("rewards/milestones/<uuid:code>/", views.milestone_form, name="milestone_edit"),
-    path("suspensions/", suspension_views.suspension_list, name="suspension_list"),
-    path("suspensions/new/", suspension_views.suspension_create, name="suspension_create"),
-    path("suspensions/<uuid:code>/", suspension_views.suspension_detail, name="suspension_detail"),
-    path("suspensions/<uuid:code>/edit/", suspension_views.suspension_edit, name="suspension_edit"),
-    path("suspensions/<uuid:code>/finalise/", suspension_views.suspension_finalise, name="suspension_finalise"),
-    path("suspensions/<uuid:code>/void/", suspension_views.suspension_void, name="suspension_void"),
-    path(
-        "suspensions/<uuid:code>/notifications/",
-        suspension_views.suspension_notification_add,
-        name="suspension_notification_add",
-    ),
-    path(
-        "suspensions/<uuid:code>/reintegration/",
-        suspension_views.suspension_reintegration_add,
-        name="suspension_reintegration_add",
-    ),
-    path("governor-tasks/<uuid:code>/done/", suspension_views.governor_task_complete, name="governor_task_complete"),
-    path("analytics/", analytics_page, name="analytics"),
-]
-urlpatterns += [
-    path("events/<uuid:code>/incident/", views.incident_create, name="incident_create"),
-    path("incidents/", views.incident_list, name="incident_list"),
-    path("incidents/<uuid:code>/", views.incident_detail, name="incident_detail"),
-    path("incidents/<uuid:code>/edit/", views.incident_edit, name="incident_edit"),
-    path("incidents/<uuid:code>/void/", views.incident_void, name="incident_void"),
-    path("incidents/<uuid:code>/actions/", views.follow_up_create, name="follow_up_create"),
-    path("actions/<uuid:code>/done/", views.follow_up_done, name="follow_up_done"),
-    path("incidents/<uuid:code>/attachments/", views.attachment_upload, name="attachment_upload"),
-    path("attachments/<uuid:code>/", views.attachment_download, name="attachment_download"),
-    path("bullying/", views.bullying_list, name="bullying_list"),
-    path("bullying/new/", views.bullying_create, name="bullying_create"),
-    path("bullying/patterns/", views.bullying_patterns, name="bullying_patterns"),
-    path("bullying/<uuid:code>/", views.bullying_detail, name="bullying_detail"),
-    path("bullying/<uuid:code>/void/", views.bullying_void, name="bullying_void"),
-    path("bullying/<uuid:code>/outcome/", views.bullying_outcome, name="bullying_outcome"),
-    path("interventions/", intervention_views.intervention_list, name="intervention_list"),
-    path("interventions/new/", intervention_views.intervention_create, name="intervention_create"),
-    path("interventions/oversight/", intervention_views.intervention_oversight, name="intervention_oversight"),
-    path("interventions/techniques/", intervention_views.technique_list, name="technique_list"),
-    path("interventions/techniques/new/", intervention_views.technique_form, name="technique_create"),
-    path("interventions/techniques/defaults/", intervention_views.technique_seed, name="technique_seed"),
-    path("interventions/techniques/<uuid:code>/", intervention_views.technique_form, name="technique_edit"),
-    path("interventions/<uuid:code>/", intervention_views.intervention_detail, name="intervention_detail"),
-    path(
-        "interventions/<uuid:code>/parents/",
-        intervention_views.intervention_parent_report,
-        name="intervention_parent_report",
-    ),
-    path("interventions/<uuid:code>/withhold/", intervention_views.intervention_withhold, name="intervention_withhold"),
-    path(
-        "interventions/<uuid:code>/debrief/pupil/",
-        intervention_views.intervention_pupil_debrief,
-        name="intervention_pupil_debrief",
-    ),
-    path(
-        "interventions/<uuid:code>/debrief/staff/",
-        intervention_views.intervention_staff_debrief,
-        name="intervention_staff_debrief",
-    ),
-    path("interventions/<uuid:code>/review/", intervention_views.intervention_review, name="intervention_review"),
-    path("interventions/<uuid:code>/void/", intervention_views.intervention_void, name="intervention_void"),
-    path("training/", intervention_views.training_list, name="training_list"),
-    path("training/new/", intervention_views.training_form, name="training_create"),
-    path("training/expiring/", intervention_views.training_expiring, name="training_expiring"),
-    path("training/<uuid:code>/", intervention_views.training_form, name="training_edit"),
-    path("training/<uuid:code>/certificate/", intervention_views.training_certificate, name="training_certificate"),
-    path("training/<uuid:code>/void/", intervention_views.training_void, name="training_void"),
+    *events,
+    *removals,
+    *restorative,
+    *suspensions,
+    *analytics,
+    *incidents,
+    *interventions,
 ]

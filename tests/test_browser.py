@@ -126,8 +126,8 @@ def test_a_wrong_code_is_explained_beside_the_field_and_keeps_the_user_on_the_ch
 
 
 def test_pastoral_staff_log_behaviour_for_two_pupils_from_the_quick_log(live_server, page, cast):
+    from behaviour.events.services import categories_seed_defaults
     from behaviour.models import BehaviourEvent
-    from behaviour.services import categories_seed_defaults
 
     categories_seed_defaults(school=cast.school)
     make_staff(cast.school, Role.PASTORAL_STAFF, "pastoral")

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from behaviour import services as behaviour_services
+from behaviour.incidents import services as incident_services
 from behaviour.models import IncidentAttachment
 from behaviour.tests.factories import BehaviourEventFactory
 from pastoral.files import exports
@@ -150,7 +150,7 @@ def test_an_incident_attachment_is_stored_and_downloaded_through_the_checked_vie
     shared_storage, client, teacher, pupil, other_school_dsl, as_user
 ):
     event = BehaviourEventFactory(pupil=pupil)
-    incident = behaviour_services.incident_record(
+    incident = incident_services.incident_record(
         actor=teacher, event=event, submission_key=uuid.uuid4(), antecedent="a", behaviour="b", dysregulated="no"
     )
     as_user(teacher)

@@ -1,5 +1,7 @@
 """Registration of the physical-interventions area, called from BehaviourConfig.ready()."""
 
+from pastoral.accounts.roles import Role
+
 # Who sees what (see the README section "Physical interventions"):
 # - leads (headteacher, DSL, deputy DSL, pastoral lead) and the SENCo see every record in the school;
 # - any member of staff who may log behaviour may record an intervention, and then sees the records
@@ -12,32 +14,30 @@ INTERVENTION_LEADS = {
     "behaviour.review_intervention",
     "behaviour.view_training",
 }
+PERMISSIONS = {
+    Role.HEADTEACHER: INTERVENTION_LEADS | {"behaviour.manage_techniques", "behaviour.manage_training"},
+    Role.PASTORAL_LEAD: INTERVENTION_LEADS | {"behaviour.manage_techniques", "behaviour.manage_training"},
+    Role.DSL: INTERVENTION_LEADS,
+    Role.DEPUTY_DSL: INTERVENTION_LEADS,
+    Role.SENCO: {"behaviour.view_intervention", "behaviour.record_intervention", "behaviour.view_training"},
+    Role.PASTORAL_STAFF: {"behaviour.record_intervention"},
+    Role.MEDICAL_LEAD: {"behaviour.record_intervention"},
+    Role.AP_COORDINATOR: {"behaviour.record_intervention"},
+    Role.TEACHER: {"behaviour.record_intervention"},
+    Role.IT_ADMIN: {"behaviour.view_training", "behaviour.manage_training"},
+}
 
 
-def ready():
+def register():
     from pastoral import audit, chronology, dashboard, demo
-    from pastoral.accounts import roles
-    from pastoral.files import digest
+    from pastoral.files import digest, reports, weekly_trend
 
     from .chronology import interventions_for_chronology
     from .demo import seed_interventions
-    from .panels import intervention_digest_lines, interventions_panel
+    from .exports import register_exports
+    from .panels import intervention_digest_lines, intervention_lines, interventions_panel
+    from .report_sections import build_interventions
 
-    Role = roles.Role
-    roles.register_permissions(
-        {
-            Role.HEADTEACHER: INTERVENTION_LEADS | {"behaviour.manage_techniques", "behaviour.manage_training"},
-            Role.PASTORAL_LEAD: INTERVENTION_LEADS | {"behaviour.manage_techniques", "behaviour.manage_training"},
-            Role.DSL: INTERVENTION_LEADS,
-            Role.DEPUTY_DSL: INTERVENTION_LEADS,
-            Role.SENCO: {"behaviour.view_intervention", "behaviour.record_intervention", "behaviour.view_training"},
-            Role.PASTORAL_STAFF: {"behaviour.record_intervention"},
-            Role.MEDICAL_LEAD: {"behaviour.record_intervention"},
-            Role.AP_COORDINATOR: {"behaviour.record_intervention"},
-            Role.TEACHER: {"behaviour.record_intervention"},
-            Role.IT_ADMIN: {"behaviour.view_training", "behaviour.manage_training"},
-        }
-    )
     for action, sentence in {
         "behaviour.intervention.recorded": "recorded a physical intervention",
         "behaviour.intervention.viewed": "viewed a physical intervention record",
@@ -60,3 +60,14 @@ def ready():
     dashboard.register("behaviour_interventions", interventions_panel, order=30)
     digest.register("behaviour_interventions", intervention_digest_lines)
     demo.register_seeder("behaviour_interventions", seed_interventions)
+    register_exports()
+    reports.register_section(
+        "interventions",
+        build_interventions,
+        order=50,
+        permission="behaviour.view_intervention",
+        title="Restrictive interventions",
+    )
+    weekly_trend.register(
+        "behaviour_interventions", intervention_lines, order=30, permission="behaviour.view_intervention"
+    )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from pastoral.accounts.roles import Role
 from pastoral.models import Pupil
 
-from ..models import Location
+from ..events.models import Location
 from .models import InterventionTechnique, RestrictiveIntervention, StaffTraining
 from .services import techniques_seed_defaults
 

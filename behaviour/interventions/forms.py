@@ -8,11 +8,10 @@ from django import forms
 from django.utils import timezone
 
 from pastoral.pupils.picker import PupilPickerField
-from pastoral.selectors import on_roll, pupils_visible_to
 from pastoral.widgets import DateInput, TimeInput
 
-from ..forms import DATETIME_FORMATS, _datetime_widget, staff_of
-from ..selectors import locations_for
+from ..events.selectors import locations_for
+from ..forms import DATETIME_FORMATS, _datetime_widget, _school_pupils, staff_of
 from ..uploads import certificate_type
 from .models import InterventionTechnique, RestrictiveIntervention, StaffTraining
 from .selectors import techniques_for
@@ -103,9 +102,7 @@ class InterventionForm(forms.Form):
         kwargs["initial"].setdefault("occurred_on", timezone.localdate())
         kwargs["initial"].setdefault("submission_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = on_roll(pupils_visible_to(user).filter(school=school)).order_by(
-            "legal_last_name", "legal_first_name"
-        )
+        self.fields["pupil"].queryset = _school_pupils(user, school)
         self.fields["location"].queryset = locations_for(school, active_only=True)
         self.fields["staff_involved"].queryset = staff_of(school)
         self.fields["witnesses"].queryset = staff_of(school)

@@ -1,12 +1,13 @@
-"""The leads' dashboard panel and digest lines for physical interventions."""
+"""The leads' dashboard panel, digest lines and weekly trend lines for physical interventions."""
 
 from django.urls import reverse
 
 from pastoral import dashboard
 from pastoral.accounts import access
 from pastoral.files.digest import DigestLine
+from pastoral.files.weekly_trend import trend_line, weekly_counts
 
-from .selectors import attention_counts, can_see_all, expiring_training
+from .selectors import attention_counts, can_see_all, current, expiring_training, restrictive_interventions_visible_to
 
 
 def _rows(user, school):
@@ -41,3 +42,16 @@ def intervention_digest_lines(school, recipient, today):
     if not can_see_all(recipient, school):
         return []
     return [DigestLine(label, count, path) for label, count, path in _rows(recipient, school)]
+
+
+def intervention_lines(user, school, today, trend):
+    records = current(restrictive_interventions_visible_to(user).filter(school=school))
+    counts = weekly_counts(records, "occurred_on", trend.weeks, as_datetime=False)
+    trend.trends.append(trend_line("Physical interventions", counts))
+    attention = attention_counts(user, school, today)
+    path = reverse("behaviour:intervention_list")
+    trend.outstanding += [
+        ("Physical interventions: parents not yet told", attention["parents"], f"{path}?show=parents"),
+        ("Physical interventions: debriefs overdue", attention["debriefs"], f"{path}?show=debriefs"),
+        ("Physical interventions: awaiting sign-off", attention["review"], f"{path}?show=review"),
+    ]

@@ -4,11 +4,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pastoral import audit
-from pastoral.accounts import access
 from pastoral.exceptions import PastoralError
 from pastoral.selectors import pupils_visible_to
 from pastoral.voiding import void_record
 
+from ..services import _require
 from ..uploads import certificate_type
 from . import selectors
 from .models import InterventionTechnique, RestrictiveIntervention
@@ -28,11 +28,6 @@ DEFAULT_TECHNIQUES = [
     ("other", "Blocking (no contact)"),
     ("other", "Door held (seclusion)"),
 ]
-
-
-def _require(actor, school, perm):
-    if not access.has_school_perm(actor, school, perm):
-        raise PastoralError("You do not have permission to do that in this school.")
 
 
 def _require_visible(actor, intervention):

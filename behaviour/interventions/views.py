@@ -13,14 +13,14 @@ from django.views.decorators.http import require_POST
 from pastoral import audit
 from pastoral import selectors as core_selectors
 from pastoral.accounts import access
-from pastoral.accounts.schools import current_school
 from pastoral.exceptions import PastoralError
 from pastoral.files.uploads import EXTENSIONS, file_response
 from pastoral.forms import add_service_errors
 from pastoral.lists import list_page
 
-from .. import selectors as behaviour_selectors
+from ..events.selectors import get_event_for_user
 from ..uploads import certificate_type
+from ..views import _school_with
 from . import oversight, selectors, services
 from .filters import intervention_filter, training_filter, with_list_columns
 from .forms import (
@@ -36,15 +36,6 @@ from .forms import (
     WithholdForm,
 )
 from .models import InterventionTechnique, StaffTraining
-
-
-def _school_with(request, *perms):
-    """The school the user is working in, if their role there carries any of `perms`."""
-    school = current_school(request)
-    if school is None or not any(access.has_school_perm(request.user, school, perm) for perm in perms):
-        raise PermissionDenied
-    return school
-
 
 # -- interventions -------------------------------------------------------------
 
@@ -77,7 +68,7 @@ def intervention_create(request):
     initial = {}
     if request.GET.get("event"):
         try:
-            event = behaviour_selectors.get_event_for_user(request.user, uuid.UUID(request.GET["event"]))
+            event = get_event_for_user(request.user, uuid.UUID(request.GET["event"]))
         except ValueError:
             raise Http404("No such event") from None
         if event.school_id != school.pk or event.voided_at:

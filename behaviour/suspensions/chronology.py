@@ -1,20 +1,15 @@
-"""Suspensions on the pupil's chronology, and the headteacher's governors' tasks panel on the dashboard."""
+"""Suspensions on the pupil's chronology."""
 
 from django.urls import reverse
 
-from pastoral.accounts import access
 from pastoral.chronology import ChronologyItem, as_datetime
-from pastoral.dashboard import Panel
 
-from .selectors import open_governor_tasks, suspensions_visible_to
+from .selectors import sees_voided, suspensions_visible_to
 
 
 def suspensions_for_chronology(user, pupil):
     suspensions = suspensions_visible_to(user).filter(pupil=pupil).prefetch_related("reasons")
-    if not (
-        access.has_school_perm(user, pupil.school_id, "behaviour.record_suspension")
-        or access.has_school_perm(user, pupil.school_id, "behaviour.decide_suspension")
-    ):
+    if not sees_voided(user, pupil.school_id):
         suspensions = suspensions.filter(voided_at__isnull=True)
     items = []
     for suspension in suspensions:
@@ -29,13 +24,3 @@ def suspensions_for_chronology(user, pupil):
         url = reverse("behaviour:suspension_detail", args=[suspension.code])
         items.append(ChronologyItem(as_datetime(suspension.start_date), "behaviour", title, summary, url, tone))
     return items
-
-
-def governor_tasks_panel(request, school):
-    """Open governors' tasks, soonest deadline first, for whoever decides suspensions (the headteacher)."""
-    if school is None or not access.has_school_perm(request.user, school, "behaviour.decide_suspension"):
-        return None
-    tasks = list(open_governor_tasks(request.user, school)[:10])
-    if not tasks:
-        return None
-    return Panel("Governors' tasks after suspensions", "behaviour/panels/_governor_tasks.html", {"tasks": tasks})

@@ -11,8 +11,8 @@ from django.utils import timezone
 from pastoral.accounts.roles import Role
 from pastoral.models import School
 
-from .. import school_days
-from ..models import BehaviourEvent
+from ..events.models import BehaviourEvent
+from . import school_days
 from .models import (
     ExclusionReasonCode,
     GovernorTask,

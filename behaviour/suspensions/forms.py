@@ -12,8 +12,8 @@ from pastoral.pupils.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
 from pastoral.widgets import DateInput
 
+from ..events.selectors import events_visible_to
 from ..forms import DATETIME_FORMATS, _datetime_widget
-from ..selectors import events_visible_to
 from .models import ExclusionReasonCode, Suspension, SuspensionNotification
 
 DATE_WIDGET = {"widget": DateInput()}
@@ -177,21 +177,6 @@ class SuspensionForm(forms.Form):
         data.pop("length_days", None)
         data.pop("lunchtimes", None)
         return data
-
-
-class SuspensionFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *Suspension.Status.choices, ("voided", "Voided")]
-    )
-    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Any type"), *Suspension.Kind.choices])
-    term = forms.ModelChoiceField(queryset=None, to_field_name="code", required=False, empty_label="Any term")
-
-    def __init__(self, *args, terms, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["term"].queryset = terms
-        self.fields["term"].label_from_instance = lambda t: f"{t.name} {t.academic_year.name}"
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
 
 
 class NotificationForm(forms.Form):

@@ -15,7 +15,7 @@ from pastoral.files import exports
 from pastoral.files.exports import ExportRefused
 from pastoral.files.pdf import OFFICIAL_SENSITIVE, render_pdf
 
-from .. import school_days
+from . import school_days
 from .models import GovernorTask, Suspension
 from .selectors import assess, covered_slots, get_suspension_for_user, terms_of
 

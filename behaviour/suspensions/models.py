@@ -108,13 +108,13 @@ class Suspension(Voidable):
 
     @property
     def length_days(self):
-        from ..school_days import as_days
+        from .school_days import as_days
 
         return None if self.length_units is None else as_days(self.length_units)
 
     @property
     def length_label(self):
-        from ..school_days import format_days
+        from .school_days import format_days
 
         if self.kind == self.Kind.PERMANENT or self.length_units is None:
             return "permanent"

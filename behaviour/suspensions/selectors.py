@@ -22,7 +22,7 @@ from pastoral.accounts import access
 from pastoral.calendar.school_days import SchoolCalendar
 from pastoral.models import Professional
 
-from .. import school_days
+from . import school_days
 from .models import GovernorTask, Suspension, SuspensionNotification
 
 YEAR_LIMIT_UNITS = 90  # 45 school days, in half days
@@ -36,6 +36,13 @@ R = SuspensionNotification.Recipient
 
 def suspensions_visible_to(user):
     return Suspension.objects.filter(school_id__in=access.schools_with_perm(user, "behaviour.view_suspension"))
+
+
+def sees_voided(user, school):
+    """Voided suspensions stay visible to whoever records or decides them, not to those who only read them."""
+    return access.has_school_perm(user, school, "behaviour.record_suspension") or access.has_school_perm(
+        user, school, "behaviour.decide_suspension"
+    )
 
 
 def governor_tasks_visible_to(user):
@@ -283,7 +290,7 @@ def finalise_blockers(suspension, assessment, reason_count=None):
 
 
 def suspension_incidents(user, suspension):
-    from ..selectors import events_visible_to
+    from ..events.selectors import events_visible_to
 
     return list(
         events_visible_to(user).filter(suspensions=suspension).select_related("category").order_by("occurred_at")

@@ -4,13 +4,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pastoral import audit
-from pastoral.accounts import access
 from pastoral.exceptions import PastoralError
 from pastoral.models import Pupil
 from pastoral.selectors import pupils_visible_to
 from pastoral.voiding import void_record
 
-from ..selectors import events_visible_to
+from ..events.selectors import events_visible_to
+from ..services import _once, _require
 from .models import (
     ExclusionReasonCode,
     GovernorTask,
@@ -51,11 +51,6 @@ SUBMISSION_KEY_CONSTRAINT = "behaviour_suspension_submission_key_key"
 def _constraint(exc):
     """The name of the database constraint an IntegrityError broke, if the driver says."""
     return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
-
-
-def _require(actor, school, perm):
-    if not access.has_school_perm(actor, school, perm):
-        raise PastoralError("You do not have permission to do that in this school.")
 
 
 def _check_links(actor, school, pupil, reasons, incidents, start_date):
@@ -199,30 +194,10 @@ def _open(suspension):
         raise PastoralError("This record has been voided.")
 
 
-def _once(model, actor, submission_key, create):
-    """create() unless this form's submission key already made a record; a racing copy gets the first one's."""
-
-    def earlier():
-        if submission_key is None:
-            return None
-        return model.objects.filter(submission_key=submission_key, recorded_by=actor).first()
-
-    existing = earlier()
-    if existing is not None:
-        return existing
-    try:
-        return create()
-    except IntegrityError:
-        existing = earlier()
-        if existing is None:
-            raise
-        return existing
-
-
 def notification_record(*, actor, submission_key=None, **fields):
     """The same form sent twice (same submission key) records one notification."""
     create = lambda: _notification_record(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
-    return _once(SuspensionNotification, actor, submission_key, create)
+    return _once(SuspensionNotification, actor=actor, submission_key=submission_key, create=create)
 
 
 @transaction.atomic
@@ -256,7 +231,7 @@ def _notification_record(
 def reintegration_record(*, actor, submission_key=None, **fields):
     """The same form sent twice (same submission key) records one meeting."""
     create = lambda: _reintegration_record(actor=actor, submission_key=submission_key, **fields)  # noqa: E731
-    return _once(ReintegrationMeeting, actor, submission_key, create)
+    return _once(ReintegrationMeeting, actor=actor, submission_key=submission_key, create=create)
 
 
 @transaction.atomic

@@ -3,8 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -12,19 +10,13 @@ from django.views.decorators.http import require_POST
 from pastoral.accounts import access
 from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
-from pastoral.models import Term
+from pastoral.lists import list_page
 
-from ..views import PAGE_SIZE, _require, _school_with
+from ..views import _require, _school_with
 from . import selectors, services
-from .forms import (
-    GovernorTaskForm,
-    NotificationForm,
-    ReintegrationForm,
-    SuspensionFilterForm,
-    SuspensionForm,
-    SuspensionVoidForm,
-)
-from .models import ExclusionReasonCode, GovernorTask, Suspension, SuspensionNotification
+from .filters import suspension_filter, with_list_columns
+from .forms import GovernorTaskForm, NotificationForm, ReintegrationForm, SuspensionForm, SuspensionVoidForm
+from .models import GovernorTask, Suspension, SuspensionNotification
 
 
 def _perms(user, school_id):
@@ -37,37 +29,8 @@ def _perms(user, school_id):
 @login_required
 def suspension_list(request):
     school = _school_with(request, "behaviour.view_suspension")
-    terms = Term.objects.filter(academic_year__school=school).select_related("academic_year").order_by("-start")
-    form = SuspensionFilterForm(request.GET or None, terms=terms)
-    suspensions = selectors.suspensions_visible_to(request.user).filter(school=school)
-    perms = _perms(request.user, school.pk)
-    if not (perms["can_record"] or perms["can_decide"]):
-        suspensions = suspensions.filter(voided_at__isnull=True)
-    if form.is_valid():
-        status, kind, term = (form.cleaned_data[name] for name in ("status", "kind", "term"))
-        if status == "voided":
-            suspensions = suspensions.filter(voided_at__isnull=False)
-        elif status:
-            suspensions = suspensions.filter(status=status, voided_at__isnull=True)
-        if kind:
-            suspensions = suspensions.filter(kind=kind)
-        if term:
-            # Overlapping the term: started by its end and not ended before it began.
-            suspensions = suspensions.filter(start_date__lte=term.end).filter(
-                Q(end_date__gte=term.start) | Q(end_date__isnull=True, start_date__gte=term.start)
-            )
-    suspensions = (
-        suspensions.select_related("pupil", "decided_by")
-        .prefetch_related(Prefetch("reasons", queryset=ExclusionReasonCode.objects.order_by("census_code")))
-        .annotate(open_tasks=Count("governor_tasks", filter=Q(governor_tasks__done_at__isnull=True)))
-        .order_by("-start_date", "-pk")
-    )
-    context = {
-        "form": form,
-        "page": Paginator(suspensions, PAGE_SIZE).get_page(request.GET.get("page")),
-        **perms,
-    }
-    return render(request, "behaviour/suspension_list.html", context)
+    listing = list_page(request, suspension_filter(request.user, school, request.GET), then=with_list_columns)
+    return render(request, "behaviour/suspension_list.html", listing.context(**_perms(request.user, school.pk)))
 
 
 @login_required

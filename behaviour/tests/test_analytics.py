@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from behaviour import analytics
+from behaviour.analytics import selectors as analytics
 from behaviour.models import BehaviourEvent
 from conftest import make_staff
 from pastoral.accounts.roles import Role

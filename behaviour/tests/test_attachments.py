@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from behaviour import services
+from behaviour.incidents import services
 from behaviour.models import IncidentAttachment
 from pastoral.files.uploads import is_stored_name
 from pastoral.models import AuditEntry

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from behaviour import selectors, services
-from behaviour.chronology import bullying_for_chronology
+from behaviour.incidents import selectors, services
+from behaviour.incidents.chronology import bullying_for_chronology
 from behaviour.models import BullyingIncident, BullyingInvolvement
 from pastoral.exceptions import PastoralError
 from pastoral.models import AuditEntry

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from behaviour import services
+from behaviour.events import services
 from behaviour.models import BehaviourCategory, Location
 from pastoral.models import AuditEntry
 

@@ -62,7 +62,7 @@ def test_it_clears_removals_and_meetings_when_the_demo_is_reset():
 
 @pytest.mark.django_db
 def test_it_seeds_pupils_for_the_rising_behaviour_panel():
-    from behaviour.analytics import rising_pupils
+    from behaviour.analytics.selectors import rising_pupils
     from pastoral.models import User
 
     demo.seed_demo()

@@ -2,8 +2,8 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
+from behaviour.incidents.selectors import bullying_patterns
 from behaviour.models import BullyingIncident, BullyingInvolvement, FollowUpAction, Incident
-from behaviour.selectors import bullying_patterns
 from pastoral import demo
 from pastoral.models import School
 

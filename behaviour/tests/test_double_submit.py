@@ -8,8 +8,8 @@ import uuid
 from django.urls import reverse
 from django.utils import timezone
 
-from behaviour import services
 from behaviour.models import Removal, RestorativeMeeting
+from behaviour.removals import services
 from pastoral.tests.factories import PupilFactory
 
 from .factories import BehaviourEventFactory

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from behaviour.chronology import events_for_chronology
+from behaviour.events.chronology import events_for_chronology
 from behaviour.models import BehaviourEvent, BehaviourEventRevision
 from pastoral.models import AuditEntry
 from pastoral.tests.factories import PupilFactory

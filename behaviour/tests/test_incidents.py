@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from behaviour import services
-from behaviour.chronology import incidents_for_chronology
+from behaviour.incidents import services
+from behaviour.incidents.chronology import incidents_for_chronology
 from behaviour.models import FollowUpAction, Incident, IncidentRevision
 from pastoral.exceptions import PastoralError
 from pastoral.models import AuditEntry

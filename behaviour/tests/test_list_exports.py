@@ -7,16 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from behaviour import services
-from behaviour.exports import (
-    BULLYING_COLUMNS,
-    INCIDENT_COLUMNS,
-    REMOVAL_COLUMNS,
-    RESTORATIVE_COLUMNS,
-    SUSPENSION_COLUMNS,
-)
+from behaviour.incidents import services
+from behaviour.incidents.exports import BULLYING_COLUMNS, INCIDENT_COLUMNS
 from behaviour.models import FollowUpAction, Suspension
-from behaviour.services import restorative_meeting_record
+from behaviour.removals.exports import REMOVAL_COLUMNS
+from behaviour.restorative.exports import RESTORATIVE_COLUMNS
+from behaviour.restorative.services import restorative_meeting_record
+from behaviour.suspensions.exports import SUSPENSION_COLUMNS
 from conftest import make_staff
 from pastoral.accounts.roles import Role
 from pastoral.models import AuditEntry, Membership

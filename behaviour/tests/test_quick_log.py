@@ -3,8 +3,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from behaviour import services
-from behaviour.chronology import events_for_chronology
+from behaviour.events import services
+from behaviour.events.chronology import events_for_chronology
 from behaviour.models import BehaviourEvent
 from pastoral.exceptions import PastoralError
 from pastoral.models import AuditEntry

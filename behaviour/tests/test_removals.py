@@ -2,8 +2,8 @@ import uuid
 
 from django.urls import reverse
 
-from behaviour.chronology import removals_for_chronology
 from behaviour.models import Removal
+from behaviour.removals.chronology import removals_for_chronology
 from pastoral.models import AuditEntry
 from pastoral.tests.factories import PupilFactory
 

@@ -4,8 +4,10 @@ import datetime
 
 from django.db.models import Count, Sum
 
-from behaviour import report_sections
+from behaviour.events.report_sections import build_behaviour
+from behaviour.interventions.report_sections import build_interventions
 from behaviour.models import BehaviourEvent, RestrictiveIntervention, Suspension
+from behaviour.suspensions.report_sections import build_suspensions
 from behaviour.tests.factories import BehaviourCategoryFactory, BehaviourEventFactory
 from conftest import make_staff
 from pastoral.accounts.roles import Role
@@ -23,7 +25,7 @@ def test_it_compares_behaviour_with_the_previous_term_in_a_fixed_number_of_queri
     calendar(school)
     seed(school, pastoral_lead, headteacher, events=9)
     with django_assert_max_num_queries(8):
-        section = report_sections.build_behaviour(headteacher, [school], *SUMMER, *SPRING)
+        section = build_behaviour(headteacher, [school], *SUMMER, *SPRING)
     live = BehaviourEvent.objects.filter(school=school, voided_at__isnull=True)
     now = live.filter(occurred_at__date__range=SUMMER).count()
     before = live.filter(occurred_at__date__range=SPRING).count()
@@ -43,7 +45,7 @@ def test_it_compares_behaviour_with_the_previous_term_in_a_fixed_number_of_queri
 def test_it_gives_the_statutory_suspension_counts(headteacher, pastoral_lead, school):
     calendar(school)
     seed(school, pastoral_lead, headteacher)
-    section = report_sections.build_suspensions(headteacher, [school], *SUMMER, *SPRING)
+    section = build_suspensions(headteacher, [school], *SUMMER, *SPRING)
     decided = Suspension.objects.filter(school=school, status="finalised", voided_at__isnull=True)
     fixed = decided.filter(start_date__range=SUMMER).exclude(kind="permanent")
     rows = _rows(section.tables[0])
@@ -64,14 +66,14 @@ def test_a_voided_suspension_does_not_count(headteacher, pastoral_lead, school):
     calendar(school)
     seed(school, pastoral_lead, headteacher)
     Suspension.objects.filter(school=school, kind="lunchtime").update(voided_at=at(SUMMER[1]), void_reason="Wrong")
-    section = report_sections.build_suspensions(headteacher, [school], *SUMMER, *SPRING)
+    section = build_suspensions(headteacher, [school], *SUMMER, *SPRING)
     assert _rows(section.tables[0])["Suspensions"][0] == 2
 
 
 def test_intervention_figures_and_training_compliance(headteacher, pastoral_lead, school):
     calendar(school)
     seed(school, pastoral_lead, headteacher)
-    section = report_sections.build_interventions(headteacher, [school], *SUMMER, *SPRING)
+    section = build_interventions(headteacher, [school], *SUMMER, *SPRING)
     records = RestrictiveIntervention.objects.filter(school=school, occurred_on__range=SUMMER)
     rows = _rows(section.tables[0])
     assert rows["Interventions"][0] == records.count() == 2
@@ -88,7 +90,7 @@ def test_staff_who_only_record_see_only_their_own_interventions(headteacher, pas
     calendar(school)
     seed(school, pastoral_lead, headteacher)
     teacher = make_staff(school, Role.TEACHER, "teacher2")
-    section = report_sections.build_interventions(teacher, [school], *SUMMER, *SPRING)
+    section = build_interventions(teacher, [school], *SUMMER, *SPRING)
     assert _rows(section.tables[0])["Interventions"][0] == 0
 
 
@@ -99,7 +101,7 @@ def test_a_trust_roll_up_has_a_row_per_school(trust_leader, headteacher, pastora
     category = BehaviourCategoryFactory(school=sister_school)
     for _ in range(4):
         BehaviourEventFactory(pupil=pupil, category=category, occurred_at=at(SUMMER[0] + datetime.timedelta(days=1)))
-    section = report_sections.build_behaviour(trust_leader, [school, sister_school], *SUMMER, *SPRING)
+    section = build_behaviour(trust_leader, [school, sister_school], *SUMMER, *SPRING)
     per_school = _rows(section.tables[1])
     assert per_school["Riverside Primary"][1] == 4
     assert (

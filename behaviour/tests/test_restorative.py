@@ -5,9 +5,9 @@ import uuid
 from django.urls import reverse
 from django.utils import timezone
 
-from behaviour.chronology import restorative_for_chronology
 from behaviour.models import RestorativeMeeting
-from behaviour.services import restorative_meeting_record
+from behaviour.restorative.chronology import restorative_for_chronology
+from behaviour.restorative.services import restorative_meeting_record
 from pastoral.models import AuditEntry
 from pastoral.tests.factories import PupilFactory
 

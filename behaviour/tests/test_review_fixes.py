@@ -63,7 +63,7 @@ def test_an_attachment_whose_save_fails_leaves_no_photo_on_disk(monkeypatch, set
     settings.MEDIA_ROOT = tmp_path / "media"
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from behaviour import services
+    from behaviour.incidents import services
     from pastoral import audit
 
     def stored():
@@ -117,7 +117,7 @@ def test_injury_photos_are_for_the_pastoral_team_and_the_uploader_only(
     import pytest
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from behaviour import services
+    from behaviour.incidents import services
     from pastoral.exceptions import PastoralError
 
     incident = _incident(pastoral_lead, pupil)

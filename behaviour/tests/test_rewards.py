@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from behaviour import selectors
+from behaviour.events import selectors
 from behaviour.models import RewardMilestone
 from pastoral.files import exports
 from pastoral.models import AcademicYear, AuditEntry, GeneratedFile

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from behaviour import school_days
-from behaviour.school_days import AM, LUNCH, PM, CalendarError
+from behaviour.suspensions import school_days
+from behaviour.suspensions.school_days import AM, LUNCH, PM, CalendarError
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,10 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from behaviour import services
+from behaviour.events import services
 from behaviour.models import BehaviourEvent, Removal, RestorativeMeeting
+from behaviour.removals import services as removal_services
+from behaviour.restorative import services as restorative_services
 from pastoral.exceptions import PastoralError
 from pastoral.models import AuditEntry
 
@@ -29,7 +31,7 @@ def test_it_refuses_an_event_for_another_schools_pupil(teacher, school, pupil, o
 
 def test_it_refuses_a_removal_for_another_schools_pupil(teacher, school, other_school_pupil):
     with pytest.raises(PastoralError):
-        services.removal_record(
+        removal_services.removal_record(
             actor=teacher,
             school=school,
             pupil=other_school_pupil,
@@ -43,7 +45,7 @@ def test_it_refuses_a_removal_for_another_schools_pupil(teacher, school, other_s
 def test_it_refuses_a_removal_linked_to_another_pupils_event(teacher, school, pupil, classmates):
     event = BehaviourEventFactory(pupil=classmates[1])
     with pytest.raises(PastoralError, match="this pupil's"):
-        services.removal_record(
+        removal_services.removal_record(
             actor=teacher, school=school, pupil=pupil, reason="x", removed_to="Office", duration_minutes=10, event=event
         )
     assert not Removal.objects.exists()
@@ -52,7 +54,7 @@ def test_it_refuses_a_removal_linked_to_another_pupils_event(teacher, school, pu
 def test_it_refuses_a_meeting_naming_another_schools_pupil(teacher, school, pupil, other_school_pupil):
     event = BehaviourEventFactory(pupil=pupil)
     with pytest.raises(PastoralError):
-        services.restorative_meeting_record(
+        restorative_services.restorative_meeting_record(
             actor=teacher,
             school=school,
             incidents=[event],

@@ -10,10 +10,10 @@ from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
 
-from behaviour import school_days
 from behaviour.models import ExclusionReasonCode, GovernorTask, Suspension, SuspensionNotification
-from behaviour.suspensions import services
-from behaviour.suspensions.chronology import governor_tasks_panel, suspensions_for_chronology
+from behaviour.suspensions import school_days, services
+from behaviour.suspensions.chronology import suspensions_for_chronology
+from behaviour.suspensions.panels import governor_tasks_panel
 from behaviour.suspensions.selectors import assess, terms_of
 from pastoral.demo import term_dates
 from pastoral.exceptions import PastoralError

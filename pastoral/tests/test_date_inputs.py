@@ -61,7 +61,7 @@ def test_every_date_picker_renders_an_iso_value():
     widgets = date_widgets()
     where = {name for name, _ in widgets}
     # The termly report's, the behaviour filters' and the calendar's pickers are among those checked.
-    assert {"pastoral.files.reports.TermlyReportForm.start", "behaviour.filters.EventFilterSet.start"} <= where
+    assert {"pastoral.files.reports.TermlyReportForm.start", "behaviour.events.filters.EventFilterSet.start"} <= where
     assert "pastoral.forms.TermForm.start" in where
     wrong = []
     for name, widget in widgets:

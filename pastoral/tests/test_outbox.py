@@ -1,6 +1,7 @@
 """The transactional outbox with eager Celery: rows, claims, the sweep's backoff and giving up."""
 
 import datetime
+import time
 
 import psycopg
 import pytest
@@ -52,6 +53,20 @@ def test_a_second_delivery_of_the_same_row_does_nothing(school, lead_with_news, 
     assert len(mail.outbox) == 1
 
 
+def _wait_for_the_server_to_drop(namespace, key, seconds=15):
+    """A closed connection's backend exits a moment later, and only then are its locks gone."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s AND granted",
+                [namespace, key],
+            )
+            if cursor.fetchone()[0] == 0 or time.monotonic() > deadline:
+                return
+            time.sleep(0.05)
+
+
 def test_a_row_running_in_a_live_worker_is_left_alone_and_one_whose_worker_died_runs_again(school, lead_with_news):
     row = outbox.enqueue(send_digest_task, school.pk, lead_with_news.pk)  # the test's transaction never commits
     OutboxMessage.objects.filter(pk=row.pk).update(claimed_at=timezone.now())
@@ -64,6 +79,7 @@ def test_a_row_running_in_a_live_worker_is_left_alone_and_one_whose_worker_died_
         assert mail.outbox == []
     finally:
         worker.close()  # the worker dies: its connection, and with it the lock, goes
+    _wait_for_the_server_to_drop(outbox.RUN_LOCK_NAMESPACE, row.pk)
     # claimed_at is still set, but the free lock shows its run died: a redelivery runs it at once.
     assert outbox.deliver(row.pk) == "sent"
     assert len(mail.outbox) == 1

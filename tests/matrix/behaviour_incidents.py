@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from behaviour.incidents.services import attachment_add
 from behaviour.models import BullyingIncident, BullyingInvolvement, FollowUpAction, Incident
-from behaviour.services import attachment_add
 from behaviour.tests.factories import BehaviourEventFactory
 from tests.matrix import POST_ONLY, statuses
 

@@ -5,8 +5,8 @@ from django import forms
 from pastoral.models import Pupil, User, YearGroup
 from pastoral.widgets import DateInput
 
-from .analytics import Filters, default_period
-from .models import BehaviourCategory, Location
+from ..events.models import BehaviourCategory, Location
+from .selectors import Filters, default_period
 
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
 ALL_SCHOOLS = "all"

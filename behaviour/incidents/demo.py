@@ -7,15 +7,8 @@ from django.utils import timezone
 
 from pastoral.accounts.roles import Role
 
-from .models import (
-    BehaviourCategory,
-    BehaviourEvent,
-    BullyingIncident,
-    BullyingInvolvement,
-    BullyingType,
-    FollowUpAction,
-    Incident,
-)
+from ..events.models import BehaviourCategory, BehaviourEvent
+from .models import BullyingIncident, BullyingInvolvement, BullyingType, FollowUpAction, Incident
 
 INCIDENTS = [
     (

@@ -9,8 +9,8 @@ from pastoral.accounts.schools import current_school
 from pastoral.files import charts
 from pastoral.models import School
 
-from . import analytics
-from .analytics_forms import AnalyticsFilterForm
+from . import selectors as analytics
+from .forms import AnalyticsFilterForm
 
 
 def _filter_form(request):

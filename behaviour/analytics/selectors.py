@@ -13,19 +13,15 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncWeek
 from django.utils import timezone
 
-from pastoral import dashboard
-from pastoral.accounts import access
-from pastoral.accounts.roles import Role
 from pastoral.models import Pupil, School, YearGroup
 from pastoral.selectors import pupils_visible_to
 
-from .models import BehaviourCategory, BehaviourEvent, Suspension
-from .selectors import academic_year_start, events_visible_to, removals_visible_to
-from .suspensions.selectors import suspensions_visible_to
-
-# Who sees the analytics page (behaviour leads and the trust's leaders) and who gets the alert panel.
-ANALYTICS_ROLES = [Role.HEADTEACHER, Role.PASTORAL_LEAD, Role.DSL, Role.DEPUTY_DSL, Role.TRUST_LEADER]
-ALERT_ROLES = [Role.HEADTEACHER, Role.PASTORAL_LEAD, Role.DSL, Role.DEPUTY_DSL]
+from ..events.models import BehaviourCategory, BehaviourEvent
+from ..events.selectors import events_visible_to
+from ..removals.selectors import removals_visible_to
+from ..selectors import academic_year_start
+from ..suspensions.models import Suspension
+from ..suspensions.selectors import suspensions_visible_to
 
 POSITIVE = Q(category__kind=BehaviourCategory.Kind.POSITIVE)
 NEGATIVE = Q(category__kind=BehaviourCategory.Kind.NEGATIVE)
@@ -623,18 +619,3 @@ def rising_pupils(user, school, today=None):
         }
         for row in rows
     ]
-
-
-PANEL_ROWS = 10
-
-
-def rising_behaviour_panel(request, school):
-    """The home dashboard's "negative behaviour rising" panel, for behaviour leads."""
-    if not access.has_school_perm(request.user, school, "behaviour.view_alerts"):
-        return None
-    rows = rising_pupils(request.user, school)
-    return dashboard.Panel(
-        "Negative behaviour rising",
-        "behaviour/panels/_rising.html",
-        {"rows": rows[:PANEL_ROWS], "more": max(len(rows) - PANEL_ROWS, 0), "rule": RULE},
-    )

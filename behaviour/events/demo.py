@@ -1,0 +1,100 @@
+"""A term of demo behaviour: mostly praise, some low-level disruption, and a few pupils who need support."""
+
+import datetime
+import uuid
+
+from django.utils import timezone
+
+from pastoral.accounts.roles import Role
+from pastoral.models import School
+
+from ..removals.demo import seed_removals
+from ..restorative.demo import seed_restorative
+from .models import BehaviourCategory, BehaviourEvent, Location
+from .services import categories_seed_defaults, milestones_seed
+
+DESCRIPTIONS = {
+    "Excellent work": "Outstanding piece of work, shared with the class.",
+    "Helping others": "Helped a classmate who was struggling without being asked.",
+    "Effort": "Kept going with a hard task and finished it.",
+    "Kindness": "Looked after a younger pupil who was upset.",
+    "Disruption": "Talking over the teacher repeatedly after reminders.",
+    "Defiance": "Refused to follow a reasonable instruction.",
+    "Lateness to lesson": "Arrived ten minutes late without a note.",
+    "Unkind words": "Made a hurtful comment to another pupil.",
+    "Mobile phone": "Phone out in lesson; confiscated until end of day.",
+    "Fighting": "Physical altercation; separated by staff.",
+}
+PERIODS = ["P1", "P2", "P3", "P4", "P5", "Break", "Lunch", "Registration"]
+
+
+def seed_behaviour(school, staff_by_role, pupils, rng, term):
+    categories_seed_defaults(school=school)
+    staff = staff_by_role.get(Role.TEACHER, []) + staff_by_role.get(Role.PASTORAL_STAFF, [])
+    if not staff or not pupils or term is None:
+        milestones_seed(school=school)
+        return
+    positive = list(BehaviourCategory.objects.filter(school=school, kind="positive"))
+    negative = list(BehaviourCategory.objects.filter(school=school, kind="negative").exclude(name="Fighting"))
+    fighting = BehaviourCategory.objects.filter(school=school, name="Fighting").first()
+    locations = list(Location.objects.filter(school=school))
+    today = timezone.localdate()
+    span = max((min(term.end, today) - term.start).days, 1)
+    total = 3000 if school.phase == School.Phase.SECONDARY else 600
+    # A few pupils attract most of the negative events, as in any school.
+    frequent = rng.sample(pupils, k=max(1, len(pupils) // 20))
+    events = []
+    for _ in range(total):
+        is_positive = rng.random() < 0.75
+        if is_positive:
+            category, pupil = rng.choice(positive), rng.choice(pupils)
+        else:
+            category = fighting if fighting and rng.random() < 0.02 else rng.choice(negative)
+            pupil = rng.choice(frequent) if rng.random() < 0.4 else rng.choice(pupils)
+        day = term.start + datetime.timedelta(days=rng.randrange(span))
+        if day.weekday() >= 5:
+            day -= datetime.timedelta(days=day.weekday() - 4)
+        when = timezone.make_aware(
+            datetime.datetime.combine(day, datetime.time(rng.randint(8, 15), rng.randint(0, 59)))
+        )
+        events.append(
+            BehaviourEvent(
+                school=school,
+                pupil=pupil,
+                category=category,
+                occurred_at=min(when, timezone.now()),
+                location=rng.choice(locations),
+                period=rng.choice(PERIODS),
+                description=DESCRIPTIONS.get(category.name, category.name),
+                recorded_by=rng.choice(staff),
+                group=uuid.UUID(int=rng.getrandbits(128)),
+                submission_key=uuid.UUID(int=rng.getrandbits(128)),
+                code=uuid.UUID(int=rng.getrandbits(128)),
+            )
+        )
+    BehaviourEvent.objects.bulk_create(events, batch_size=1000)
+    milestones_seed(school=school, milestones=_milestones_for(events))
+    negatives = [event for event in events if event.category.kind == BehaviourCategory.Kind.NEGATIVE]
+    # Removals and meetings are drawn from these events as they were made, in the same random sequence.
+    seed_removals(school, negatives, staff, rng)
+    leads = staff_by_role.get(Role.PASTORAL_LEAD, []) + staff_by_role.get(Role.PASTORAL_STAFF, [])
+    seed_restorative(school, negatives, leads or staff, rng)
+
+
+def _milestones_for(events):
+    """Bronze to Platinum set where half, a fifth, a twentieth and the very top of the pupils reach them.
+
+    A demo term holds far fewer points than a whole year, so fixed thresholds such as 25/50/100/200 would
+    leave the rewards page empty.
+    """
+    totals = {}
+    for event in events:
+        if event.category.kind == BehaviourCategory.Kind.POSITIVE:
+            totals[event.pupil_id] = totals.get(event.pupil_id, 0) + event.category.points
+    ranked = sorted(totals.values(), reverse=True) or [1]
+    milestones, floor = [], 0
+    for name, share in (("Bronze", 0.5), ("Silver", 0.2), ("Gold", 0.05), ("Platinum", 0.0)):
+        points = max(ranked[int(len(ranked) * share)], floor + 1)
+        milestones.append((f"{name} certificate", points))
+        floor = points
+    return milestones

@@ -1,0 +1,208 @@
+"""Forms for behaviour points: validation and crispy layout only; writes happen in services."""
+
+import re
+import uuid
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.utils import timezone
+
+from pastoral.models import YearGroup
+from pastoral.selectors import on_roll, pupils_visible_to
+
+from ..forms import DATETIME_FORMATS, _date_field, _datetime_widget, staff_of
+from .models import BehaviourCategory, BehaviourEvent, RewardMilestone
+from .selectors import categories_for, forms_in, locations_for, milestones_for
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=None, to_field_name="code", **kwargs)
+
+    def label_from_instance(self, obj):
+        points = f"{obj.signed_points:+d}".replace("-", "\u2212")
+        return f"{obj.get_kind_display()}: {obj.name} ({points})"
+
+
+class _EventFields:
+    """The fields an event shares between the quick log and the edit page."""
+
+    def _limit_to(self, school, category=None):
+        categories = categories_for(school, active_only=True)
+        if category is not None:
+            # An event keeps a category that has since been retired.
+            categories = categories | categories_for(school).filter(pk=category.pk)
+        self.fields["category"].queryset = categories.order_by("kind", "order", "name")
+        self.fields["location"].queryset = locations_for(school, active_only=True)
+        self.fields["location"].to_field_name = "code"
+        self.fields["staff_involved"].queryset = staff_of(school)
+        self.fields["staff_involved"].to_field_name = "code"
+        self.fields["occurred_at"].input_formats = DATETIME_FORMATS
+
+    def _not_in_future(self, value):
+        if value > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError("This cannot be in the future.")
+        return value
+
+
+class QuickLogForm(_EventFields, forms.Form):
+    pupils = forms.ModelMultipleChoiceField(
+        queryset=None,
+        to_field_name="code",
+        widget=forms.MultipleHiddenInput,
+        required=False,
+        error_messages={
+            "invalid_choice": "One of the chosen pupils is not on roll at this school.",
+            "invalid_pk_value": "One of the chosen pupils is not on roll at this school.",
+        },
+    )
+    # Without JavaScript the type-ahead cannot add pupils, so UPNs can be typed instead.
+    upns = forms.CharField(label="Pupil UPNs", required=False, help_text="Separate several UPNs with spaces or commas")
+    category = CategoryChoiceField(widget=forms.RadioSelect, empty_label=None)
+    occurred_at = forms.DateTimeField(label="When", widget=_datetime_widget())
+    location = forms.ModelChoiceField(queryset=None, to_field_name="code", required=False, empty_label="Not recorded")
+    period = forms.CharField(label="Period / lesson", max_length=40, required=False)
+    description = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 3}))
+    action_taken = forms.CharField(label="Action taken", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    staff_involved = forms.ModelMultipleChoiceField(
+        queryset=None, to_field_name="code", required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+    witnesses = forms.CharField(required=False, max_length=500)
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, school, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
+        kwargs["initial"].setdefault("submission_key", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.fields["pupils"].queryset = on_roll(pupils_visible_to(user).filter(school=school))
+        self._limit_to(school)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "submission_key",
+            Fieldset("What happened", "category", "description"),
+            Fieldset("When and where", "occurred_at", "location", "period"),
+            Fieldset("Follow-up", "action_taken", "staff_involved", "witnesses"),
+        )
+
+    def clean_occurred_at(self):
+        return self._not_in_future(self.cleaned_data["occurred_at"])
+
+    def clean(self):
+        cleaned = super().clean()
+        pupils = list(cleaned.get("pupils") or [])
+        upns = {upn.upper() for upn in re.split(r"[\s,;]+", cleaned.get("upns", "")) if upn}
+        if upns:
+            found = list(self.fields["pupils"].queryset.filter(upn__in=upns))
+            missing = upns - {p.upn.upper() for p in found}
+            if missing:
+                self.add_error("upns", f"No pupil on roll at this school has UPN {', '.join(sorted(missing))}.")
+            pupils += [p for p in found if p not in pupils]
+        if not pupils and "pupils" not in self.errors:
+            self.add_error("pupils", "Choose at least one pupil.")
+        cleaned["pupils"] = pupils
+        return cleaned
+
+    def chosen_pupils(self):
+        """The pupils to show as chosen again after a failed submit (only ones the user may pick)."""
+        if self.is_bound:
+            codes = []
+            for code in self.data.getlist("pupils"):
+                try:
+                    codes.append(uuid.UUID(code))
+                except ValueError:
+                    continue
+            return list(self.fields["pupils"].queryset.filter(code__in=codes))
+        return list(self.initial.get("pupils", []))
+
+
+class EventEditForm(_EventFields, forms.ModelForm):
+    category = CategoryChoiceField(empty_label=None)
+    occurred_at = forms.DateTimeField(label="When", widget=_datetime_widget())
+
+    class Meta:
+        model = BehaviourEvent
+        fields = ["category", "occurred_at", "location", "period", "description", "action_taken"]
+        fields += ["staff_involved", "witnesses"]
+        labels = {"description": "What happened"}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "action_taken": forms.Textarea(attrs={"rows": 2}),
+            "witnesses": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._limit_to(self.instance.school, category=self.instance.category)
+
+    def clean_occurred_at(self):
+        value = self._not_in_future(self.cleaned_data["occurred_at"])
+        # The widget shows minutes only; an untouched time must not count as a change of a few seconds.
+        if value == self.instance.occurred_at.replace(second=0, microsecond=0):
+            return self.instance.occurred_at
+        return value
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(max_length=200, label="Why is this event wrong?")
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = BehaviourCategory
+        fields = ["name", "kind", "points", "severity", "active", "order"]
+        help_texts = {"points": "How many points; the sign follows the kind", "order": "Lower numbers come first"}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = categories_for(self.school).filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("This school already has a category with that name.")
+        return name
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = RewardMilestone
+        fields = ["name", "points", "active"]
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+
+    def clean_points(self):
+        points = self.cleaned_data["points"]
+        if milestones_for(self.school).filter(points=points).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("This school already has a milestone at that many points.")
+        return points
+
+
+class RewardsFilterForm(forms.Form):
+    start = _date_field("Points from")
+    end = _date_field("Points to")
+    year_group = forms.TypedChoiceField(
+        label="Year", choices=[("", "All years"), *YearGroup.choices], coerce=int, required=False, empty_value=None
+    )
+    form = forms.ChoiceField(label="Form / class", required=False)
+    crossed_start = _date_field("Milestones from")
+    crossed_end = _date_field("Milestones to")
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["form"].choices = [("", "All forms"), *((name, name) for name in forms_in(school))]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+    def clean(self):
+        cleaned = super().clean()
+        for start, end in (("start", "end"), ("crossed_start", "crossed_end")):
+            if cleaned.get(start) and cleaned.get(end) and cleaned[start] > cleaned[end]:
+                self.add_error(end, "This must be on or after the start date.")
+        return cleaned

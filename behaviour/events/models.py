@@ -1,0 +1,154 @@
+"""Behaviour points: per-school categories and locations, the events staff log against pupils, and reward
+milestones. Registered under the behaviour app (imported by behaviour.models), so tables keep their names."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from pastoral.models import Pupil, School, User, Voidable
+
+from ..revisions import Revision
+
+
+class BehaviourCategory(models.Model):
+    class Kind(models.TextChoices):
+        POSITIVE = "positive", "Positive"
+        NEGATIVE = "negative", "Negative"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="behaviour_categories")
+    name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=10, choices=Kind)
+    # Stored as a magnitude; the sign comes from the kind so a category cannot be "negative +2".
+    points = models.PositiveSmallIntegerField(default=1)
+    severity = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 (minor) to 5 (most serious)"
+    )
+    active = models.BooleanField(default=True, help_text="Inactive categories stay on old records but cannot be chosen")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "order", "name"]
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="behaviour_category_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def signed_points(self):
+        return -self.points if self.kind == self.Kind.NEGATIVE else self.points
+
+
+class Location(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="behaviour_locations")
+    name = models.CharField(max_length=80)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="behaviour_location_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class BehaviourEvent(Voidable):
+    """One pupil's part in something that happened. Corrections are edits with history, or a void."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="behaviour_events")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="behaviour_events")
+    category = models.ForeignKey(BehaviourCategory, on_delete=models.PROTECT, related_name="events")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField("period / lesson", max_length=40, blank=True)
+    description = models.TextField()
+    action_taken = models.TextField(blank=True)
+    staff_involved = models.ManyToManyField(User, blank=True, related_name="+")
+    witnesses = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Events logged together for several pupils share a group.
+    group = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
+    # Generated with the form; a resubmitted form finds its earlier events instead of duplicating them.
+    submission_key = models.UUIDField(editable=False)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        default_permissions = ()
+        permissions = [
+            ("view_event", "View behaviour events"),
+            ("record_event", "Log and correct behaviour events"),
+            ("void_event", "Void behaviour events"),
+            ("manage_categories", "Manage behaviour categories and locations"),
+            ("view_analytics", "See behaviour analytics for the school or trust"),
+            ("view_alerts", "See pupils whose negative behaviour is rising"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["submission_key", "pupil"], name="behaviour_event_unique_submission")
+        ]
+        indexes = [
+            models.Index(fields=["school", "-occurred_at"]),
+            models.Index(fields=["pupil", "-occurred_at"]),
+            models.Index(fields=["category"]),
+            # Analytics and alerts read live events of a school over a date range; with the included columns
+            # most grouped counts can be an index-only scan when the range is a small part of the table.
+            models.Index(
+                fields=["school", "occurred_at"],
+                include=["category", "pupil", "location"],
+                condition=models.Q(voided_at__isnull=True),
+                name="behaviour_event_live_idx",
+            ),
+            models.Index(fields=["recorded_by", "occurred_at"], name="behaviour_event_recorder_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.category.get_kind_display()}: {self.category.name}"
+
+    def clean(self):
+        if self.occurred_at and self.occurred_at > timezone.now() + timezone.timedelta(minutes=5):
+            raise ValidationError({"occurred_at": "This cannot be in the future."})
+        if self.pupil_id and self.school_id and self.pupil.school_id != self.school_id:
+            raise ValidationError({"pupil": "This pupil is not in this school."})
+        if self.category_id and self.school_id and self.category.school_id != self.school_id:
+            raise ValidationError({"category": "This category belongs to another school."})
+        if self.location_id and self.school_id and self.location.school_id != self.school_id:
+            raise ValidationError({"location": "This location belongs to another school."})
+
+
+class BehaviourEventRevision(Revision):
+    event = models.ForeignKey(BehaviourEvent, on_delete=models.PROTECT, related_name="revisions")
+
+    revised_model = BehaviourEvent
+    labels = {"occurred_at": "When", "description": "What happened", "staff_involved": "Staff involved"}
+
+    class Meta(Revision.Meta):
+        pass
+
+
+class RewardMilestone(models.Model):
+    """A certificate or award a pupil earns when their positive points for the year reach a threshold."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="reward_milestones")
+    name = models.CharField(max_length=80, help_text="e.g. Bronze certificate")
+    points = models.PositiveIntegerField(
+        "points threshold", validators=[MinValueValidator(1)], help_text="Positive points in the academic year"
+    )
+    active = models.BooleanField(default=True, help_text="Inactive milestones are not awarded")
+
+    class Meta:
+        ordering = ["points"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["school", "points"], name="behaviour_milestone_unique_points"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.points} points)"

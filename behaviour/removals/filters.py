@@ -1,0 +1,20 @@
+"""The removals list's filters, shared by the page and its CSV export."""
+
+import django_filters
+
+from pastoral.accounts import access
+
+from . import selectors
+
+
+class RemovalFilterSet(django_filters.FilterSet):
+    """No filters yet: it carries the removals the user may see to the page and its CSV export."""
+
+
+def removal_filter(user, school, data):
+    removals = selectors.removals_visible_to(user).filter(school=school)
+    if not access.has_school_perm(user, school, "behaviour.void_event"):
+        removals = removals.filter(voided_at__isnull=True)
+    return RemovalFilterSet(
+        data or None, removals.select_related("pupil", "recorded_by").order_by("-removed_at", "-pk")
+    )

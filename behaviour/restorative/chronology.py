@@ -1,0 +1,23 @@
+"""Restorative meetings on the chronology of each pupil who took part."""
+
+from django.urls import reverse
+
+from pastoral.chronology import ChronologyItem, as_datetime
+from pastoral.voiding import hide_voided_unless
+
+from .selectors import restorative_meetings_visible_to
+
+
+def restorative_for_chronology(user, pupil):
+    meetings = restorative_meetings_visible_to(user).filter(pupils=pupil).select_related("recorded_by")
+    meetings = hide_voided_unless(meetings, user, pupil.school_id, "behaviour.void_event")
+    items = []
+    for meeting in meetings:
+        title = f"Restorative meeting (repair: {meeting.get_repair_happened_display().lower()})"
+        summary = f"Agreed: {meeting.agreed[:140]} — recorded by {meeting.recorded_by}"
+        tone = "info"
+        if meeting.voided_at:
+            title, tone = f"Voided – {title}", "dark"
+        url = reverse("behaviour:restorative_detail", args=[meeting.code])
+        items.append(ChronologyItem(as_datetime(meeting.held_on), "behaviour", title, summary, url, tone))
+    return items

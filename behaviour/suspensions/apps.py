@@ -1,0 +1,50 @@
+"""Registration of suspensions and permanent exclusions, called from BehaviourConfig.ready()."""
+
+SUSPENSION_READ = {"behaviour.view_suspension"}
+SUSPENSION_LEAD = SUSPENSION_READ | {"behaviour.record_suspension"}
+# Only the headteacher (or acting head, given the role) decides a suspension or exclusion.
+PERMISSIONS = {
+    "headteacher": SUSPENSION_LEAD | {"behaviour.decide_suspension"},
+    "pastoral_lead": SUSPENSION_LEAD,
+    "dsl": SUSPENSION_LEAD,
+    "deputy_dsl": SUSPENSION_LEAD,
+    "pastoral_staff": SUSPENSION_READ,
+    "senco": SUSPENSION_READ,
+    "trust_leader": SUSPENSION_READ,
+}
+
+
+def register():
+    from pastoral import audit, chronology, dashboard, demo
+    from pastoral.files import reports, weekly_trend
+
+    from .chronology import suspensions_for_chronology
+    from .demo import seed_suspensions
+    from .exports import register_exports
+    from .letters import register_exports as register_letter_exports
+    from .panels import governor_tasks_panel, suspension_lines
+    from .report_sections import build_suspensions
+
+    for action, sentence in {
+        "behaviour.suspension.drafted": "drafted a suspension or exclusion",
+        "behaviour.suspension.changed": "changed a draft suspension or exclusion",
+        "behaviour.suspension.finalised": "finalised a suspension or exclusion decision",
+        "behaviour.suspension.voided": "voided a suspension or exclusion",
+        "behaviour.suspension.notified": "recorded a suspension notification",
+        "behaviour.suspension.reintegration": "recorded a reintegration meeting",
+        "behaviour.governor_task.done": "completed a governors' task",
+    }.items():
+        audit.describe(action, sentence)
+    chronology.register("behaviour_suspensions", suspensions_for_chronology)
+    dashboard.register("behaviour_governor_tasks", governor_tasks_panel, order=15)
+    demo.register_seeder("behaviour_suspensions", seed_suspensions)
+    register_exports()
+    register_letter_exports()
+    reports.register_section(
+        "suspensions",
+        build_suspensions,
+        order=40,
+        permission="behaviour.view_suspension",
+        title="Suspensions and permanent exclusions",
+    )
+    weekly_trend.register("behaviour_suspensions", suspension_lines, order=20, permission="behaviour.view_suspension")
