@@ -4,8 +4,8 @@ Each duty-area app registers a provider in its AppConfig.ready():
 
     chronology.register("behaviour", incidents_for_chronology)
 
-A provider is called as provider(user, pupil) and returns ChronologyItems built
-from its own `*_visible_to(user)` selector, so the profile only ever shows
+A provider is called as provider(user, pupil, limit) and returns at most `limit`
+dated ChronologyItems, newest first, built from its own `*_visible_to(user)` selector, so the profile only ever shows
 what the viewer may see. A provider may return a redacted item (for example
 "a safeguarding record exists") instead of the detail.
 """
@@ -52,7 +52,8 @@ def chronology_for(user, pupil, areas=None, limit=200, exclude=()):
     for name, provider in _PROVIDERS.items():
         if (areas and name not in areas) or name in exclude:
             continue
-        items.extend(provider(user, pupil))
+        # Each provider cuts its own newest `limit` in SQL, so the page costs the same for a pupil of any history.
+        items.extend(provider(user, pupil, limit))
     pinned = [item for item in items if item.pinned]
     dated = sorted((item for item in items if not item.pinned), key=lambda item: item.when, reverse=True)
     return (pinned + dated)[:limit]

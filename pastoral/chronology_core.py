@@ -3,7 +3,7 @@ from django.urls import reverse
 from .chronology import ChronologyItem, as_datetime
 
 
-def pupil_milestones(user, pupil):
+def pupil_milestones(user, pupil, limit):
     """Admission, leaving and the contact log, read through the viewer's selectors (voided entries only for
     those who may void them)."""
     from .selectors import notes_visible_to
@@ -14,7 +14,8 @@ def pupil_milestones(user, pupil):
         items.append(ChronologyItem(when, "pastoral", "Admitted", pupil.school.name, "", "success"))
     if pupil.leaving_date:
         items.append(ChronologyItem(as_datetime(pupil.leaving_date), "pastoral", "Left the school", "", "", "dark"))
-    for note in notes_visible_to(user).filter(pupil=pupil).select_related("author"):
+    notes = notes_visible_to(user).filter(pupil=pupil).select_related("author").order_by("-occurred_at", "-id")
+    for note in notes[:limit]:
         title = f"{note.get_kind_display()}: {note.summary}"
         summary = f"Logged by {note.author}"
         if note.voided_at:

@@ -15,9 +15,14 @@ from pastoral.chronology import ChronologyItem
 from .selectors import MARKER, concerns_visible_to
 
 
-def concerns_for_chronology(user, pupil):
+def concerns_for_chronology(user, pupil, limit):
     items = []
-    visible = list(concerns_visible_to(user).filter(pupils=pupil).select_related("category").order_by("-reported_at"))
+    visible = list(
+        concerns_visible_to(user)
+        .filter(pupils=pupil)
+        .select_related("category")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
     for concern in visible:
         items.append(
             ChronologyItem(

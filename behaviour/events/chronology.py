@@ -8,11 +8,11 @@ from pastoral.voiding import hide_voided_unless
 from .selectors import events_visible_to
 
 
-def events_for_chronology(user, pupil):
+def events_for_chronology(user, pupil, limit):
     events = events_visible_to(user).filter(pupil=pupil).select_related("category", "recorded_by")
     events = hide_voided_unless(events, user, pupil.school_id, "behaviour.void_event")
     items = []
-    for event in events:
+    for event in events.order_by("-occurred_at", "-id")[:limit]:
         category = event.category
         points = f"{category.signed_points:+d}".replace("-", "\u2212")
         title = f"{category.get_kind_display()}: {category.name} ({points})"

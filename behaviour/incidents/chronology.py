@@ -1,6 +1,7 @@
 """Incidents and bullying records on a pupil's chronology."""
 
 from django.db.models import Min
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from pastoral.accounts import access
@@ -11,7 +12,7 @@ from .models import BullyingInvolvement
 from .selectors import bullying_flags_visible_to, bullying_visible_to, incidents_visible_to
 
 
-def incidents_for_chronology(user, pupil):
+def incidents_for_chronology(user, pupil, limit):
     incidents = (
         incidents_visible_to(user)
         .filter(pupils=pupil)
@@ -20,7 +21,7 @@ def incidents_for_chronology(user, pupil):
     )
     incidents = hide_voided_unless(incidents, user, pupil.school_id, "behaviour.void_event")
     items = []
-    for incident in incidents:
+    for incident in incidents.order_by(Coalesce("first_event", "created_at").desc(), "-id")[:limit]:
         title = f"Incident detail: {incident.behaviour[:80]}"
         notes = [f"dysregulated: {incident.get_dysregulated_display().lower()}"]
         if incident.injuries:
@@ -37,7 +38,7 @@ def incidents_for_chronology(user, pupil):
     return items
 
 
-def bullying_for_chronology(user, pupil):
+def bullying_for_chronology(user, pupil, limit):
     """The pastoral team sees whether the pupil was harmed or did the harm; other staff see only that a record
     exists, because who bullied whom is for the people following it up."""
     if not access.has_school_perm(user, pupil.school_id, "behaviour.view_bullying"):
@@ -53,12 +54,13 @@ def bullying_for_chronology(user, pupil):
                 "",
                 "secondary",
             )
-            for occurred_on in records.values_list("occurred_on", flat=True)
+            for occurred_on in records.order_by("-occurred_on").values_list("occurred_on", flat=True)[:limit]
         ]
     involvements = BullyingInvolvement.objects.filter(
         pupil=pupil,
         bullying__in=hide_voided_unless(bullying_visible_to(user), user, pupil.school_id, "behaviour.void_event"),
     ).select_related("bullying__recorded_by")
+    involvements = involvements.order_by("-bullying__occurred_on", "-id")[:limit]
     items = []
     for involvement in involvements:
         record = involvement.bullying

@@ -9,12 +9,12 @@ from pastoral.voiding import hide_voided_unless
 from .selectors import restrictive_interventions_visible_to
 
 
-def interventions_for_chronology(user, pupil):
+def interventions_for_chronology(user, pupil, limit):
     """Only the viewer's visible records: leads and the SENCo see all, other staff those they were part of."""
     records = restrictive_interventions_visible_to(user).filter(pupil=pupil).select_related("recorded_by")
     records = hide_voided_unless(records, user, pupil.school_id, "behaviour.review_intervention")
     items = []
-    for record in records:
+    for record in records.order_by("-occurred_on", "-started_at", "-id")[:limit]:
         title = f"Physical intervention: {record.get_intervention_type_display()} ({record.duration_minutes} min)"
         summary = f"{record.rationale[:140]} — recorded by {record.recorded_by}"
         tone = "danger"

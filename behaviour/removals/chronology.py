@@ -8,11 +8,11 @@ from pastoral.voiding import hide_voided_unless
 from .selectors import removals_visible_to
 
 
-def removals_for_chronology(user, pupil):
+def removals_for_chronology(user, pupil, limit):
     removals = removals_visible_to(user).filter(pupil=pupil).select_related("recorded_by")
     removals = hide_voided_unless(removals, user, pupil.school_id, "behaviour.void_event")
     items = []
-    for removal in removals:
+    for removal in removals.order_by("-removed_at", "-id")[:limit]:
         title = f"Removed from class: {removal.removed_to} ({removal.duration_minutes} min)"
         summary = f"{removal.reason[:140]} — recorded by {removal.recorded_by}"
         tone = "warning"

@@ -8,11 +8,11 @@ from pastoral.voiding import hide_voided_unless
 from .selectors import restorative_meetings_visible_to
 
 
-def restorative_for_chronology(user, pupil):
+def restorative_for_chronology(user, pupil, limit):
     meetings = restorative_meetings_visible_to(user).filter(pupils=pupil).select_related("recorded_by")
     meetings = hide_voided_unless(meetings, user, pupil.school_id, "behaviour.void_event")
     items = []
-    for meeting in meetings:
+    for meeting in meetings.order_by("-held_on", "-id")[:limit]:
         title = f"Restorative meeting (repair: {meeting.get_repair_happened_display().lower()})"
         summary = f"Agreed: {meeting.agreed[:140]} — recorded by {meeting.recorded_by}"
         tone = "info"

@@ -7,12 +7,12 @@ from pastoral.chronology import ChronologyItem, as_datetime
 from .selectors import sees_voided, suspensions_visible_to
 
 
-def suspensions_for_chronology(user, pupil):
+def suspensions_for_chronology(user, pupil, limit):
     suspensions = suspensions_visible_to(user).filter(pupil=pupil).prefetch_related("reasons")
     if not sees_voided(user, pupil.school_id):
         suspensions = suspensions.filter(voided_at__isnull=True)
     items = []
-    for suspension in suspensions:
+    for suspension in suspensions.order_by("-start_date", "-id")[:limit]:
         title = str(suspension)
         codes = ", ".join(reason.census_code for reason in suspension.reasons.all())
         summary = f"Reasons: {codes or 'none yet'}. {suspension.summary[:120]}"

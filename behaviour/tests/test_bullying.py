@@ -154,15 +154,15 @@ def test_it_voids_with_a_reason(client, pastoral_staff, pastoral_lead, pupil, as
 
 def test_the_chronology_shows_roles_to_the_pastoral_team_only(pastoral_staff, teacher, pupil, bully):
     _record(pastoral_staff, [pupil], [bully], types=("cyber", "hbt"))
-    victim_items = bullying_for_chronology(pastoral_staff, pupil)
+    victim_items = bullying_for_chronology(pastoral_staff, pupil, 200)
     assert [item.title for item in victim_items] == [
         "Bullying – bullied (victim): Cyber / online, Homophobic / biphobic / transphobic"
     ]
-    assert bullying_for_chronology(pastoral_staff, bully)[0].title.startswith(
+    assert bullying_for_chronology(pastoral_staff, bully, 200)[0].title.startswith(
         "Bullying – bullying others (perpetrator)"
     )
     for person in (pupil, bully):
-        (item,) = bullying_for_chronology(teacher, person)
+        (item,) = bullying_for_chronology(teacher, person, 200)
         assert item.title == "Bullying record" and item.url == "" and "victim" not in item.summary
 
 

@@ -158,8 +158,8 @@ def test_it_voids_with_a_reason_and_hides_it_from_teachers(client, pastoral_lead
     incident.refresh_from_db()
     assert incident.voided_by == pastoral_lead and incident.void_reason == "Logged against the wrong events"
     assert AuditEntry.objects.filter(action="behaviour.incident.voided").count() == 1
-    assert incidents_for_chronology(pastoral_lead, pair[0].pupil)[0].title.startswith("Voided – ")
-    assert incidents_for_chronology(teacher, pair[0].pupil) == []
+    assert incidents_for_chronology(pastoral_lead, pair[0].pupil, 200)[0].title.startswith("Voided – ")
+    assert incidents_for_chronology(teacher, pair[0].pupil, 200) == []
     as_user(teacher)
     assert client.get(reverse("behaviour:incident_detail", args=[incident.code])).status_code == 403
     # With the old detail voided, the events can be given detail again.
@@ -170,7 +170,7 @@ def test_it_shows_the_incident_on_each_pupils_chronology(client, teacher, pair, 
     incident = _incident(teacher, pair[0], behaviour="Punched another pupil")
     as_user(teacher)
     for event in pair:
-        titles = [item.title for item in incidents_for_chronology(teacher, event.pupil)]
+        titles = [item.title for item in incidents_for_chronology(teacher, event.pupil, 200)]
         assert titles == ["Incident detail: Punched another pupil"]
     page = client.get(reverse("pastoral:pupil_detail", args=[pair[1].pupil.code])).content.decode()
     assert reverse("behaviour:incident_detail", args=[incident.code]) in page

@@ -99,10 +99,10 @@ def test_it_finds_pupils_for_the_picker_in_the_current_school_only(client, teach
 def test_it_gives_the_chronology_the_event(client, teacher, pupil, other_school_dsl, disruption, as_user):
     as_user(teacher)
     _post(client, [pupil], disruption)
-    [item] = events_for_chronology(teacher, pupil)
+    [item] = events_for_chronology(teacher, pupil, 200)
     assert item.title == "Negative: Disruption in lesson (\u22122)"
     assert item.url == reverse("behaviour:event_detail", args=[BehaviourEvent.objects.get().code])
-    assert events_for_chronology(other_school_dsl, pupil) == []
+    assert events_for_chronology(other_school_dsl, pupil, 200) == []
 
 
 def test_it_refuses_a_time_in_the_future(client, teacher, pupil, disruption, as_user):

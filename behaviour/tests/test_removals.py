@@ -124,14 +124,14 @@ def test_it_voids_a_removal_and_keeps_the_row(client, pastoral_lead, teacher, pu
     assert removal.void_reason == "Recorded twice"
     assert AuditEntry.objects.filter(action="behaviour.removal.voided", pupil=pupil).count() == 1
     assert "Voided by" in client.get(reverse("behaviour:removal_detail", args=[removal.code])).content.decode()
-    assert removals_for_chronology(pastoral_lead, pupil)[0].title.startswith("Voided – Removed from class")
-    assert removals_for_chronology(teacher, pupil) == []
+    assert removals_for_chronology(pastoral_lead, pupil, 200)[0].title.startswith("Voided – Removed from class")
+    assert removals_for_chronology(teacher, pupil, 200) == []
 
 
 def test_it_shows_removals_on_the_chronology(client, teacher, pupil, as_user):
     RemovalFactory(pupil=pupil, removed_to="Reflection room", duration_minutes=45)
     as_user(teacher)
-    assert [item.title for item in removals_for_chronology(teacher, pupil)] == [
+    assert [item.title for item in removals_for_chronology(teacher, pupil, 200)] == [
         "Removed from class: Reflection room (45 min)"
     ]
     page = client.get(reverse("pastoral:pupil_detail", args=[pupil.code])).content.decode()

@@ -120,8 +120,8 @@ def test_it_voids_a_meeting_and_keeps_the_row(client, pastoral_lead, teacher, pu
     assert meeting.voided_at is not None and meeting.voided_by == pastoral_lead
     assert AuditEntry.objects.filter(action="behaviour.restorative.voided").count() == 1
     assert "Voided by" in client.get(reverse("behaviour:restorative_detail", args=[meeting.code])).content.decode()
-    assert restorative_for_chronology(pastoral_lead, pupil)[0].title.startswith("Voided – Restorative meeting")
-    assert restorative_for_chronology(teacher, pupil) == []
+    assert restorative_for_chronology(pastoral_lead, pupil, 200)[0].title.startswith("Voided – Restorative meeting")
+    assert restorative_for_chronology(teacher, pupil, 200) == []
 
 
 def test_it_shows_the_meeting_on_each_pupils_chronology(client, teacher, school, pupil, as_user):
@@ -129,7 +129,7 @@ def test_it_shows_the_meeting_on_each_pupils_chronology(client, teacher, school,
     _meeting(teacher, BehaviourEventFactory(pupil=pupil), BehaviourEventFactory(pupil=other), repair_happened="no")
     as_user(teacher)
     for someone in (pupil, other):
-        assert [item.title for item in restorative_for_chronology(teacher, someone)] == [
+        assert [item.title for item in restorative_for_chronology(teacher, someone, 200)] == [
             "Restorative meeting (repair: no)"
         ]
         page = client.get(reverse("pastoral:pupil_detail", args=[someone.code])).content.decode()

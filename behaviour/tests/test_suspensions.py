@@ -439,9 +439,9 @@ def test_suspensions_are_on_the_chronology_and_tasks_on_the_heads_dashboard(
     rf, headteacher, dsl, pupil, autumn, teacher
 ):
     suspension = finalised(headteacher, pupil, autumn[2], None, kind=Suspension.Kind.PERMANENT)
-    items = suspensions_for_chronology(headteacher, pupil)
+    items = suspensions_for_chronology(headteacher, pupil, 200)
     assert [item.title for item in items] == [str(suspension)]
-    assert suspensions_for_chronology(teacher, pupil) == []
+    assert suspensions_for_chronology(teacher, pupil, 200) == []
     request = rf.get("/")
     request.user = headteacher
     panel = governor_tasks_panel(request, pupil.school)
