@@ -101,7 +101,7 @@ class BehaviourEvent(Voidable):
             # most grouped counts can be an index-only scan when the range is a small part of the table.
             models.Index(
                 fields=["school", "occurred_at"],
-                include=["category", "pupil", "location"],
+                include=["category", "pupil", "location", "period"],
                 condition=models.Q(voided_at__isnull=True),
                 name="behaviour_event_live_idx",
             ),

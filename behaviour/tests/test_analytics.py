@@ -494,3 +494,26 @@ def test_voided_events_stay_out_of_every_figure(school, headteacher, ann, disrup
     events = analytics.events_for(headteacher, filters_for(school))
     assert analytics.totals(events)["events"] == 0
     assert BehaviourEvent.objects.count() == 1
+
+
+def test_the_counts_read_from_the_covering_index_equal_the_raw_rows(school, pupil):
+    import random
+
+    from behaviour.analytics.selectors import by_category, totals
+    from behaviour.models import BehaviourEvent
+
+    from .factories import BehaviourCategoryFactory, BehaviourEventFactory
+
+    rng = random.Random(7)
+    categories = [BehaviourCategoryFactory(school=school, kind=kind) for kind in ("positive", "negative", "negative")]
+    for _ in range(60):
+        BehaviourEventFactory(pupil=pupil, category=rng.choice(categories))
+    live = BehaviourEvent.objects.filter(school=school, voided_at__isnull=True)
+    raw = list(live.select_related("category"))
+    figures = totals(live)
+    assert figures["events"] == len(raw)
+    assert figures["positive"] == sum(e.category.kind == "positive" for e in raw)
+    assert figures["negative"] == sum(e.category.kind == "negative" for e in raw)
+    assert {row["name"]: row["events"] for row in by_category(live)} == {
+        c.name: sum(e.category_id == c.pk for e in raw) for c in categories if any(e.category_id == c.pk for e in raw)
+    }
