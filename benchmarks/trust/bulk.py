@@ -76,15 +76,12 @@ def copy_pairs(cursor, table, left, right, pairs):
     return count
 
 
-def next_id(cursor, table):
-    cursor.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"')
-    return cursor.fetchone()[0]
-
-
-def reset_sequence(cursor, table):
-    cursor.execute(
-        f"SELECT setval(pg_get_serial_sequence(%s, 'id'), GREATEST((SELECT MAX(id) FROM \"{table}\"), 1))", [table]
-    )
+def take_ids(cursor, table, count):
+    """`count` ids drawn from the table's sequence (one round trip), as the ORM's own inserts would draw them."""
+    if count == 0:
+        return []
+    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+    return [row[0] for row in cursor.fetchall()]
 
 
 @contextlib.contextmanager

@@ -81,6 +81,20 @@ ROLE_MIX = (
     (Role.TEACHER, "teacher", 10_000),
 )
 
+
+def staff_of(count, index):
+    """[(role, username)] for one school: the full mix when there is room, otherwise one of each and teachers."""
+    quotas = [limit for _role, _prefix, limit in ROLE_MIX[:-1]]
+    if count < sum(quotas) + 1:
+        quotas = [1] * len(quotas)
+    quotas.append(count - sum(quotas))
+    return [
+        (role, f"{prefix}{n if limit > 1 else ''}.s{index:02d}")
+        for (role, prefix, limit), quota in zip(ROLE_MIX, quotas, strict=True)
+        for n in range(1, quota + 1)
+    ]
+
+
 PERIODS = (
     ("Registration", 8, 40), ("P1", 9, 0), ("P2", 10, 0), ("Break", 10, 55), ("P3", 11, 15), ("P4", 12, 15),
     ("Lunch", 12, 50), ("P5", 13, 40), ("P6", 14, 40), ("After school", 15, 30),
@@ -209,7 +223,6 @@ class Generator:
         self.rng = random.Random(plan.seed)
         self.log = log
         self.drop_indexes = drop_indexes
-        self.ids = {}
         self.stats = {}
 
     # -- core: ORM ---------------------------------------------------------------------------------
@@ -226,8 +239,6 @@ class Generator:
                 for data in self.schools:
                     self.load_school(raw, data)
                 self.log("rebuilding indexes and foreign keys")
-            for table in self.tables.values():
-                bulk.reset_sequence(raw, table.table)
         self.stats.update({name: table.rows for name, table in self.tables.items()})
         return self.stats
 
@@ -267,27 +278,20 @@ class Generator:
             techniques_seed_defaults(school=school)
             milestones_seed(school=school)
             users, memberships, staff = [], [], {}
-            count = max(plan.staff_per_school, 8)
-            made = 0
-            for role, prefix, limit in ROLE_MIX:
-                for n in range(1, min(limit, count - made) + 1 if role != Role.TEACHER else count - made + 1):
-                    username = f"{prefix}{n if limit > 1 else ''}.s{index:02d}"
-                    first = rng.choice(("Sam", "Jo", "Alex", "Chris", "Nadia", "Priya", "Tom", "Ruth", "Kwame"))
-                    user = self._user(username, first, f"Staff{index:02d}{made:03d}", role.label, password)
-                    users.append(user)
-                    memberships.append(
-                        Membership(
-                            user=user,
-                            trust=trust,
-                            school=school,
-                            role=role,
-                            starts_on=datetime.date(year_start - rng.randint(3, 10), 9, 1),
-                        )
+            for made, (role, username) in enumerate(staff_of(max(plan.staff_per_school, 8), index)):
+                first = rng.choice(("Sam", "Jo", "Alex", "Chris", "Nadia", "Priya", "Tom", "Ruth", "Kwame"))
+                user = self._user(username, first, f"Staff{index:02d}{made:03d}", role.label, password)
+                users.append(user)
+                memberships.append(
+                    Membership(
+                        user=user,
+                        trust=trust,
+                        school=school,
+                        role=role,
+                        starts_on=datetime.date(year_start - rng.randint(3, 10), 9, 1),
                     )
-                    staff.setdefault(role, []).append(user)
-                    made += 1
-                if made >= count:
-                    break
+                )
+                staff.setdefault(role, []).append(user)
             User.objects.bulk_create(users)
             Membership.objects.bulk_create(memberships)
             devices += [self._device(user) for user in users]
@@ -461,14 +465,11 @@ class Generator:
             "concern_pupils": bulk.through(Concern, "pupils"),
             "intervention_staff": bulk.through(RestrictiveIntervention, "staff_involved"),
         }
-        for name, table in self.tables.items():
-            self.ids[name] = bulk.next_id(raw, table.table)
         self.usernames = dict(User.objects.values_list("id", "username"))
 
-    def take_ids(self, name, count):
-        first = self.ids[name]
-        self.ids[name] = first + count
-        return first
+    def take_ids(self, raw, name, count):
+        """`count` ids from the table's own sequence, so rows saved later through the ORM never collide."""
+        return bulk.take_ids(raw, self.tables[name].table, count)
 
     def pairs(self, raw, name, pairs):
         table, left, right = self.m2m[name]
@@ -527,7 +528,7 @@ class Generator:
         leads = self.staff_ids(data, Role.PASTORAL_LEAD, Role.HEADTEACHER, Role.DSL)
         locations = data.locations
         table = self.tables["behaviour_events"]
-        first = self.take_ids("behaviour_events", count)
+        ids = self.take_ids(raw, "behaviour_events", count)
         kept = _Events()
         forced = plan.profile_events if profile is not None else 0
         school_id = data.school.pk
@@ -546,7 +547,7 @@ class Generator:
                 occurred_at, period_index = self.when(data, rng)
                 recorder = rng.choice(recorders)
                 voided = rng.random() < 0.01
-                event_id = first + offset
+                event_id = ids[offset]
                 group = uuid.uuid4()
                 kept.add(event_id, pupil, category[0], category[1] == "negative", occurred_at, recorder, group,
                          PERIODS[period_index][0], voided)  # fmt: skip
@@ -584,14 +585,14 @@ class Generator:
 
         # Removals: one negative event in twelve.
         chosen = sample(1 / 12)
-        first = self.take_ids("removals", len(chosen))
+        ids = self.take_ids(raw, "removals", len(chosen))
         rows = []
         for offset, i in enumerate(chosen):
             removed_at = min(events.occurred[i] + datetime.timedelta(minutes=rng.randint(1, 10)), now)
             told = rng.random() < 0.6
             rows.append(
                 (
-                    first + offset, uuid.uuid4(), school_id, events.pupil[i], events.ids[i], removed_at,
+                    ids[offset], uuid.uuid4(), school_id, events.pupil[i], events.ids[i], removed_at,
                     events.period[i], rng.choice(REMOVAL_REASONS), rng.choice(REMOVED_TO),
                     rng.choice((15, 20, 30, 45, 60)), told,
                     min(removed_at + datetime.timedelta(hours=rng.randint(1, 4)), now) if told else None,
@@ -604,12 +605,12 @@ class Generator:
 
         # Incident detail for one negative event in thirty.
         chosen = sample(1 / 30)
-        first = self.take_ids("incidents", len(chosen))
+        ids = self.take_ids(raw, "incidents", len(chosen))
         rows, event_pairs, pupil_pairs = [], [], []
         for offset, i in enumerate(chosen):
             informed = rng.random() < 0.7
             created = min(events.occurred[i] + datetime.timedelta(hours=rng.randint(1, 30)), now)
-            incident_id = first + offset
+            incident_id = ids[offset]
             rows.append(
                 (
                     incident_id, uuid.uuid4(), school_id, events.group[i],
@@ -628,7 +629,7 @@ class Generator:
 
         # Suspensions: one negative event in two hundred, mostly finalised.
         chosen = sample(1 / 200)
-        first = self.take_ids("suspensions", len(chosen))
+        ids = self.take_ids(raw, "suspensions", len(chosen))
         rows, reason_pairs, incident_pairs = [], [], []
         for offset, i in enumerate(chosen):
             day = events.occurred[i].date() + datetime.timedelta(days=1)
@@ -638,7 +639,7 @@ class Generator:
             end = None if kind == "permanent" else day + datetime.timedelta(days=((units or 2) + 1) // 2)
             final = rng.random() < 0.95 or day < self.today - datetime.timedelta(days=30)
             created = min(events.occurred[i] + datetime.timedelta(hours=3), now)
-            suspension_id = first + offset
+            suspension_id = ids[offset]
             rows.append(
                 (
                     suspension_id, uuid.uuid4(), school_id, events.pupil[i], kind, "finalised" if final else "draft",
@@ -657,11 +658,11 @@ class Generator:
 
         # Bullying: one negative event in two hundred and fifty, with a victim and the pupil who did it.
         chosen = sample(1 / 250)
-        first = self.take_ids("bullying", len(chosen))
+        ids = self.take_ids(raw, "bullying", len(chosen))
         rows, event_pairs, involvements = [], [], []
         pupils = [row[0] for row in data.pupils]
         for offset, i in enumerate(chosen):
-            bullying_id = first + offset
+            bullying_id = ids[offset]
             types = sorted(set(rng.sample(list(BullyingType.values), k=rng.choice((1, 1, 2)))))
             recent = events.occurred[i].date() > self.today - datetime.timedelta(days=21)
             rows.append(
@@ -681,16 +682,16 @@ class Generator:
                 involvements.append((bullying_id, victim, "victim"))
         self.tables["bullying"].copy(raw, rows)
         self.pairs(raw, "bullying_events", event_pairs)
-        first = self.take_ids("bullying_involvements", len(involvements))
-        self.tables["bullying_involvements"].copy(raw, ((first + n, *row) for n, row in enumerate(involvements)))
+        ids = self.take_ids(raw, "bullying_involvements", len(involvements))
+        self.tables["bullying_involvements"].copy(raw, ((ids[n], *row) for n, row in enumerate(involvements)))
         data.counts["bullying"] = len(rows)
 
         # Restorative meetings: one negative event in forty.
         chosen = sample(1 / 40)
-        first = self.take_ids("restorative", len(chosen))
+        ids = self.take_ids(raw, "restorative", len(chosen))
         rows, incident_pairs, pupil_pairs = [], [], []
         for offset, i in enumerate(chosen):
-            meeting_id = first + offset
+            meeting_id = ids[offset]
             held = min(events.occurred[i].date() + datetime.timedelta(days=rng.randint(0, 2)), self.today)
             rows.append(
                 (
@@ -717,10 +718,10 @@ class Generator:
         categories = data.concern_categories
         category_weights = [CONCERN_WEIGHTS.get(name, 3) for _id, name in categories]
         scenarios = {scenario[0]: scenario for scenario in SCENARIOS}
-        first = self.take_ids("concerns", count)
+        ids = self.take_ids(raw, "concerns", count)
         rows, decisions, pupil_pairs, made = [], [], [], []
         for offset in range(count):
-            concern_id = first + offset
+            concern_id = ids[offset]
             occurred_at, _period = self.when(data, rng)
             reported_at = min(occurred_at + datetime.timedelta(minutes=rng.randint(5, 240)), self.now)
             age = (self.today - reported_at.date()).days
@@ -758,8 +759,8 @@ class Generator:
             made.append((concern_id, reported_at, rows[-1][3], min(chosen)))
         self.tables["concerns"].copy(raw, rows)
         self.pairs(raw, "concern_pupils", pupil_pairs)
-        first = self.take_ids("decisions", len(decisions))
-        self.tables["decisions"].copy(raw, ((first + n, *row) for n, row in enumerate(decisions)))
+        ids = self.take_ids(raw, "decisions", len(decisions))
+        self.tables["decisions"].copy(raw, ((ids[n], *row) for n, row in enumerate(decisions)))
         return made
 
     def load_interventions(self, raw, data, rng):
@@ -771,10 +772,10 @@ class Generator:
         weights = _cumulative(_lognormal_weights(rng, len(pupils), 1.0))
         staff = self.staff_ids(data, *data.staff)
         reviewers = self.staff_ids(data, Role.HEADTEACHER, Role.DSL, Role.PASTORAL_LEAD) or staff
-        first = self.take_ids("interventions", count)
+        ids = self.take_ids(raw, "interventions", count)
         rows, staff_pairs, made = [], [], []
         for offset in range(count):
-            intervention_id = first + offset
+            intervention_id = ids[offset]
             pupil = pupils[bisect.bisect(weights, rng.random() * weights[-1])]
             occurred_at, _period = self.when(data, rng)
             day = occurred_at.date()
@@ -827,43 +828,46 @@ class Generator:
         dsls = self.staff_ids(data, Role.DSL, Role.DEPUTY_DSL) or staff
         fixed = len(concerns) + len(interventions)
         event_share = min(1.0, 0.93 * max(target - fixed, 0) / max(len(events.ids), 1))
-        first = self.ids["audit_entries"]
-        count = 0
-
-        def rows():
-            nonlocal count
-            for i in range(len(events.ids)):
-                if rng.random() >= event_share:
-                    continue
-                actor = events.recorder[i]
-                yield ("behaviour.event.recorded", events.occurred[i], actor, types[BehaviourEvent], events.ids[i],
-                       "Behaviour event", events.pupil[i])  # fmt: skip
-            for concern_id, at, reporter, pupil in concerns:
-                yield ("safeguarding.concern.raised", at, reporter, types[Concern], concern_id, "Safeguarding concern",
-                       pupil)  # fmt: skip
-            for intervention_id, at, recorder, pupil in interventions:
-                yield ("behaviour.intervention.recorded", at, recorder, types[RestrictiveIntervention],
-                       intervention_id, "Restrictive intervention", pupil)  # fmt: skip
-            written = count
-            for _ in range(max(target - written, 0)):
-                at, _period = self.when(data, rng)
-                if concerns and rng.random() < 0.15:
-                    concern_id, _at, _reporter, pupil = rng.choice(concerns)
-                    yield ("safeguarding.concern.viewed", at, rng.choice(dsls), types[Concern], concern_id,
-                           "Safeguarding concern", pupil)  # fmt: skip
-                else:
-                    pupil = rng.choice(pupils)
-                    yield ("pastoral.pupil.viewed", at, rng.choice(staff), types[Pupil], pupil, "Pupil", pupil)
-
-        def entries():
-            nonlocal count
-            for action, at, actor, content_type, object_id, label, pupil in rows():
-                yield (first + count, at, actor, names[actor], school_id, action, content_type, str(object_id), label,
-                       pupil, rng.choice(IPS))  # fmt: skip
-                count += 1
-
-        self.tables["audit_entries"].copy(raw, entries())
-        self.ids["audit_entries"] = first + count
+        rows = []
+        for i in range(len(events.ids)):
+            if rng.random() < event_share:
+                rows.append(("behaviour.event.recorded", events.occurred[i], events.recorder[i],
+                             types[BehaviourEvent], events.ids[i], "Behaviour event", events.pupil[i]))  # fmt: skip
+        for concern_id, at, reporter, pupil in concerns:
+            rows.append(("safeguarding.concern.raised", at, reporter, types[Concern], concern_id,
+                         "Safeguarding concern", pupil))  # fmt: skip
+        for intervention_id, at, recorder, pupil in interventions:
+            rows.append(("behaviour.intervention.recorded", at, recorder, types[RestrictiveIntervention],
+                         intervention_id, "Restrictive intervention", pupil))  # fmt: skip
+        for _ in range(max(target - len(rows), 0)):
+            at, _period = self.when(data, rng)
+            if concerns and rng.random() < 0.15:
+                concern_id, _at, _reporter, pupil = rng.choice(concerns)
+                rows.append(("safeguarding.concern.viewed", at, rng.choice(dsls), types[Concern], concern_id,
+                             "Safeguarding concern", pupil))  # fmt: skip
+            else:
+                pupil = rng.choice(pupils)
+                rows.append(("pastoral.pupil.viewed", at, rng.choice(staff), types[Pupil], pupil, "Pupil", pupil))
+        ids = self.take_ids(raw, "audit_entries", len(rows))
+        self.tables["audit_entries"].copy(
+            raw,
+            (
+                (
+                    ids[n],
+                    at,
+                    actor,
+                    names[actor],
+                    school_id,
+                    action,
+                    content_type,
+                    str(object_id),
+                    label,
+                    pupil,
+                    rng.choice(IPS),
+                )  # fmt: skip
+                for n, (action, at, actor, content_type, object_id, label, pupil) in enumerate(rows)
+            ),
+        )
 
 
 class _Events:

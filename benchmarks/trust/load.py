@@ -125,6 +125,15 @@ class Load:
         client = self.client(username)
         marker = None
         sent = time.perf_counter()
+        if sent - due > self.timeout:
+            # A person would have given up by now: the request is counted as failed and never sent, which also
+            # bounds how long an overloaded run takes to drain.
+            with self.lock:
+                self.results.append(
+                    {"action": action, "due": due, "latency_ms": (sent - due) * 1000, "service_ms": 0.0,
+                     "status": None, "ok": False, "error": "not sent: client queue over the timeout", "marker": None}
+                )  # fmt: skip
+            return
         try:
             if action == "quick_log":
                 marker = f"bench-load {self.run_id} {uuid.uuid4()}"

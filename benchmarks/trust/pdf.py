@@ -51,6 +51,8 @@ def termly(runs, log=print):
     start, end = reports.default_period(school)
     period = f"{start:%-d %b %Y} to {end:%-d %b %Y}"
     log(f"  last finished term: {period}")
+    # The first build in a process loads WeasyPrint's fonts; a worker that has built one report has done that.
+    build(head, school, {"school": str(school.code)}, 1, "termly PDF, warm-up build", lambda _message: None)
     rows = [
         build(head, school, {"school": str(school.code)}, runs, "termly PDF, one school, last term", log),
         build(leader, school, {"school": reports.TRUST}, runs, "termly PDF, trust roll-up, last term", log),

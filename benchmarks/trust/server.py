@@ -19,7 +19,21 @@ def free_port():
 
 
 def collectstatic(env):
+    """Production's hashed and compressed static files, collected again only when a source file has changed."""
+    manifest = Path(env["STATIC_ROOT"]) / "staticfiles.json"
+    if manifest.exists() and newest_static_source() < manifest.stat().st_mtime:
+        return
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+def newest_static_source():
+    from django.contrib.staticfiles import finders
+
+    newest = 0.0
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            newest = max(newest, os.stat(storage.path(path)).st_mtime)
+    return newest
 
 
 class Server:
@@ -51,18 +65,26 @@ class Server:
             stdout=log,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
-        deadline = time.monotonic() + 60
+        try:
+            self.wait_until_up()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def wait_until_up(self, seconds=90):
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log_path}")
             try:
-                if requests.get(f"{self.base}/bench/minimal/", timeout=5, headers=proxy_headers()).status_code == 200:
-                    return self
+                response = requests.get(f"{self.base}/bench/minimal/", timeout=30, headers=proxy_headers())
+                if response.status_code == 200:
+                    return
             except requests.ConnectionError:
                 pass
             time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("gunicorn did not answer within 60 s")
+        raise RuntimeError(f"gunicorn did not answer within {seconds} s; see {self.log_path}")
 
     def __exit__(self, *exc):
         self.stop()
