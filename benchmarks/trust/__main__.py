@@ -234,16 +234,21 @@ def markdown(report):
     if "load" in report:
         load = report["load"]
         checks = load["quick_logs"]
+        kinds = ", ".join(f"{n} {kind}" for kind, n in load["error_kinds"].items()) or "none"
         lines += [
             "",
             "| Load | Value |",
             "|---|---|",
             f"| Staff signed in, one request each every {load['period_seconds']:g} s | {load['users']} |",
-            f"| Offered / achieved rate | {load['offered_rate_per_second']:.1f} / "
-            f"{load['achieved_rate_per_second']:.1f} req/s for {load['seconds']:g} s |",
-            f"| Requests completed | {load['completed_requests']} of {load['planned_requests']} |",
-            f"| Latency p50 / p95 / p99 | {load['p50_ms']:.0f} / {load['p95_ms']:.0f} / {load['p99_ms']:.0f} ms |",
-            f"| Errors | {load['errors']} {load['error_kinds'] or ''} |",
+            f"| Offered rate | {load['offered_rate_per_second']:.1f} req/s for {load['seconds']:g} s "
+            f"({load['planned_requests']} requests) |",
+            f"| Served: answered / succeeded | {load['answered_per_second']:.1f} / {load['ok_per_second']:.1f} req/s "
+            f"({load['answered_requests']} / {load['ok_requests']} requests in {load['elapsed_seconds']:.0f} s) |",
+            f"| Latency from when due, p50 / p95 / p99 (all requests) | {load['p50_ms']:.0f} / {load['p95_ms']:.0f} / "
+            f"{load['p99_ms']:.0f} ms |",
+            f"| Latency of the answered ones, p50 / p95 / p99 | {load['answered_p50_ms']:.0f} / "
+            f"{load['answered_p95_ms']:.0f} / {load['answered_p99_ms']:.0f} ms |",
+            f"| Errors | {load['errors']}: {kinds} |",
             f"| Quick logs acknowledged / saved exactly once | {checks['acknowledged']} / "
             f"{'yes' if checks['exactly_once'] else 'NO'} ({checks['acknowledged_missing']} missing, "
             f"{checks['duplicated']} duplicated, {checks['unacknowledged_but_saved']} saved without an answer) |",

@@ -13,9 +13,9 @@ CSRF_SECRET = get_random_string(32)
 
 
 class Staff:
-    def __init__(self, base, session_key=None):
+    def __init__(self, base, session_key=None, http=None):
         self.base = base
-        self.http = requests.Session()
+        self.http = http or requests.Session()
         self.session_key = session_key
         self.origin = "https://" + base.split("://", 1)[1]
 
