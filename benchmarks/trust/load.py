@@ -168,8 +168,34 @@ class Load:
                 }
             )
 
+    def warm(self, workers=3):
+        """Before the clock starts, every gunicorn worker has served each kind of page once (the pages step does
+        this when it runs first)."""
+        firsts = {}
+        for index, (_username, _school, kind) in enumerate(self.users):
+            firsts.setdefault(kind, index)
+        calls = [
+            (index, action)
+            for kind, index in firsts.items()
+            for action, _weight in MIXES[kind]
+            if action != "quick_log"
+        ]
+
+        def walk(_n):
+            for index, action in calls:
+                username, school_id, _kind = self.users[index]
+                client = self.client(username)
+                if action == "pupil":
+                    client.get(reverse("pastoral:pupil_detail", args=[self.choices[school_id][0][0]]))
+                else:
+                    client.get(reverse(PATHS[action]))
+
+        with ThreadPoolExecutor(max_workers=workers * 2) as pool:
+            list(pool.map(walk, range(workers * 2)))
+
     def run(self):
         plan = self.timetable()
+        self.warm()
         self.log(
             f"  {len(self.users)} signed-in staff, one request each every {self.period:g} s for {self.seconds:g} s: "
             f"{len(plan)} requests, {len(self.users) / self.period:.1f} per second"
