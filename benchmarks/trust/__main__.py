@@ -16,6 +16,7 @@ Environment knobs (each also a command-line option):
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -159,19 +160,37 @@ def main(argv=None):
     if "pages" in steps or "load" in steps:
         with Server(env, log_path=work / "gunicorn.log") as server:
             if "pages" in steps:
-                report["pages"] = run_pages(server, args)
+                with busy(report, "pages"):
+                    report["pages"] = run_pages(server, args)
             if "load" in steps:
-                report["load"] = run_load(server, args)
+                with busy(report, "load"):
+                    report["load"] = run_load(server, args)
     if "pdf" in steps:
         from benchmarks.trust import pdf
 
         log("termly PDF (built as the worker builds it)")
-        report["pdf"] = pdf.termly(args.pdf_runs, log=log)
+        with busy(report, "pdf"):
+            report["pdf"] = pdf.termly(args.pdf_runs, log=log)
     out = write_report(report)
     log("")
     log(markdown(report))
     log(f"\nwritten to {out.relative_to(ROOT)}")
     return 0
+
+
+@contextlib.contextmanager
+def busy(report, step):
+    """Records how much of the machine the benchmark and everything else used during a step."""
+    from benchmarks.trust.cpu import CpuWatch
+
+    with CpuWatch(report["database"]) as watch:
+        yield
+    summary = watch.summary()
+    report.setdefault("machine_busy", {})[step] = summary
+    log(
+        f"  ({step}: the benchmark used {summary['benchmark_cores']:.2f} cores, other processes "
+        f"{summary['other_processes_cores']:.2f}, of {os.cpu_count()})"
+    )
 
 
 def run_pages(server, args):
@@ -229,6 +248,13 @@ def markdown(report):
     )
     machine_info = report["machine"]
     lines.append(f"Machine: {machine_info['cores']} cores, {machine_info['memory']}, {machine_info['cpu']}.")
+    busy_steps = report.get("machine_busy", {})
+    if busy_steps:
+        lines.append(
+            "Other processes on the machine meanwhile: "
+            + ", ".join(f"{row['other_processes_cores']:.2f} cores during {step}" for step, row in busy_steps.items())
+            + "."
+        )
     if "pages" in report:
         lines += ["", table(report["pages"])]
     if "load" in report:
