@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -157,6 +158,22 @@ def main(argv=None):
         "data_set": info,
         "settings": {"gunicorn_workers": 3, "runs": args.runs, "load_seconds": args.load_seconds},
     }
+    try:
+        measure(steps, env, work, report, args)
+    finally:
+        # The server's log is kept beside the results; uploads and built PDFs go with the temporary folder.
+        if (work / "gunicorn.log").exists():
+            (ROOT / "var" / "bench-trust").mkdir(parents=True, exist_ok=True)
+            shutil.copy(work / "gunicorn.log", ROOT / "var" / "bench-trust" / "gunicorn.log")
+        shutil.rmtree(work, ignore_errors=True)
+    out = write_report(report)
+    log("")
+    log(markdown(report))
+    log(f"\nwritten to {out.relative_to(ROOT)}")
+    return 0
+
+
+def measure(steps, env, work, report, args):
     if "pages" in steps or "load" in steps:
         with Server(env, log_path=work / "gunicorn.log") as server:
             if "pages" in steps:
@@ -171,11 +188,6 @@ def main(argv=None):
         log("termly PDF (built as the worker builds it)")
         with busy(report, "pdf"):
             report["pdf"] = pdf.termly(args.pdf_runs, log=log)
-    out = write_report(report)
-    log("")
-    log(markdown(report))
-    log(f"\nwritten to {out.relative_to(ROOT)}")
-    return 0
 
 
 @contextlib.contextmanager

@@ -84,11 +84,23 @@ class CpuWatch:
                 continue
             if pid not in self.titles:
                 self.titles[pid] = _title(pid)
-            if pid in mine or self.database in self.titles[pid]:
+            if pid in mine or self.is_ours(pid):
                 self.ours += spent
             else:
                 self.others += spent
         self.last = now
+
+    def is_ours(self, pid):
+        title = self.titles.get(pid) or _title(pid)
+        if self.database in title:
+            return True
+        # A parallel query's helpers are named after the backend that leads them.
+        marker = "parallel worker for PID "
+        if marker in title:
+            leader = title.split(marker, 1)[1].split()[0]
+            if leader.isdigit():
+                return self.database in self.titles.setdefault(int(leader), _title(int(leader)))
+        return False
 
     def summary(self):
         return {
