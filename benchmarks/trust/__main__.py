@@ -23,6 +23,7 @@ import os
 import platform
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -106,6 +107,9 @@ def log(message):
 
 
 def main(argv=None):
+    # A stopped run still stops its server: SIGTERM unwinds like an exception (started in the background,
+    # Python ignores SIGINT).
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     args = parse_args(argv)
     name = database_name(args)
     app_url, owner_url = urls(name)
