@@ -9,6 +9,7 @@ Everything random comes from `random.Random(plan.seed)` except record codes and 
 
 import array
 import bisect
+import contextlib
 import datetime
 import itertools
 import random
@@ -234,7 +235,7 @@ class Generator:
             raw.execute("SET LOCAL synchronous_commit = off")
             self.prepare_tables(raw)
             tables = [table.table for table in self.tables.values()] + [name for name, _l, _r in self.m2m.values()]
-            dropping = bulk.indexes_dropped(raw, tables) if self.drop_indexes else _nothing()
+            dropping = bulk.indexes_dropped(raw, tables) if self.drop_indexes else contextlib.nullcontext()
             with dropping:
                 for data in self.schools:
                     self.load_school(raw, data)
@@ -894,11 +895,3 @@ class _Events:
         self.occurred.append(occurred)
         self.group.append(group)
         self.period.append(period)
-
-
-class _nothing:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
