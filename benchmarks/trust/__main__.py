@@ -137,8 +137,9 @@ def main(argv=None):
             "STATIC_ROOT": str(ROOT / "var" / "bench-trust" / "static"),
             "MEDIA_ROOT": str(work / "media"),
             "GENERATED_FILES_ROOT": str(work / "generated"),
-            # A broker database of its own, so nothing the benchmark queues reaches a development worker.
-            "CELERY_BROKER_URL": os.environ.get("BENCH_TRUST_BROKER_URL", "redis://127.0.0.1:6379/13"),
+            # A broker database of its own (the tests use 13 and 14), so nothing the benchmark queues reaches
+            # a development worker or a test's.
+            "CELERY_BROKER_URL": os.environ.get("BENCH_TRUST_BROKER_URL", "redis://127.0.0.1:6379/12"),
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "LOG_LEVEL": "WARNING",
         }
