@@ -27,7 +27,7 @@ include .env
 export $(shell sed -n 's/^[[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}\([A-Za-z_][A-Za-z0-9_]*\)=.*/\2/p' .env)
 endif
 
-.PHONY: help install services db-roles demo run worker beat test lint format bench scale-test deploy-check reset-db devdb-stop clean distclean
+.PHONY: help install services db-roles demo run worker beat test lint format bench bench-trust scale-test deploy-check reset-db devdb-stop clean distclean
 
 help:
 	@echo "make install       .venv from requirements-dev.txt and node_modules from package-lock.json"
@@ -40,6 +40,7 @@ help:
 	@echo "                   check --deploy, then gunicorn answering the sign-in page and /healthz"
 	@echo "make bench         benchmarks/run.py"
 	@echo "make scale-test    nginx, two web nodes, two workers and beat under load, losing a node and a worker"
+	@echo "make bench-trust   pages, load and termly PDF on a 20-school trust (BENCH_TRUST_SCALE=0.1 for a tenth)"
 	@echo "make db-roles      create the owner and runtime database roles (python -m pastoral.dbroles)"
 	@echo "make reset-db      drop and recreate the development database (FORCE=1 skips the prompt)"
 	@echo "make devdb-stop    stop the embedded PostgreSQL in var/pgdata, if one runs"
@@ -124,6 +125,11 @@ bench: install db-roles
 SCALE_ARGS ?=
 scale-test: install services
 	$(PY) scripts/scaleout.py $(SCALE_ARGS)
+# Generates the trust (about ten minutes) into its own database the first time, then reuses it.
+# Knobs: BENCH_TRUST_SCALE, BENCH_TRUST_STEPS, BENCH_TRUST_RUNS, BENCH_TRUST_LOAD_SECONDS,
+# BENCH_TRUST_LOAD_USERS, BENCH_TRUST_PDF_RUNS, BENCH_TRUST_REBUILD=1 (see benchmarks/trust/__main__.py).
+bench-trust: install
+	$(PY) -m benchmarks.trust
 
 # --- database ----------------------------------------------------------------
 
