@@ -23,7 +23,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from behaviour.demo import DESCRIPTIONS, REMOVAL_REASONS, REMOVED_TO
+from behaviour.events.demo import DESCRIPTIONS
+from behaviour.events.services import categories_seed_defaults, milestones_seed
 from behaviour.interventions.services import techniques_seed_defaults
 from behaviour.models import (
     BehaviourCategory,
@@ -40,7 +41,7 @@ from behaviour.models import (
     RestrictiveIntervention,
     Suspension,
 )
-from behaviour.services import categories_seed_defaults, milestones_seed
+from behaviour.removals.demo import REMOVAL_REASONS, REMOVED_TO
 from pastoral.accounts.roles import Role
 from pastoral.demo import SchoolPlan, _Seeder, closure_dates, term_dates
 from pastoral.models import AcademicYear, AuditEntry, Membership, Pupil, School, SchoolClosure, Term, Trust, User
