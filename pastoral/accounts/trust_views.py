@@ -3,11 +3,12 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
 from .. import selectors
 from ..exceptions import PastoralError
+from ..forms import add_service_errors
 from ..models import School
 from . import trusts
 
@@ -112,11 +113,8 @@ def school_add(request):
                 head=data["head"] if choice == EXISTING_HEAD else None,
                 new_head=form.new_head() if choice == NEW_HEAD else None,
             )
-        except ValidationError as exc:  # taken between the form's checks and the service's, under its lock
-            for key, errors in exc.message_dict.items():
-                form.add_error(key if key in form.fields and key != NON_FIELD_ERRORS else None, errors)
-        except PastoralError as exc:
-            form.add_error(None, str(exc))
+        except (ValidationError, PastoralError) as exc:  # e.g. taken between the form's checks and the service's
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{added.school.name} has been added to {added.school.trust.name}.")
             if added.head_created:
