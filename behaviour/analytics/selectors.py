@@ -477,14 +477,19 @@ def disproportionality(roll, affected_pupil_ids):
     `roll` is a Pupil queryset (the pupils who could have been affected); `affected_pupil_ids` is any
     queryset of pupil ids (removals', suspensions', …). The risk ratio is the group's rate divided by the
     rate among pupils outside the group: 2.0 means a pupil in the group is twice as likely to be affected.
-    It is None when nobody outside the group was affected, where no ratio can be given. One query.
+    It is None when nobody outside the group was affected, where no ratio can be given.
+
+    Two queries, the roll's groups and the affected pupils' groups, so the affected ids are read once (as one
+    aggregate with a filter per group, PostgreSQL would run the ids' subquery once for each of them).
     """
-    hit = Q(pk__in=affected_pupil_ids)
-    aggregates = {"roll": Count("pk"), "affected": Count("pk", filter=hit)}
+    aggregates = {"total": Count("pk")}
     for key, _label, condition in GROUPS:
-        aggregates[f"{key}__roll"] = Count("pk", filter=condition)
-        aggregates[f"{key}__affected"] = Count("pk", filter=condition & hit)
-    figures = roll.aggregate(**aggregates)
+        aggregates[key] = Count("pk", filter=condition)
+    in_roll_of = roll.aggregate(**aggregates)
+    in_affected_of = roll.filter(pk__in=affected_pupil_ids).aggregate(**aggregates)
+    figures = {"roll": in_roll_of["total"], "affected": in_affected_of["total"]}
+    for key, _label, _condition in GROUPS:
+        figures[f"{key}__roll"], figures[f"{key}__affected"] = in_roll_of[key], in_affected_of[key]
     total, affected = figures["roll"], figures["affected"]
     rows = []
     for key, label, _condition in GROUPS:
