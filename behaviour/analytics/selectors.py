@@ -712,7 +712,7 @@ RULE = (
 
 
 def rising_pupils(user, school, today=None):
-    """Pupils whose negative events in the last fortnight are well above their own baseline. One query.
+    """Pupils whose negative events in the last fortnight are well above their own baseline. Two queries.
 
     With r events in the last 14 days and e in the 12 weeks before, the baseline is e / 6 per fortnight and
     the pupil is flagged when r >= 3 and r >= 2 × e / 6, i.e. 6r >= 2e. A pupil with no earlier events is
@@ -725,22 +725,28 @@ def rising_pupils(user, school, today=None):
     baseline_from = recent_from - datetime.timedelta(weeks=BASELINE_WEEKS)
     fortnights = BASELINE_WEEKS * 7 // RECENT_DAYS
     recent = Q(occurred_at__gte=recent_from)
-    rows = (
-        events_visible_to(user)
+    # Grouped on the pupil id alone (an index-only scan), then the few flagged pupils read by id: joining every
+    # event of the last three months to its pupil first costs several times more.
+    counts = {
+        row["pupil_id"]: row
+        for row in events_visible_to(user)
         .filter(
-            NEGATIVE,
-            Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gte=today),
-            school=school,
-            voided_at__isnull=True,
-            occurred_at__gte=baseline_from,
-            occurred_at__lt=tomorrow,
+            NEGATIVE, school=school, voided_at__isnull=True, occurred_at__gte=baseline_from, occurred_at__lt=tomorrow
         )
-        .values(*PUPIL_FIELDS)
+        .values("pupil_id")
         .annotate(recent=Count(EVENT_ROWS, filter=recent), earlier=Count(EVENT_ROWS, filter=~recent))
         .alias(margin=F("recent") * fortnights - F("earlier") * FACTOR)
         .filter(recent__gte=MIN_RECENT, margin__gte=0)
-        .order_by("-recent", "earlier", "pupil__legal_last_name", "pupil__code")
+        .order_by()
+    }
+    names = {field.removeprefix("pupil__"): field for field in PUPIL_FIELDS}  # Pupil's field: the event's name
+    pupils = (
+        pupils_visible_to(user)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=today), pk__in=list(counts))
+        .values("pk", *names)
     )
+    rows = [{**{names[name]: pupil[name] for name in names}, **counts[pupil["pk"]]} for pupil in pupils]
+    rows.sort(key=lambda row: (-row["recent"], row["earlier"], row["pupil__legal_last_name"], str(row["pupil__code"])))
     return [
         {
             **_pupil(row),
