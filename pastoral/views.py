@@ -104,10 +104,16 @@ def _header_flags(user, pupil):
 def pupil_detail(request, code):
     pupil = selectors.get_pupil_for_user(request.user, code)
     services.pupil_record_view(actor=request.user, pupil=pupil)
+    # The newest entries by default, so the page opens as fast for a long history as for a short one; the
+    # longer view is one click away and the chronology PDF holds everything.
+    limit = chronology.LONGEST_PAGE if request.GET.get("chronology") == "longer" else chronology.PROFILE_ITEMS
     context = {
         "pupil": pupil,
         "flags": _header_flags(request.user, pupil),
-        "chronology": chronology.chronology_for(request.user, pupil),
+        "chronology": chronology.chronology_for(request.user, pupil, limit=limit),
+        "chronology_limit": limit,
+        "chronology_longer": limit < chronology.LONGEST_PAGE,
+        "chronology_longest": chronology.LONGEST_PAGE,
         **selectors.pupil_profile_data(pupil, request.user),
     }
     return render(request, "pastoral/pupil_detail.html", context)
