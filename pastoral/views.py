@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import audit, chronology, dashboard, selectors, services
+from . import audit, chronology, dashboard, pupil_cards, selectors, services
 from .accounts import access
 from .accounts.roles import Role
 from .accounts.schools import current_school, schools_for_switcher, set_current_school
@@ -114,9 +114,18 @@ def pupil_detail(request, code):
         "chronology_limit": limit,
         "chronology_longer": limit < chronology.LONGEST_PAGE,
         "chronology_longest": chronology.LONGEST_PAGE,
+        "cards": pupil_cards.cards_for(request.user, pupil),
         **selectors.pupil_profile_data(pupil, request.user),
     }
     return render(request, "pastoral/pupil_detail.html", context)
+
+
+@login_required
+def pupil_cards_fragment(request, code):
+    """The cards beside one pupil, for a form's script to show when that pupil is chosen."""
+    pupil = selectors.get_pupil_for_user(request.user, code)
+    context = {"pupil": pupil, "cards": pupil_cards.cards_for(request.user, pupil), "show_name": True}
+    return render(request, "pastoral/_pupil_cards.html", context)
 
 
 @login_required
