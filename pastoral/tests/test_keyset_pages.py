@@ -84,6 +84,10 @@ def test_a_tampered_or_stale_cursor_starts_the_list_again(client, as_user, pasto
         assert _codes(response) == first
 
 
+def _without_session(queries):
+    return len([q for q in queries if "django_session" not in q["sql"] and q["sql"] not in ("BEGIN", "COMMIT")])
+
+
 def test_a_deep_page_costs_the_same_queries_as_the_first(client, as_user, pastoral_lead, pupil):
     _events(pupil, PAGE_SIZE * 3 + 1)
     as_user(pastoral_lead)
@@ -93,8 +97,9 @@ def test_a_deep_page_costs_the_same_queries_as_the_first(client, as_user, pastor
     second = client.get(f"{url}?{_links(response)['next']}")
     with CaptureQueriesContext(connection) as deep:
         client.get(f"{url}?{_links(second)['next']}")
-    # One query more than the first page: reading the cursor's position back.
-    assert len(deep) == len(first) + 1
+    # At most one query more than the first page (reading the cursor's position back). The session's renewal
+    # (at most once a minute, so on one of the requests only) is left out of both counts.
+    assert _without_session(first) <= _without_session(deep) <= _without_session(first) + 1
     listing = [q["sql"] for q in deep if "behaviour_behaviourevent" in q["sql"] and "LIMIT 51" in q["sql"]]
     # A row comparison the index can start from, and no OFFSET.
     assert listing and all("OFFSET" not in sql for sql in listing)
