@@ -1,5 +1,6 @@
 """The "How to support me" card: key strategies, triggers and what to avoid from the pupil's plans in force."""
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from pastoral.pupil_cards import PupilCard
@@ -9,10 +10,10 @@ from .selectors import card_plans_visible_to, plans_visible_to
 
 
 def how_to_support_me_card(user, pupil):
-    plans = list(card_plans_visible_to(user).filter(pupil=pupil).order_by("kind"))
+    readable = plans_visible_to(user).filter(pk=OuterRef("pk"))
+    plans = list(card_plans_visible_to(user).filter(pupil=pupil).annotate(readable=Exists(readable)).order_by("kind"))
     if not plans:
         return None
-    readable = set(plans_visible_to(user).filter(pk__in=[p.pk for p in plans]).values_list("pk", flat=True))
     blocks = []
     for plan in plans:
         lines = []
@@ -22,7 +23,7 @@ def how_to_support_me_card(user, pupil):
                 spec = spec_for(plan.kind, key)
                 lines.append((spec.label, text, bool(plan.content.get(f"{key}_voice"))))
         if lines:
-            url = reverse("provision:plan_detail", args=[plan.code]) if plan.pk in readable else ""
+            url = reverse("provision:plan_detail", args=[plan.code]) if plan.readable else ""
             blocks.append({"plan": plan, "lines": lines, "url": url})
     if not blocks:
         return None

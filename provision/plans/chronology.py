@@ -1,6 +1,8 @@
 """Support plans on a pupil's chronology: each version saved, agreement, review, end and acknowledgement, for
-those who may read the plan (plans_visible_to). Each source is ordered and cut in SQL."""
+those who may read the plan (plans_visible_to). Two queries, each ordered and cut in SQL: the pupil's plans, and
+one UNION of versions, reviews and acknowledgements."""
 
+from django.db.models import CharField, F, IntegerField, Value
 from django.urls import reverse
 
 from pastoral.chronology import ChronologyItem
@@ -8,52 +10,65 @@ from pastoral.chronology import ChronologyItem
 from .models import PlanAcknowledgement, PlanReview, PlanVersion, SupportPlan
 from .selectors import plans_visible_to
 
+COLUMNS = ("when", "what", "plan_id", "n", "first", "last", "extra")
+
+
+def _rows(model, plan_ids, *, when, what, n, person, extra):
+    return (
+        model.objects.filter(plan_id__in=plan_ids)
+        .annotate(
+            when=F(when),
+            what=Value(what, output_field=CharField()),
+            n=F(n) if n else Value(0, output_field=IntegerField()),
+            first=F(f"{person}__first_name"),
+            last=F(f"{person}__last_name"),
+            extra=F(extra) if extra else Value("", output_field=CharField()),
+        )
+        .values(*COLUMNS)
+    )
+
 
 def plans_for_chronology(user, pupil, limit):
-    plans = plans_visible_to(user).filter(pupil=pupil)
+    plans = {
+        plan.pk: plan
+        for plan in plans_visible_to(user)
+        .filter(pupil=pupil)
+        .select_related("ended_by")
+        .order_by("-created_at")[:limit]
+    }
+    if not plans:
+        return []
     items = []
 
     def url(plan):
         return reverse("provision:plan_detail", args=[plan.code])
 
-    versions = PlanVersion.objects.filter(plan__in=plans).select_related("plan", "saved_by").order_by("-saved_at")
-    for version in versions[:limit]:
-        plan = version.plan
-        title = f"{plan.short_kind}: {version.title} (version {version.number})"
-        summary = f"Saved by {version.saved_by}" + (f": {version.note}" if version.note else "")
-        items.append(ChronologyItem(version.saved_at, "plans", title, summary, url(plan), "info"))
-    agreed = plans.filter(activated_at__isnull=False).select_related("activated_by").order_by("-activated_at")
-    for plan in agreed[:limit]:
-        summary = f"Agreed with {plan.agreed_with[:120]}"
-        items.append(
-            ChronologyItem(
-                plan.activated_at, "plans", f"{plan.short_kind} agreed: {plan.title}", summary, url(plan), "success"
-            )
-        )
-    ended = plans.filter(status=SupportPlan.Status.ENDED).select_related("ended_by").order_by("-ended_at")
-    for plan in ended[:limit]:
-        items.append(
-            ChronologyItem(
-                plan.ended_at,
-                "plans",
-                f"{plan.short_kind} ended: {plan.title}",
-                plan.end_reason[:140],
-                url(plan),
-                "dark",
-            )
-        )
-    reviews = PlanReview.objects.filter(plan__in=plans).select_related("plan", "reviewed_by").order_by("-created_at")
-    for review in reviews[:limit]:
-        plan = review.plan
-        title = f"{plan.short_kind} reviewed: {review.get_outcome_display().lower()}"
-        items.append(
-            ChronologyItem(review.created_at, "plans", title, f"By {review.reviewed_by}", url(plan), "primary")
-        )
-    acks = (
-        PlanAcknowledgement.objects.filter(plan__in=plans).select_related("plan", "user").order_by("-acknowledged_at")
+    for plan in plans.values():
+        if plan.activated_at:
+            summary = f"Agreed with {plan.agreed_with[:120]}"
+            title = f"{plan.short_kind} agreed: {plan.title}"
+            items.append(ChronologyItem(plan.activated_at, "plans", title, summary, url(plan), "success"))
+        if plan.status == SupportPlan.Status.ENDED and plan.ended_at:
+            title = f"{plan.short_kind} ended: {plan.title}"
+            items.append(ChronologyItem(plan.ended_at, "plans", title, plan.end_reason[:140], url(plan), "dark"))
+    ids = list(plans)
+    versions = _rows(PlanVersion, ids, when="saved_at", what="version", n="number", person="saved_by", extra="note")
+    reviews = _rows(
+        PlanReview, ids, when="created_at", what="review", n="version", person="reviewed_by", extra="outcome"
     )
-    for ack in acks[:limit]:
-        plan = ack.plan
-        title = f"{plan.short_kind} read and understood (version {ack.version})"
-        items.append(ChronologyItem(ack.acknowledged_at, "plans", title, f"By {ack.user}", url(plan), "secondary"))
+    acks = _rows(PlanAcknowledgement, ids, when="acknowledged_at", what="ack", n="version", person="user", extra=None)
+    outcomes = dict(PlanReview.Outcome.choices)
+    for row in versions.union(reviews, acks, all=True).order_by("-when")[:limit]:
+        plan = plans[row["plan_id"]]
+        who = f"{row['first']} {row['last']}".strip()
+        if row["what"] == "version":
+            title = f"{plan.short_kind}: {plan.title} (version {row['n']})"
+            summary = f"Saved by {who}" + (f": {row['extra']}" if row["extra"] else "")
+            items.append(ChronologyItem(row["when"], "plans", title, summary, url(plan), "info"))
+        elif row["what"] == "review":
+            title = f"{plan.short_kind} reviewed: {outcomes.get(row['extra'], row['extra']).lower()}"
+            items.append(ChronologyItem(row["when"], "plans", title, f"By {who}", url(plan), "primary"))
+        else:
+            title = f"{plan.short_kind} read and understood (version {row['n']})"
+            items.append(ChronologyItem(row["when"], "plans", title, f"By {who}", url(plan), "secondary"))
     return items

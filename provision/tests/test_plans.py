@@ -352,3 +352,32 @@ def test_get_on_post_only_actions_is_refused(client, as_user, pastoral_lead, pup
 
     for name in ("provision:plan_end", "provision:plan_share", "provision:plan_acknowledge"):
         assert client.get(reverse(name, args=[plan.code])).status_code == 405
+
+
+def test_the_profile_costs_the_same_however_many_versions_and_receipts(client, as_user, pastoral_lead, teacher, pupil):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = make_active(pastoral_lead, pupil)
+    services.plan_share(actor=pastoral_lead, plan=plan, users=[teacher])
+    as_user(pastoral_lead)
+    url = reverse("pastoral:pupil_detail", args=[pupil.code])
+    client.get(url)
+    counts = []
+    for round_ in range(2):
+        for n in range(3):
+            plan.refresh_from_db()
+            services.plan_save(
+                actor=pastoral_lead,
+                plan=plan,
+                title=plan.title,
+                content={**plan.content, "avoid": f"Change {round_}-{n}"},
+                review_date=plan.review_date,
+            )
+            plan.refresh_from_db()
+            services.plan_acknowledge(actor=teacher, plan=plan)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+    assert "read and understood (version 7)" in response.content.decode()
