@@ -75,6 +75,6 @@ def register():
     demo.register_seeder("provision_plans", seed_plans)
     register_exports()
     reports.register_section(
-        "support_plans", build_plans, order=60, permission="provision.view_plan_counts", title="Support plans"
+        "support_plans", build_plans, order=55, permission="provision.view_plan_counts", title="Support plans"
     )
     weekly_trend.register("provision_plans", plan_trend_lines, order=40, permission="provision.write_plan")

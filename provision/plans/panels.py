@@ -14,6 +14,7 @@ from .models import SupportPlan
 
 # A finalised suspension asks for a reintegration plan for this long after its first day.
 REINTEGRATION_WINDOW_DAYS = 60
+PANEL_ROWS = 50
 
 
 def overdue_reviews(user, school, today=None):
@@ -49,14 +50,15 @@ def plans_panel(request, school):
     user = request.user
     if school is None or not selectors.can_write(user, school):
         return None
-    overdue = list(overdue_reviews(user, school)[:10])
-    due = list(reintegration_plans_due(user, school)[:10])
+    # Two queries however many rows: the lists are cut, and the count is the list's length (shown as "50+").
+    overdue = list(overdue_reviews(user, school)[: PANEL_ROWS + 1])
+    due = list(reintegration_plans_due(user, school)[:PANEL_ROWS])
     return dashboard.Panel(
         "Support plans",
         "provision/plans/_panel.html",
         {
-            "overdue": overdue,
-            "overdue_count": overdue_reviews(user, school).count(),
+            "overdue": overdue[:10],
+            "overdue_count": f"{PANEL_ROWS}+" if len(overdue) > PANEL_ROWS else len(overdue),
             "reintegration_due": due,
             "list_url": reverse("provision:plan_list"),
         },
