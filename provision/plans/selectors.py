@@ -153,3 +153,47 @@ def plans_to_acknowledge(user, school):
 def plans_counted_for(user):
     """Plans of the schools whose counts the user may see (the termly report): never shown one by one."""
     return SupportPlan.objects.filter(school_id__in=access.schools_with_perm(user, "provision.view_plan_counts"))
+
+
+def outstanding_counts(plans, on=None):
+    """{plan id: readers who have not acknowledged its current version} for a page of plans, in three queries
+    however many plans: their shares, the current members of the shared roles, and the receipts."""
+    plans = [plan for plan in plans if plan.status in SupportPlan.IN_FORCE]
+    if not plans:
+        return {}
+    on = on or timezone.localdate()
+    ids = [plan.pk for plan in plans]
+    named, roles = {}, {}
+    shares = PlanShare.objects.filter(plan_id__in=ids).filter(Q(user__isnull=True) | Q(user__is_active=True))
+    for plan_id, user_id, role in shares.values_list("plan_id", "user_id", "role"):
+        if user_id:
+            named.setdefault(plan_id, set()).add(user_id)
+        else:
+            roles.setdefault(plan_id, set()).add(role)
+    holders = {}
+    wanted = set().union(*roles.values()) if roles else set()
+    if wanted:
+        current = (
+            Membership.objects.filter(
+                school_id__in={plan.school_id for plan in plans},
+                role__in=wanted,
+                starts_on__lte=on,
+                approved_at__isnull=False,
+                user__is_active=True,
+            )
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+            .values_list("school_id", "role", "user_id")
+        )
+        for school_id, role, user_id in current:
+            holders.setdefault((school_id, role), set()).add(user_id)
+    done = {}
+    receipts = PlanAcknowledgement.objects.filter(plan_id__in=ids).values_list("plan_id", "user_id", "version")
+    for plan_id, user_id, version in receipts:
+        done.setdefault((plan_id, version), set()).add(user_id)
+    counts = {}
+    for plan in plans:
+        readers = set(named.get(plan.pk, set()))
+        for role in roles.get(plan.pk, ()):
+            readers |= holders.get((plan.school_id, role), set())
+        counts[plan.pk] = len(readers - done.get((plan.pk, plan.version), set()))
+    return counts

@@ -49,7 +49,13 @@ def _technique_names(plan):
 def plan_list(request):
     school = _school_with(request, "provision.view_plan", "provision.view_shared_plan")
     listing = list_page(request, plan_filter(request.user, school, request.GET))
-    context = listing.context(can_write=selectors.can_write(request.user, school), school=school)
+    can_write = selectors.can_write(request.user, school)
+    if can_write:
+        # Leads see, per plan, how many readers have not yet confirmed the current version.
+        counts = selectors.outstanding_counts(list(listing.page))
+        for plan in listing.page:
+            plan.not_yet_read = counts.get(plan.pk)
+    context = listing.context(can_write=can_write, school=school)
     return render(request, "provision/plans/list.html", context)
 
 

@@ -312,7 +312,8 @@ def test_the_list_pins_its_queries(client, as_user, pastoral_lead, school, djang
     from pastoral.tests.factories import PupilFactory
 
     for index in range(6):
-        make_active(pastoral_lead, PupilFactory(school=school), title=f"Plan {index}")
+        plan = make_active(pastoral_lead, PupilFactory(school=school), title=f"Plan {index}")
+        services.plan_share(actor=pastoral_lead, plan=plan, roles=[Role.TEACHER])
     as_user(pastoral_lead)
     client.get(reverse("provision:plan_list"))
 
@@ -381,3 +382,18 @@ def test_the_profile_costs_the_same_however_many_versions_and_receipts(client, a
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
     assert "read and understood (version 7)" in response.content.decode()
+
+
+def test_leads_see_how_many_have_not_read_each_plan(client, as_user, pastoral_lead, teacher, school, pupil):
+    from conftest import make_staff
+
+    second = make_staff(school, Role.TEACHER, "teacher2")
+    plan = make_active(pastoral_lead, pupil, title="Shared plan")
+    services.plan_share(actor=pastoral_lead, plan=plan, roles=[Role.TEACHER])
+    services.plan_acknowledge(actor=second, plan=plan)
+
+    assert selectors.outstanding_counts([plan]) == {plan.pk: 1}
+    as_user(pastoral_lead)
+    page = client.get(reverse("provision:plan_list")).content.decode()
+    assert "Not yet read" in page
+    assert '<span class="badge text-bg-warning">1</span>' in page
