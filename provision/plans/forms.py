@@ -129,19 +129,22 @@ class BaseHazardFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
-        if not [form for form in self.forms if form.has_changed() and form.cleaned_data]:
+        if not self.hazards():
             raise ValidationError("Add at least one hazard.")
 
     def hazards(self):
+        # A blank extra row has no cleaned data; a row ticked for removal is left out.
         keys = [key for key, _label in HAZARD_FIELDS]
         return [
             {key: form.cleaned_data[key] for key in keys}
             for form in self.forms
-            if form.has_changed() and form.cleaned_data
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
 
 
-HazardFormSet = forms.formset_factory(HazardForm, formset=BaseHazardFormSet, extra=2, max_num=20, absolute_max=20)
+HazardFormSet = forms.formset_factory(
+    HazardForm, formset=BaseHazardFormSet, extra=2, max_num=20, absolute_max=20, can_delete=True
+)
 
 
 class StoryPageForm(forms.Form):
@@ -166,7 +169,7 @@ class BaseStoryPageFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
-        if not [form for form in self.forms if form.has_changed() and form.cleaned_data.get("text")]:
+        if not self.pages():
             raise ValidationError("Write at least one page.")
 
     def pages(self):
@@ -179,12 +182,12 @@ class BaseStoryPageFormSet(forms.BaseFormSet):
                 form.cleaned_data.get("keep_image", ""),
             )
             for form in self.forms
-            if form.cleaned_data.get("text")
+            if form.cleaned_data.get("text") and not form.cleaned_data.get("DELETE")
         ]
 
 
 StoryPageFormSet = forms.formset_factory(
-    StoryPageForm, formset=BaseStoryPageFormSet, extra=2, max_num=20, absolute_max=20
+    StoryPageForm, formset=BaseStoryPageFormSet, extra=2, max_num=20, absolute_max=20, can_delete=True
 )
 
 

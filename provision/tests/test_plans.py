@@ -137,6 +137,12 @@ def test_a_risk_assessment_computes_the_residual_risk(client, as_user, pastoral_
     page = client.get(reverse("provision:plan_detail", args=[plan.code])).content.decode()
     assert "Overall residual risk" in page
     assert "10 (Medium)" in page
+    # Saved again with the hazard unchanged (now an initial row) and a new title, the hazard stays.
+    assert 'value="Running near roads"' in client.get(reverse("provision:plan_edit", args=[plan.code])).content.decode()
+    again = {**data, "title": "Museum trip", "hazards-TOTAL_FORMS": "3", "hazards-INITIAL_FORMS": "1"}
+    assert client.post(reverse("provision:plan_edit", args=[plan.code]), again).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.title, plan.version, len(plan.content["hazards"])) == ("Museum trip", 3, 1)
 
 
 def test_a_review_shows_the_evidence_before_and_since(client, as_user, pastoral_lead, teacher, school, pupil):
