@@ -403,3 +403,19 @@ def test_leads_see_how_many_have_not_read_each_plan(client, as_user, pastoral_le
     page = client.get(reverse("provision:plan_list")).content.decode()
     assert "Not yet read" in page
     assert '<span class="badge text-bg-warning">1</span>' in page
+
+
+@pytest.mark.parametrize("kind", [kind for kind in Kind if kind != Kind.REINTEGRATION])
+def test_every_kind_renders_its_form_page_and_pdf_sections(client, as_user, pastoral_lead, pupil, kind):
+    from provision.plans.demo import CONTENT
+    from provision.plans.kinds import SPECS
+
+    plan = make_plan(pastoral_lead, pupil, kind, content=CONTENT[kind])
+    as_user(pastoral_lead)
+
+    form = client.get(reverse("provision:plan_edit", args=[plan.code])).content.decode()
+    detail = client.get(reverse("provision:plan_detail", args=[plan.code])).content.decode()
+
+    for spec in SPECS[kind]:
+        assert spec.label.replace("'", "&#x27;") in form
+        assert spec.label.replace("'", "&#x27;") in detail
