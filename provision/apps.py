@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class ProvisionConfig(AppConfig):
     name = "provision"
     verbose_name = "Support plans and alternative provision"
+
+    def ready(self):
+        from pastoral.accounts import roles
+
+        from .plans import apps as plans
+
+        sub_areas = [plans]
+        # Every sub-area's permissions come first: the report and trend registries check the names they are given.
+        for area in sub_areas:
+            roles.register_permissions(area.PERMISSIONS)
+        for area in sub_areas:
+            area.register()

@@ -1,1 +1,12 @@
-"""Support plans and alternative provision records. Models arrive with this area's issue."""
+"""Support plans and alternative provision. The models live in the sub-areas' packages; they are imported here
+so Django registers them under this app (same tables, same migrations)."""
+
+from .plans.models import (  # noqa: F401
+    PlanAcknowledgement,
+    PlanReview,
+    PlanReviewInterval,
+    PlanShare,
+    PlanVersion,
+    StoryImage,
+    SupportPlan,
+)

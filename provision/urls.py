@@ -1,3 +1,9 @@
+"""The provision app's one URLconf: each sub-area's pages."""
+
+from .plans.urls import urlpatterns as plans
+
 app_name = "provision"
 
-urlpatterns = []
+urlpatterns = [
+    *plans,
+]

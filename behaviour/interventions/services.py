@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pastoral import audit
+from pastoral import audit, plan_hooks
 from pastoral.exceptions import PastoralError
 from pastoral.selectors import pupils_visible_to
 from pastoral.voiding import void_record
@@ -234,6 +234,10 @@ def intervention_review(
             "support_plan_review": support_plan_review,
         },
     )
+    if support_plan_review:
+        plan_hooks.review_needed(
+            pupil=intervention.pupil, reason="A physical intervention was signed off: plan needs review", actor=actor
+        )
     return intervention
 
 

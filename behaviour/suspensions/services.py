@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pastoral import audit
+from pastoral import audit, plan_hooks
 from pastoral.exceptions import PastoralError
 from pastoral.models import Pupil
 from pastoral.selectors import pupils_visible_to
@@ -176,6 +176,7 @@ def suspension_finalise(*, actor, suspension):
             "governor_tasks": [f"{task.kind} by {task.due_on.isoformat()}" for task in tasks],
         },
     )
+    plan_hooks.review_needed(pupil=suspension.pupil, reason=f"{suspension.get_kind_display()} finalised", actor=actor)
     return suspension
 
 

@@ -111,6 +111,11 @@ def _detail(request, suspension, *, status=200, **forms):
             else None
         ),
         "void_form": forms.get("void_form") or (SuspensionVoidForm() if can_void else None),
+        # The reintegration plan lives with the other support plans (provision); the link names only its URL.
+        "can_plan_reintegration": not suspension.is_draft
+        and not suspension.voided_at
+        and suspension.kind != Suspension.Kind.PERMANENT
+        and access.has_school_perm(user, suspension.school_id, "provision.write_plan"),
         "finalise_errors": forms.get("finalise_errors", []),
         **perms,
     }

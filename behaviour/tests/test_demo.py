@@ -36,11 +36,18 @@ def test_it_seeds_milestones_that_some_demo_pupils_reach():
     assert max(totals) >= thresholds[-1]
 
 
+PLAN_STORY = "Left the lesson without permission and would not come back in."
+
+
 @pytest.mark.django_db
 def test_it_seeds_removals_and_restorative_meetings_after_negative_events():
     demo.seed_demo()
     school = School.objects.get(name="Northfield Academy")
-    negative = BehaviourEvent.objects.filter(school=school, category__kind="negative").count()
+    # The support plans seeder adds one pupil's own history afterwards (fewer incidents once their behaviour
+    # support plan began), which the removals and meetings seeded before it do not draw on.
+    negative = (
+        BehaviourEvent.objects.filter(school=school, category__kind="negative").exclude(description=PLAN_STORY).count()
+    )
     removals = Removal.objects.filter(school=school)
     assert removals.count() == negative // 20
     assert not removals.exclude(event__category__kind="negative").exists()

@@ -1,0 +1,98 @@
+"""Dashboard panels, digest lines and weekly trend lines for support plans."""
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from behaviour.suspensions.models import Suspension
+from behaviour.suspensions.selectors import suspensions_visible_to
+from pastoral import dashboard
+from pastoral.files.digest import DigestLine
+
+from . import selectors
+from .models import SupportPlan
+
+# A finalised suspension asks for a reintegration plan for this long after its first day.
+REINTEGRATION_WINDOW_DAYS = 60
+PANEL_ROWS = 50
+
+
+def overdue_reviews(user, school, today=None):
+    today = today or timezone.localdate()
+    return (
+        selectors.plans_visible_to(user)
+        .filter(school=school, status__in=SupportPlan.IN_FORCE, review_date__lt=today)
+        .select_related("pupil")
+        .order_by("review_date", "pk")
+    )
+
+
+def reintegration_plans_due(user, school, today=None):
+    """Finalised suspensions (not permanent exclusions) of the last 60 days without a reintegration plan."""
+    today = today or timezone.localdate()
+    planned = SupportPlan.objects.filter(suspension=OuterRef("pk"))
+    return (
+        suspensions_visible_to(user)
+        .filter(
+            school=school,
+            voided_at__isnull=True,
+            status=Suspension.Status.FINALISED,
+            start_date__gte=today - timezone.timedelta(days=REINTEGRATION_WINDOW_DAYS),
+        )
+        .exclude(kind=Suspension.Kind.PERMANENT)
+        .exclude(Exists(planned))
+        .select_related("pupil")
+        .order_by("start_date", "pk")
+    )
+
+
+def plans_panel(request, school):
+    user = request.user
+    if school is None or not selectors.can_write(user, school):
+        return None
+    # Two queries however many rows: the lists are cut, and the count is the list's length (shown as "50+").
+    overdue = list(overdue_reviews(user, school)[: PANEL_ROWS + 1])
+    due = list(reintegration_plans_due(user, school)[:PANEL_ROWS])
+    return dashboard.Panel(
+        "Support plans",
+        "provision/plans/_panel.html",
+        {
+            "overdue": overdue[:10],
+            "overdue_count": f"{PANEL_ROWS}+" if len(overdue) > PANEL_ROWS else len(overdue),
+            "reintegration_due": due,
+            "list_url": reverse("provision:plan_list"),
+        },
+    )
+
+
+def to_read_panel(request, school):
+    if school is None:
+        return None
+    plans = list(selectors.plans_to_acknowledge(request.user, school)[:20])
+    if not plans:
+        return None
+    return dashboard.Panel("Support plans to read", "provision/plans/_to_read_panel.html", {"plans": plans})
+
+
+def plan_digest_lines(school, recipient, today):
+    if not selectors.can_write(recipient, school):
+        return []
+    path = reverse("provision:plan_list")
+    return [
+        DigestLine(
+            "Support plan reviews overdue", overdue_reviews(recipient, school, today).count(), f"{path}?review=overdue"
+        ),
+        DigestLine(
+            "Reintegration plans due after a suspension",
+            reintegration_plans_due(recipient, school, today).count(),
+            path,
+        ),
+    ]
+
+
+def plan_trend_lines(user, school, today, trend):
+    path = reverse("provision:plan_list")
+    trend.outstanding += [
+        ("Support plans: reviews overdue", overdue_reviews(user, school, today).count(), f"{path}?review=overdue"),
+        ("Support plans: reintegration plans due", reintegration_plans_due(user, school, today).count(), path),
+    ]
