@@ -1,1 +1,4 @@
-"""Medical care records. Models arrive with this area's issue."""
+"""The medical app's models live in its sub-areas' packages; they are imported here so Django registers them
+under this app (same tables, same migrations) and medical.models.X keeps working."""
+
+from .conditions.models import ConditionType, MedicalCondition  # noqa: F401

@@ -1,3 +1,14 @@
+"""The medical app's one URLconf: the overview, the pupil's medical record and each sub-area's pages."""
+
+from django.urls import path
+
+from . import pupil_views
+from .conditions.urls import urlpatterns as conditions
+
 app_name = "medical"
 
-urlpatterns = []
+urlpatterns = [
+    path("", pupil_views.overview, name="overview"),
+    path("pupils/<uuid:code>/", pupil_views.pupil_record, name="pupil_record"),
+    *conditions,
+]

@@ -21,6 +21,7 @@ def pastoral(request):
         "idle_timeout_minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES,
         "can_raise_concern": school is not None and access.has_school_perm(user, school, "safeguarding.raise_concern"),
         "can_view_concerns": school is not None and access.has_school_perm(user, school, "safeguarding.view_concerns"),
+        "can_view_medical": school is not None and access.has_school_perm(user, school, "medical.view_records"),
         "can_manage_concerns": school is not None
         and access.has_school_perm(user, school, "safeguarding.manage_concerns"),
     }

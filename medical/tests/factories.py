@@ -1,0 +1,17 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from medical import models
+
+
+class ConditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.MedicalCondition
+
+    school = factory.SelfAttribute("pupil.school")
+    other_name = "Asthma"
+    severity = "moderate"
+    alert = "Asthma: blue inhaler in her bag"
+    identified_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))

@@ -1,0 +1,41 @@
+"""Medical care in the permission matrix.
+
+The medical lead records; the DSL and headteacher read every record; teachers and pastoral staff see only the
+alert (and the plans they support or were copied, none here); the IT admin sees nothing of it.
+"""
+
+from tests.matrix import POST_ONLY, statuses
+
+READ_LIST = statuses(302, 403, 403, 200, 200, 403, 200)
+READ = statuses(302, 403, 403, 200, 200, 403, 404)
+RECORD_PAGE = statuses(302, 403, 403, 403, 403, 403, 403)
+RECORD_ON = statuses(302, 403, 403, 403, 403, 403, 404)
+MANAGE = statuses(302, 403, 403, 403, 200, 403, 403)
+
+ROWS = [
+    ("medical:overview", (), READ_LIST),
+    ("medical:pupil_picker", (), RECORD_PAGE),
+    ("medical:pupil_record", ("pupil",), READ),
+    ("medical:condition_list", (), READ_LIST),
+    ("medical:condition_create", (), RECORD_PAGE),
+    ("medical:condition_detail", ("condition",), READ),
+    ("medical:condition_edit", ("condition",), RECORD_ON),
+    ("medical:condition_void", ("condition",), POST_ONLY),
+    ("medical:condition_type_list", (), MANAGE),
+    ("medical:condition_type_create", (), MANAGE),
+    ("medical:condition_type_edit", ("condition_type",), MANAGE),
+]
+
+KWARG_NAMES = {"condition": "code", "condition_type": "code"}
+
+
+def build(objects, request):
+    from conftest import make_staff
+    from medical.conditions.selectors import condition_types_for
+    from medical.tests.factories import ConditionFactory
+    from pastoral.accounts.roles import Role
+
+    school, pupil = objects["school"], objects["pupil"]
+    medic = make_staff(school, Role.MEDICAL_LEAD, "matrixmedic")
+    condition = ConditionFactory(pupil=pupil, recorded_by=medic)
+    return {"condition": condition.code, "condition_type": condition_types_for(school).first().code}
