@@ -6,13 +6,19 @@ class MedicalConfig(AppConfig):
     verbose_name = "Medical care"
 
     def ready(self):
+        from pastoral import dashboard
         from pastoral.accounts import roles
+        from pastoral.files import digest
 
         from .conditions import apps as conditions
+        from .panels import medical_digest_lines, medical_panel
+        from .plans import apps as plans
 
-        sub_areas = [conditions]
+        sub_areas = [conditions, plans]
         # Every sub-area's permissions come first: the report and trend registries check the names they are given.
         for area in sub_areas:
             roles.register_permissions(area.PERMISSIONS)
         for area in sub_areas:
             area.register()
+        dashboard.register("medical", medical_panel, order=25)
+        digest.register("medical", medical_digest_lines)

@@ -2,3 +2,4 @@
 under this app (same tables, same migrations) and medical.models.X keeps working."""
 
 from .conditions.models import ConditionType, MedicalCondition  # noqa: F401
+from .plans.models import HealthcarePlan, HealthcarePlanVersion  # noqa: F401

@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import pupil_views
 from .conditions.urls import urlpatterns as conditions
+from .plans.urls import urlpatterns as plans
 
 app_name = "medical"
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("", pupil_views.overview, name="overview"),
     path("pupils/<uuid:code>/", pupil_views.pupil_record, name="pupil_record"),
     *conditions,
+    *plans,
 ]

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from pastoral.accounts import access
@@ -46,10 +46,14 @@ def alerts_for(user, pupil):
 def arrangements_due(user, school, today=None):
     """Pupils with a condition needing a plan and no active plan yet: "arrangements due within 2 weeks" of the
     diagnosis or joining day. Each row carries `due_on` (identified + 14 days) and `overdue`."""
+    from ..plans.models import HealthcarePlan
+
     today = today or timezone.localdate()
+    active = HealthcarePlan.objects.filter(pupil=OuterRef("pupil"), status=HealthcarePlan.Status.ACTIVE)
     rows = list(
         current(conditions_visible_to(user).filter(school=school, needs_plan=True))
         .filter(Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gte=today))
+        .filter(~Exists(active))
         .select_related("pupil", "condition_type")
         .order_by("identified_on", "pk")
     )

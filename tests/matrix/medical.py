@@ -24,18 +24,34 @@ ROWS = [
     ("medical:condition_type_list", (), MANAGE),
     ("medical:condition_type_create", (), MANAGE),
     ("medical:condition_type_edit", ("condition_type",), MANAGE),
+    # Teachers and pastoral staff read the plans they support or were copied (the list shows only those).
+    ("medical:plan_list", (), statuses(302, 200, 200, 200, 200, 403, 200)),
+    ("medical:plan_create", (), RECORD_PAGE),
+    ("medical:plan_detail", ("plan",), statuses(302, 403, 200, 200, 200, 403, 404)),
+    ("medical:plan_edit", ("plan",), RECORD_ON),
+    ("medical:plan_review", ("plan",), POST_ONLY),
+    ("medical:plan_version", ("plan", "version"), statuses(302, 403, 200, 200, 200, 403, 404)),
 ]
 
-KWARG_NAMES = {"condition": "code", "condition_type": "code"}
+KWARG_NAMES = {"condition": "code", "condition_type": "code", "plan": "code", "version": "version"}
 
 
 def build(objects, request):
     from conftest import make_staff
     from medical.conditions.selectors import condition_types_for
-    from medical.tests.factories import ConditionFactory
+    from medical.plans.services import plan_change
+    from medical.tests.factories import ConditionFactory, PlanFactory
     from pastoral.accounts.roles import Role
 
     school, pupil = objects["school"], objects["pupil"]
     medic = make_staff(school, Role.MEDICAL_LEAD, "matrixmedic")
     condition = ConditionFactory(pupil=pupil, recorded_by=medic)
-    return {"condition": condition.code, "condition_type": condition_types_for(school).first().code}
+    plan = PlanFactory(pupil=pupil, recorded_by=medic)
+    plan.copied_to.add(request.getfixturevalue("pastoral_staff"))
+    plan_change(actor=medic, plan=plan, symptoms="Wheeze")
+    return {
+        "condition": condition.code,
+        "condition_type": condition_types_for(school).first().code,
+        "plan": plan.code,
+        "version": 1,
+    }
