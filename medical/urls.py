@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import pupil_views
 from .conditions.urls import urlpatterns as conditions
+from .medication.urls import urlpatterns as medication
 from .plans.urls import urlpatterns as plans
 
 app_name = "medical"
@@ -13,4 +14,5 @@ urlpatterns = [
     path("pupils/<uuid:code>/", pupil_views.pupil_record, name="pupil_record"),
     *conditions,
     *plans,
+    *medication,
 ]

@@ -31,16 +31,38 @@ ROWS = [
     ("medical:plan_edit", ("plan",), RECORD_ON),
     ("medical:plan_review", ("plan",), POST_ONLY),
     ("medical:plan_version", ("plan", "version"), statuses(302, 403, 200, 200, 200, 403, 404)),
+    ("medical:agreement_list", (), READ_LIST),
+    ("medical:agreement_create", (), RECORD_PAGE),
+    ("medical:agreement_detail", ("agreement",), READ),
+    ("medical:agreement_stock", ("agreement",), POST_ONLY),
+    ("medical:agreement_end", ("agreement",), POST_ONLY),
+    ("medical:dose_create", ("agreement",), RECORD_ON),
+    ("medical:round_record", ("agreement",), POST_ONLY),
+    ("medical:dose_list", (), READ_LIST),
+    ("medical:dose_detail", ("dose",), READ),
+    ("medical:dose_parents_told", ("dose",), POST_ONLY),
+    ("medical:round", (), RECORD_PAGE),
+    ("medical:kit", (), READ_LIST),
+    ("medical:kit_consent_create", (), RECORD_PAGE),
+    ("medical:kit_use_create", (), RECORD_PAGE),
 ]
 
-KWARG_NAMES = {"condition": "code", "condition_type": "code", "plan": "code", "version": "version"}
+KWARG_NAMES = {
+    "condition": "code",
+    "condition_type": "code",
+    "plan": "code",
+    "version": "version",
+    "agreement": "code",
+    "dose": "code",
+}
 
 
 def build(objects, request):
     from conftest import make_staff
     from medical.conditions.selectors import condition_types_for
+    from medical.medication.services import dose_record
     from medical.plans.services import plan_change
-    from medical.tests.factories import ConditionFactory, PlanFactory
+    from medical.tests.factories import AgreementFactory, ConditionFactory, PlanFactory
     from pastoral.accounts.roles import Role
 
     school, pupil = objects["school"], objects["pupil"]
@@ -49,7 +71,11 @@ def build(objects, request):
     plan = PlanFactory(pupil=pupil, recorded_by=medic)
     plan.copied_to.add(request.getfixturevalue("pastoral_staff"))
     plan_change(actor=medic, plan=plan, symptoms="Wheeze")
+    agreement = AgreementFactory(pupil=pupil, recorded_by=medic)
+    dose = dose_record(actor=medic, agreement=agreement, outcome="refused", reason="Would not take it")
     return {
+        "agreement": agreement.code,
+        "dose": dose.code,
         "condition": condition.code,
         "condition_type": condition_types_for(school).first().code,
         "plan": plan.code,
