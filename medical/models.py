@@ -3,6 +3,7 @@ under this app (same tables, same migrations) and medical.models.X keeps working
 
 from .conditions.models import ConditionType, MedicalCondition  # noqa: F401
 from .emergency.models import MedicalSettings  # noqa: F401
+from .first_aid.models import Accident  # noqa: F401
 from .medication.models import (  # noqa: F401
     DoseAdministration,
     EmergencyKitConsent,

@@ -53,3 +53,16 @@ class AgreementFactory(factory.django.DjangoModelFactory):
             models.StockMovement.objects.create(
                 agreement=self, kind="received", quantity=extracted or 28, recorded_by=self.recorded_by
             )
+
+
+class AccidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Accident
+
+    school = factory.SelfAttribute("pupil.school")
+    location = "Playground"
+    what_happened = "Tripped over a bag"
+    injury = "cut"
+    body_part = "knee"
+    treatment = "Cleaned and a plaster"
+    treated_by = factory.SelfAttribute("recorded_by")

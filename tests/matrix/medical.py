@@ -45,6 +45,13 @@ ROWS = [
     ("medical:kit", (), READ_LIST),
     ("medical:kit_consent_create", (), RECORD_PAGE),
     ("medical:kit_use_create", (), RECORD_PAGE),
+    ("medical:accident_list", (), READ_LIST),
+    ("medical:accident_create", (), RECORD_PAGE),
+    ("medical:accident_trends", (), READ_LIST),
+    ("medical:accident_detail", ("accident",), READ),
+    ("medical:accident_informed", ("accident",), POST_ONLY),
+    ("medical:accident_riddor", ("accident",), POST_ONLY),
+    ("medical:accident_void", ("accident",), POST_ONLY),
 ]
 
 KWARG_NAMES = {
@@ -54,6 +61,7 @@ KWARG_NAMES = {
     "version": "version",
     "agreement": "code",
     "dose": "code",
+    "accident": "code",
 }
 
 
@@ -62,7 +70,7 @@ def build(objects, request):
     from medical.conditions.selectors import condition_types_for
     from medical.medication.services import dose_record
     from medical.plans.services import plan_change
-    from medical.tests.factories import AgreementFactory, ConditionFactory, PlanFactory
+    from medical.tests.factories import AccidentFactory, AgreementFactory, ConditionFactory, PlanFactory
     from pastoral.accounts.roles import Role
 
     school, pupil = objects["school"], objects["pupil"]
@@ -73,7 +81,9 @@ def build(objects, request):
     plan_change(actor=medic, plan=plan, symptoms="Wheeze")
     agreement = AgreementFactory(pupil=pupil, recorded_by=medic)
     dose = dose_record(actor=medic, agreement=agreement, outcome="refused", reason="Would not take it")
+    accident = AccidentFactory(pupil=pupil, recorded_by=medic)
     return {
+        "accident": accident.code,
         "agreement": agreement.code,
         "dose": dose.code,
         "condition": condition.code,
