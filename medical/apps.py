@@ -11,12 +11,13 @@ class MedicalConfig(AppConfig):
         from pastoral.files import digest
 
         from .conditions import apps as conditions
+        from .emergency import apps as emergency
         from .first_aid import apps as first_aid
         from .medication import apps as medication
         from .panels import medical_digest_lines, medical_panel
         from .plans import apps as plans
 
-        sub_areas = [conditions, plans, medication, first_aid]
+        sub_areas = [conditions, plans, medication, first_aid, emergency]
         # Every sub-area's permissions come first: the report and trend registries check the names they are given.
         for area in sub_areas:
             roles.register_permissions(area.PERMISSIONS)

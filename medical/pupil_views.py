@@ -56,4 +56,13 @@ def pupil_record(request, code):
 
 
 def _extra_pupil(user, pupil):
-    return {}
+    from .first_aid.selectors import accidents_visible_to
+    from .first_aid.selectors import current as current_accidents
+    from .medication.selectors import agreements_visible_to
+    from .plans.selectors import plans_visible_to
+
+    return {
+        "plans": plans_visible_to(user).filter(pupil=pupil).order_by("-created_at"),
+        "medicines": agreements_visible_to(user).filter(pupil=pupil).order_by("-created_at"),
+        "accidents": current_accidents(accidents_visible_to(user).filter(pupil=pupil)).order_by("-occurred_at")[:20],
+    }

@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import pupil_views
 from .conditions.urls import urlpatterns as conditions
+from .emergency.urls import urlpatterns as emergency
 from .first_aid.urls import urlpatterns as first_aid
 from .medication.urls import urlpatterns as medication
 from .plans.urls import urlpatterns as plans
@@ -17,4 +18,5 @@ urlpatterns = [
     *plans,
     *medication,
     *first_aid,
+    *emergency,
 ]

@@ -7,7 +7,7 @@ def register():
     from pastoral import audit, chronology
 
     from .chronology import plans_for_chronology
-    from .exports import register_exports
+    from .exports import register_exports, register_pdfs
     from .panels import plan_rows
 
     for action, sentence in {
@@ -20,4 +20,5 @@ def register():
         audit.describe(action, sentence)
     chronology.register("medical_plans", plans_for_chronology)
     register_exports()
+    register_pdfs()
     plan_rows  # noqa: B018 - importing the module adds its rows to the medical panel

@@ -39,3 +39,79 @@ def register_exports():
         build=build_plans_csv,
         description="The healthcare plans list you see, with its filters.",
     )
+
+
+def build_plan_pdf(generated_file, user):
+    from django.utils.text import slugify
+
+    from ..exports import pdf, record_from
+    from .selectors import get_plan_for_user, supporters_with_training
+
+    plan = record_from(generated_file.parameters, "plan", get_plan_for_user, user)
+    return pdf(
+        "pdf/medical/plan.html",
+        {
+            "plan": plan,
+            "conditions": plan.conditions.select_related("condition_type"),
+            "contacts": plan.pupil.contacts.order_by("priority")[:2],
+            "supporters": supporters_with_training(plan),
+            "copied_to": plan.copied_to.order_by("last_name"),
+        },
+        user=user,
+        school=plan.school,
+        title=f"Individual healthcare plan: {plan.pupil.display_name}",
+        filename=f"healthcare-plan-{slugify(plan.pupil.last_name)}-v{plan.version}.pdf",
+        action="medical.plan.pdf_exported",
+        obj=plan,
+        pupil=plan.pupil,
+    )
+
+
+def _pupil(user, code):
+    from pastoral import selectors as core_selectors
+
+    return core_selectors.get_pupil_for_user(user, code, perm="medical.record")
+
+
+def build_invitation(generated_file, user):
+    from django.utils.text import slugify
+
+    from ..exports import pdf, record_from
+
+    pupil = record_from(generated_file.parameters, "pupil", _pupil, user)
+    return pdf(
+        "pdf/medical/plan_invitation.html",
+        {"pupil": pupil, "contacts": pupil.contacts.filter(parental_responsibility=True).order_by("priority")},
+        user=user,
+        school=pupil.school,
+        title="Developing your child's individual healthcare plan",
+        filename=f"healthcare-plan-invitation-{slugify(pupil.last_name)}.pdf",
+        action="medical.plan.invitation_exported",
+        obj=pupil,
+        pupil=pupil,
+        sensitivity="OFFICIAL",
+    )
+
+
+def register_pdfs():
+    from ..exports import record_school
+    from .selectors import get_plan_for_user
+
+    audit.describe("medical.plan.pdf_exported", "exported an individual healthcare plan as a PDF")
+    audit.describe("medical.plan.invitation_exported", "made a letter inviting parents to help write a plan")
+    exports.register(
+        "medical.plan_pdf",
+        label="Individual healthcare plan (PDF)",
+        permission="medical.view_records",
+        fmt="pdf",
+        build=build_plan_pdf,
+        school_for=record_school("plan", get_plan_for_user),
+    )
+    exports.register(
+        "medical.plan_invitation_pdf",
+        label="Invitation to help write the plan (PDF)",
+        permission="medical.record",
+        fmt="pdf",
+        build=build_invitation,
+        school_for=record_school("pupil", _pupil),
+    )

@@ -52,6 +52,8 @@ ROWS = [
     ("medical:accident_informed", ("accident",), POST_ONLY),
     ("medical:accident_riddor", ("accident",), POST_ONLY),
     ("medical:accident_void", ("accident",), POST_ONLY),
+    ("medical:emergency_card", (), READ_LIST),
+    ("medical:register", (), READ_LIST),
 ]
 
 KWARG_NAMES = {

@@ -1,0 +1,13 @@
+"""Registration of the emergency card, the school's medical settings and the medical register."""
+
+PERMISSIONS = {}
+
+
+def register():
+    from pastoral import audit
+
+    from .exports import register_exports
+
+    audit.describe("medical.settings.changed", "changed the school's medical settings or emergency card")
+    audit.describe("medical.register.viewed", "opened a medical register")
+    register_exports()
