@@ -6,16 +6,18 @@ class MedicalConfig(AppConfig):
     verbose_name = "Medical care"
 
     def ready(self):
-        from pastoral import dashboard
+        from pastoral import dashboard, demo
         from pastoral.accounts import roles
-        from pastoral.files import digest
+        from pastoral.files import digest, reports
 
         from .conditions import apps as conditions
+        from .demo import seed_medical
         from .emergency import apps as emergency
         from .first_aid import apps as first_aid
         from .medication import apps as medication
         from .panels import medical_digest_lines, medical_panel
         from .plans import apps as plans
+        from .report_sections import build_medical
 
         sub_areas = [conditions, plans, medication, first_aid, emergency]
         # Every sub-area's permissions come first: the report and trend registries check the names they are given.
@@ -24,4 +26,8 @@ class MedicalConfig(AppConfig):
         for area in sub_areas:
             area.register()
         dashboard.register("medical", medical_panel, order=25)
+        demo.register_seeder("medical", seed_medical)
+        reports.register_section(
+            "medical", build_medical, order=60, permission="medical.view_counts", title="Medical care"
+        )
         digest.register("medical", medical_digest_lines)
