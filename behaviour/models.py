@@ -1,6 +1,7 @@
 """The behaviour app's models live in its sub-areas' packages; they are imported here so Django registers them
 under this app (same tables, same migrations) and behaviour.models.X keeps working."""
 
+from .analytics.models import EventDayCount  # noqa: F401
 from .events.models import (  # noqa: F401
     BehaviourCategory,
     BehaviourEvent,

@@ -16,6 +16,9 @@ from datetime import date, datetime, time
 from django.utils import timezone
 
 _PROVIDERS = {}
+# The profile shows the newest PROFILE_ITEMS entries, or LONGEST_PAGE when asked for more.
+PROFILE_ITEMS = 50
+LONGEST_PAGE = 200
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def as_datetime(value):
     raise TypeError(value)
 
 
-def chronology_for(user, pupil, areas=None, limit=200, exclude=()):
+def chronology_for(user, pupil, areas=None, limit=LONGEST_PAGE, exclude=()):
     items = []
     for name, provider in _PROVIDERS.items():
         if (areas and name not in areas) or name in exclude:

@@ -1,3 +1,4 @@
+import time
 from contextvars import ContextVar
 from functools import wraps
 
@@ -5,6 +6,7 @@ from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
 _ip = ContextVar("pastoral_request_ip", default=None)
 
@@ -128,11 +130,25 @@ def not_activity(view):
     return wrapped
 
 
+# The idle expiry is pushed forward at most once a minute: saving the session on every request would cost
+# every page a write transaction. A session therefore ends between 29 and 30 minutes after the last request.
+SESSION_RENEWED_KEY = "_renewed_at"
+SESSION_RENEW_SECONDS = 60
+
+
 class IdleSessionMiddleware(SessionMiddleware):
-    """Django's session middleware, except that requests marked `not_activity` leave the session's expiry alone."""
+    """Django's session middleware, except that requests marked `not_activity` leave the session's expiry alone,
+    and an unchanged session is saved (its expiry renewed) only when the last renewal is a minute old."""
 
     def process_response(self, request, response):
         session = getattr(request, "session", None)
-        if getattr(request, "not_activity", False) and session is not None and not session.modified:
-            return response
-        return super().process_response(request, response)
+        if session is None or session.modified or session.is_empty():
+            return super().process_response(request, response)
+        if not getattr(request, "not_activity", False):
+            now = int(time.time())
+            if now - session.get(SESSION_RENEWED_KEY, 0) >= SESSION_RENEW_SECONDS:
+                session[SESSION_RENEWED_KEY] = now
+                return super().process_response(request, response)
+        if session.accessed:
+            patch_vary_headers(response, ("Cookie",))
+        return response

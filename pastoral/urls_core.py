@@ -19,6 +19,7 @@ urlpatterns = [
     path("pupils/import/<uuid:code>/", import_views.pupil_import_job, name="pupil_import_job"),
     path("pupils/import/<uuid:code>/status.json", import_views.pupil_import_job_status, name="pupil_import_job_status"),
     path("pupils/<uuid:code>/", views.pupil_detail, name="pupil_detail"),
+    path("pupils/<uuid:code>/cards/", views.pupil_cards_fragment, name="pupil_cards"),
     path("pupils/<uuid:code>/photo/", views.pupil_photo, name="pupil_photo"),
     path("pupils/<uuid:code>/edit/", views.pupil_edit, name="pupil_edit"),
     path("pupils/<uuid:code>/contacts/new/", views.contact_form, name="contact_create"),

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import audit, chronology, dashboard, selectors, services
+from . import audit, chronology, dashboard, pupil_cards, selectors, services
 from .accounts import access
 from .accounts.roles import Role
 from .accounts.schools import current_school, schools_for_switcher, set_current_school
@@ -36,10 +37,9 @@ def home(request):
     context = {"school": school}
     if school is not None and access.has_school_perm(request.user, school, "pastoral.view_pupil"):
         pupils = selectors.on_roll(selectors.pupils_visible_to(request.user).filter(school=school))
-        context["counts"] = {
-            "on_roll": pupils.count(),
-            "my_keyworking": pupils.filter(keyworker=request.user).count(),
-        }
+        context["counts"] = pupils.aggregate(
+            on_roll=Count("pk"), my_keyworking=Count("pk", filter=Q(keyworker=request.user))
+        )
         context["my_pupils"] = pupils.filter(keyworker=request.user)[:12]
     if school is not None:
         context["panels"] = dashboard.panels_for(request, school)
@@ -104,13 +104,28 @@ def _header_flags(user, pupil):
 def pupil_detail(request, code):
     pupil = selectors.get_pupil_for_user(request.user, code)
     services.pupil_record_view(actor=request.user, pupil=pupil)
+    # The newest entries by default, so the page opens as fast for a long history as for a short one; the
+    # longer view is one click away and the chronology PDF holds everything.
+    limit = chronology.LONGEST_PAGE if request.GET.get("chronology") == "longer" else chronology.PROFILE_ITEMS
     context = {
         "pupil": pupil,
         "flags": _header_flags(request.user, pupil),
-        "chronology": chronology.chronology_for(request.user, pupil),
+        "chronology": chronology.chronology_for(request.user, pupil, limit=limit),
+        "chronology_limit": limit,
+        "chronology_longer": limit < chronology.LONGEST_PAGE,
+        "chronology_longest": chronology.LONGEST_PAGE,
+        "cards": pupil_cards.cards_for(request.user, pupil),
         **selectors.pupil_profile_data(pupil, request.user),
     }
     return render(request, "pastoral/pupil_detail.html", context)
+
+
+@login_required
+def pupil_cards_fragment(request, code):
+    """The cards beside one pupil, for a form's script to show when that pupil is chosen."""
+    pupil = selectors.get_pupil_for_user(request.user, code)
+    context = {"pupil": pupil, "cards": pupil_cards.cards_for(request.user, pupil), "show_name": True}
+    return render(request, "pastoral/_pupil_cards.html", context)
 
 
 @login_required

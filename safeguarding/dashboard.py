@@ -123,10 +123,6 @@ def safeguarding_panel(request, school):
         .order_by("-concern__urgent", "-created_at")[:10]
     )
     new = selectors.concerns_visible_to(user).filter(school=school, status=Concern.Status.NEW)
-    context = {
-        "unread": unread,
-        "new_count": new.count(),
-        "urgent_count": new.filter(urgent=True).count(),
-        "overdue": overdue_counts(user, school),
-    }
+    counts = new.aggregate(new_count=Count("pk"), urgent_count=Count("pk", filter=Q(urgent=True)))
+    context = {"unread": unread, **counts, "overdue": overdue_counts(user, school)}
     return Panel("Safeguarding", "safeguarding/_home_panel.html", context)

@@ -109,6 +109,7 @@ MATRIX = [
     ("pastoral:pupil_import_template", (), statuses(302, 403, 403, 403, 200, 403, 403)),
     ("pastoral:pupil_detail", P, PUPIL_READ),
     ("pastoral:pupil_photo", P, PUPIL_READ),
+    ("pastoral:pupil_cards", P, PUPIL_READ),
     ("pastoral:pupil_edit", P, PUPIL_WRITE),
     ("pastoral:contact_create", P, PUPIL_WRITE),
     ("pastoral:contact_edit", ("pupil", "contact"), PUPIL_WRITE),

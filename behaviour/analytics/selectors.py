@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncWeek
 from django.utils import timezone
 
+from pastoral.accounts import access
 from pastoral.models import Pupil, School, YearGroup
 from pastoral.selectors import pupils_visible_to
 
@@ -22,6 +23,7 @@ from ..removals.selectors import removals_visible_to
 from ..selectors import academic_year_start
 from ..suspensions.models import Suspension
 from ..suspensions.selectors import suspensions_visible_to
+from .models import EventDayCount
 
 # Events are counted on `occurred_at` (never null, and in the live-events covering index) rather than the id,
 # which the index does not hold: counting ids sends PostgreSQL to the table's pages for every row.
@@ -136,6 +138,11 @@ def weekly(events, filters):
         .annotate(positive=Count(EVENT_ROWS, filter=POSITIVE), negative=Count(EVENT_ROWS, filter=NEGATIVE))
         .order_by("week")
     }
+    return _weeks(counts, filters)
+
+
+def _weeks(counts, filters):
+    """[(Monday, positive, negative)] over the range from {Monday: (positive, negative)}."""
     monday = filters.start - datetime.timedelta(days=filters.start.weekday())
     rows = []
     while monday <= filters.end:
@@ -172,6 +179,11 @@ def heat_map(events):
         .annotate(events=Count(EVENT_ROWS))
         .order_by()
     )
+    return _heat_map(raw)
+
+
+def _heat_map(raw):
+    """The heat map's layout from rows of (weekday, hour, period, events)."""
     cells = []
     for cell in raw:
         label = cell["period"].strip()
@@ -228,6 +240,10 @@ def by_category(events):
         .annotate(events=Count(EVENT_ROWS), points=Sum("category__points"))
         .order_by("-events", "category__name")
     )
+    return _categories(rows)
+
+
+def _categories(rows):
     return [
         {
             "name": row["category__name"],
@@ -237,6 +253,119 @@ def by_category(events):
         }
         for row in rows
     ]
+
+
+# --- daily counts ------------------------------------------------------------------------------------
+
+
+def day_counts_visible_to(user):
+    """The daily counts of the schools whose events the user may see (the same rule as `events_visible_to`)."""
+    return EventDayCount.objects.filter(school_id__in=access.schools_with_perm(user, "behaviour.view_event"))
+
+
+def counts_answer(filters):
+    """True when the daily counts hold every figure the filters ask for: only schools and days are chosen."""
+    return not (filters.pupil_q().children or filters.kind or filters.category or filters.location or filters.staff)
+
+
+@dataclass
+class Figures:
+    """The school-level figures of a filtered range: from the daily counts when they can answer (a year of a
+    trust is a few thousand rows instead of 700,000 events), else from the events; the same numbers either way."""
+
+    events: object
+    filters: Filters
+    counts: object = None
+
+    def totals(self):
+        if self.counts is None:
+            return totals(self.events)
+        rows = self.counts.filter(facet=EventDayCount.Facet.CATEGORY)
+        figures = rows.aggregate(
+            events=Sum("tally", default=0),
+            positive=Sum("tally", filter=POSITIVE, default=0),
+            negative=Sum("tally", filter=NEGATIVE, default=0),
+            positive_points=Sum(F("tally") * F("category__points"), filter=POSITIVE, default=0),
+            negative_points=Sum(F("tally") * F("category__points"), filter=NEGATIVE, default=0),
+        )
+        figures["ratio"] = ratio_text(figures["positive"], figures["negative"])
+        return figures
+
+    def weekly(self):
+        if self.counts is None:
+            return weekly(self.events, self.filters)
+        rows = (
+            self.counts.filter(facet=EventDayCount.Facet.CATEGORY)
+            .annotate(week=TruncWeek("day"))
+            .values("week")
+            .annotate(
+                positive=Sum("tally", filter=POSITIVE, default=0), negative=Sum("tally", filter=NEGATIVE, default=0)
+            )
+            .order_by("week")
+        )
+        return _weeks({row["week"]: (row["positive"], row["negative"]) for row in rows}, self.filters)
+
+    def heat_map(self):
+        if self.counts is None:
+            return heat_map(self.events)
+        return _heat_map(
+            self.counts.filter(facet=EventDayCount.Facet.SLOT)
+            .annotate(weekday=ExtractIsoWeekDay("day"))
+            .values("weekday", "hour", "period")
+            .annotate(events=Sum("tally"))
+            .order_by()
+        )
+
+    def by_location(self):
+        if self.counts is None:
+            return by_location(self.events)
+        rows = (
+            self.counts.filter(facet=EventDayCount.Facet.LOCATION)
+            .values("location__name")
+            .annotate(events=Sum("tally"))
+            .order_by("-events", "location__name")
+        )
+        return [(row["location__name"] or NOT_RECORDED, row["events"]) for row in rows]
+
+    def by_category(self):
+        if self.counts is None:
+            return by_category(self.events)
+        return _categories(
+            self.counts.filter(facet=EventDayCount.Facet.CATEGORY)
+            .values("category__name", "category__kind")
+            .annotate(events=Sum("tally"), points=Sum(F("tally") * F("category__points")))
+            .order_by("-events", "category__name")
+        )
+
+    def per_school(self):
+        """{school_id: {"events", "positive", "negative"}} in one grouped query."""
+        if self.counts is None:
+            grouped = self.events.values("school_id").annotate(
+                events=Count(EVENT_ROWS),
+                positive=Count(EVENT_ROWS, filter=POSITIVE),
+                negative=Count(EVENT_ROWS, filter=NEGATIVE),
+            )
+        else:
+            grouped = (
+                self.counts.filter(facet=EventDayCount.Facet.CATEGORY)
+                .values("school_id")
+                .annotate(
+                    events=Sum("tally"),
+                    positive=Sum("tally", filter=POSITIVE, default=0),
+                    negative=Sum("tally", filter=NEGATIVE, default=0),
+                )
+            )
+        return {row["school_id"]: row for row in grouped.order_by()}
+
+
+def figures_for(user, filters):
+    events = events_for(user, filters)
+    if not counts_answer(filters):
+        return Figures(events, filters)
+    counts = day_counts_visible_to(user).filter(
+        school_id__in=filters.school_ids, day__gte=filters.start, day__lte=filters.end, tally__gt=0
+    )
+    return Figures(events, filters, counts)
 
 
 def per_pupil(events):
@@ -348,14 +477,19 @@ def disproportionality(roll, affected_pupil_ids):
     `roll` is a Pupil queryset (the pupils who could have been affected); `affected_pupil_ids` is any
     queryset of pupil ids (removals', suspensions', …). The risk ratio is the group's rate divided by the
     rate among pupils outside the group: 2.0 means a pupil in the group is twice as likely to be affected.
-    It is None when nobody outside the group was affected, where no ratio can be given. One query.
+    It is None when nobody outside the group was affected, where no ratio can be given.
+
+    Two queries, the roll's groups and the affected pupils' groups, so the affected ids are read once (as one
+    aggregate with a filter per group, PostgreSQL would run the ids' subquery once for each of them).
     """
-    hit = Q(pk__in=affected_pupil_ids)
-    aggregates = {"roll": Count("pk"), "affected": Count("pk", filter=hit)}
+    aggregates = {"total": Count("pk")}
     for key, _label, condition in GROUPS:
-        aggregates[f"{key}__roll"] = Count("pk", filter=condition)
-        aggregates[f"{key}__affected"] = Count("pk", filter=condition & hit)
-    figures = roll.aggregate(**aggregates)
+        aggregates[key] = Count("pk", filter=condition)
+    in_roll_of = roll.aggregate(**aggregates)
+    in_affected_of = roll.filter(pk__in=affected_pupil_ids).aggregate(**aggregates)
+    figures = {"roll": in_roll_of["total"], "affected": in_affected_of["total"]}
+    for key, _label, _condition in GROUPS:
+        figures[f"{key}__roll"], figures[f"{key}__affected"] = in_roll_of[key], in_affected_of[key]
     total, affected = figures["roll"], figures["affected"]
     rows = []
     for key, label, _condition in GROUPS:
@@ -439,17 +573,7 @@ def sanction_disproportionality(user, filters):
 def school_comparison(user, filters):
     """One row per chosen school: roll, events per 100 pupils, positive:negative ratio and each sanction."""
     schools = list(School.objects.filter(id__in=filters.school_ids).order_by("name"))
-    events = {
-        row["school_id"]: row
-        for row in events_for(user, filters)
-        .values("school_id")
-        .annotate(
-            events=Count(EVENT_ROWS),
-            positive=Count(EVENT_ROWS, filter=POSITIVE),
-            negative=Count(EVENT_ROWS, filter=NEGATIVE),
-        )
-        .order_by()
-    }
+    events = figures_for(user, filters).per_school()
     pupils_per_school = roll_for(user, filters).values("school_id").annotate(pupils=Count("pk")).order_by()
     roll = dict(pupils_per_school.values_list("school_id", "pupils"))
     sanctions = {
@@ -588,7 +712,7 @@ RULE = (
 
 
 def rising_pupils(user, school, today=None):
-    """Pupils whose negative events in the last fortnight are well above their own baseline. One query.
+    """Pupils whose negative events in the last fortnight are well above their own baseline. Two queries.
 
     With r events in the last 14 days and e in the 12 weeks before, the baseline is e / 6 per fortnight and
     the pupil is flagged when r >= 3 and r >= 2 × e / 6, i.e. 6r >= 2e. A pupil with no earlier events is
@@ -601,22 +725,28 @@ def rising_pupils(user, school, today=None):
     baseline_from = recent_from - datetime.timedelta(weeks=BASELINE_WEEKS)
     fortnights = BASELINE_WEEKS * 7 // RECENT_DAYS
     recent = Q(occurred_at__gte=recent_from)
-    rows = (
-        events_visible_to(user)
+    # Grouped on the pupil id alone (an index-only scan), then the few flagged pupils read by id: joining every
+    # event of the last three months to its pupil first costs several times more.
+    counts = {
+        row["pupil_id"]: row
+        for row in events_visible_to(user)
         .filter(
-            NEGATIVE,
-            Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gte=today),
-            school=school,
-            voided_at__isnull=True,
-            occurred_at__gte=baseline_from,
-            occurred_at__lt=tomorrow,
+            NEGATIVE, school=school, voided_at__isnull=True, occurred_at__gte=baseline_from, occurred_at__lt=tomorrow
         )
-        .values(*PUPIL_FIELDS)
+        .values("pupil_id")
         .annotate(recent=Count(EVENT_ROWS, filter=recent), earlier=Count(EVENT_ROWS, filter=~recent))
         .alias(margin=F("recent") * fortnights - F("earlier") * FACTOR)
         .filter(recent__gte=MIN_RECENT, margin__gte=0)
-        .order_by("-recent", "earlier", "pupil__legal_last_name", "pupil__code")
+        .order_by()
+    }
+    names = {field.removeprefix("pupil__"): field for field in PUPIL_FIELDS}  # Pupil's field: the event's name
+    pupils = (
+        pupils_visible_to(user)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=today), pk__in=list(counts))
+        .values("pk", *names)
     )
+    rows = [{**{names[name]: pupil[name] for name in names}, **counts[pupil["pk"]]} for pupil in pupils]
+    rows.sort(key=lambda row: (-row["recent"], row["earlier"], row["pupil__legal_last_name"], str(row["pupil__code"])))
     return [
         {
             **_pupil(row),

@@ -22,9 +22,9 @@ def _filter_form(request):
     return AnalyticsFilterForm(request.GET or None, schools=schools, current=current_school(request))
 
 
-def _charts(events, filters, heat, pupil_rows):
-    weeks = analytics.weekly(events, filters)
-    categories = analytics.by_category(events)
+def _charts(figures, heat, pupil_rows):
+    weeks = figures.weekly()
+    categories = figures.by_category()
     hour_note = (
         "Most events in this range have no period recorded, so this shows the hour of the day instead."
         if heat.mode == "hour"
@@ -47,7 +47,7 @@ def _charts(events, filters, heat, pupil_rows):
         )
         if heat.values and any(any(row) for row in heat.values)
         else charts.heatmap("Events by day and period", [], [], []),
-        "location": charts.bar_chart("Events by location", analytics.by_location(events), label_header="Location"),
+        "location": charts.bar_chart("Events by location", figures.by_location(), label_header="Location"),
         "negative_categories": charts.bar_chart(
             "Negative events by category",
             [(row["name"], row["events"]) for row in categories if row["kind"] == "Negative"],
@@ -86,15 +86,15 @@ def analytics_page(request):
     form = _filter_form(request)
     filters = form.filters()
     schools = form.chosen_schools()
-    events = analytics.events_for(request.user, filters)
-    pupil_rows = analytics.per_pupil(events)
+    figures = analytics.figures_for(request.user, filters)
+    pupil_rows = analytics.per_pupil(figures.events)
     top = analytics.top_pupils(pupil_rows)
     context = {
         "form": form,
         "filters": filters,
         "schools": schools,
-        "totals": {**analytics.totals(events), "pupils": len(pupil_rows)},
-        "charts": _charts(events, filters, analytics.heat_map(events), pupil_rows),
+        "totals": {**figures.totals(), "pupils": len(pupil_rows)},
+        "charts": _charts(figures, figures.heat_map(), pupil_rows),
         "top_pupils": top,
         "top_chart": charts.bar_chart(
             "Negative points of the ten pupils with the most",

@@ -6,14 +6,15 @@ from pastoral.files import charts
 from pastoral.files.reports import Section, Table, comparison_table
 from pastoral.models import YearGroup
 
-from ..analytics.selectors import POSITIVE, by_category, by_location, events_for, school_comparison, totals, weekly
+from ..analytics.selectors import POSITIVE, events_for, figures_for, school_comparison
 from ..report_sections import TOP, _filters, _per_school
 
 
 def build_behaviour(user, schools, start, end, previous_start, previous_end):
     filters, before = _filters(schools, start, end), _filters(schools, previous_start, previous_end)
-    events = events_for(user, filters)
-    now, then = totals(events), totals(events_for(user, before))
+    figures = figures_for(user, filters)
+    previous = figures_for(user, before)
+    now, then = figures.totals(), previous.totals()
     section = Section(
         "Behaviour events",
         headlines=[
@@ -38,12 +39,12 @@ def build_behaviour(user, schools, start, end, previous_start, previous_end):
     section.charts.append(
         charts.column_chart(
             "Events per week",
-            [(f"{monday:%-d %b}", positive, negative) for monday, positive, negative in weekly(events, filters)],
+            [(f"{monday:%-d %b}", positive, negative) for monday, positive, negative in figures.weekly()],
             series=["Positive", "Negative"],
             label_header="Week beginning",
         )
     )
-    categories = by_category(events)[:TOP]
+    categories = figures.by_category()[:TOP]
     section.charts.append(
         charts.bar_chart(
             f"Top {TOP} categories",
@@ -54,11 +55,11 @@ def build_behaviour(user, schools, start, end, previous_start, previous_end):
     )
     section.charts.append(
         charts.bar_chart(
-            f"Top {TOP} locations", by_location(events)[:TOP], label_header="Location", value_header="Events"
+            f"Top {TOP} locations", figures.by_location()[:TOP], label_header="Location", value_header="Events"
         )
     )
     if len(schools) > 1:
-        previous = _per_school(schools, events_for(user, before), events=Count("pk"))
+        earlier = previous.per_school()
         section.tables.append(
             Table(
                 "Behaviour by school",
@@ -70,7 +71,7 @@ def build_behaviour(user, schools, start, end, previous_start, previous_end):
                         row["events"],
                         "—" if row["per_100"] is None else row["per_100"],
                         row["ratio"],
-                        previous.get(row["school"].pk, {}).get("events", 0),
+                        earlier.get(row["school"].pk, {}).get("events", 0),
                     )
                     for row in school_comparison(user, filters)
                 ],

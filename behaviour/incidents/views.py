@@ -65,7 +65,8 @@ def incident_create(request, code):
         else:
             messages.success(request, "Incident detail recorded.")
             return redirect("behaviour:incident_detail", code=incident.code)
-    return render(request, "behaviour/incident_form.html", {"form": form, "event": event, "events": events})
+    context = {"form": form, "event": event, "events": events, "card_pupils": pupils}
+    return render(request, "behaviour/incident_form.html", context)
 
 
 def _incident_context(request, incident, **forms):
@@ -129,7 +130,8 @@ def incident_edit(request, code):
         else:
             messages.success(request, "Saved. The change is kept in the incident's history.")
             return redirect("behaviour:incident_detail", code=incident.code)
-    return render(request, "behaviour/incident_form.html", {"form": form, "incident": incident})
+    context = {"form": form, "incident": incident, "card_pupils": event_pupils}
+    return render(request, "behaviour/incident_form.html", context)
 
 
 @login_required

@@ -103,8 +103,15 @@ def intervention_create(request):
                 )
             return redirect("behaviour:intervention_detail", code=record.code)
     has_techniques = selectors.techniques_for(school, active_only=True).exists()
-    context = {"form": form, "event": event, "has_techniques": has_techniques}
+    context = {"form": form, "event": event, "has_techniques": has_techniques, "card_pupils": _chosen_pupil(form)}
     return render(request, "behaviour/interventions/form.html", context)
+
+
+def _chosen_pupil(form):
+    """The pupil already chosen (from ?event=, ?pupil= or a sent form), for the cards beside the pupil."""
+    if form.is_bound:
+        return [form.cleaned_data["pupil"]] if form.cleaned_data.get("pupil") else []
+    return [form.initial["pupil"]] if form.initial.get("pupil") else []
 
 
 def _detail_context(request, record):

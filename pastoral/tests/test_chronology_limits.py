@@ -44,3 +44,18 @@ def test_every_provider_query_is_limited_and_the_count_is_flat(dsl, pupil, schoo
     for table in ("behaviour_behaviourevent", "behaviour_removal"):
         reads = [q["sql"] for q in many if f'FROM "{table}"' in q["sql"]]
         assert reads and all("LIMIT 25" in sql for sql in reads), table
+
+
+def test_the_profile_shows_the_newest_fifty_and_offers_the_longer_view(client, as_user, dsl, pupil):
+    from django.urls import reverse
+
+    _history(pupil, events=60, removals=0)
+    as_user(dsl)
+    url = reverse("pastoral:pupil_detail", args=[pupil.code])
+    short = client.get(url)
+    assert short.status_code == 200
+    assert len(short.context["chronology"]) == 50
+    assert "The newest 50 entries are shown" in short.content.decode()
+    longer = client.get(url, {"chronology": "longer"})
+    assert len(longer.context["chronology"]) > 50
+    assert "The newest 50 entries" not in longer.content.decode()

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from pastoral.middleware import SESSION_RENEW_SECONDS, SESSION_RENEWED_KEY
 from pastoral.models import GeneratedFile
 
 
@@ -39,9 +40,20 @@ def test_it_lets_the_session_lapse_while_only_status_polls_happen(client, dsl, s
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
 
 
-def test_a_page_request_still_renews_the_session(client, dsl, as_user):
+def test_a_page_request_renews_the_session_at_most_once_a_minute(client, dsl, as_user):
     as_user(dsl)
     client.get(reverse("pastoral:export_list"))
+    Session.objects.update(expire_date=F("expire_date") - datetime.timedelta(minutes=10))
+    expires = stored_session(client).expire_date
+    response = client.get(reverse("pastoral:export_list"))
+    assert response.status_code == 200
+    assert stored_session(client).expire_date == expires, "renewed less than a minute ago: nothing is written"
+    assert "Cookie" in response.headers["Vary"]
+
+    # A minute later the next page request renews the expiry.
+    session = client.session
+    session[SESSION_RENEWED_KEY] -= SESSION_RENEW_SECONDS
+    session.save()
     Session.objects.update(expire_date=F("expire_date") - datetime.timedelta(minutes=10))
     expires = stored_session(client).expire_date
     response = client.get(reverse("pastoral:export_list"))

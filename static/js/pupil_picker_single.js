@@ -34,11 +34,16 @@
       if (chosenLine) chosenLine.remove();
       results.innerHTML = "";
       status.textContent = `${button.dataset.label} chosen.`;
+      // Tell the page (the cards beside the pupil, say) that the choice changed.
+      code.dispatchEvent(new Event("change", { bubbles: true }));
       input.focus();
     };
 
     input.addEventListener("input", () => {
-      code.value = "";
+      if (code.value) {
+        code.value = "";
+        code.dispatchEvent(new Event("change", { bubbles: true }));
+      }
       clearTimeout(timer);
       timer = setTimeout(search, 200);
     });

@@ -25,6 +25,8 @@
     chip.append(hidden, remove);
     chosen.append(chip);
     status.textContent = `${label} added.`;
+    // Tell the page (the cards beside the pupils, say) that the choice changed.
+    chosen.dispatchEvent(new Event("change", { bubbles: true }));
   };
 
   results.addEventListener("click", (event) => {
@@ -40,6 +42,7 @@
     const chip = event.target.closest("li");
     status.textContent = `${chip.textContent.trim()} removed.`;
     chip.remove();
+    chosen.dispatchEvent(new Event("change", { bubbles: true }));
     input.focus();
   });
   input.addEventListener("keydown", (event) => {

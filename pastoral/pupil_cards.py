@@ -1,0 +1,41 @@
+"""Cards beside the pupil: short notes staff need while they are with a pupil (how to support them, medical
+alerts), shown on the pupil profile and beside the pupil chosen in a form.
+
+Each duty area registers a provider in its AppConfig.ready():
+
+    pupil_cards.register("support_plans", how_to_support_me_card)
+
+A provider is called as provider(user, pupil) and returns a PupilCard, or None when the viewer has nothing to
+see for that pupil. It reads through its area's own `*_visible_to(user)` selectors and stays within a fixed
+number of queries. Cards are shown in registration order.
+"""
+
+from dataclasses import dataclass, field
+
+_PROVIDERS = {}
+
+
+@dataclass
+class PupilCard:
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    # A bootstrap colour name for the card's border and heading: "warning", "danger", "info"...
+    tone: str = ""
+
+
+def register(name, provider):
+    _PROVIDERS[name] = provider
+
+
+def providers():
+    return dict(_PROVIDERS)
+
+
+def cards_for(user, pupil):
+    cards = []
+    for provider in _PROVIDERS.values():
+        card = provider(user, pupil)
+        if card is not None:
+            cards.append(card)
+    return cards
