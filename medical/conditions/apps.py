@@ -19,8 +19,9 @@ PERMISSIONS = {
 
 
 def register():
-    from pastoral import audit, chronology
+    from pastoral import audit, chronology, pupil_cards
 
+    from .cards import medical_alert_card
     from .chronology import conditions_for_chronology
     from .exports import register_exports
 
@@ -39,4 +40,5 @@ def register():
     }.items():
         audit.describe(action, sentence)
     chronology.register("medical_conditions", conditions_for_chronology)
+    pupil_cards.register("medical_alert", medical_alert_card)
     register_exports()
