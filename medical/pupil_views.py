@@ -35,7 +35,9 @@ def _perms(user, school):
 
 
 def _extra_overview(user, school, today):
-    return {}
+    from .panels import rows_for
+
+    return {"attention": rows_for(user, school, today)}
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
@@ -47,7 +47,10 @@ def trends(user, school, start, end):
     tz_start = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
     tz_end = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min))
     rows = current(accidents_visible_to(user).filter(school=school, occurred_at__gte=tz_start, occurred_at__lt=tz_end))
-    by = lambda field: list(rows.values(field).annotate(n=Count("pk")).order_by("-n", field))  # noqa: E731
+
+    def by(field):
+        return list(rows.values(field).annotate(n=Count("pk")).order_by("-n", field))
+
     hours = {
         r["hour"]: r["n"]
         for r in rows.annotate(hour=ExtractHour("occurred_at", tzinfo=timezone.get_current_timezone()))
@@ -63,7 +66,7 @@ def trends(user, school, start, end):
             "pupil__legal_last_name",
             "pupil__year_group",
         )
-        .annotate(n=Count("pk"), heads=Count("pk", filter=models_q_head()))
+        .annotate(n=Count("pk"), heads=Count("pk", filter=Q(head_injury=True)))
         .filter(n__gte=REPEAT_THRESHOLD)
         .order_by("-n", "pupil__legal_last_name")[:50]
     )
@@ -78,9 +81,3 @@ def trends(user, school, start, end):
         "hours": [(f"{h:02d}:00", hours.get(h, 0)) for h in range(7, 19)],
         "repeat": repeat,
     }
-
-
-def models_q_head():
-    from django.db.models import Q
-
-    return Q(head_injury=True)

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from pastoral.chronology import ChronologyItem
 
-from .selectors import agreements_visible_to, doses_visible_to
+from .selectors import agreements_visible_to, doses_visible_to, kit_uses_visible_to
 
 
 def medication_for_chronology(user, pupil, limit):
@@ -29,6 +29,18 @@ def medication_for_chronology(user, pupil, limit):
                 d.reason or f"By {d.given_by}",
                 reverse("medical:dose_detail", args=[d.code]),
                 "success" if d.outcome == "given" else "warning",
+            )
+        )
+    uses = kit_uses_visible_to(user).filter(pupil=pupil).select_related("given_by")
+    for use in uses.order_by("-used_at", "-pk")[:limit]:
+        items.append(
+            ChronologyItem(
+                use.used_at,
+                "medical",
+                f"School's {use.get_kit_display().lower()} used: {use.dose}",
+                f"By {use.given_by}{'; ambulance called' if use.ambulance_called else ''}",
+                reverse("medical:kit"),
+                "danger",
             )
         )
     return items

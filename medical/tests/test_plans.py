@@ -163,3 +163,17 @@ def test_it_records_a_review_and_moves_the_date_on(as_user, medical_lead, pupil)
     )
     plan.refresh_from_db()
     assert (plan.reviewed_on, plan.review_date, plan.version) == (today, nxt, 2)
+
+
+def test_it_puts_medical_items_on_the_chronology_only_for_readers(as_user, medical_lead, dsl, teacher, pupil):
+    ConditionFactory(pupil=pupil, recorded_by=medical_lead, other_name="Epilepsy")
+    plan = PlanFactory(pupil=pupil, recorded_by=medical_lead)
+    url = reverse("pastoral:pupil_detail", args=[pupil.code])
+    assert "Medical condition recorded: Epilepsy" in as_user(dsl).get(url).content.decode()
+    body = as_user(teacher).get(url).content.decode()
+    assert "Medical condition recorded" not in body and "Individual healthcare plan (" not in body
+    # A teacher the plan was copied to sees it on the chronology and reaches plans from the menu.
+    plan.copied_to.add(teacher)
+    body = as_user(teacher).get(url).content.decode()
+    assert "Individual healthcare plan (active, version 1)" in body
+    assert reverse("medical:plan_list") in body
