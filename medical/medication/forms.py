@@ -64,7 +64,9 @@ class AgreementForm(forms.ModelForm):
         for name in ("precautions", "side_effects", "emergency_procedures"):
             self.fields[name].widget = forms.Textarea(attrs={"rows": 2})
         self.fields["pupil"].queryset = school_pupils(user, school)
-        self.fields["condition"].queryset = current(conditions_visible_to(user).filter(school=school))
+        self.fields["condition"].queryset = current(conditions_visible_to(user).filter(school=school)).select_related(
+            "pupil", "condition_type"
+        )
         self.fields["condition"].to_field_name = "code"
         self.fields["condition"].label_from_instance = lambda c: f"{c.pupil.display_name}: {c.name}"
         self.helper = helper(

@@ -63,7 +63,7 @@ class PlanForm(forms.ModelForm):
         self.fields["copied_to"].queryset = staff
         self.fields["review_date"].required = True
         self.fields["review_date"].help_text = "At least once a year; 12 months from today unless you change it"
-        conditions = current(conditions_visible_to(user).filter(school=school))
+        conditions = current(conditions_visible_to(user).filter(school=school)).select_related("condition_type")
         self.fields["conditions"].queryset = conditions.filter(pupil=pupil) if pupil else conditions.none()
         self.fields["conditions"].label_from_instance = lambda c: f"{c.name} ({c.get_severity_display().lower()})"
         if editing:

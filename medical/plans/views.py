@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +43,7 @@ def plan_create(request):
     if code:
         try:
             pupil = core_selectors.get_pupil_for_user(request.user, code)
-        except Exception:  # noqa: BLE001 - a bad code is simply no pupil; the picker field reports it
+        except (Http404, PermissionDenied):  # a bad code is simply no pupil; the picker field reports it
             pupil = None
         if pupil is not None and pupil.school_id != school.pk:
             pupil = None
