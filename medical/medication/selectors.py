@@ -94,6 +94,12 @@ def last_given(agreement, before=None):
     return rows.order_by("-given_at").first()
 
 
+def next_given(agreement, after):
+    """The first dose given after `after` (a dose recorded late must keep its interval before it too)."""
+    rows = DoseAdministration.objects.filter(agreement=agreement, outcome=DoseAdministration.Outcome.GIVEN)
+    return rows.filter(given_at__gt=after).order_by("given_at").first()
+
+
 def round_for(user, school, day=None):
     """Today's medication round: every dose due today by time, with what was recorded against it."""
     day = day or timezone.localdate()

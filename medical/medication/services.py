@@ -166,6 +166,14 @@ def _refuse_given(actor, agreement, given_at, dose_given, given_by, witness):
                 f"Too soon after the last dose at {timezone.localtime(last.given_at):%H:%M}: "
                 f"the next may be given from {timezone.localtime(earliest):%H:%M}."
             )
+    following = selectors.next_given(agreement, after=given_at)
+    if following is not None and "given_at" not in errors:
+        latest = following.given_at - datetime.timedelta(minutes=agreement.min_interval_minutes)
+        if given_at > latest:
+            errors["given_at"] = (
+                f"Too close before the dose already recorded at {timezone.localtime(following.given_at):%H:%M}: "
+                f"an earlier dose must be no later than {timezone.localtime(latest):%H:%M}."
+            )
     if given_at > timezone.now() + datetime.timedelta(minutes=5):
         errors["given_at"] = "This cannot be in the future."
     if agreement.controlled_drug:

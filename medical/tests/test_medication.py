@@ -102,6 +102,17 @@ def test_it_allows_a_dose_exactly_at_the_interval_and_refuses_one_a_minute_soone
     assert DoseAdministration.objects.count() == 2
 
 
+def test_it_refuses_a_late_entry_too_close_before_a_later_dose(medical_lead, pupil):
+    agreement = AgreementFactory(pupil=pupil, recorded_by=medical_lead, min_interval_minutes=240)
+    later = timezone.now() - datetime.timedelta(hours=1)
+    _give(agreement, medical_lead, given_at=later)
+    with pytest.raises(ValidationError) as exc:
+        _give(agreement, medical_lead, given_at=later - datetime.timedelta(minutes=239))
+    assert "Too close before the dose already recorded" in exc.value.message_dict["given_at"][0]
+    _give(agreement, medical_lead, given_at=later - datetime.timedelta(minutes=240))
+    assert DoseAdministration.objects.count() == 2
+
+
 def test_it_needs_a_different_witness_for_a_controlled_drug(medical_lead, pupil, school):
     agreement = AgreementFactory(pupil=pupil, recorded_by=medical_lead, controlled_drug=True)
     with pytest.raises(ValidationError) as exc:
