@@ -26,6 +26,8 @@ def register():
         "medical.kit.viewed": "opened the emergency kit register",
         "medical.kit_consent.recorded": "recorded consent for the emergency kit",
         "medical.kit.used": "recorded use of the emergency kit",
+        "medical.kit_consent.withdrawn": "recorded parents withdrawing consent for the emergency kit",
+        "medical.kit_consent.refused": "was refused an emergency kit consent",
     }.items():
         audit.describe(action, sentence)
     chronology.register("medical_medication", medication_for_chronology)

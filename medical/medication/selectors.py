@@ -33,6 +33,11 @@ def get_agreement_for_user(user, code):
     return get_or_refuse(rows, user, code, "agreement", "medical.agreement.refused")
 
 
+def get_kit_consent_for_user(user, code):
+    rows = EmergencyKitConsent.objects.select_related("pupil", "school")
+    return get_or_refuse(rows, user, code, "consent", "medical.kit_consent.refused")
+
+
 def get_dose_for_user(user, code):
     rows = DoseAdministration.objects.select_related("pupil", "school", "agreement", "given_by", "witness")
     return get_or_refuse(rows, user, code, "dose", "medical.dose.refused")

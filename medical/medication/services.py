@@ -306,6 +306,19 @@ def kit_consent_record(*, actor, school, pupil, kit, consent_on, parent_name):
 
 
 @transaction.atomic
+def kit_consent_withdraw(*, actor, consent, withdrawn_on):
+    require(actor, consent.school)
+    if consent.withdrawn_on:
+        raise PastoralError("This consent has already been withdrawn.")
+    if withdrawn_on < consent.consent_on:
+        raise ValidationError({"withdrawn_on": "Consent cannot be withdrawn before it was given."})
+    consent.withdrawn_on = withdrawn_on
+    consent.save(update_fields=["withdrawn_on"])
+    audit.record("medical.kit_consent.withdrawn", actor=actor, obj=consent, pupil=consent.pupil)
+    return consent
+
+
+@transaction.atomic
 def kit_use_record(
     *, actor, school, pupil, kit, used_at, dose, what_happened, ambulance_called=False, parents_told=False
 ):

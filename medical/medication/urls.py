@@ -17,4 +17,5 @@ urlpatterns = [
     path("emergency-kit/", views.kit, name="kit"),
     path("emergency-kit/consent/", views.kit_consent_create, name="kit_consent_create"),
     path("emergency-kit/use/", views.kit_use_create, name="kit_use_create"),
+    path("emergency-kit/consent/<uuid:code>/withdraw/", views.kit_consent_withdraw, name="kit_consent_withdraw"),
 ]

@@ -274,6 +274,19 @@ def kit_consent_create(request):
 
 
 @login_required
+@require_POST
+def kit_consent_withdraw(request, code):
+    consent = selectors.get_kit_consent_for_user(request.user, code)
+    require(request.user, consent.school_id, RECORD)
+    try:
+        services.kit_consent_withdraw(actor=request.user, consent=consent, withdrawn_on=timezone.localdate())
+        messages.success(request, f"Consent for {consent.pupil.display_name} withdrawn from today.")
+    except (PastoralError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("medical:kit")
+
+
+@login_required
 def kit_use_create(request):
     school = school_with(request, RECORD)
     form = KitUseForm(request.POST or None, user=request.user, school=school)

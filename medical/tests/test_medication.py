@@ -245,7 +245,22 @@ def test_it_logs_emergency_kit_use_only_with_consent(as_user, medical_lead, pupi
         dose="4 puffs",
         what_happened="Wheezy after PE",
     )
-    assert "Wheezy after PE" in as_user(medical_lead).get(reverse("medical:kit")).content.decode()
+    client = as_user(medical_lead)
+    assert "Wheezy after PE" in client.get(reverse("medical:kit")).content.decode()
+    consent = pupil.emergency_kit_consents.get()
+    client.post(reverse("medical:kit_consent_withdraw", args=[consent.code]))
+    consent.refresh_from_db()
+    assert consent.withdrawn_on == timezone.localdate()
+    with pytest.raises(ValidationError):
+        services.kit_use_record(
+            actor=medical_lead,
+            school=school,
+            pupil=pupil,
+            kit="salbutamol",
+            used_at=now,
+            dose="2 puffs",
+            what_happened="Wheezy again",
+        )
 
 
 def test_it_lists_medicines_and_doses_in_a_fixed_number_of_queries(

@@ -45,6 +45,7 @@ ROWS = [
     ("medical:kit", (), READ_LIST),
     ("medical:kit_consent_create", (), RECORD_PAGE),
     ("medical:kit_use_create", (), RECORD_PAGE),
+    ("medical:kit_consent_withdraw", ("consent",), POST_ONLY),
     ("medical:accident_list", (), READ_LIST),
     ("medical:accident_create", (), RECORD_PAGE),
     ("medical:accident_trends", (), READ_LIST),
@@ -64,13 +65,14 @@ KWARG_NAMES = {
     "agreement": "code",
     "dose": "code",
     "accident": "code",
+    "consent": "code",
 }
 
 
 def build(objects, request):
     from conftest import make_staff
     from medical.conditions.selectors import condition_types_for
-    from medical.medication.services import dose_record
+    from medical.medication.services import dose_record, kit_consent_record
     from medical.plans.services import plan_change
     from medical.tests.factories import AccidentFactory, AgreementFactory, ConditionFactory, PlanFactory
     from pastoral.accounts.roles import Role
@@ -84,7 +86,11 @@ def build(objects, request):
     agreement = AgreementFactory(pupil=pupil, recorded_by=medic)
     dose = dose_record(actor=medic, agreement=agreement, outcome="refused", reason="Would not take it")
     accident = AccidentFactory(pupil=pupil, recorded_by=medic)
+    consent = kit_consent_record(
+        actor=medic, school=school, pupil=pupil, kit="salbutamol", consent_on=agreement.agreed_on, parent_name="Mum"
+    )
     return {
+        "consent": consent.code,
         "accident": accident.code,
         "agreement": agreement.code,
         "dose": dose.code,
