@@ -6,12 +6,11 @@ class MedicalConfig(AppConfig):
     verbose_name = "Medical care"
 
     def ready(self):
-        from pastoral import dashboard, demo
+        from pastoral import dashboard
         from pastoral.accounts import roles
         from pastoral.files import digest, reports
 
         from .conditions import apps as conditions
-        from .demo import seed_medical
         from .emergency import apps as emergency
         from .first_aid import apps as first_aid
         from .medication import apps as medication
@@ -26,7 +25,6 @@ class MedicalConfig(AppConfig):
         for area in sub_areas:
             area.register()
         dashboard.register("medical", medical_panel, order=25)
-        demo.register_seeder("medical", seed_medical)
         reports.register_section(
             "medical", build_medical, order=60, permission="medical.view_counts", title="Medical care"
         )

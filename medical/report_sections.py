@@ -1,18 +1,17 @@
-"""Medical care's section of the termly report: counts only, from the schools where the reader sees medical
-figures (`medical.view_counts`), so a trust leader gets the numbers and never a child's record."""
+"""Medical care's section of the termly report, built from each sub-area's figures: counts only, from the
+schools where the reader sees medical figures (`medical.view_counts`), so a trust leader gets the numbers and
+never a child's record."""
 
 import datetime
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from pastoral.accounts import access
-from pastoral.files import charts
 from pastoral.files.reports import Section, Table, comparison_table
 
-from .first_aid.models import Accident
-from .medication.models import DoseAdministration
-from .plans.models import HealthcarePlan
+from .first_aid.report_sections import accident_figures, accidents_by_location
+from .medication.report_sections import dose_figures
+from .plans.report_sections import plan_figures
 from .selectors import COUNTS
 
 
@@ -29,35 +28,16 @@ def _schools(user, schools):
 
 def _figures(school_ids, start, end):
     low, high = _bounds(start, end)
-    plans = HealthcarePlan.objects.filter(school_id__in=school_ids, status=HealthcarePlan.Status.ACTIVE)
-    plan_counts = plans.aggregate(
-        in_place=Count("pk", filter=Q(plan_date__lte=end)),
-        on_time=Count("pk", filter=Q(plan_date__lte=end, review_date__gte=end)),
-        overdue=Count("pk", filter=Q(plan_date__lte=end, review_date__lt=end)),
-        reviewed=Count("pk", filter=Q(reviewed_on__gte=start, reviewed_on__lte=end)),
-    )
-    doses = DoseAdministration.objects.filter(school_id__in=school_ids, given_at__gte=low, given_at__lt=high)
-    dose_counts = doses.aggregate(
-        given=Count("pk", filter=Q(outcome=DoseAdministration.Outcome.GIVEN)),
-        missed=Count("pk", filter=~Q(outcome=DoseAdministration.Outcome.GIVEN)),
-        flagged=Count("pk", filter=Q(flagged_untrained=True)),
-    )
-    accidents = Accident.objects.filter(
-        school_id__in=school_ids, occurred_at__gte=low, occurred_at__lt=high, voided_at__isnull=True
-    )
-    accident_counts = accidents.aggregate(
-        accidents=Count("pk"),
-        head=Count("pk", filter=Q(head_injury=True)),
-        riddor=Count("pk", filter=Q(riddor_possible=True)),
-        hospital=Count("pk", filter=Q(outcome__in=[Accident.Outcome.HOSPITAL, Accident.Outcome.AMBULANCE])),
-    )
-    return {**plan_counts, **dose_counts, **accident_counts}, accidents
+    figures = {}
+    for part in (plan_figures, dose_figures, accident_figures):
+        figures.update(part(school_ids, start, end, low, high))
+    return figures
 
 
 def build_medical(user, schools, start, end, previous_start, previous_end):
     school_ids = _schools(user, schools)
-    now, accidents = _figures(school_ids, start, end)
-    then, _ = _figures(school_ids, previous_start, previous_end)
+    now = _figures(school_ids, start, end)
+    then = _figures(school_ids, previous_start, previous_end)
     section = Section(
         "Medical care",
         headlines=[
@@ -88,19 +68,11 @@ def build_medical(user, schools, start, end, previous_start, previous_end):
             ],
         )
     )
-    by_location = accidents.values("location").annotate(n=Count("pk")).order_by("-n", "location")[:10]
-    section.charts.append(
-        charts.bar_chart(
-            "Accidents by location",
-            [(row["location"], row["n"]) for row in by_location],
-            label_header="Location",
-            value_header="Accidents",
-        )
-    )
+    section.charts.append(accidents_by_location(school_ids, *_bounds(start, end)))
     if len(schools) > 1:
         rows = []
         for school in schools:
-            figures, _ = _figures([school.pk] if school.pk in school_ids else [], start, end)
+            figures = _figures([school.pk] if school.pk in school_ids else [], start, end)
             rows.append((school.name, figures["in_place"], figures["overdue"], figures["given"], figures["accidents"]))
         section.tables.append(
             Table(

@@ -19,10 +19,11 @@ PERMISSIONS = {
 
 
 def register():
-    from pastoral import audit, chronology, pupil_cards
+    from pastoral import audit, chronology, demo, pupil_cards
 
     from .cards import medical_alert_card
     from .chronology import conditions_for_chronology
+    from .demo import seed_conditions
     from .exports import register_exports
 
     for action, sentence in {
@@ -42,3 +43,4 @@ def register():
     chronology.register("medical_conditions", conditions_for_chronology)
     pupil_cards.register("medical_alert", medical_alert_card)
     register_exports()
+    demo.register_seeder("medical_conditions", seed_conditions)

@@ -4,9 +4,10 @@ PERMISSIONS = {}
 
 
 def register():
-    from pastoral import audit, chronology, dashboard
+    from pastoral import audit, chronology, dashboard, demo
 
     from .chronology import accidents_for_chronology
+    from .demo import seed_accidents
     from .exports import register_exports, register_pdfs
     from .panels import accident_rows, riddor_panel
 
@@ -26,3 +27,4 @@ def register():
     register_exports()
     register_pdfs()
     accident_rows  # noqa: B018 - importing the module adds its rows to the medical panel
+    demo.register_seeder("medical_accidents", seed_accidents)

@@ -4,9 +4,10 @@ PERMISSIONS = {}
 
 
 def register():
-    from pastoral import audit, chronology
+    from pastoral import audit, chronology, demo
 
     from .chronology import medication_for_chronology
+    from .demo import seed_medication
     from .exports import register_exports
     from .panels import medication_rows
 
@@ -33,3 +34,4 @@ def register():
     chronology.register("medical_medication", medication_for_chronology)
     register_exports()
     medication_rows  # noqa: B018 - importing the module adds its rows to the medical panel
+    demo.register_seeder("medical_medication", seed_medication)

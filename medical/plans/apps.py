@@ -4,9 +4,10 @@ PERMISSIONS = {}
 
 
 def register():
-    from pastoral import audit, chronology
+    from pastoral import audit, chronology, demo
 
     from .chronology import plans_for_chronology
+    from .demo import seed_plans
     from .exports import register_exports, register_pdfs
     from .panels import plan_rows
 
@@ -22,3 +23,4 @@ def register():
     register_exports()
     register_pdfs()
     plan_rows  # noqa: B018 - importing the module adds its rows to the medical panel
+    demo.register_seeder("medical_plans", seed_plans)

@@ -3,7 +3,6 @@ import random
 from django.utils import timezone
 
 from conftest import make_staff
-from medical.demo import seed_medical
 from medical.first_aid.models import Accident
 from medical.medication import selectors as medicines
 from medical.models import DoseAdministration, HealthcarePlan, MedicalCondition, MedicineAgreement
@@ -11,6 +10,7 @@ from medical.plans.selectors import overdue_reviews
 from medical.report_sections import build_medical
 from medical.tests.factories import AccidentFactory, AgreementFactory, PlanFactory
 from pastoral.accounts.roles import Role
+from pastoral.demo import registered_seeders
 from pastoral.tests.factories import PupilFactory
 
 
@@ -25,7 +25,10 @@ def test_it_seeds_demo_data_in_every_state(school, medical_lead, headteacher):
         PupilFactory(school=school) for _ in range(20)
     ]
     staff = {Role.MEDICAL_LEAD: [medical_lead], Role.HEADTEACHER: [headteacher]}
-    seed_medical(school, staff, pupils, random.Random(4), None)
+    medical = [fn for name, fn in registered_seeders().items() if name.startswith("medical_")]
+    assert len(medical) == 5
+    for seeder in medical:
+        seeder(school, staff, pupils, random.Random(4), None)
     today = timezone.localdate()
     assert MedicalCondition.objects.filter(school=school).count() == 4
     assert overdue_reviews(HealthcarePlan.objects.filter(school=school), today).count() == 1
