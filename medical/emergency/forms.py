@@ -11,7 +11,15 @@ from .models import MedicalSettings
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = MedicalSettings
-        fields = ["phone_number", "address", "postcode", "exact_location", "best_entrance", "untrained_specialist"]
+        fields = [
+            "phone_number",
+            "address",
+            "postcode",
+            "exact_location",
+            "best_entrance",
+            "untrained_specialist",
+            "adult_accidents",
+        ]
         widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in ("address", "exact_location", "best_entrance")}
 
     def __init__(self, *args, **kwargs):

@@ -21,6 +21,9 @@ class MedicalSettings(models.Model):
         default=TrainingRule.BLOCK,
         help_text="Adrenaline auto-injectors, buccal midazolam and insulin",
     )
+    adult_accidents = models.BooleanField(
+        "log accidents to staff and visitors too", default=True, help_text="Untick to keep the log to pupils"
+    )
     # Template F: contacting emergency services, printed for each phone.
     phone_number = models.CharField("school telephone number", max_length=40, blank=True)
     address = models.TextField("school address", blank=True)

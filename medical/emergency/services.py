@@ -8,7 +8,15 @@ from ..selectors import MANAGE
 from ..services import require
 from .models import settings_for
 
-FIELDS = ["phone_number", "address", "postcode", "exact_location", "best_entrance", "untrained_specialist"]
+FIELDS = [
+    "phone_number",
+    "address",
+    "postcode",
+    "exact_location",
+    "best_entrance",
+    "untrained_specialist",
+    "adult_accidents",
+]
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from pastoral.pupils.picker import PupilPickerField
 
+from ..emergency.models import settings_for
 from ..forms import datetime_field, helper, school_pupils, staff_of
 from .models import BODY_PARTS, Accident
 
@@ -45,6 +46,8 @@ class AccidentForm(forms.Form):
         kwargs["initial"].setdefault("submission_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.fields["pupil"].queryset = school_pupils(user, school)
+        if not settings_for(school).adult_accidents:
+            self.fields["person_kind"].choices = [(Accident.Person.PUPIL, Accident.Person.PUPIL.label)]
         self.fields["treated_by"].queryset = staff_of(school)
         self.fields["parents_informed_by"].queryset = staff_of(school)
         self.helper = helper(

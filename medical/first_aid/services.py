@@ -8,6 +8,7 @@ from pastoral import audit
 from pastoral.exceptions import PastoralError
 from pastoral.voiding import void_record
 
+from ..emergency.models import settings_for
 from ..selectors import RIDDOR
 from ..services import once, require, require_pupil
 from .models import HEAD_PARTS, Accident
@@ -54,6 +55,8 @@ def _accident_create(*, actor, submission_key, school, **fields):
         require_pupil(actor, school, values["pupil"])
         values["person_name"] = ""
     else:
+        if not settings_for(school).adult_accidents:
+            raise ValidationError({"person_kind": "This school's log is for pupils only."})
         values["pupil"] = None
     # A bump to the head or face is a head injury, whatever box was ticked.
     if values.get("body_part") in HEAD_PARTS:

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils import timezone
 
-from pastoral.lists import DateFilter, StyledFilterForm
+from pastoral.lists import DateFilter, FlagFilter, StyledFilterForm
 
 from . import selectors
 from .models import DoseAdministration, MedicineAgreement
@@ -40,6 +40,7 @@ class DoseFilterSet(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(
         choices=DoseAdministration.Outcome.choices, label="Outcome", empty_label="Any"
     )
+    parents = FlagFilter(method="filter_parents", label="Parents still to be told")
     start = DateFilter(field_name="given_at__date", lookup_expr="gte", label="From")
     end = DateFilter(field_name="given_at__date", lookup_expr="lte", label="To")
 
@@ -47,6 +48,9 @@ class DoseFilterSet(django_filters.FilterSet):
         form = StyledFilterForm
         model = DoseAdministration
         fields = []
+
+    def filter_parents(self, queryset, _name, value):
+        return selectors.parents_to_tell(queryset) if value else queryset
 
 
 def dose_filter(user, school, data):

@@ -17,6 +17,6 @@ def medication_rows(user, school, today):
         (
             "Refused or missed doses: parents not yet told",
             selectors.parents_to_tell(selectors.doses_visible_to(user).filter(school=school)).count(),
-            reverse("medical:dose_list") + "?outcome=refused",
+            reverse("medical:dose_list") + "?parents=1",
         ),
     ]

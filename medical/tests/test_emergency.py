@@ -18,6 +18,7 @@ def test_it_keeps_the_emergency_card_and_prints_it(
         "exact_location": "Main building, medical room next to reception",
         "best_entrance": "Gate B on Moor Lane; a member of staff will meet the crew",
         "untrained_specialist": "block",
+        "adult_accidents": "on",
     }
     assert client.post(reverse("medical:emergency_card"), data).status_code == 302
     assert settings_for(school).postcode == "LS6 2AB"

@@ -129,3 +129,17 @@ def test_it_lists_accidents_in_a_fixed_number_of_queries(as_user, medical_lead, 
     with django_assert_max_num_queries(16):
         response = client.get(reverse("medical:accident_list") + "?injury=cut")
     assert response.content.decode().count("Playground") == 10
+
+
+def test_it_keeps_the_log_to_pupils_when_the_school_says_so(as_user, medical_lead, pupil, school):
+    from medical.emergency.models import settings_for
+
+    config = settings_for(school)
+    config.adult_accidents = False
+    config.save()
+    response = as_user(medical_lead).post(
+        reverse("medical:accident_create"),
+        _data(pupil, medical_lead, person_kind="staff", pupil="", person_name="Mr Caretaker", body_part="hand"),
+    )
+    assert response.status_code == 400
+    assert not Accident.objects.exists()

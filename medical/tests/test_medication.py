@@ -156,7 +156,9 @@ def test_it_records_a_refusal_with_its_reason_and_lists_parents_to_tell(as_user,
     assert selectors.stock_of(agreement) == 28
     client = as_user(medical_lead)
     assert "Refused or missed doses: parents not yet told" in client.get(reverse("pastoral:home")).content.decode()
+    assert "Parents not yet told" in client.get(reverse("medical:dose_list") + "?parents=1").content.decode()
     client.post(reverse("medical:dose_parents_told", args=[dose.code]), {"told_at": "2026-01-01T15:00", "how": "phone"})
+    assert "Parents not yet told" not in client.get(reverse("medical:dose_list") + "?parents=1").content.decode()
     dose.refresh_from_db()
     assert dose.parents_told_by == medical_lead
 
