@@ -63,7 +63,9 @@ def _extra_pupil(user, pupil):
     from .medication.selectors import agreements_visible_to
     from .plans.selectors import plans_visible_to
 
+    due = [c for c in conditions.arrangements_due(user, pupil.school, timezone.localdate()) if c.pupil_id == pupil.pk]
     return {
+        "arrangements_due": min((c.due_on for c in due), default=None),
         "plans": plans_visible_to(user).filter(pupil=pupil).order_by("-created_at"),
         "medicines": agreements_visible_to(user).filter(pupil=pupil).order_by("-created_at"),
         "accidents": current_accidents(accidents_visible_to(user).filter(pupil=pupil)).order_by("-occurred_at")[:20],

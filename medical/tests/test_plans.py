@@ -129,6 +129,8 @@ def test_it_shows_arrangements_due_until_a_plan_is_active(as_user, medical_lead,
     )
     client = as_user(medical_lead)
     assert "Overdue since" in client.get(reverse("medical:overview")).content.decode()
+    record = client.get(reverse("medical:pupil_record", args=[pupil.code])).content.decode()
+    assert "Arrangements due within 2 weeks: no active healthcare plan yet" in record
     PlanFactory(pupil=pupil, recorded_by=medical_lead, status="draft")
     assert "Overdue since" in client.get(reverse("medical:overview")).content.decode()
     HealthcarePlan.objects.update(status="active")
