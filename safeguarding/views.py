@@ -69,6 +69,10 @@ def concern_create(request):
         pupil = core_selectors.get_pupil_for_user(request.user, pupil_code)
         if pupil.school_id == school.pk:
             initial["pupils"] = [pupil]
+    # Other pages (a first-aid record of an injury that may not be accidental) carry their details over.
+    for key, limit in (("account", 2000), ("location", 120), ("immediate_action", 1000)):
+        if request.GET.get(key):
+            initial[key] = request.GET[key][:limit]
     form = ConcernForm(request.POST or None, request.FILES or None, user=request.user, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

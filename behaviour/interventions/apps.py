@@ -29,7 +29,7 @@ PERMISSIONS = {
 
 
 def register():
-    from pastoral import audit, chronology, dashboard, demo
+    from pastoral import audit, chronology, dashboard, demo, staff_training
     from pastoral.files import digest, reports, weekly_trend
 
     from .chronology import interventions_for_chronology
@@ -57,6 +57,10 @@ def register():
     }.items():
         audit.describe(action, sentence)
     chronology.register("behaviour_interventions", interventions_for_chronology)
+    # Other duty apps (medical) check first-aid and medication training through pastoral.staff_training.
+    from .selectors import in_date_course_holders
+
+    staff_training.register("behaviour_training", in_date_course_holders)
     dashboard.register("behaviour_interventions", interventions_panel, order=30)
     digest.register("behaviour_interventions", intervention_digest_lines)
     demo.register_seeder("behaviour_interventions", seed_interventions)

@@ -101,6 +101,14 @@ def in_date_positive_handling(day):
     )
 
 
+def in_date_course_holders(school, user_ids, courses, day):
+    """For `pastoral.staff_training`: who among `user_ids` holds in-date training at `school` in one of `courses`."""
+    rows = StaffTraining.objects.filter(
+        school=school, user_id__in=user_ids, course__in=courses, voided_at__isnull=True, completed_on__lte=day
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+    return set(rows.values_list("user_id", flat=True))
+
+
 def trained_user_ids(user_ids, day):
     return set(in_date_positive_handling(day).filter(user_id__in=user_ids).values_list("user_id", flat=True))
 

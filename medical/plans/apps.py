@@ -1,0 +1,26 @@
+"""Registration of individual healthcare plans, called from MedicalConfig.ready()."""
+
+PERMISSIONS = {}
+
+
+def register():
+    from pastoral import audit, chronology, demo
+
+    from .chronology import plans_for_chronology
+    from .demo import seed_plans
+    from .exports import register_exports, register_pdfs
+    from .panels import plan_rows
+
+    for action, sentence in {
+        "medical.plan.created": "drew up an individual healthcare plan",
+        "medical.plan.changed": "changed an individual healthcare plan",
+        "medical.plan.viewed": "read an individual healthcare plan",
+        "medical.plan.refused": "was refused an individual healthcare plan",
+        "medical.plans.listed": "opened the list of healthcare plans",
+    }.items():
+        audit.describe(action, sentence)
+    chronology.register("medical_plans", plans_for_chronology)
+    register_exports()
+    register_pdfs()
+    plan_rows  # noqa: B018 - importing the module adds its rows to the medical panel
+    demo.register_seeder("medical_plans", seed_plans)

@@ -1,0 +1,35 @@
+"""Who holds in-date training of a kind, without the asking app importing the one that keeps the records.
+
+The app that keeps staff training registers a provider in its AppConfig.ready():
+
+    staff_training.register("behaviour", in_date_course_holders)
+
+A provider is called as provider(school, user_ids, courses, day) and returns the ids among `user_ids` holding,
+at `school`, training in one of `courses` (course keys such as "medication", "first_aid",
+"paediatric_first_aid") that is in date on `day` (from its completion day up to and including its expiry day).
+"""
+
+_PROVIDERS = {}
+
+MEDICATION = "medication"
+FIRST_AID = "first_aid"
+PAEDIATRIC_FIRST_AID = "paediatric_first_aid"
+COURSES = {
+    MEDICATION: "Medication administration",
+    FIRST_AID: "First aid at work",
+    PAEDIATRIC_FIRST_AID: "Paediatric first aid",
+}
+
+
+def register(name, provider):
+    _PROVIDERS[name] = provider
+
+
+def trained_user_ids(school, user_ids, courses, day):
+    user_ids = list(user_ids)
+    if not user_ids:
+        return set()
+    found = set()
+    for provider in _PROVIDERS.values():
+        found |= set(provider(school, user_ids, list(courses), day))
+    return found
