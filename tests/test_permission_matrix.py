@@ -88,7 +88,11 @@ def world(request, school, pupil, teacher, pastoral_staff, dsl, headteacher, it_
     }
     objects = {"school": school, "pupil": pupil, "event": event, "category": category, "term": term}
     for area in AREAS:
-        world.update(area.build(objects, request))
+        built = area.build(objects, request)
+        # Two areas naming an object alike would silently point one area's rows at the other's record.
+        clash = set(built) & set(world)
+        assert not clash, f"{area.__name__} reuses the object names {sorted(clash)}"
+        world.update(built)
     return world
 
 

@@ -27,10 +27,10 @@ ROWS = [
     # Teachers and pastoral staff read the plans they support or were copied (the list shows only those).
     ("medical:plan_list", (), statuses(302, 200, 200, 200, 200, 403, 200)),
     ("medical:plan_create", (), RECORD_PAGE),
-    ("medical:plan_detail", ("plan",), statuses(302, 403, 200, 200, 200, 403, 404)),
-    ("medical:plan_edit", ("plan",), RECORD_ON),
-    ("medical:plan_review", ("plan",), POST_ONLY),
-    ("medical:plan_version", ("plan", "version"), statuses(302, 403, 200, 200, 200, 403, 404)),
+    ("medical:plan_detail", ("health_plan",), statuses(302, 403, 200, 200, 200, 403, 404)),
+    ("medical:plan_edit", ("health_plan",), RECORD_ON),
+    ("medical:plan_review", ("health_plan",), POST_ONLY),
+    ("medical:plan_version", ("health_plan", "version"), statuses(302, 403, 200, 200, 200, 403, 404)),
     ("medical:agreement_list", (), READ_LIST),
     ("medical:agreement_create", (), RECORD_PAGE),
     ("medical:agreement_detail", ("agreement",), READ),
@@ -60,7 +60,7 @@ ROWS = [
 KWARG_NAMES = {
     "condition": "code",
     "condition_type": "code",
-    "plan": "code",
+    "health_plan": "code",
     "version": "version",
     "agreement": "code",
     "dose": "code",
@@ -96,6 +96,6 @@ def build(objects, request):
         "dose": dose.code,
         "condition": condition.code,
         "condition_type": condition_types_for(school).first().code,
-        "plan": plan.code,
+        "health_plan": plan.code,
         "version": 1,
     }
