@@ -281,6 +281,14 @@ def pupil_import_task(job_id):
     return import_job_run(job_id)
 
 
+@shared_task(acks_late=True)
+def attendance_import_task(job_id):
+    """Check and apply one uploaded attendance file, as the pupil import does."""
+    from .attendance.imports import import_job_run
+
+    return import_job_run(job_id)
+
+
 @shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def send_password_reset_task(email):
     """Mail a reset link to each active account with a usable password at this address; none for others."""

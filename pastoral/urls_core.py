@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .accounts import staff_views, trust_views
+from .attendance import urls as attendance_urls
 from .calendar import views as calendar_views
 from .files import report_views
 from .files import views as export_views
@@ -75,4 +76,5 @@ urlpatterns = [
     path("exports/schedules/new/", export_views.schedule_create, name="schedule_create"),
     path("exports/schedules/<uuid:code>/stop/", export_views.schedule_stop, name="schedule_stop"),
     path("reports/termly/", report_views.termly_report, name="termly_report"),
+    *attendance_urls.urlpatterns,
 ]

@@ -1,0 +1,130 @@
+"""Attendance: the DfE codes as data and the session marks imported from the MIS.
+
+The models refer to the core's other models by name, so `pastoral/models.py` can import them without a circle.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+
+# The 2024 Registration Regulations apply to sessions from this day: the withdrawn codes stop here.
+CODES_2024_FROM = datetime.date(2024, 8, 19)
+
+
+class Counts(models.TextChoices):
+    """How a code counts in the DfE calculations (statutory rules §7.2)."""
+
+    PRESENT = "present", "Present"
+    ELSEWHERE = "elsewhere", "Attending approved education elsewhere"
+    AUTHORISED = "authorised", "Authorised absence"
+    UNAUTHORISED = "unauthorised", "Unauthorised absence"
+    NOT_COUNTED = "not_counted", "Not counted (not a possible session)"
+
+
+ATTENDING = (Counts.PRESENT, Counts.ELSEWHERE)
+ABSENT = (Counts.AUTHORISED, Counts.UNAUTHORISED)
+
+
+class Session(models.TextChoices):
+    AM = "AM", "Morning"
+    PM = "PM", "Afternoon"
+
+
+class AttendanceCode(models.Model):
+    """One register code, versioned by the dates it may be used (codes change with the regulations)."""
+
+    code = models.CharField(max_length=3, unique=True)
+    meaning = models.CharField(max_length=200)
+    group = models.CharField(max_length=80, help_text="e.g. Leave of absence, Unauthorised")
+    counts = models.CharField(max_length=12, choices=Counts)
+    note_required = models.BooleanField(default=False, help_text="Refused without an explanatory note")
+    valid_from = models.DateField(null=True, blank=True, help_text="First session date it may be used")
+    valid_to = models.DateField(
+        null=True, blank=True, help_text="Last session date it may be used; empty while current"
+    )
+    list_version = models.CharField(max_length=60, help_text="e.g. Registration Regulations 2024")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.code}: {self.meaning}"
+
+    def usable_on(self, day):
+        return (self.valid_from is None or day >= self.valid_from) and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def is_absence(self):
+        return self.counts in ABSENT
+
+
+class AttendanceMark(models.Model):
+    """One pupil's mark for one session. Re-imported marks replace it; every change is kept in MarkChange.
+
+    `counts` is copied from the code when the mark is written, so the calculations aggregate one table and the
+    indexes below cover them without reading the rows.
+    """
+
+    school = models.ForeignKey("pastoral.School", on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("pastoral.Pupil", on_delete=models.PROTECT, related_name="attendance_marks")
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=Session)
+    code = models.CharField(max_length=3)
+    counts = models.CharField(max_length=12, choices=Counts)
+    minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    imported_at = models.DateTimeField()
+    import_job = models.ForeignKey(
+        "pastoral.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        default_permissions = ()
+        permissions = [
+            ("view_attendance", "See attendance marks, rates and lists"),
+            ("import_attendance", "Import attendance marks from the MIS"),
+            ("manage_attendance", "Keep part-time timetables and act on attendance alerts"),
+        ]
+        ordering = ["date", "session"]
+        constraints = [
+            # Also the (pupil, date) index: one pupil's marks over a range, covered without the table.
+            models.UniqueConstraint(
+                fields=["pupil", "date", "session"], include=["counts", "code"], name="attendance_one_mark"
+            ),
+        ]
+        indexes = [
+            # A school's marks over a range (lists, trends, alerts), covered for the per-pupil counts.
+            models.Index(
+                fields=["school", "date"], include=["pupil", "session", "counts", "code"], name="attendance_school_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} on {self.date:%Y-%m-%d} {self.session}"
+
+
+class AttendanceMarkChange(models.Model):
+    """What a mark said before an import corrected it."""
+
+    mark = models.ForeignKey(AttendanceMark, on_delete=models.CASCADE, related_name="changes")
+    previous_code = models.CharField(max_length=3)
+    previous_minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+    previous_note = models.CharField(max_length=500, blank=True)
+    new_code = models.CharField(max_length=3)
+    changed_at = models.DateTimeField()
+    import_job = models.ForeignKey(
+        "pastoral.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.previous_code} → {self.new_code}"

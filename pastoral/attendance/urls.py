@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import import_views
+
+urlpatterns = [
+    path("attendance/import/", import_views.attendance_import, name="attendance_import"),
+    path("attendance/import/template.csv", import_views.attendance_import_template, name="attendance_import_template"),
+    path("attendance/import/<uuid:code>/", import_views.attendance_import_job, name="attendance_import_job"),
+    path(
+        "attendance/import/<uuid:code>/status.json",
+        import_views.attendance_import_job_status,
+        name="attendance_import_job_status",
+    ),
+]
