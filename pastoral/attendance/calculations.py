@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, ExpressionWrapper, F, FilteredRelation, FloatField, Q, Value
 from django.db.models.functions import Cast, NullIf
 
+from ..models import AcademicYear
 from .models import ABSENT, ATTENDING, AttendanceMark, Counts
 
 PERSISTENT_PERCENT = 10
@@ -100,7 +101,7 @@ def pupil_totals(pupil, start, end):
     return totals(AttendanceMark.objects.filter(pupil=pupil, date__gte=start, date__lte=end))
 
 
-def with_totals(pupils, start, end, *, prefix="", extra=None):
+def with_totals(pupils, start, end, *, prefix="", extra=None, also=None):
     """Pupils annotated with `<prefix>possible`, `<prefix>attended`, ... for marks from `start` to `end`.
 
     The date range sits in the join, so each pupil's marks come from the (pupil, date) index and a school's
@@ -114,7 +115,13 @@ def with_totals(pupils, start, end, *, prefix="", extra=None):
         Q(leaving_date__isnull=True) | Q(**{f"{relation}__date__lte": F("leaving_date")})
     )
     counts = _counts(f"{relation}__", on_roll & extra if extra is not None else on_roll)
-    return pupils.annotate(**{f"{prefix}{name}": value for name, value in counts.items()})
+    # Further periods inside the range, counted over the same join: {"recent_": (from, to)}.
+    for other, (first, last) in (also or {}).items():
+        period = Q(**{f"{relation}__date__gte": first, f"{relation}__date__lte": last})
+        counts.update({f"{other}{name}": value for name, value in _counts(f"{relation}__", on_roll & period).items()})
+    return pupils.annotate(
+        **{(name if name not in FIELDS else f"{prefix}{name}"): value for name, value in counts.items()}
+    )
 
 
 def rate_expression(part, whole):
@@ -143,3 +150,12 @@ def with_threshold_fields(pupils, prefix=""):
 
 def week_start(day):
     return day - datetime.timedelta(days=day.weekday())
+
+
+def academic_year(school, day):
+    """(first, last) day of the school's academic year holding `day`; 1 Sept to 31 Aug when none is recorded."""
+    year = AcademicYear.objects.filter(school=school, start__lte=day, end__gte=day).values_list("start", "end").first()
+    if year:
+        return year
+    first_year = day.year if day.month >= 9 else day.year - 1
+    return datetime.date(first_year, 9, 1), datetime.date(first_year + 1, 8, 31)

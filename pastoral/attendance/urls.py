@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import import_views
+from . import import_views, views
 
 urlpatterns = [
+    path("attendance/", views.attendance_lists, name="attendance_lists"),
     path("attendance/import/", import_views.attendance_import, name="attendance_import"),
     path("attendance/import/template.csv", import_views.attendance_import_template, name="attendance_import_template"),
     path("attendance/import/<uuid:code>/", import_views.attendance_import_job, name="attendance_import_job"),

@@ -21,3 +21,9 @@ def build(objects, request):
         kind=ImportJob.Kind.ATTENDANCE, school=objects["school"], created_by=headteacher, status=ImportJob.Status.DONE
     )
     return {"attendance_import_job": job.code}
+
+
+# The lists: everyone who reads attendance in their school; teachers and IT admins do not.
+ROWS += [
+    ("pastoral:attendance_lists", (), statuses(302, 403, 200, 200, 200, 403, 200)),
+]

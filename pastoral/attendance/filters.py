@@ -1,0 +1,68 @@
+"""The attendance lists' filters: which list, and the groups used in behaviour analytics."""
+
+import django_filters
+
+from ..filters import ChoiceFilter, TextFilter
+from ..lists import StyledFilterForm, TypedChoiceFilter
+from ..models import Pupil, YearGroup
+from ..selectors import on_roll
+from .absentees import KINDS, PERSISTENT
+from .selectors import pupils_visible_to
+
+YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+SEN = [("", "Any"), (Pupil.SEN.SUPPORT, "SEN support"), (Pupil.SEN.EHCP, "EHCP"), (Pupil.SEN.NONE, "No SEN")]
+
+
+def _yes_no(field):
+    def apply(queryset, _name, value):
+        if value not in ("yes", "no"):
+            return queryset
+        return queryset.filter(**{field: value == "yes"})
+
+    return apply
+
+
+class AttendanceFilterSet(django_filters.FilterSet):
+    # Read by the view (which list to draw), not a filter on the pupils.
+    list = ChoiceFilter(label="List", choices=KINDS, method="filter_nothing")
+    year_group = TypedChoiceFilter(
+        field_name="year_group",
+        label="Year",
+        choices=[("", "All years"), *YearGroup.choices],
+        coerce=int,
+        empty_value=None,
+    )
+    form = TextFilter(field_name="form", lookup_expr="iexact", label="Form / class", max_length=20)
+    sen = ChoiceFilter(label="SEN", choices=SEN, method="filter_sen")
+    pupil_premium = ChoiceFilter(label="Pupil premium", choices=YES_NO, method="filter_pp")
+    looked_after = ChoiceFilter(label="Looked after (CLA)", choices=YES_NO, method="filter_cla")
+    gender = ChoiceFilter(label="Gender", choices=[("", "Any"), *Pupil.Gender.choices], method="filter_gender")
+
+    class Meta:
+        form = StyledFilterForm
+
+    def filter_nothing(self, queryset, _name, _value):
+        return queryset
+
+    def filter_sen(self, queryset, _name, value):
+        return queryset.filter(sen_status=value) if value else queryset
+
+    def filter_pp(self, queryset, name, value):
+        return _yes_no("pupil_premium")(queryset, name, value)
+
+    def filter_cla(self, queryset, name, value):
+        return _yes_no("looked_after")(queryset, name, value)
+
+    def filter_gender(self, queryset, _name, value):
+        return queryset.filter(gender=value) if value else queryset
+
+    def kind(self):
+        if self.is_bound and self.is_valid():
+            return self.form.cleaned_data.get("list") or PERSISTENT
+        return PERSISTENT
+
+
+def attendance_filter(user, school, data):
+    """Pupils on roll in `school` whose attendance the user may read, with the list filters."""
+    pupils = on_roll(pupils_visible_to(user).filter(school=school))
+    return AttendanceFilterSet(data or None, pupils)
