@@ -1,8 +1,6 @@
 """Attendance's permissions and registrations, called from PastoralConfig.ready()."""
 
-VIEW = "pastoral.view_attendance"
-IMPORT = "pastoral.import_attendance"
-MANAGE = "pastoral.manage_attendance"
+from .permissions import IMPORT, MANAGE, VIEW
 
 _READ = {VIEW}
 _OFFICER = _READ | {MANAGE}
@@ -21,9 +19,13 @@ PERMISSIONS = {
 
 
 def register():
-    from pastoral import audit
+    from pastoral import audit, dashboard
+
+    from .panels import alerts_panel
 
     for action, sentence in {
         "pastoral.attendance.imported": "imported attendance marks",
+        "pastoral.attendance.alert_done": "marked an attendance alert done",
     }.items():
         audit.describe(action, sentence)
+    dashboard.register("attendance_alerts", alerts_panel, order=12)

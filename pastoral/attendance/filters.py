@@ -7,7 +7,8 @@ from ..lists import StyledFilterForm, TypedChoiceFilter
 from ..models import Pupil, YearGroup
 from ..selectors import on_roll
 from .absentees import KINDS, PERSISTENT
-from .selectors import pupils_visible_to
+from .models import AttendanceAlert
+from .selectors import alerts_visible_to, pupils_visible_to
 
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
 SEN = [("", "Any"), (Pupil.SEN.SUPPORT, "SEN support"), (Pupil.SEN.EHCP, "EHCP"), (Pupil.SEN.NONE, "No SEN")]
@@ -66,3 +67,31 @@ def attendance_filter(user, school, data):
     """Pupils on roll in `school` whose attendance the user may read, with the list filters."""
     pupils = on_roll(pupils_visible_to(user).filter(school=school))
     return AttendanceFilterSet(data or None, pupils)
+
+
+class AlertFilterSet(django_filters.FilterSet):
+    kind = ChoiceFilter(field_name="kind", label="Alert", choices=[("", "Any"), *AttendanceAlert.Kind.choices])
+    status = ChoiceFilter(
+        label="Status", choices=[("", "Open"), ("done", "Done"), ("all", "All")], method="filter_status"
+    )
+
+    class Meta:
+        form = StyledFilterForm
+
+    def filter_status(self, queryset, _name, value):
+        if value == "all":
+            return queryset
+        return queryset.filter(done_at__isnull=value != "done")
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(done_at__isnull=True)
+        return super().filter_queryset(queryset)
+
+    def unfiltered(self):
+        return self.queryset.filter(done_at__isnull=True)
+
+
+def alert_filter(user, school, data):
+    alerts = alerts_visible_to(user).filter(school=school).select_related("pupil")
+    return AlertFilterSet(data or None, alerts)

@@ -30,8 +30,9 @@ from ..pupils.imports import CellError, Problem, _date, _decode, _is_blank, head
 from ..pupils.upn import upn_problem
 from .codes import NO_MARK
 from .models import AttendanceCode, AttendanceMark, AttendanceMarkChange, Session
+from .permissions import IMPORT
 
-PERMISSION = "pastoral.import_attendance"
+PERMISSION = IMPORT
 BATCH_SIZE = 2000
 # Marks are written a few weeks at a time, so a year's back-fill never holds every existing mark in memory.
 WRITE_DAYS = 21
@@ -343,6 +344,9 @@ def attendance_import(*, actor, school, uploaded_file, job=None, progress=_no_pr
                 result.first_date = min(row.values["date"] for row in marks).isoformat()
                 result.last_date = max(row.values["date"] for row in marks).isoformat()
             audit.record("pastoral.attendance.imported", actor=actor, school=school, data=result.as_audit_data())
+            if result.created or result.updated:
+                # The statutory triggers, and today's unexplained absences of pupils with a social worker.
+                outbox.enqueue("pastoral.tasks.attendance_alerts_task", school.pk)
     except IntegrityError:
         raise ImportRejected("Someone else imported attendance at the same moment; upload the file again.") from None
     return result

@@ -4,6 +4,7 @@ The models refer to the core's other models by name, so `pastoral/models.py` can
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -128,3 +129,44 @@ class AttendanceMarkChange(models.Model):
 
     def __str__(self):
         return f"{self.previous_code} → {self.new_code}"
+
+
+class AttendanceAlert(models.Model):
+    """A statutory attendance trigger reached by a pupil: a task for the attendance officer until marked done."""
+
+    class Kind(models.TextChoices):
+        TEN_DAYS_UNAUTHORISED = "ten_days", "10 school days of unauthorised absence in a row: tell the LA"
+        FIFTEEN_DAYS = "fifteen_days", "15 school days absent in a row or in total: tell the LA (s19)"
+        PENALTY = "penalty", "10 unauthorised sessions in 10 school weeks: consider a penalty notice"
+        N_OVERDUE = "n_overdue", "N marks older than the limit: establish the reason"
+        SOCIAL_WORKER = "social_worker", "Unexplained absence of a pupil with a social worker: DSL told"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey("pastoral.School", on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("pastoral.Pupil", on_delete=models.PROTECT, related_name="attendance_alerts")
+    kind = models.CharField(max_length=20, choices=Kind)
+    raised_on = models.DateField()
+    detail = models.CharField(max_length=300, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done_note = models.CharField("what was done", max_length=300, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-raised_on", "-id"]
+        constraints = [
+            # One open alert of a kind per pupil: the daily check raises it once, not every day.
+            models.UniqueConstraint(
+                fields=["pupil", "kind"], condition=models.Q(done_at__isnull=True), name="attendance_alert_one_open"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["school", "-raised_on"], condition=models.Q(done_at__isnull=True), name="attendance_alert_open"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.raised_on:%Y-%m-%d})"

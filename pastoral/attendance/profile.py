@@ -5,9 +5,10 @@ import datetime
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 
+from ..accounts import access
 from ..files import charts
 from . import calculations as calc
-from .models import ABSENT, ATTENDING, AttendanceMark
+from .models import ABSENT, ATTENDING, AttendanceAlert, AttendanceMark
 from .selectors import may_view
 
 
@@ -54,7 +55,12 @@ def panel(user, pupil, today=None):
         .annotate(n=Count("pk"))
         .order_by("-n", "code")
     )
+    alerts = AttendanceAlert.objects.filter(pupil=pupil, done_at__isnull=True)
+    if not access.has_school_perm(user, pupil.school_id, "pastoral.view_safeguarding_flags"):
+        # Saying a pupil has a social worker is for readers of the safeguarding flags only.
+        alerts = alerts.exclude(kind=AttendanceAlert.Kind.SOCIAL_WORKER)
     return {
+        "alerts": [alert.get_kind_display() for alert in alerts],
         "years": [
             (f"This year ({start:%Y}/{end:%y})", this_year),
             (f"Last year ({last_start:%Y}/{last_end:%y})", last_year),

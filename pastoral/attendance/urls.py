@@ -4,6 +4,8 @@ from . import import_views, views
 
 urlpatterns = [
     path("attendance/", views.attendance_lists, name="attendance_lists"),
+    path("attendance/alerts/", views.attendance_alerts, name="attendance_alerts"),
+    path("attendance/alerts/<uuid:code>/done/", views.attendance_alert_done, name="attendance_alert_done"),
     path("attendance/import/", import_views.attendance_import, name="attendance_import"),
     path("attendance/import/template.csv", import_views.attendance_import_template, name="attendance_import_template"),
     path("attendance/import/<uuid:code>/", import_views.attendance_import_job, name="attendance_import_job"),

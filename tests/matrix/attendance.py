@@ -27,3 +27,22 @@ def build(objects, request):
 ROWS += [
     ("pastoral:attendance_lists", (), statuses(302, 403, 200, 200, 200, 403, 200)),
 ]
+
+# Alerts: those who act on attendance (headteacher, DSL team, pastoral lead).
+ROWS += [
+    ("pastoral:attendance_alerts", (), statuses(302, 403, 403, 200, 200, 403, 200)),
+    ("pastoral:attendance_alert_done", ("attendance_alert",), statuses(302, 405, 405, 405, 405, 405, 405)),
+]
+KWARG_NAMES["attendance_alert"] = "code"
+_build_imports = build
+
+
+def build(objects, request):  # noqa: F811
+    from datetime import date
+
+    from pastoral.attendance.models import AttendanceAlert
+
+    alert = AttendanceAlert.objects.create(
+        school=objects["school"], pupil=objects["pupil"], kind="penalty", raised_on=date(2025, 9, 1)
+    )
+    return {**_build_imports(objects, request), "attendance_alert": alert.code}

@@ -1,0 +1,25 @@
+"""Attendance on the home dashboard: open statutory alerts, by kind, for whoever acts on attendance."""
+
+from django.db.models import Count
+
+from ..accounts import access
+from ..dashboard import Panel
+from .models import AttendanceAlert
+from .permissions import MANAGE
+from .selectors import alerts_visible_to
+
+
+def alerts_panel(request, school):
+    if school is None or not access.has_school_perm(request.user, school, MANAGE):
+        return None
+    counts = dict(
+        alerts_visible_to(request.user)
+        .filter(school=school, done_at__isnull=True)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    if not counts:
+        return None
+    rows = [(kind, label, counts[kind]) for kind, label in AttendanceAlert.Kind.choices if counts.get(kind)]
+    return Panel("Attendance alerts", "pastoral/attendance/_alerts_panel.html", {"rows": rows})
