@@ -790,4 +790,10 @@ class RateLimitHit(models.Model):
 
 
 # Attendance lives in the core because every duty area reads it; its models are defined in their package.
-from .attendance.models import AttendanceAlert, AttendanceCode, AttendanceMark, AttendanceMarkChange  # noqa: E402, F401
+from .attendance.models import (  # noqa: E402, F401
+    AttendanceAlert,
+    AttendanceCode,
+    AttendanceMark,
+    AttendanceMarkChange,
+    PartTimeTimetable,
+)

@@ -26,6 +26,7 @@ def register():
     for action, sentence in {
         "pastoral.attendance.imported": "imported attendance marks",
         "pastoral.attendance.alert_done": "marked an attendance alert done",
+        "pastoral.attendance.part_time_created": "recorded a part-time timetable",
     }.items():
         audit.describe(action, sentence)
     dashboard.register("attendance_alerts", alerts_panel, order=12)

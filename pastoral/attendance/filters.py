@@ -1,6 +1,7 @@
 """The attendance lists' filters: which list, and the groups used in behaviour analytics."""
 
 import django_filters
+from django.utils import timezone
 
 from ..filters import ChoiceFilter, TextFilter
 from ..lists import StyledFilterForm, TypedChoiceFilter
@@ -8,7 +9,7 @@ from ..models import Pupil, YearGroup
 from ..selectors import on_roll
 from .absentees import KINDS, PERSISTENT
 from .models import AttendanceAlert
-from .selectors import alerts_visible_to, pupils_visible_to
+from .selectors import alerts_visible_to, part_time_visible_to, pupils_visible_to
 
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
 SEN = [("", "Any"), (Pupil.SEN.SUPPORT, "SEN support"), (Pupil.SEN.EHCP, "EHCP"), (Pupil.SEN.NONE, "No SEN")]
@@ -95,3 +96,34 @@ class AlertFilterSet(django_filters.FilterSet):
 def alert_filter(user, school, data):
     alerts = alerts_visible_to(user).filter(school=school).select_related("pupil")
     return AlertFilterSet(data or None, alerts)
+
+
+class PartTimeFilterSet(django_filters.FilterSet):
+    status = ChoiceFilter(
+        label="Show",
+        choices=[("", "Current"), ("review_overdue", "Review overdue"), ("all", "All, past included")],
+        method="filter_status",
+    )
+
+    class Meta:
+        form = StyledFilterForm
+
+    def filter_status(self, queryset, _name, value):
+        today = timezone.localdate()
+        if value == "all":
+            return queryset
+        if value == "review_overdue":
+            return queryset.filter(review_on__lt=today, end__gte=today)
+        return queryset.filter(end__gte=today)
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(end__gte=timezone.localdate())
+        return super().filter_queryset(queryset)
+
+    def unfiltered(self):
+        return self.queryset.filter(end__gte=timezone.localdate())
+
+
+def part_time_filter(user, school, data):
+    return PartTimeFilterSet(data or None, part_time_visible_to(user).filter(school=school).select_related("pupil"))

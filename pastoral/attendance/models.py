@@ -170,3 +170,61 @@ class AttendanceAlert(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.raised_on:%Y-%m-%d})"
+
+
+WEEK_SESSIONS = [
+    (f"{day}{session}", f"{name} {label}")
+    for day, name in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"], start=1)
+    for session, label in (("AM", "morning"), ("PM", "afternoon"))
+]
+
+
+class PartTimeTimetable(models.Model):
+    """A temporary part-time timetable agreed with the parents. Sessions outside `attends` are marked C2.
+
+    It must have both an end date and a review date: a part-time timetable is temporary by law and guidance.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey("pastoral.School", on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("pastoral.Pupil", on_delete=models.PROTECT, related_name="part_time_timetables")
+    reason = models.TextField(help_text="Why a part-time timetable, and how the pupil returns to full time")
+    attends = models.JSONField("sessions in school", default=list, help_text="The sessions the pupil attends")
+    start = models.DateField("first day")
+    review_on = models.DateField("review by")
+    end = models.DateField("last day")
+    agreed_with_parents = models.BooleanField(default=False)
+    agreed_on = models.DateField("agreed with parents on", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-start", "-id"]
+        indexes = [models.Index(fields=["school", "end"]), models.Index(fields=["pupil", "start"])]
+
+    def __str__(self):
+        return f"Part-time timetable from {self.start:%Y-%m-%d}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = "The last day must be on or after the first day."
+        if self.start and self.review_on and self.review_on < self.start:
+            errors["review_on"] = "The review must be on or after the first day."
+        if self.agreed_with_parents and not self.agreed_on:
+            errors["agreed_on"] = "Give the date the parents agreed."
+        known = {value for value, _ in WEEK_SESSIONS}
+        if any(value not in known for value in self.attends):
+            errors["attends"] = "Choose sessions from the list."
+        if errors:
+            raise ValidationError(errors)
+
+    def review_overdue(self, today):
+        return self.review_on < today and self.end >= today
+
+    def covers(self, day, session):
+        """The session falls in the timetable's dates and the pupil is not expected in school then."""
+        return self.start <= day <= self.end and f"{day.isoweekday()}{session}" not in self.attends

@@ -1,12 +1,15 @@
 """Attendance on the home dashboard: open statutory alerts, by kind, for whoever acts on attendance."""
 
 from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
 
 from ..accounts import access
 from ..dashboard import Panel
+from .checks import overdue_reviews
 from .models import AttendanceAlert
 from .permissions import MANAGE
-from .selectors import alerts_visible_to
+from .selectors import alerts_visible_to, part_time_visible_to
 
 
 def alerts_panel(request, school):
@@ -19,7 +22,20 @@ def alerts_panel(request, school):
         .annotate(n=Count("pk"))
         .values_list("kind", "n")
     )
-    if not counts:
+    rows = [
+        (reverse("pastoral:attendance_alerts") + f"?kind={kind}", label, counts[kind])
+        for kind, label in AttendanceAlert.Kind.choices
+        if counts.get(kind)
+    ]
+    overdue = overdue_reviews(part_time_visible_to(request.user).filter(school=school), timezone.localdate()).count()
+    if overdue:
+        rows.append(
+            (
+                reverse("pastoral:part_time_list") + "?status=review_overdue",
+                "Part-time timetable reviews overdue",
+                overdue,
+            )
+        )
+    if not rows:
         return None
-    rows = [(kind, label, counts[kind]) for kind, label in AttendanceAlert.Kind.choices if counts.get(kind)]
     return Panel("Attendance alerts", "pastoral/attendance/_alerts_panel.html", {"rows": rows})

@@ -8,7 +8,8 @@ from django.db.models.functions import TruncWeek
 from ..accounts import access
 from ..files import charts
 from . import calculations as calc
-from .models import ABSENT, ATTENDING, AttendanceAlert, AttendanceMark
+from .models import ABSENT, ATTENDING, AttendanceAlert, AttendanceMark, PartTimeTimetable
+from .permissions import MANAGE
 from .selectors import may_view
 
 
@@ -60,6 +61,9 @@ def panel(user, pupil, today=None):
         # Saying a pupil has a social worker is for readers of the safeguarding flags only.
         alerts = alerts.exclude(kind=AttendanceAlert.Kind.SOCIAL_WORKER)
     return {
+        "today": today,
+        "can_manage": access.has_school_perm(user, pupil.school_id, MANAGE),
+        "part_time": list(PartTimeTimetable.objects.filter(pupil=pupil, end__gte=today).order_by("start")),
         "alerts": [alert.get_kind_display() for alert in alerts],
         "years": [
             (f"This year ({start:%Y}/{end:%y})", this_year),

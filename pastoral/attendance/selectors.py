@@ -53,3 +53,9 @@ def get_alert_for_user(user, code):
     if access.is_member_of(user, alert.school_id):
         raise PermissionDenied
     raise Http404("No such alert")
+
+
+def part_time_visible_to(user):
+    from .models import PartTimeTimetable
+
+    return PartTimeTimetable.objects.filter(school_id__in=access.schools_with_perm(user, VIEW))

@@ -3,15 +3,21 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ..accounts import access
 from ..lists import list_page
-from . import absentees, alerts
-from .filters import alert_filter, attendance_filter
+from ..selectors import get_pupil_for_user
+from . import absentees, alerts, calculations, checks, expectations, services
+from .filters import alert_filter, attendance_filter, part_time_filter
+from .forms import PartTimeTimetableForm
 from .permissions import MANAGE
 from .selectors import get_alert_for_user, school_for
+
+CHECKS_SHOWN = 200
 
 
 @login_required
@@ -27,6 +33,7 @@ def attendance_lists(request):
         kind=kind,
         kind_label=dict(absentees.KINDS)[kind],
         kinds=absentees.KINDS,
+        can_manage_attendance=access.has_school_perm(request.user, school, MANAGE),
         periods=absentees.periods(school, today),
     )
     return render(request, "pastoral/attendance/lists.html", context)
@@ -55,3 +62,55 @@ def attendance_alert_done(request, code):
     elif alert.done_at is None:
         messages.error(request, "Say what was done before marking the alert done.")
     return redirect("pastoral:attendance_alerts")
+
+
+@login_required
+@require_GET
+def part_time_list(request):
+    school = school_for(request)
+    today = timezone.localdate()
+    listing = list_page(request, part_time_filter(request.user, school, request.GET))
+    return render(
+        request,
+        "pastoral/attendance/part_time_list.html",
+        listing.context(school=school, today=today, can_manage=access.has_school_perm(request.user, school, MANAGE)),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def part_time_create(request, code):
+    pupil = get_pupil_for_user(request.user, code, perm=MANAGE)
+    form = PartTimeTimetableForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.part_time_create(actor=request.user, pupil=pupil, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Part-time timetable recorded for {pupil.display_name}.")
+            return redirect("pastoral:part_time_list")
+    return render(request, "pastoral/attendance/part_time_form.html", {"pupil": pupil, "form": form})
+
+
+@login_required
+@require_GET
+def attendance_checks(request):
+    """Marks that disagree with what the app knows: suspensions (and any other registered provider), and C2
+    outside an agreed part-time timetable."""
+    school = school_for(request, MANAGE)
+    today = timezone.localdate()
+    start, _ = calculations.academic_year(school, today)
+    return render(
+        request,
+        "pastoral/attendance/checks.html",
+        {
+            "school": school,
+            "start": start,
+            "today": today,
+            "mismatches": expectations.mismatches(request.user, school, start, today)[:CHECKS_SHOWN],
+            "c2_outside": checks.c2_outside_timetable(school, start, today)[:CHECKS_SHOWN],
+            "shown": CHECKS_SHOWN,
+        },
+    )

@@ -46,3 +46,12 @@ def build(objects, request):  # noqa: F811
         school=objects["school"], pupil=objects["pupil"], kind="penalty", raised_on=date(2025, 9, 1)
     )
     return {**_build_imports(objects, request), "attendance_alert": alert.code}
+
+
+# Part-time timetables: read by attendance readers, recorded by those who act on attendance; cross-checks for
+# those who act on attendance.
+ROWS += [
+    ("pastoral:part_time_list", (), statuses(302, 403, 200, 200, 200, 403, 200)),
+    ("pastoral:part_time_create", ("pupil",), statuses(302, 403, 403, 200, 200, 403, 404)),
+    ("pastoral:attendance_checks", (), statuses(302, 403, 403, 200, 200, 403, 200)),
+]
