@@ -797,3 +797,4 @@ from .attendance.models import (  # noqa: E402, F401
     AttendanceMarkChange,
     PartTimeTimetable,
 )
+from .meetings.models import Meeting, MeetingAction  # noqa: E402, F401

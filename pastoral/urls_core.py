@@ -6,6 +6,7 @@ from .attendance import urls as attendance_urls
 from .calendar import views as calendar_views
 from .files import report_views
 from .files import views as export_views
+from .meetings import urls as meeting_urls
 from .pupils import import_views
 
 app_name = "pastoral"
@@ -77,4 +78,5 @@ urlpatterns = [
     path("exports/schedules/<uuid:code>/stop/", export_views.schedule_stop, name="schedule_stop"),
     path("reports/termly/", report_views.termly_report, name="termly_report"),
     *attendance_urls.urlpatterns,
+    *meeting_urls.urlpatterns,
 ]

@@ -117,6 +117,7 @@ def pupil_detail(request, code):
         "chronology_longest": chronology.LONGEST_PAGE,
         "cards": pupil_cards.cards_for(request.user, pupil),
         "attendance": attendance_profile.panel(request.user, pupil),
+        "can_view_meetings": access.has_school_perm(request.user, pupil.school_id, "pastoral.view_meetings"),
         **selectors.pupil_profile_data(pupil, request.user),
     }
     return render(request, "pastoral/pupil_detail.html", context)
