@@ -19,7 +19,7 @@ def register():
     from pastoral.attendance import expectations
     from pastoral.files import reports, weekly_trend
 
-    from .attendance import suspension_expectations
+    from .attendance import seed_suspension_marks, suspension_expectations
     from .chronology import suspensions_for_chronology
     from .demo import seed_suspensions
     from .exports import register_exports
@@ -42,6 +42,8 @@ def register():
     expectations.register("behaviour_suspensions", suspension_expectations)
     dashboard.register("behaviour_governor_tasks", governor_tasks_panel, order=15)
     demo.register_seeder("behaviour_suspensions", seed_suspensions)
+    # After the attendance seeder: suspended days in the demo register, one with a code mismatch.
+    demo.register_seeder("behaviour_suspension_marks", seed_suspension_marks)
     register_exports()
     register_letter_exports()
     reports.register_section(

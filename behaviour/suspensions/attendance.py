@@ -56,3 +56,28 @@ def suspension_expectations(user, school, start, end):
         else:
             found.append(Expectation(suspension.pupil_id, first, last, NO_PROVISION, f"{label}, no provision: E", link))
     return found
+
+
+def seed_suspension_marks(school, staff_by_role, pupils, rng, term):
+    """Demo: suspended days carry E in the demo register, except one pupil in provision whose marks stayed E
+    after the provision started (B, D or K expected), so the attendance cross-check has a mismatch to show."""
+    from pastoral.attendance.models import AttendanceMark, Counts
+
+    suspensions = list(
+        Suspension.objects.filter(school=school, status=Suspension.Status.FINALISED, voided_at__isnull=True)
+        .exclude(kind=Suspension.Kind.LUNCHTIME)
+        .order_by("start_date", "pk")
+    )
+    for index, suspension in enumerate(suspensions):
+        last = suspension.end_date or suspension.start_date
+        marks = AttendanceMark.objects.filter(
+            pupil_id=suspension.pupil_id, date__gte=suspension.start_date, date__lte=last
+        )
+        marks.update(code="E", counts=Counts.AUTHORISED, note="")
+        if index == 0 and last > suspension.start_date:
+            # The AP placement from the second day: the register should say B, but it still says E.
+            Suspension.objects.filter(pk=suspension.pk).update(
+                provision_start=suspension.start_date + ONE_DAY,
+                provision="Off-site placement at the Northfield Learning Centre",
+                provision_by="The school",
+            )

@@ -19,14 +19,23 @@ PERMISSIONS = {
 
 
 def register():
-    from pastoral import audit, dashboard
+    from pastoral import audit, dashboard, demo
+    from pastoral.files import reports, weekly_trend
 
+    from .demo import seed_attendance
+    from .exports import register_exports
     from .panels import alerts_panel
+    from .report_sections import attendance_lines, build_attendance
 
     for action, sentence in {
         "pastoral.attendance.imported": "imported attendance marks",
         "pastoral.attendance.alert_done": "marked an attendance alert done",
         "pastoral.attendance.part_time_created": "recorded a part-time timetable",
+        "pastoral.attendance.exported": "exported attendance",
     }.items():
         audit.describe(action, sentence)
     dashboard.register("attendance_alerts", alerts_panel, order=12)
+    register_exports()
+    demo.register_seeder("pastoral.attendance", seed_attendance)
+    reports.register_section("attendance", build_attendance, order=5, permission=VIEW, title="Attendance")
+    weekly_trend.register("attendance", attendance_lines, order=5, permission=VIEW)

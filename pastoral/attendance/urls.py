@@ -5,6 +5,7 @@ from . import import_views, views
 urlpatterns = [
     path("attendance/", views.attendance_lists, name="attendance_lists"),
     path("attendance/alerts/", views.attendance_alerts, name="attendance_alerts"),
+    path("attendance/trends/", views.attendance_trends, name="attendance_trends"),
     path("attendance/checks/", views.attendance_checks, name="attendance_checks"),
     path("attendance/part-time/", views.part_time_list, name="part_time_list"),
     path("pupils/<uuid:code>/part-time/new/", views.part_time_create, name="part_time_create"),

@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..accounts import access
-from ..lists import list_page
+from ..lists import filtered, list_page, page_query
 from ..selectors import get_pupil_for_user
-from . import absentees, alerts, calculations, checks, expectations, services
+from . import absentees, alerts, calculations, checks, expectations, series, services, trends
 from .filters import alert_filter, attendance_filter, part_time_filter
 from .forms import PartTimeTimetableForm
-from .permissions import MANAGE
+from .permissions import MANAGE, VIEW
 from .selectors import get_alert_for_user, school_for
 
 CHECKS_SHOWN = 200
@@ -114,3 +114,31 @@ def attendance_checks(request):
             "shown": CHECKS_SHOWN,
         },
     )
+
+
+@login_required
+@require_GET
+def attendance_trends(request):
+    """Weekly, by day and session, by year group; and attendance beside negative behaviour for the same pupils."""
+    school = school_for(request)
+    today = timezone.localdate()
+    filterset = attendance_filter(request.user, school, request.GET)
+    pupils = filtered(filterset)
+    pupil = None
+    if request.GET.get("pupil"):
+        pupil = get_pupil_for_user(request.user, request.GET["pupil"], perm=VIEW)
+        pupils = pupils.filter(pk=pupil.pk)
+    start, _ = calculations.academic_year(school, today)
+    weeks = trends.weekly(school, pupils, start, today)
+    bounds = trends.week_bounds([monday for monday, _a, _p in weeks])
+    extra = series.series_for(request.user, school, pupils, bounds)
+    context = {
+        "school": school,
+        "form": filterset.form,
+        "pupil": pupil,
+        "start": start,
+        "today": today,
+        "charts": trends.charts_for(school, pupils, start, today, weeks, extra),
+        "query": page_query(request),
+    }
+    return render(request, "pastoral/attendance/trends.html", context)

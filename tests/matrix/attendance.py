@@ -55,3 +55,7 @@ ROWS += [
     ("pastoral:part_time_create", ("pupil",), statuses(302, 403, 403, 200, 200, 403, 404)),
     ("pastoral:attendance_checks", (), statuses(302, 403, 403, 200, 200, 403, 200)),
 ]
+
+ROWS += [
+    ("pastoral:attendance_trends", (), statuses(302, 403, 200, 200, 200, 403, 200)),
+]
