@@ -109,3 +109,23 @@ def test_the_profile_shows_the_attendance_panel_to_staff_who_read_attendance(
 
     teacher_body = as_user(teacher).get(reverse("pastoral:pupil_detail", args=[pupil.code])).content.decode()
     assert "attendance-heading" not in teacher_body
+
+
+def test_the_profile_and_trends_cost_the_same_for_a_long_history(
+    school, pupil, pastoral_lead, as_user, django_assert_max_num_queries
+):
+    client = as_user(pastoral_lead)
+    add_marks(pupil, ["/"] * 20, start=datetime.date.today() - datetime.timedelta(days=30))
+    profile = reverse("pastoral:pupil_detail", args=[pupil.code])
+    trends = reverse("pastoral:attendance_trends")
+    alerts = reverse("pastoral:attendance_alerts")
+    client.get(profile)
+    with django_assert_max_num_queries(60) as short:
+        client.get(profile)
+    add_marks(pupil, ["/", "O"] * 150, start=datetime.date.today() - datetime.timedelta(days=400))
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        assert client.get(profile).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(trends).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(alerts).status_code == 200
