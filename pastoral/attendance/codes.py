@@ -98,3 +98,11 @@ def rows():
             )
         )
     return out
+
+
+def ensure_codes():
+    """Write the code rows if the table is empty (a database flushed after its migrations ran, as tests do)."""
+    from .models import AttendanceCode
+
+    if not AttendanceCode.objects.exists():
+        AttendanceCode.objects.bulk_create([AttendanceCode(**row) for row in rows()], ignore_conflicts=True)

@@ -18,6 +18,7 @@ from ..calendar.school_days import SchoolCalendar
 from ..models import Pupil
 from .alerts import raise_alerts
 from .calculations import academic_year
+from .codes import ensure_codes
 from .models import AttendanceCode, AttendanceMark, PartTimeTimetable
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -81,6 +82,7 @@ def _seed_usual(school, pupils, days, rng, now):
 def seed_attendance(school, staff_by_role, pupils, rng, term):
     from ..accounts.roles import Role
 
+    ensure_codes()
     today = timezone.localdate()
     days = _school_days(school, today - datetime.timedelta(days=365), today)
     if not days or not pupils:

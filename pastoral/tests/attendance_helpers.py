@@ -2,8 +2,10 @@
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
+from pastoral.attendance.codes import ensure_codes
 from pastoral.attendance.models import AttendanceCode, AttendanceMark
 
 
@@ -45,3 +47,9 @@ def csv_bytes(rows, headings=("UPN", "Date", "Session", "Code", "Minutes late", 
     for row in rows:
         lines.append(",".join(str(cell) for cell in row))
     return ("\r\n".join(lines) + "\r\n").encode()
+
+
+@pytest.fixture(autouse=True)
+def attendance_codes(db):
+    """The data migration's rows (a transactional test elsewhere may have flushed them from a reused database)."""
+    ensure_codes()

@@ -8,7 +8,11 @@ from django.urls import reverse
 from pastoral.attendance import alerts
 from pastoral.attendance.models import AttendanceAlert
 from pastoral.models import AcademicYear, AuditEntry, Professional, SchoolClosure, Term
-from pastoral.tests.attendance_helpers import add_marks, school_days
+from pastoral.tests.attendance_helpers import (
+    add_marks,
+    attendance_codes,  # noqa: F401
+    school_days,
+)
 from pastoral.tests.factories import PupilFactory
 
 START = datetime.date(2025, 9, 1)  # a Monday

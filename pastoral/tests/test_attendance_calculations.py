@@ -6,7 +6,10 @@ from decimal import Decimal
 from pastoral.attendance import calculations
 from pastoral.attendance.models import AttendanceCode
 from pastoral.models import Pupil
-from pastoral.tests.attendance_helpers import add_marks
+from pastoral.tests.attendance_helpers import (
+    add_marks,
+    attendance_codes,  # noqa: F401
+)
 from pastoral.tests.factories import PupilFactory
 
 START, END = datetime.date(2025, 9, 1), datetime.date(2026, 7, 31)

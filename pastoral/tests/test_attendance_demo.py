@@ -9,6 +9,7 @@ from pastoral.attendance import absentees
 from pastoral.attendance.demo import seed_attendance
 from pastoral.attendance.models import AttendanceAlert, AttendanceMark, PartTimeTimetable
 from pastoral.models import Pupil
+from pastoral.tests.attendance_helpers import attendance_codes  # noqa: F401
 from pastoral.tests.factories import PupilFactory
 
 

@@ -10,7 +10,10 @@ from pastoral.attendance import imports
 from pastoral.attendance.models import AttendanceMark, AttendanceMarkChange
 from pastoral.exceptions import ImportRejected
 from pastoral.models import AuditEntry, ImportJob
-from pastoral.tests.attendance_helpers import csv_bytes
+from pastoral.tests.attendance_helpers import (
+    attendance_codes,  # noqa: F401
+    csv_bytes,
+)
 from pastoral.tests.factories import PupilFactory
 
 

@@ -6,7 +6,10 @@ from django.urls import reverse
 
 from pastoral.attendance import absentees
 from pastoral.models import AcademicYear, Pupil
-from pastoral.tests.attendance_helpers import add_marks
+from pastoral.tests.attendance_helpers import (
+    add_marks,
+    attendance_codes,  # noqa: F401
+)
 from pastoral.tests.factories import PupilFactory
 
 TODAY = datetime.date(2025, 12, 5)  # a Friday

@@ -7,7 +7,10 @@ from django.urls import reverse
 from pastoral.attendance import checks, expectations
 from pastoral.attendance.models import PartTimeTimetable
 from pastoral.models import AuditEntry
-from pastoral.tests.attendance_helpers import add_marks
+from pastoral.tests.attendance_helpers import (
+    add_marks,
+    attendance_codes,  # noqa: F401
+)
 from pastoral.tests.factories import PupilFactory
 
 MON = datetime.date(2025, 9, 8)

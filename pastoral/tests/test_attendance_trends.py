@@ -8,7 +8,10 @@ from behaviour.tests.factories import BehaviourCategoryFactory, BehaviourEventFa
 from pastoral.attendance import series
 from pastoral.files import weekly_trend
 from pastoral.models import AuditEntry, Pupil
-from pastoral.tests.attendance_helpers import add_marks
+from pastoral.tests.attendance_helpers import (
+    add_marks,
+    attendance_codes,  # noqa: F401
+)
 from pastoral.tests.export_helpers import export_csv
 from pastoral.tests.factories import PupilFactory
 from pastoral.tests.termly_helpers import termly_pdf
