@@ -10,7 +10,9 @@ picks some. `analytics` seeds one school with ~1,000 pupils and a year of
 behaviour (60,000 events) and times the analytics page, its CSV, the event
 list and the dashboard. `termly` seeds the same year and times building the
 termly report PDF (as the Celery worker does) for the last finished term, for
-the whole year, and the trust roll-up.
+the whole year, and the trust roll-up. `attendance` seeds a year of session marks
+for a 1,000-pupil school (about 380,000) and times the attendance lists, trends,
+the pupil profile, the statutory alerts and the attendance CSV.
 """
 
 import os
@@ -313,7 +315,83 @@ def termly_scenario():
     time_termly_pdf(leader, school, "trust roll-up PDF, whole year", trust, runs)
 
 
-SCENARIOS = {"pages": pages_scenario, "analytics": analytics_scenario, "termly": termly_scenario}
+def seed_year_of_marks(school, rng):
+    """Two marks a school day for a year for every pupil on roll (about 380,000 for 1,000 pupils)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from pastoral.attendance.demo import GOOD, PERSISTENT, SEVERE, _school_days
+    from pastoral.attendance.models import AttendanceCode, AttendanceMark
+
+    AttendanceMark.objects.filter(school=school).delete()
+    counts = dict(AttendanceCode.objects.values_list("code", "counts"))
+    today = timezone.localdate()
+    days = _school_days(school, today - datetime.timedelta(days=365), today)
+    pupils = list(school.pupils.values_list("pk", flat=True))
+    pools = {pk: SEVERE if i % 40 == 0 else PERSISTENT if i % 7 == 0 else GOOD for i, pk in enumerate(pupils)}
+    now = timezone.now()
+    written = 0
+    for start in range(0, len(days), 10):
+        chunk = [
+            AttendanceMark(
+                school=school, pupil_id=pk, date=day, session=session, code=code, counts=counts[code], imported_at=now
+            )
+            for day in days[start : start + 10]
+            for pk in pupils
+            for session in ("AM", "PM")
+            for code in [rng.choice(pools[pk])]
+        ]
+        AttendanceMark.objects.bulk_create(chunk, batch_size=10_000)
+        written += len(chunk)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE pastoral_attendancemark")
+    return written
+
+
+def attendance_scenario():
+    """A year of marks for a 1,000-pupil school: the lists, trends, profile, alerts and CSV stay fast."""
+    import random
+
+    from pastoral.attendance.alerts import raise_alerts
+    from pastoral.demo import seed_demo
+    from pastoral.models import Pupil, School
+
+    started = time.perf_counter()
+    seed_demo()
+    school = School.objects.get(name="Northfield Academy")
+    if SCHOOL_SIZE > school.pupils.count():
+        grow_school(SCHOOL_SIZE - school.pupils.count())
+    marks = seed_year_of_marks(school, random.Random(380_000))
+    print(
+        f"seeded {school.pupils.count()} pupils at {school.name} with {marks} marks in "
+        f"{time.perf_counter() - started:.1f} s; {RUNS} runs per page\n"
+    )
+    client = signed_in_client("pastorallead.northfield")
+    lists = reverse("pastoral:attendance_lists")
+    for kind in ("persistent", "severe", "crossing", "falling"):
+        measure(client, f"attendance list, {kind}", lists, {"list": kind})
+    measure(client, "persistent, year 9 + PP", lists, {"list": "persistent", "year_group": 9, "pupil_premium": "yes"})
+    measure(client, "attendance trends, whole school", reverse("pastoral:attendance_trends"))
+    measure(client, "attendance trends, SEN support", reverse("pastoral:attendance_trends"), {"sen": "K"})
+    pupil = Pupil.objects.filter(school=school).order_by("pk").first()
+    measure(client, "pupil profile (attendance panel)", reverse("pastoral:pupil_detail", args=[pupil.code]))
+    measure(client, "home (attendance alerts panel)", reverse("pastoral:home"))
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        raise_alerts(school)
+        timings.append((time.perf_counter() - start) * 1000)
+    print(f"{'statutory alerts, whole school':<38} median {statistics.median(timings):7.1f} ms   (worker)")
+    measure_export("pastorallead.northfield", "attendance CSV, whole school", "pastoral.attendance_csv", {})
+
+
+SCENARIOS = {
+    "pages": pages_scenario,
+    "analytics": analytics_scenario,
+    "termly": termly_scenario,
+    "attendance": attendance_scenario,
+}
 
 
 def main():

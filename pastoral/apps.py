@@ -61,6 +61,13 @@ class PastoralConfig(AppConfig):
         from .accounts.staff_views import role_approvals_panel
 
         dashboard.register("pastoral_role_approvals", role_approvals_panel, order=1)
+        from .attendance import apps as attendance
+        from .meetings import apps as meetings
+
+        for area in (attendance, meetings):
+            roles.register_permissions(area.PERMISSIONS)
+        for area in (attendance, meetings):
+            area.register()
         post_migrate.connect(signals.sync_role_groups, sender=self)
         from django.db.backends.signals import connection_created
 

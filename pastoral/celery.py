@@ -21,6 +21,12 @@ app.conf.beat_schedule = {
         "task": "pastoral.tasks.deactivate_leavers_task",
         "schedule": crontab(minute=15, hour=0),
     },
+    # Weekdays at 10:30 (https://crontab.guru/#30_10_*_*_1-5), after the morning registers close: the statutory
+    # attendance alerts, and today's unexplained absences of pupils with a social worker.
+    "attendance-alerts": {
+        "task": "pastoral.tasks.attendance_alerts_all_task",
+        "schedule": crontab(minute=30, hour=10, day_of_week="1-5"),
+    },
     # Weekdays at 07:00 (https://crontab.guru/#0_7_*_*_1-5): the "reviews due" digest for pastoral leads.
     "reviews-due-digest": {
         "task": "pastoral.tasks.reviews_due_digest_task",

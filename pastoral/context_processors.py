@@ -16,6 +16,9 @@ def pastoral(request):
         "can_manage_staff": access.has_any_school_perm(user, "pastoral.manage_staff"),
         "can_add_schools": access.can_add_schools(user),
         "can_import_pupils": school is not None and access.has_school_perm(user, school, "pastoral.import_pupils"),
+        "can_view_attendance": school is not None and access.has_school_perm(user, school, "pastoral.view_attendance"),
+        "can_import_attendance": school is not None
+        and access.has_school_perm(user, school, "pastoral.import_attendance"),
         "can_view_audit": school is not None and access.has_school_perm(user, school, "pastoral.view_audit"),
         "can_manage_calendar": school is not None and access.has_school_perm(user, school, "pastoral.manage_calendar"),
         "idle_timeout_minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES,

@@ -694,13 +694,18 @@ class ImportJob(models.Model):
         DONE = "done", "Imported"
         FAILED = "failed", "Not imported"
 
+    class Kind(models.TextChoices):
+        PUPILS = "pupils", "Pupils and contacts"
+        ATTENDANCE = "attendance", "Attendance marks"
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.PUPILS)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="import_jobs")
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="import_jobs")
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     original_name = models.CharField(max_length=200, blank=True)
     storage_name = models.CharField(max_length=200, blank=True, help_text="Path under GENERATED_FILES_ROOT")
-    total = models.PositiveIntegerField(default=0, help_text="Pupil rows in the file")
+    total = models.PositiveIntegerField(default=0, help_text="Rows in the file")
     processed = models.PositiveIntegerField(default=0, help_text="Rows checked so far")
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
@@ -718,7 +723,7 @@ class ImportJob(models.Model):
         indexes = [models.Index(fields=["created_by", "-created_at"])]
 
     def __str__(self):
-        return f"Pupil import for {self.school} by {self.created_by} ({self.get_status_display()})"
+        return f"{self.get_kind_display()} import for {self.school} by {self.created_by} ({self.get_status_display()})"
 
     @property
     def finished(self):
@@ -782,3 +787,14 @@ class RateLimitHit(models.Model):
 
     def __str__(self):
         return f"{self.bucket} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# Attendance lives in the core because every duty area reads it; its models are defined in their package.
+from .attendance.models import (  # noqa: E402, F401
+    AttendanceAlert,
+    AttendanceCode,
+    AttendanceMark,
+    AttendanceMarkChange,
+    PartTimeTimetable,
+)
+from .meetings.models import Meeting, MeetingAction  # noqa: E402, F401

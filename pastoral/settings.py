@@ -336,12 +336,22 @@ GENERATED_FILE_DAYS = env_int("GENERATED_FILE_DAYS", 7)
 PUPIL_IMPORT_MAX_BYTES = env_int("PUPIL_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 BEHAVIOUR_ATTACHMENT_MAX_BYTES = env_int("BEHAVIOUR_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 SAFEGUARDING_ATTACHMENT_MAX_BYTES = env_int("SAFEGUARDING_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Attendance marks from the MIS: about 330,000 rows fit in 10 MiB; a longer back-fill is imported a term at a time.
+ATTENDANCE_IMPORT_MAX_BYTES = env_int("ATTENDANCE_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# School days an `N` (reason not yet established) may stay before it is listed as overdue (statutory rules §7.2).
+ATTENDANCE_N_CODE_SCHOOL_DAYS = env_int("ATTENDANCE_N_CODE_SCHOOL_DAYS", 5)
 # The whole request body, files included, refused with 413 before it is read. By default the
 # largest single upload plus 1 MB for the other fields and multipart framing; the reverse
 # proxy's client_max_body_size should match it.
 REQUEST_MAX_BYTES = env_int(
     "REQUEST_MAX_BYTES",
-    max(PUPIL_IMPORT_MAX_BYTES, BEHAVIOUR_ATTACHMENT_MAX_BYTES, SAFEGUARDING_ATTACHMENT_MAX_BYTES) + 1024 * 1024,
+    max(
+        PUPIL_IMPORT_MAX_BYTES,
+        BEHAVIOUR_ATTACHMENT_MAX_BYTES,
+        SAFEGUARDING_ATTACHMENT_MAX_BYTES,
+        ATTENDANCE_IMPORT_MAX_BYTES,
+    )
+    + 1024 * 1024,
 )
 # Non-file form fields only (Django's own check); no form here posts anywhere near this much text.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)

@@ -281,6 +281,48 @@ def pupil_import_task(job_id):
     return import_job_run(job_id)
 
 
+@shared_task(acks_late=True)
+def attendance_alerts_task(school_id):
+    """Raise the statutory attendance alerts of one school (after an import, and each weekday morning)."""
+    from .attendance.alerts import raise_alerts
+
+    school = School.objects.filter(pk=school_id).first()
+    if school is None:
+        return "skipped"
+    return {str(kind): count for kind, count in raise_alerts(school).items()}
+
+
+@shared_task(acks_late=True)
+def attendance_alerts_all_task():
+    return fan_out(attendance_alerts_task, ((school_id,) for school_id in School.objects.values_list("id", flat=True)))
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def attendance_social_worker_task(alert_id):
+    """Tell the school's DSL team, the same day, that a pupil with a social worker is absent without a reason.
+
+    The email carries a link, not the child's details; the page behind it checks the reader's role."""
+    from .attendance.models import AttendanceAlert
+
+    alert = AttendanceAlert.objects.select_related("school").filter(pk=alert_id, done_at__isnull=True).first()
+    if alert is None:
+        return "skipped"
+    recipients = staff_holding(alert.school, [Role.DSL, Role.DEPUTY_DSL])
+    sent = 0
+    for recipient in recipients:
+        _send("attendance_social_worker", recipient, {"alert": alert, "school": alert.school})
+        sent += 1
+    return sent
+
+
+@shared_task(acks_late=True)
+def attendance_import_task(job_id):
+    """Check and apply one uploaded attendance file, as the pupil import does."""
+    from .attendance.imports import import_job_run
+
+    return import_job_run(job_id)
+
+
 @shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def send_password_reset_task(email):
     """Mail a reset link to each active account with a usable password at this address; none for others."""

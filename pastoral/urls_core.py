@@ -2,9 +2,11 @@ from django.urls import path
 
 from . import views
 from .accounts import staff_views, trust_views
+from .attendance import urls as attendance_urls
 from .calendar import views as calendar_views
 from .files import report_views
 from .files import views as export_views
+from .meetings import urls as meeting_urls
 from .pupils import import_views
 
 app_name = "pastoral"
@@ -75,4 +77,6 @@ urlpatterns = [
     path("exports/schedules/new/", export_views.schedule_create, name="schedule_create"),
     path("exports/schedules/<uuid:code>/stop/", export_views.schedule_stop, name="schedule_stop"),
     path("reports/termly/", report_views.termly_report, name="termly_report"),
+    *attendance_urls.urlpatterns,
+    *meeting_urls.urlpatterns,
 ]

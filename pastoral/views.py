@@ -12,6 +12,7 @@ from . import audit, chronology, dashboard, pupil_cards, selectors, services
 from .accounts import access
 from .accounts.roles import Role
 from .accounts.schools import current_school, schools_for_switcher, set_current_school
+from .attendance import profile as attendance_profile
 from .exceptions import PastoralError
 from .files import uploads
 from .filters import audit_filter, in_list_order, pupil_filter
@@ -115,6 +116,8 @@ def pupil_detail(request, code):
         "chronology_longer": limit < chronology.LONGEST_PAGE,
         "chronology_longest": chronology.LONGEST_PAGE,
         "cards": pupil_cards.cards_for(request.user, pupil),
+        "attendance": attendance_profile.panel(request.user, pupil),
+        "can_view_meetings": access.has_school_perm(request.user, pupil.school_id, "pastoral.view_meetings"),
         **selectors.pupil_profile_data(pupil, request.user),
     }
     return render(request, "pastoral/pupil_detail.html", context)

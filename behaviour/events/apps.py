@@ -23,8 +23,10 @@ PERMISSIONS = {
 def register():
     from pastoral import audit, chronology, demo
     from pastoral.accounts import trusts
+    from pastoral.attendance import series
     from pastoral.files import reports
 
+    from .attendance import negative_events_by_week
     from .chronology import events_for_chronology
     from .demo import seed_behaviour
     from .exports import register_exports
@@ -44,6 +46,8 @@ def register():
     }.items():
         audit.describe(action, sentence)
     chronology.register("behaviour", events_for_chronology)
+    # Negative behaviour beside attendance on the attendance trends page.
+    series.register("behaviour_negative", negative_events_by_week)
     demo.register_seeder("behaviour", seed_behaviour)
     register_exports()
     reports.register_section(

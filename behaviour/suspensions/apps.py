@@ -16,8 +16,10 @@ PERMISSIONS = {
 
 def register():
     from pastoral import audit, chronology, dashboard, demo
+    from pastoral.attendance import expectations
     from pastoral.files import reports, weekly_trend
 
+    from .attendance import seed_suspension_marks, suspension_expectations
     from .chronology import suspensions_for_chronology
     from .demo import seed_suspensions
     from .exports import register_exports
@@ -36,8 +38,12 @@ def register():
     }.items():
         audit.describe(action, sentence)
     chronology.register("behaviour_suspensions", suspensions_for_chronology)
+    # The attendance cross-check: suspended days should carry E, or the code of the provision made.
+    expectations.register("behaviour_suspensions", suspension_expectations)
     dashboard.register("behaviour_governor_tasks", governor_tasks_panel, order=15)
     demo.register_seeder("behaviour_suspensions", seed_suspensions)
+    # After the attendance seeder: suspended days in the demo register, one with a code mismatch.
+    demo.register_seeder("behaviour_suspension_marks", seed_suspension_marks)
     register_exports()
     register_letter_exports()
     reports.register_section(

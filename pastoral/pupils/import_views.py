@@ -70,7 +70,7 @@ def _import_school(request):
 
 
 def _page(request, school, form):
-    recent = ImportJob.objects.filter(school=school, created_by=request.user)[:RECENT_JOBS]
+    recent = ImportJob.objects.filter(kind=ImportJob.Kind.PUPILS, school=school, created_by=request.user)[:RECENT_JOBS]
     context = {
         "school": school,
         "form": form,
@@ -103,7 +103,11 @@ def _job_for_user(request, code):
     """403 without the import permission, as for the upload page; 404 for anyone else's job."""
     school = _import_school(request)
     return get_object_or_404(
-        ImportJob.objects.select_related("school"), code=code, school=school, created_by=request.user
+        ImportJob.objects.select_related("school"),
+        code=code,
+        kind=ImportJob.Kind.PUPILS,
+        school=school,
+        created_by=request.user,
     )
 
 

@@ -972,7 +972,7 @@ def _problem_dicts(problems):
 
 def import_job_run(job_id):
     """Check and apply one stored upload, recording progress and the outcome on the job; deletes the file."""
-    job = ImportJob.objects.select_related("school", "created_by").filter(pk=job_id).first()
+    job = ImportJob.objects.select_related("school", "created_by").filter(pk=job_id, kind=ImportJob.Kind.PUPILS).first()
     if job is None or job.finished:
         return "skipped"
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=timezone.now())
