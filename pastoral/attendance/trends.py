@@ -6,7 +6,6 @@ Each figure is one grouped aggregate over the marks (the (school, date) index co
 import datetime
 
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractIsoWeekDay, TruncWeek
 
 from ..files import charts
 from . import calculations as calc
@@ -27,48 +26,54 @@ def _rate(attended, possible):
     return float(value) if value is not None else 0.0
 
 
-def weekly(school, pupils, start, end):
+def cells(school, pupils, start, end):
+    """One grouped aggregate: {(date, session, year group): (attended, possible)}.
+
+    Every figure on the page is a roll-up of these cells (at most school days × 2 sessions × year groups rows),
+    so the year's marks are read once, from the (school, date) index, instead of once per chart.
+    """
+    rows = (
+        _marks(school, pupils, start, end)
+        .values("date", "session", "pupil__year_group")
+        .annotate(attended=Count("session", filter=ATTENDED), possible=Count("session", filter=POSSIBLE))
+        .order_by()
+        .values_list("date", "session", "pupil__year_group", "attended", "possible")
+    )
+    return {(day, session, year): (attended, possible) for day, session, year, attended, possible in rows}
+
+
+def _roll_up(cells, key):
+    totals = {}
+    for cell, (attended, possible) in cells.items():
+        group = key(*cell)
+        a, p = totals.get(group, (0, 0))
+        totals[group] = (a + attended, p + possible)
+    return totals
+
+
+def weekly(cells):
     """[(monday, attended, possible)] oldest first."""
-    rows = (
-        _marks(school, pupils, start, end)
-        .annotate(week=TruncWeek("date"))
-        .values("week")
-        .annotate(attended=Count("pk", filter=ATTENDED), possible=Count("pk", filter=POSSIBLE))
-        .order_by("week")
-        .values_list("week", "attended", "possible")
-    )
-    return list(rows)
+    totals = _roll_up(cells, lambda day, _session, _year: day - datetime.timedelta(days=day.weekday()))
+    return [(monday, *totals[monday]) for monday in sorted(totals)]
 
 
-def by_day_and_session(school, pupils, start, end):
+def by_day_and_session(cells):
     """{(iso weekday, session): (attended, possible)}."""
-    rows = (
-        _marks(school, pupils, start, end)
-        .annotate(day=ExtractIsoWeekDay("date"))
-        .values("day", "session")
-        .annotate(attended=Count("pk", filter=ATTENDED), possible=Count("pk", filter=POSSIBLE))
-        .values_list("day", "session", "attended", "possible")
-    )
-    return {(day, session): (attended, possible) for day, session, attended, possible in rows}
+    return _roll_up(cells, lambda day, session, _year: (day.isoweekday(), session))
 
 
-def by_year_group(school, pupils, start, end):
-    rows = (
-        _marks(school, pupils, start, end)
-        .values("pupil__year_group")
-        .annotate(attended=Count("pk", filter=ATTENDED), possible=Count("pk", filter=POSSIBLE))
-        .order_by("pupil__year_group")
-        .values_list("pupil__year_group", "attended", "possible")
-    )
-    return list(rows)
+def by_year_group(cells):
+    totals = _roll_up(cells, lambda _day, _session, year: year)
+    return [(year, *totals[year]) for year in sorted(totals, key=lambda year: (year is None, year or 0))]
 
 
 def week_bounds(weeks):
     return [(monday, monday + datetime.timedelta(days=7)) for monday in weeks]
 
 
-def charts_for(school, pupils, start, end, weeks, extra_series=()):
-    """The page's charts; `weeks` from weekly(), and `extra_series` from the registry over the same weeks."""
+def charts_for(cells, weeks, extra_series=()):
+    """The page's charts from cells(); `weeks` from weekly(cells), `extra_series` from the registry over the same
+    weeks."""
     from ..models import YearGroup
 
     weekly_chart = charts.column_chart(
@@ -77,11 +82,11 @@ def charts_for(school, pupils, start, end, weeks, extra_series=()):
         label_header="Week beginning",
         value_header="Attendance %",
     )
-    cells = by_day_and_session(school, pupils, start, end)
+    by_day = by_day_and_session(cells)
     day_chart = charts.column_chart(
         "Attendance by day and session",
         [
-            (DAYS[day - 1], *(_rate(*cells.get((day, session), (0, 0))) for session in ("AM", "PM")))
+            (DAYS[day - 1], *(_rate(*by_day.get((day, session), (0, 0))) for session in ("AM", "PM")))
             for day in range(1, 6)
         ],
         series=["Morning %", "Afternoon %"],
@@ -90,7 +95,7 @@ def charts_for(school, pupils, start, end, weeks, extra_series=()):
     labels = dict(YearGroup.choices)
     year_chart = charts.bar_chart(
         "Attendance by year group",
-        [(labels.get(year, year), _rate(a, p)) for year, a, p in by_year_group(school, pupils, start, end)],
+        [(labels.get(year, year), _rate(a, p)) for year, a, p in by_year_group(cells)],
         label_header="Year",
         value_header="Attendance %",
     )

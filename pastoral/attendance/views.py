@@ -129,7 +129,8 @@ def attendance_trends(request):
         pupil = get_pupil_for_user(request.user, request.GET["pupil"], perm=VIEW)
         pupils = pupils.filter(pk=pupil.pk)
     start, _ = calculations.academic_year(school, today)
-    weeks = trends.weekly(school, pupils, start, today)
+    cells = trends.cells(school, pupils, start, today)
+    weeks = trends.weekly(cells)
     bounds = trends.week_bounds([monday for monday, _a, _p in weeks])
     extra = series.series_for(request.user, school, pupils, bounds)
     context = {
@@ -138,7 +139,7 @@ def attendance_trends(request):
         "pupil": pupil,
         "start": start,
         "today": today,
-        "charts": trends.charts_for(school, pupils, start, today, weeks, extra),
+        "charts": trends.charts_for(cells, weeks, extra),
         "query": page_query(request),
     }
     return render(request, "pastoral/attendance/trends.html", context)
