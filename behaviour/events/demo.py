@@ -25,7 +25,18 @@ DESCRIPTIONS = {
     "Mobile phone": "Phone out in lesson; confiscated until end of day.",
     "Fighting": "Physical altercation; separated by staff.",
 }
-PERIODS = ["P1", "P2", "P3", "P4", "P5", "Break", "Lunch", "Registration"]
+# The school day: each period with its start and length in minutes, so an event's time falls inside its period
+# and the analytics heat map (columns ordered by the hour events happen) reads as the day runs.
+SLOTS = [
+    ("Registration", datetime.time(8, 40), 20),
+    ("P1", datetime.time(9, 0), 60),
+    ("P2", datetime.time(10, 0), 60),
+    ("Break", datetime.time(11, 0), 20),
+    ("P3", datetime.time(11, 20), 60),
+    ("Lunch", datetime.time(12, 20), 50),
+    ("P4", datetime.time(13, 10), 60),
+    ("P5", datetime.time(14, 10), 60),
+]
 
 
 def seed_behaviour(school, staff_by_role, pupils, rng, term):
@@ -54,8 +65,9 @@ def seed_behaviour(school, staff_by_role, pupils, rng, term):
         day = term.start + datetime.timedelta(days=rng.randrange(span))
         if day.weekday() >= 5:
             day -= datetime.timedelta(days=day.weekday() - 4)
+        period, starts, minutes = rng.choice(SLOTS)
         when = timezone.make_aware(
-            datetime.datetime.combine(day, datetime.time(rng.randint(8, 15), rng.randint(0, 59)))
+            datetime.datetime.combine(day, starts) + datetime.timedelta(minutes=rng.randrange(minutes))
         )
         events.append(
             BehaviourEvent(
@@ -64,7 +76,7 @@ def seed_behaviour(school, staff_by_role, pupils, rng, term):
                 category=category,
                 occurred_at=min(when, timezone.now()),
                 location=rng.choice(locations),
-                period=rng.choice(PERIODS),
+                period=period,
                 description=DESCRIPTIONS.get(category.name, category.name),
                 recorded_by=rng.choice(staff),
                 group=uuid.UUID(int=rng.getrandbits(128)),

@@ -76,3 +76,14 @@ def test_it_seeds_pupils_for_the_rising_behaviour_panel():
     school = School.objects.get(name="Northfield Academy")
     lead = User.objects.get(username="pastorallead.northfield")
     assert len(rising_pupils(lead, school)) >= 1
+
+
+@pytest.mark.django_db
+def test_the_demo_heat_map_columns_run_in_the_order_of_the_school_day():
+    from behaviour.analytics.selectors import heat_map
+
+    demo.seed_demo()
+    school = School.objects.get(name="Northfield Academy")
+    grid = heat_map(BehaviourEvent.objects.filter(school=school, voided_at__isnull=True))
+    assert grid.mode == "period"
+    assert grid.columns[:8] == ["Registration", "P1", "P2", "Break", "P3", "Lunch", "P4", "P5"], grid.columns
