@@ -43,6 +43,7 @@ def dashboard_context(user, school, school_ids):
     overdue_actions = list(
         CaseAction.objects.filter(concern__in=open_concerns, done_at__isnull=True, due_on__lt=today)
         .select_related("owner", "concern")
+        .prefetch_related("concern__pupils")
         .order_by("due_on")[:50]
     )
     overdue_referrals = list(
@@ -120,6 +121,7 @@ def safeguarding_panel(request, school):
         selectors.notifications_for(user)
         .filter(read_at__isnull=True, concern__school=school)
         .select_related("concern")
+        .prefetch_related("concern__pupils")
         .order_by("-concern__urgent", "-created_at")[:10]
     )
     new = selectors.concerns_visible_to(user).filter(school=school, status=Concern.Status.NEW)

@@ -116,7 +116,7 @@ def my_concerns(request):
     receipts = (
         selectors.receipts_visible_to(request.user)
         .select_related("school")
-        .prefetch_related("notifications__recipient")
+        .prefetch_related("notifications__recipient", "pupils")
         .order_by("-reported_at", "-id")
     )
     page = keyset_page(request, receipts)
@@ -199,7 +199,10 @@ def _detail_context(request, concern):
                 "actions": list(concern.actions.select_related("owner", "done_by")),
                 "notes": list(concern.notes.select_related("author")),
                 "linked": list(
-                    selectors.concerns_visible_to(request.user).filter(linked=concern).select_related("category")
+                    selectors.concerns_visible_to(request.user)
+                    .filter(linked=concern)
+                    .select_related("category")
+                    .prefetch_related("pupils")
                 ),
                 "referrals": list(concern.referrals.select_related("pupil")),
                 "viewers": list(selectors.viewers_of(concern)[:200]),

@@ -64,10 +64,10 @@ def test_a_teacher_raises_a_concern_with_a_body_mark_and_the_dsl_triages_it(live
 
     page = browser.new_page()
     sign_in(page, live_server, "dsl")
-    expect(page.get_by_text(f"New concern {concern.reference}")).to_be_visible()
+    expect(page.get_by_text(f"New concern: {concern.title}")).to_be_visible()
     page.get_by_role("link", name="Safeguarding", exact=True).click()
     expect(page.get_by_role("heading", name="Safeguarding dashboard")).to_be_visible()
-    page.get_by_role("link", name=concern.reference).first.click()
+    page.get_by_role("link", name=concern.title).first.click()
     expect(page.get_by_text("Dad grabbed me")).to_be_visible()
     expect(page.locator(".body-map circle")).to_have_count(1)
     page.get_by_label("Referral to children's social care").check()

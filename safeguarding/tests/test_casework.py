@@ -128,7 +128,7 @@ def test_dashboard_and_lists_have_a_fixed_query_count(
             concern=concern, description="x", owner=dsl, due_on=datetime.date(2020, 1, 1), created_by=dsl
         )
     as_user(dsl)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         assert client.get(reverse("safeguarding:dashboard")).status_code == 200
     # Each list also writes its audit entry (savepoint, insert, release): a fixed three queries.
     with django_assert_max_num_queries(14):
@@ -231,7 +231,7 @@ def test_the_reporter_list_and_transfer_list_have_a_fixed_query_count(
 
         Notification.objects.create(recipient=dsl, concern=concern)
     as_user(reporter)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("safeguarding:my_concerns")).status_code == 200
     as_user(dsl)
     with django_assert_max_num_queries(14):
@@ -272,3 +272,18 @@ def test_reassigning_a_concern_keeps_who_owned_it_before(concern, dsl, deputy_ds
         ("", str(dsl)),
         (str(dsl), str(deputy_dsl)),
     ]
+
+
+@pytest.mark.django_db
+def test_concerns_are_named_by_child_and_date_not_by_code(client, as_user, make_concern, dsl, pupil):
+    concern = make_concern()
+    as_user(dsl)
+    when = timezone.localtime(concern.reported_at)
+    title = f"{pupil.display_name}, {when.day} {when:%b %Y}"
+    assert concern.title == title
+    for name in ("safeguarding:dashboard", "safeguarding:concern_list"):
+        page = client.get(reverse(name)).content.decode()
+        assert f">{title}</a>" in page
+    detail = client.get(reverse("safeguarding:concern_detail", args=[concern.code])).content.decode()
+    assert f"Safeguarding concern: {title}" in detail
+    assert concern.reference in detail
