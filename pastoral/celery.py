@@ -62,6 +62,12 @@ app.conf.beat_schedule = {
         "task": "pastoral.tasks.weekly_trend_task",
         "schedule": crontab(minute=15, hour=7, day_of_week="1"),
     },
+    # Every 5 minutes, offset (https://crontab.guru/#1-59/5_*_*_*_*): urgent concerns left unopened past the
+    # school's time are escalated to the deputy DSLs and the head (the clock itself counts school hours only).
+    "safeguarding-escalation": {
+        "task": "safeguarding.tasks.escalate_unopened_urgent_task",
+        "schedule": crontab(minute="1-59/5"),
+    },
     # Weekdays at 07:30 (https://crontab.guru/#30_7_*_*_1-5): overdue referrals, CP files and actions, to DSLs.
     "safeguarding-overdue-alerts": {
         "task": "safeguarding.tasks.overdue_alerts_task",

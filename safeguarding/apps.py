@@ -38,6 +38,8 @@ class SafeguardingConfig(AppConfig):
         for action, sentence in {
             "safeguarding.concern.raised": "raised a safeguarding concern",
             "safeguarding.concern.viewed": "read a safeguarding concern",
+            "safeguarding.concern.escalated": "escalated an urgent concern nobody had opened",
+            "safeguarding.escalation.changed": "changed how long an urgent concern may stay unopened",
             "safeguarding.concern.receipt_viewed": "looked at the receipt for their concern",
             "safeguarding.concern.assigned": "assigned a safeguarding concern",
             "safeguarding.concern.triaged": "recorded a triage decision",

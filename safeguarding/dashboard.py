@@ -10,7 +10,7 @@ from pastoral.files import charts
 from pastoral.models import AuditEntry, School
 from pastoral.selectors import on_roll, pupils_visible_to
 
-from . import selectors
+from . import escalation, selectors
 from .models import CaseAction, Concern
 
 # Opening a list is audited but is noise in the dashboard's recent activity.
@@ -34,6 +34,7 @@ def dashboard_context(user, school, school_ids):
         .prefetch_related("pupils")
         .order_by("-urgent", "reported_at")[:50]
     )
+    _mark_waiting(new)
     by_owner = list(
         open_concerns.filter(owner__isnull=False)
         .values("owner__first_name", "owner__last_name")
@@ -97,6 +98,18 @@ def dashboard_context(user, school, school_ids):
     }
 
 
+def _mark_waiting(concerns):
+    """Each concern's age, and `waiting` when it is still unassigned a school day after it was raised."""
+    now = timezone.now()
+    cutoffs = {}
+    for concern in concerns:
+        if concern.school_id not in cutoffs:
+            cutoffs[concern.school_id] = escalation.unassigned_cutoff(concern.school_id)
+        cutoff = cutoffs[concern.school_id]
+        concern.age = escalation.age_label(concern.reported_at, now)
+        concern.waiting = concern.owner_id is None and cutoff is not None and concern.reported_at < cutoff
+
+
 def overdue_counts(user, school):
     """How many referrals, CP-file transfers and actions are past their date, read through the user's selectors."""
     today = timezone.localdate()
@@ -109,7 +122,15 @@ def overdue_counts(user, school):
         .filter(school=school, sent_at__isnull=True, destination_unknown=False, due_by__lt=today)
         .count(),
         "actions": CaseAction.objects.filter(concern__in=open_concerns, done_at__isnull=True, due_on__lt=today).count(),
+        "unassigned": _unassigned_waiting(open_concerns, school),
     }
+
+
+def _unassigned_waiting(open_concerns, school):
+    cutoff = escalation.unassigned_cutoff(school)
+    if cutoff is None:
+        return 0
+    return open_concerns.filter(owner__isnull=True, reported_at__lt=cutoff).count()
 
 
 def safeguarding_panel(request, school):

@@ -14,7 +14,7 @@ from pastoral.pupils.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
 from pastoral.widgets import DateInput, DateTimeInput
 
-from .models import Amendment, BodyMark, Concern, ConcernCategory, FileTransfer, Referral
+from .models import Amendment, BodyMark, Concern, ConcernCategory, EscalationPolicy, FileTransfer, Referral
 from .selectors import categories_for
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
@@ -363,3 +363,13 @@ class CategoryForm(forms.ModelForm):
         if self.instance.pk and name != self.instance_name and self.instance.concerns.exists():
             raise forms.ValidationError(RENAME_REFUSED)
         return name
+
+
+class EscalationPolicyForm(forms.ModelForm):
+    class Meta:
+        model = EscalationPolicy
+        fields = ["urgent_unopened_minutes", "day_starts", "day_ends"]
+        widgets = {
+            "day_starts": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "day_ends": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }

@@ -4,9 +4,11 @@ Nothing here is ever deleted (every foreign key protects), and recorded text is
 corrected by an Amendment that keeps the old wording, never by overwriting it.
 """
 
+import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -89,6 +91,9 @@ class Concern(models.Model):
     closed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     linked = models.ManyToManyField("self", blank=True, symmetrical=True)
     submission_key = models.UUIDField(editable=False)
+    # The first time a DSL or deputy opened it, and when an unopened urgent concern was escalated (once).
+    first_opened_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-reported_at"]
@@ -106,6 +111,12 @@ class Concern(models.Model):
         indexes = [
             models.Index(fields=["school", "status", "-reported_at"]),
             models.Index(fields=["reporter", "-reported_at"]),
+            # The escalation sweep every few minutes reads only urgent concerns nobody has opened yet.
+            models.Index(
+                fields=["reported_at"],
+                condition=models.Q(urgent=True, first_opened_at__isnull=True, escalated_at__isnull=True),
+                name="concern_urgent_unopened",
+            ),
         ]
 
     def __str__(self):
@@ -129,6 +140,32 @@ class Concern(models.Model):
         else:
             who = f"{names[0]} and {len(names) - 1} others"
         return f"{who}, {date_format(timezone.localtime(self.reported_at), 'j M Y')}"
+
+
+class EscalationPolicy(models.Model):
+    """A school's clock for urgent concerns: how long one may stay unopened, counted in school hours."""
+
+    school = models.OneToOneField(School, on_delete=models.PROTECT, related_name="safeguarding_escalation")
+    urgent_unopened_minutes = models.PositiveSmallIntegerField(
+        "minutes an urgent concern may stay unopened",
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(480)],
+        help_text="Counted in school hours on school days. Then the deputy DSLs and the headteacher are told.",
+    )
+    day_starts = models.TimeField("school day starts", default=datetime.time(8, 30))
+    day_ends = models.TimeField("school day ends", default=datetime.time(16, 0))
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"Escalation for {self.school}"
+
+    def clean(self):
+        if self.day_starts and self.day_ends and self.day_starts >= self.day_ends:
+            raise ValidationError({"day_ends": "The school day must end after it starts."})
 
 
 class BodyMark(models.Model):

@@ -23,6 +23,7 @@ from .models import (
     Concern,
     ConcernCategory,
     DecisionRecord,
+    EscalationPolicy,
     FileTransfer,
     IncomingFile,
     Notification,
@@ -208,6 +209,37 @@ def record_read(*, actor, action, obj, pupil=None, school=None, data=None):
 
 def notifications_mark_read(*, actor, concern):
     Notification.objects.filter(recipient=actor, concern=concern, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def concern_opened(*, actor, concern):
+    """The first time a DSL or deputy opens a concern stops its escalation clock (a head's read does not)."""
+    if concern.first_opened_at is not None or not access.has_school_perm(actor, concern.school_id, selectors.MANAGE):
+        return
+    now = timezone.now()
+    if Concern.objects.filter(pk=concern.pk, first_opened_at__isnull=True).update(first_opened_at=now):
+        concern.first_opened_at = now
+
+
+@transaction.atomic
+def escalation_policy_save(*, actor, school, urgent_unopened_minutes, day_starts, day_ends):
+    _require(actor, school, selectors.MANAGE)
+    policy, _created = EscalationPolicy.objects.get_or_create(school=school)
+    before = {
+        "minutes": policy.urgent_unopened_minutes,
+        "day_starts": policy.day_starts.isoformat(),
+        "day_ends": policy.day_ends.isoformat(),
+    }
+    policy.urgent_unopened_minutes = urgent_unopened_minutes
+    policy.day_starts = day_starts
+    policy.day_ends = day_ends
+    policy.updated_by = actor
+    policy.full_clean()
+    policy.save()
+    after = {"minutes": urgent_unopened_minutes, "day_starts": day_starts.isoformat(), "day_ends": day_ends.isoformat()}
+    audit.record(
+        "safeguarding.escalation.changed", actor=actor, obj=policy, school=school, data={"from": before, "to": after}
+    )
+    return policy
 
 
 # --- Case work -----------------------------------------------------------------------------------

@@ -75,3 +75,39 @@ def send_overdue_alert_task(school_id, user_id):
     body = render_to_string("emails/safeguarding_overdue-body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     return "sent"
+
+
+@shared_task(acks_late=True)
+def escalate_unopened_urgent_task():
+    """Every few minutes: escalate urgent concerns left unopened past their school's time."""
+    from .escalation import escalate_due
+
+    return len(escalate_due())
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_escalation_email_task(concern_id, user_id):
+    """Tell a deputy DSL or the head an urgent concern is still unopened. Names no child, quotes nothing."""
+    from .escalation import age_label, policy_for
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return "skipped"
+    concern = concerns_visible_to(user).filter(pk=concern_id).select_related("school").first()
+    if concern is None:
+        return "skipped"
+    if concern.first_opened_at is not None:
+        return "opened meanwhile"
+    context = {
+        "recipient": user,
+        "school": concern.school,
+        "reference": concern.reference,
+        "age": age_label(concern.reported_at),
+        "minutes": policy_for(concern.school).urgent_unopened_minutes,
+        "link": settings.SITE_URL.rstrip("/") + reverse("safeguarding:concern_detail", args=[concern.code]),
+    }
+    subject = render_to_string("emails/safeguarding_escalation-subject.txt", context).strip()
+    body = render_to_string("emails/safeguarding_escalation-body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    audit.record("safeguarding.concern.emailed", actor=user, obj=concern)
+    return "sent"

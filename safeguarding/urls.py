@@ -35,6 +35,7 @@ urlpatterns = [
     path("incoming/new/", views.incoming_upload, name="incoming_upload"),
     path("incoming/<uuid:code>/", views.incoming_download, name="incoming_download"),
     path("categories/", views.category_list, name="category_list"),
+    path("escalation/", views.escalation_settings, name="escalation_settings"),
     path("categories/new/", views.category_form, name="category_create"),
     path("categories/<uuid:code>/", views.category_form, name="category_edit"),
 ]

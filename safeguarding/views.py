@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pastoral import selectors as core_selectors
 from pastoral import services as core_services
@@ -32,6 +32,7 @@ from .forms import (
     CategoryForm,
     CloseForm,
     ConcernForm,
+    EscalationPolicyForm,
     IncomingForm,
     LinkForm,
     NoteForm,
@@ -228,6 +229,7 @@ def _render_detail(request, concern, bound_form=None, status=200):
 def concern_detail(request, code):
     concern = selectors.get_concern_for_user(request.user, code)
     services.notifications_mark_read(actor=request.user, concern=concern)
+    services.concern_opened(actor=request.user, concern=concern)
     return _render_detail(request, concern)
 
 
@@ -707,3 +709,23 @@ def category_form(request, code=None):
             messages.success(request, "Category saved.")
             return redirect("safeguarding:category_list")
     return render(request, "safeguarding/category_form.html", {"form": form, "category": category})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def escalation_settings(request):
+    """How long an urgent concern may stay unopened, and the school hours its clock counts."""
+    school = _school_with(request, selectors.MANAGE)
+    from .escalation import policy_for
+
+    form = EscalationPolicyForm(request.POST or None, instance=policy_for(school))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.escalation_policy_save(actor=request.user, school=school, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Escalation settings saved.")
+            return redirect("safeguarding:escalation_settings")
+    return render(request, "safeguarding/escalation_settings.html", {"form": form, "school": school})

@@ -50,6 +50,7 @@ ROWS = [
     ("safeguarding:incoming_upload", (), SCHOOL_CASE),
     ("safeguarding:incoming_download", ("incoming",), READERS),
     ("safeguarding:category_list", (), SCHOOL_CASE),
+    ("safeguarding:escalation_settings", (), SCHOOL_CASE),
     ("safeguarding:category_create", (), SCHOOL_CASE),
     ("safeguarding:category_edit", ("sg_category",), statuses(302, 403, 403, 200, 403, 403, 404)),
 ]
