@@ -30,6 +30,6 @@ def group_filter(user, school, data):
             pupils=Count("members", distinct=True),
             sessions_held=Count("sessions", distinct=True),
         )
-        .order_by("-starts_on", "pk")
+        .order_by("-starts_on", "-pk")
     )
     return GroupFilterSet(data or None, rows)

@@ -51,7 +51,8 @@ def caseload(request):
         keyworker = next((k for k in keyworkers if str(k.code) == request.GET["keyworker"]), None)
         if keyworker is None:
             raise Http404("No such keyworker")
-    rows = selectors.caseload(user, keyworker, school, plans=_readable_plans(user, school))
+    plans = _readable_plans(user, school)
+    rows = selectors.caseload(user, keyworker, school, plans=plans)
     context = {
         "rows": rows,
         "keyworker": keyworker,
@@ -59,7 +60,7 @@ def caseload(request):
         "manager": manager,
         "faces": FACES,
         "overdue": sum(1 for row in rows if row.overdue),
-        "plans_shown": _readable_plans(user, school) is not None,
+        "plans_shown": plans is not None,
     }
     return render(request, "provision/keywork/caseload.html", context)
 

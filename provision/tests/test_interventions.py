@@ -257,3 +257,32 @@ def test_it_logs_an_external_visit(as_user, pastoral_staff, teacher, school):
     assert "Staying safe online" in client.get(reverse("provision:visit_list")).content.decode()
     assert as_user(teacher).get(reverse("provision:visit_list")).status_code == 403
     assert AuditEntry.objects.filter(action="provision.visit.saved").exists()
+
+
+def test_the_group_pages_cost_the_same_for_more_pupils_and_sessions(
+    as_user, pastoral_staff, school, django_assert_max_num_queries
+):
+    group = start(pastoral_staff, school, [PupilFactory(school=school)])
+    client = as_user(pastoral_staff)
+    pages = [reverse("provision:group_detail", args=[group.code]), reverse("provision:intervention_groups")]
+    counts = []
+    for url in pages:
+        client.get(url)
+        with django_assert_max_num_queries(40) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured.captured_queries))
+    for _ in range(5):
+        services.member_add(actor=pastoral_staff, group=group, pupil=PupilFactory(school=school))
+    statuses = dict.fromkeys(group.members.values_list("pupil_id", flat=True), "attended")
+    for days in range(3):
+        services.session_record(
+            actor=pastoral_staff,
+            group=group,
+            held_on=TODAY - datetime.timedelta(days=days),
+            note="",
+            statuses=statuses,
+        )
+    start(pastoral_staff, school, [PupilFactory(school=school)], name="Social skills")
+    for url, count in zip(pages, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            assert client.get(url).status_code == 200

@@ -277,3 +277,24 @@ def test_the_dashboard_panel_lists_overdue_contacts(as_user, pastoral_lead, past
 def test_the_pupil_form_no_longer_sets_the_keyworker(as_user, pastoral_lead, pastoral_staff, pupil):
     response = as_user(pastoral_lead).get(reverse("pastoral:pupil_edit", args=[pupil.code]))
     assert "Set by assigning a keyworker" in response.content.decode()
+
+
+def test_the_pupil_page_and_sessions_list_cost_the_same_for_more_sessions(
+    as_user, pastoral_lead, pastoral_staff, pupil, django_assert_max_num_queries
+):
+    assign(pastoral_lead, pupil, pastoral_staff)
+    owner = {"owner": pastoral_staff, "due_on": TODAY}
+    log(pastoral_staff, pupil, actions=[{"text": "One", **owner}])
+    client = as_user(pastoral_lead)
+    pages = [reverse("provision:keywork_pupil", args=[pupil.code]), reverse("provision:keywork_sessions")]
+    counts = []
+    for url in pages:
+        client.get(url)
+        with django_assert_max_num_queries(40) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured.captured_queries))
+    for days in range(1, 8):
+        log(pastoral_staff, pupil, days_ago=days, actions=[{"text": f"Action {days}", **owner}])
+    for url, count in zip(pages, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            assert client.get(url).status_code == 200
