@@ -34,6 +34,9 @@ def assignment_create(*, actor, pupil, keyworker, starts_on=None, frequency_days
     _require(actor, school, selectors.MANAGE)
     if not staff_holding(school, KEYWORKER_ROLES).filter(pk=keyworker.pk).exists():
         raise PastoralError("A keyworker must be on the school's pastoral team, SENCo or safeguarding team.")
+    if starts_on is not None and starts_on > timezone.localdate():
+        # The pupil record names the current keyworker, so keywork starts today or earlier.
+        raise PastoralError("Keywork starts today or on an earlier day.")
     assignment = KeyworkAssignment(
         school=school,
         pupil=pupil,

@@ -62,6 +62,11 @@ def test_it_refuses_a_second_open_assignment_and_a_keyworker_outside_the_team(
         assign(pastoral_lead, pupil, teacher)
 
 
+def test_keywork_cannot_start_in_the_future(pastoral_lead, pastoral_staff, pupil):
+    with pytest.raises(PastoralError, match="today or on an earlier day"):
+        assign(pastoral_lead, pupil, pastoral_staff, days_ago=-3)
+
+
 def test_pastoral_staff_may_not_assign(pastoral_staff, pupil):
     with pytest.raises(PastoralError):
         assign(pastoral_staff, pupil, pastoral_staff)
