@@ -23,10 +23,11 @@ PERMISSIONS = {
 def register():
     from django.db.models.signals import post_save
 
-    from pastoral import audit, chronology, demo
+    from pastoral import audit, chronology, demo, pupil_cards
     from pastoral.files import reports
     from pastoral.models import School
 
+    from .cards import intervention_groups_card
     from .chronology import interventions_for_chronology
     from .demo import seed_interventions
     from .exports import register_exports
@@ -48,6 +49,7 @@ def register():
     }.items():
         audit.describe(action, sentence)
     chronology.register("provision_interventions", interventions_for_chronology)
+    pupil_cards.register("intervention_groups", intervention_groups_card)
     demo.register_seeder("provision_interventions", seed_interventions)
     register_exports()
     reports.register_section(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from behaviour.tests.factories import BehaviourCategoryFactory, BehaviourEventFactory
+from pastoral import chronology, pupil_cards
 from pastoral.attendance.codes import ensure_codes
 from pastoral.exceptions import PastoralError
 from pastoral.models import AuditEntry
@@ -286,3 +287,14 @@ def test_the_group_pages_cost_the_same_for_more_pupils_and_sessions(
     for url, count in zip(pages, counts, strict=True):
         with django_assert_max_num_queries(count):
             assert client.get(url).status_code == 200
+
+
+def test_staff_see_the_pupils_current_groups_beside_the_pupil(pastoral_staff, teacher, it_admin, school, pupil):
+    running = start(pastoral_staff, school, [pupil])
+    finished = start(pastoral_staff, school, [pupil], weeks_ago=20, name="Social skills")
+    services.group_finish(actor=pastoral_staff, group=finished)
+
+    card = {c.title: c for c in pupil_cards.cards_for(teacher, pupil)}["Intervention groups"]
+    assert [row["group"] for row in card.context["rows"]] == [running]
+    assert "Intervention groups" not in {c.title for c in pupil_cards.cards_for(it_admin, pupil)}
+    assert [i for i in chronology.chronology_for(teacher, pupil) if i.area == "interventions"]
