@@ -103,6 +103,9 @@ class PupilForm(forms.ModelForm):
     def __init__(self, *args, keyworkers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["keyworker"].queryset = keyworkers if keyworkers is not None else User.objects.none()
+        # Keyworkers are assigned on the keywork pages, which keep this field in step with the assignments.
+        self.fields["keyworker"].disabled = True
+        self.fields["keyworker"].help_text = "Set by assigning a keyworker on the keywork pages."
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(

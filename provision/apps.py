@@ -8,9 +8,11 @@ class ProvisionConfig(AppConfig):
     def ready(self):
         from pastoral.accounts import roles
 
+        from .interventions import apps as interventions
+        from .keywork import apps as keywork
         from .plans import apps as plans
 
-        sub_areas = [plans]
+        sub_areas = [plans, keywork, interventions]
         # Every sub-area's permissions come first: the report and trend registries check the names they are given.
         for area in sub_areas:
             roles.register_permissions(area.PERMISSIONS)

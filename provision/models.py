@@ -1,6 +1,14 @@
 """Support plans and alternative provision. The models live in the sub-areas' packages; they are imported here
 so Django registers them under this app (same tables, same migrations)."""
 
+from .interventions.models import (  # noqa: F401
+    GroupMember,
+    GroupSession,
+    InterventionGroup,
+    Programme,
+    SessionAttendance,
+)
+from .keywork.models import KeyworkAction, KeyworkAssignment, KeyworkSession  # noqa: F401
 from .plans.models import (  # noqa: F401
     PlanAcknowledgement,
     PlanReview,
@@ -10,3 +18,4 @@ from .plans.models import (  # noqa: F401
     StoryImage,
     SupportPlan,
 )
+from .visits.models import ExternalVisit  # noqa: F401

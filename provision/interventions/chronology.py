@@ -1,0 +1,32 @@
+"""Intervention groups on a pupil's chronology: joining a group and the target's rating, for those who may see
+interventions. One query, ordered and cut in SQL."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from pastoral.chronology import ChronologyItem
+
+from .selectors import members_visible_to
+
+
+def interventions_for_chronology(user, pupil, limit):
+    members = (
+        members_visible_to(user)
+        .filter(pupil=pupil)
+        .select_related("group", "group__programme")
+        .order_by("-joined_on", "-pk")[:limit]
+    )
+    items = []
+    for member in members:
+        group = member.group
+        when = timezone.make_aware(datetime.datetime.combine(member.joined_on, datetime.time(9)))
+        summary = f"{group.programme.name}, {group.schedule}"
+        if member.target:
+            summary += f". Target: {member.target[:100]}"
+        if member.rating is not None:
+            summary += f". Rated {member.rating:+d} at the end"
+        url = reverse("provision:group_detail", args=[group.code])
+        items.append(ChronologyItem(when, "interventions", f"Joined {group.name}", summary, url, "primary"))
+    return items

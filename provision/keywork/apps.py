@@ -1,0 +1,53 @@
+"""Registration of the keywork area, called from ProvisionConfig.ready()."""
+
+from pastoral.accounts.roles import Role
+
+# Who does what (see docs/keywork-and-interventions.md):
+# - pastoral staff, the pastoral lead, SENCo, DSL and deputy DSL may be keyworkers: each reads and logs the keywork
+#   of the pupils they currently keywork;
+# - the pastoral lead, SENCo, DSL and deputy DSL read every keywork note of the school and assign keyworkers;
+# - every member of staff who reads pupils sees that a pupil has a keyworker and who;
+# - the headteacher and trust leaders see counts in the termly report.
+SEE = {"provision.view_keyworker"}
+KEYWORKER = SEE | {"provision.keywork", "provision.view_keywork_counts"}
+LEAD = KEYWORKER | {"provision.view_all_keywork", "provision.manage_keywork"}
+PERMISSIONS = {
+    Role.PASTORAL_LEAD: LEAD,
+    Role.SENCO: LEAD,
+    Role.DSL: LEAD,
+    Role.DEPUTY_DSL: LEAD,
+    Role.PASTORAL_STAFF: KEYWORKER,
+    Role.HEADTEACHER: SEE | {"provision.view_keywork_counts"},
+    Role.TEACHER: SEE,
+    Role.MEDICAL_LEAD: SEE,
+    Role.AP_COORDINATOR: SEE,
+    Role.TRUST_LEADER: {"provision.view_keywork_counts"},
+}
+
+
+def register():
+    from pastoral import audit, chronology, dashboard, demo, pupil_cards
+
+    from .cards import keyworker_card
+    from .chronology import keywork_for_chronology
+    from .demo import seed_keywork
+    from .exports import register_exports
+    from .panels import caseload_panel
+
+    for action, sentence in {
+        "provision.keywork.assigned": "assigned a keyworker",
+        "provision.keywork.frequency_changed": "changed how often a keyworker meets a pupil",
+        "provision.keywork.ended": "ended a keyworker's work with a pupil",
+        "provision.keywork.viewed": "read a pupil's keywork notes",
+        "provision.keywork_session.logged": "logged a keywork session",
+        "provision.keywork_session.viewed": "read a keywork session",
+        "provision.keywork_session.refused": "was refused a keywork session",
+        "provision.keywork_action.done": "closed a keywork action",
+        "provision.keywork_sessions.exported": "exported keywork sessions",
+    }.items():
+        audit.describe(action, sentence)
+    chronology.register("provision_keywork", keywork_for_chronology)
+    pupil_cards.register("keyworker", keyworker_card)
+    dashboard.register("provision_keywork", caseload_panel, order=12)
+    demo.register_seeder("provision_keywork", seed_keywork)
+    register_exports()

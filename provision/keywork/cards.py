@@ -1,0 +1,20 @@
+"""The "Keyworker" card beside the pupil: who keyworks them. Every member of staff who reads pupils sees it;
+the notes themselves stay with the keyworkers and leads."""
+
+from django.urls import reverse
+
+from pastoral.pupil_cards import PupilCard
+
+from . import selectors
+
+
+def keyworker_card(user, pupil):
+    assignments = list(
+        selectors.current(selectors.assignments_visible_to(user).filter(pupil=pupil))
+        .select_related("keyworker")
+        .order_by("starts_on", "pk")
+    )
+    if not assignments:
+        return None
+    url = reverse("provision:keywork_pupil", args=[pupil.code]) if selectors.may_read_notes(user, pupil) else ""
+    return PupilCard("Keyworker", "provision/keywork/_card.html", {"assignments": assignments, "url": url})
