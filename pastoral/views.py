@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -38,10 +38,9 @@ def home(request):
     context = {"school": school}
     if school is not None and access.has_school_perm(request.user, school, "pastoral.view_pupil"):
         pupils = selectors.on_roll(selectors.pupils_visible_to(request.user).filter(school=school))
-        context["counts"] = pupils.aggregate(
-            on_roll=Count("pk"), my_keyworking=Count("pk", filter=Q(keyworker=request.user))
-        )
-        context["my_pupils"] = pupils.filter(keyworker=request.user)[:12]
+        # A keyworker's whole caseload is the keywork area's panel (with a link to every pupil on it), not a
+        # count here that could disagree with it.
+        context["counts"] = pupils.aggregate(on_roll=Count("pk"))
     if school is not None:
         context["panels"] = dashboard.panels_for(request, school)
     return render(request, "pastoral/home.html", context)
