@@ -1,6 +1,7 @@
 """Support plans and alternative provision. The models live in the sub-areas' packages; they are imported here
 so Django registers them under this app (same tables, same migrations)."""
 
+from .outcomes.models import SdqResponse, StarReading  # noqa: F401
 from .plans.models import (  # noqa: F401
     PlanAcknowledgement,
     PlanReview,
@@ -10,3 +11,4 @@ from .plans.models import (  # noqa: F401
     StoryImage,
     SupportPlan,
 )
+from .voice.models import PupilVoice  # noqa: F401
