@@ -26,8 +26,11 @@ def seed_outcomes(school, staff_by_role, pupils, rng, term):
         return
     spec = stars.MY_STAR.edition("1")
     today = datetime.date.today()
-    start = term.start
-    end = min(term.end, today)
+    end = min(term.end, today) if term else today
+    start = term.start if term else end - datetime.timedelta(weeks=12)
+    if (end - start).days < 28:
+        # Early in a term: the baseline goes back a few weeks so there is a change to show.
+        start = end - datetime.timedelta(weeks=12)
     middle = start + (end - start) / 2
     chosen = list(pupils)[:12]
     for index, pupil in enumerate(chosen):
