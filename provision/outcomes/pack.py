@@ -105,6 +105,8 @@ def _parameters(user, parameters):
         end = datetime.date.fromisoformat(parameters.get("end", ""))
     except (ValidationError, ValueError, TypeError) as exc:
         raise Http404("No such pupil") from exc
+    if start > end:
+        raise Http404("No such period")
     return pupil, start, end
 
 

@@ -293,13 +293,3 @@ def score(informant, items, difficulties="", impact=None):
 
 
 ORDER = (TOTAL, EMOTIONAL, CONDUCT, HYPERACTIVITY, PEER, PROSOCIAL, EXTERNALISING, INTERNALISING, IMPACT)
-MAXIMUM = {
-    **dict.fromkeys(SCALES, 10),
-    TOTAL: 40,
-    EXTERNALISING: 20,
-    INTERNALISING: 20,
-}
-
-
-def impact_maximum(informant):
-    return 6 if informant == TEACHER else 10

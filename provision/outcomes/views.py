@@ -150,7 +150,6 @@ def sdq_detail(request, code):
     context = {
         "response": response,
         "scores": [result[key] for key in sdq.ORDER],
-        "maximum": {**sdq.MAXIMUM, sdq.IMPACT: sdq.impact_maximum(response.informant)},
         "prorated": any(score.prorated for score in result.scores.values()),
         "can_record": access.can_record(request.user, response.pupil) and not response.voided_at,
         "withdraw_form": WithdrawForm(),
