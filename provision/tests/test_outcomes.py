@@ -220,3 +220,17 @@ def test_lists_and_chronology(client, as_user, pastoral_staff, pupil):
     titles = [item.title for item in chronology_for(pastoral_staff, pupil)]
     assert "My Star (first edition) reading" in titles
     assert "SDQ (teacher)" in titles
+
+
+def test_a_withheld_score_is_explained_and_parent_bands_carry_their_caveat(client, as_user, senco, pupil):
+    items = all_items(1)
+    for number in (6, 11, 14):  # peer: only 2 of 5 answered
+        items[number - 1] = None
+    response = teacher_sdq(senco, pupil, items, informant="parent")
+    as_user(senco)
+    html = client.get(reverse("provision:sdq_detail", args=[response.code])).content.decode()
+    assert "Peer relationship problems: only 2 of 5 items answered" in html
+    assert "Total difficulties: withheld because peer relationship problems is missing." in html
+    assert "cut-offs not yet confirmed" in html
+    page = client.get(reverse("provision:outcomes_pupil", args=[pupil.code])).content.decode()
+    assert "The parent or carer bands are not yet confirmed against sdqinfo" in page
