@@ -152,7 +152,7 @@ def test_the_trust_leader_gets_a_roll_up_per_school_without_safeguarding(trust_l
 
 def test_the_safeguarding_section_is_absent_without_safeguarding_rights(school, seeded):
     # Sections are chosen by the permissions the requester holds: a trust leader reads attendance, behaviour and
-    # suspensions, and counts of support plans, outcome measures and medical care, but neither concerns nor restrictive interventions.
+    # suspensions, and counts of support plans and medical care, but neither concerns nor restrictive interventions.
     leader = make_staff(None, Role.TRUST_LEADER, "leader2", trust=school.trust)
     built, sensitivity = reports.build_context(leader, [school], *SUMMER, *SPRING)
     titles = [section.title for section in built]

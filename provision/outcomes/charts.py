@@ -11,8 +11,9 @@ def _day(value):
 
 def star_chart(series):
     """Each area's score at the baseline and every later reading of one star and edition, side by side."""
+    # Short series names: the legend gives each about 18 characters.
     names = [
-        f"{'Baseline' if index == 0 else 'Reading'} {_day(reading.taken_on)}"
+        f"Baseline {reading.taken_on:%-d %b %y}" if index == 0 else _day(reading.taken_on)
         for index, reading in enumerate(series.readings)
     ]
     rows = [
@@ -49,14 +50,18 @@ def sdq_chart(informant, responses):
     for response in responses:
         total = response.result[sdq.TOTAL]
         if total.value is not None:
-            rows.append((f"{_day(response.completed_on)} ({total.band.lower()})", total.value))
-    return charts.column_chart(
+            rows.append((f"{response.completed_on:%-d %b %y}", total.value, total.band))
+    chart = charts.column_chart(
         f"SDQ total difficulties over time ({sdq.INFORMANTS[informant].lower()})",
-        rows,
-        label_header="Completed on (band)",
+        [(label, value) for label, value, _band in rows],
+        label_header="Completed on",
         value_header="Total difficulties",
         description="From 0 to 40; lower is better. Questionnaires whose total was withheld are left out.",
     )
+    # The table alternative also gives each total's band.
+    chart.headers = [*chart.headers, "Band"]
+    chart.rows = [(label, value, band) for label, value, band in rows]
+    return chart
 
 
 def sdq_band_rows(responses):

@@ -98,7 +98,9 @@ class SdqForm(forms.Form):
                 label=f"Impact: {label.lower()}",
                 required=False,
                 choices=IMPACT_CHOICES,
-                help_text="" if len(asked) == 3 else f"Asked on the {forms_asking} forms only.",
+                help_text=""
+                if len(asked) == 3
+                else f"Asked on the {forms_asking} form{'s' if len(asked) > 1 else ''} only.",
             )
         items = [f"item_{number}" for number in range(1, sdq.ITEM_COUNT + 1)]
         self.helper = _helper(
