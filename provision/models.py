@@ -9,6 +9,7 @@ from .interventions.models import (  # noqa: F401
     SessionAttendance,
 )
 from .keywork.models import KeyworkAction, KeyworkAssignment, KeyworkSession  # noqa: F401
+from .outcomes.models import SdqResponse, StarReading  # noqa: F401
 from .plans.models import (  # noqa: F401
     PlanAcknowledgement,
     PlanReview,
@@ -19,3 +20,4 @@ from .plans.models import (  # noqa: F401
     SupportPlan,
 )
 from .visits.models import ExternalVisit  # noqa: F401
+from .voice.models import PupilVoice  # noqa: F401

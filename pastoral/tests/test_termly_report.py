@@ -165,6 +165,7 @@ def test_the_safeguarding_section_is_absent_without_safeguarding_rights(school, 
         "Suspensions and permanent exclusions",
         "Support plans",
         "Keywork and interventions",
+        "Outcome measures",
         "Medical care",
     ]
     assert sensitivity == "OFFICIAL"
