@@ -51,3 +51,14 @@ def register():
     dashboard.register("provision_keywork", caseload_panel, order=12)
     demo.register_seeder("provision_keywork", seed_keywork)
     register_exports()
+
+    from .. import review_pack
+    from ..outcomes import access as outcomes_access
+    from .pack import interventions_section, keywork_section
+    from .selectors import caseload_pupil_ids
+
+    # A keyworker reads and records their own pupils' outcome measures and voice, and the annual-review pack
+    # carries keywork and interventions between the plans (20) and the measures (30).
+    outcomes_access.add_pupil_scope(caseload_pupil_ids)
+    review_pack.register("keywork", "Keywork", 24, keywork_section)
+    review_pack.register("interventions", "Interventions", 26, interventions_section)

@@ -41,6 +41,13 @@ def _my_pupils(user):
     return mine.values("pupil_id")
 
 
+def caseload_pupil_ids(user):
+    """The pupils the user currently keyworks (a subquery of ids), or None when they keywork nowhere."""
+    if not access.schools_with_perm(user, KEYWORK):
+        return None
+    return _my_pupils(user)
+
+
 def notes_q(user, pupil_field="pupil_id"):
     """Q for rows about pupils whose keywork notes the user may read."""
     leads = access.schools_with_perm(user, VIEW_ALL)

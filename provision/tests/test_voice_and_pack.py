@@ -92,6 +92,12 @@ def test_the_annual_review_pack_holds_every_section(client, as_user, senco, past
     from pastoral.tests.factories import ProfessionalFactory
 
     ProfessionalFactory(pupil=pupil, name="Dr Okafor", organisation="CAMHS")
+    from provision.tests.test_interventions import start as start_group
+    from provision.tests.test_keywork import assign, log
+
+    assign(senco, pupil, pastoral_staff)
+    log(pastoral_staff, pupil, days_ago=3, mood=4, discussion="Talked about the move to Year 10")
+    start_group(senco, pupil.school, [pupil], name="Zones of Regulation")
     as_user(senco)
     page = client.get(reverse("provision:review_pack", args=[pupil.code]))
     assert page.status_code == 200
@@ -115,6 +121,9 @@ def test_the_annual_review_pack_holds_every_section(client, as_user, senco, past
     assert "SDQ total difficulties over time" in text
     assert "Behaviour events in the period" in text
     assert "Dr Okafor" in text
+    assert "Keywork sessions in the period" in text and "Check-in" in text
+    assert "Talked about the move" not in text  # session notes stay in the app
+    assert "Interventions in the period" in text and "Zones of Regulation" in text
     assert "OFFICIAL-SENSITIVE" in text
 
 
@@ -133,5 +142,5 @@ def test_pastoral_staff_cannot_request_the_pack_and_the_worker_rechecks(client, 
 
 def test_the_pack_sections_are_a_registry_in_order():
     keys = [spec.key for spec in review_pack.sections()]
-    assert keys[:3] == ["pupil_voice", "support_plans", "outcome_measures"]
+    assert keys[:5] == ["pupil_voice", "support_plans", "keywork", "interventions", "outcome_measures"]
     assert {"behaviour", "attendance", "professionals"} <= set(keys)
