@@ -88,4 +88,4 @@ def test_key_pages_of_each_role_have_no_serious_accessibility_failures(live_serv
             if found:
                 failures[f"{username} {path}"] = found
         context.close()
-    assert failures == {}
+    assert failures == {}, "\n".join(f"{where}: {found}" for where, found in failures.items())

@@ -74,3 +74,38 @@
     });
   }
 })();
+
+// A table wider than the screen scrolls inside its .table-responsive box; keyboard users must be able to reach
+// and scroll it (WCAG 2.1.1), so an overflowing box becomes a focusable, named region. Runs again when content
+// arrives later (pupil cards, htmx swaps) or the window changes size.
+(function () {
+  const mark = () => {
+    document.querySelectorAll(".table-responsive").forEach((box) => {
+      const overflows = box.scrollWidth > box.clientWidth + 1;
+      if (overflows && !box.hasAttribute("tabindex")) {
+        const caption = box.querySelector("caption");
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table (scrolls sideways)");
+        box.dataset.scrollMarked = "1";
+      } else if (!overflows && box.dataset.scrollMarked) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.scrollMarked;
+      }
+    });
+  };
+  let queued = false;
+  const later = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      mark();
+    });
+  };
+  mark();
+  window.addEventListener("resize", later);
+  new MutationObserver(later).observe(document.body, { childList: true, subtree: true });
+})();
