@@ -8,9 +8,10 @@ class ProvisionConfig(AppConfig):
     def ready(self):
         from pastoral.accounts import roles
 
+        from .ap import apps as ap
         from .plans import apps as plans
 
-        sub_areas = [plans]
+        sub_areas = [plans, ap]
         # Every sub-area's permissions come first: the report and trend registries check the names they are given.
         for area in sub_areas:
             roles.register_permissions(area.PERMISSIONS)
