@@ -25,6 +25,7 @@ def pastoral(request):
         "can_raise_concern": school is not None and access.has_school_perm(user, school, "safeguarding.raise_concern"),
         "can_view_concerns": school is not None and access.has_school_perm(user, school, "safeguarding.view_concerns"),
         "can_view_plans": school is not None and access.has_school_perm(user, school, "provision.view_shared_plan"),
+        "can_view_ap": school is not None and access.has_school_perm(user, school, "provision.view_ap"),
         "can_view_medical": school is not None and access.has_school_perm(user, school, "medical.view_records"),
         "can_view_medical_plans": school is not None
         and access.has_school_perm(user, school, "medical.view_shared_plans"),

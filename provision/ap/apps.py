@@ -49,11 +49,30 @@ AUDIT = {
 
 
 def register():
-    from pastoral import audit
+    from pastoral import audit, chronology, dashboard, demo, pupil_cards
     from pastoral.attendance import expectations
+    from pastoral.files import reports
 
     from .attendance import placement_expectations
+    from .cards import ap_card
+    from .chronology import ap_for_chronology
+    from .dashboard import ap_panel
+    from .demo import seed_ap
+    from .exports import register_exports
+    from .report_sections import build_ap
 
     for action, sentence in AUDIT.items():
         audit.describe(action, sentence)
     expectations.register("provision_ap", placement_expectations)
+    chronology.register("provision_ap", ap_for_chronology)
+    pupil_cards.register("alternative_provision", ap_card)
+    dashboard.register("provision_ap", ap_panel, order=36)
+    demo.register_seeder("provision_ap", seed_ap)
+    register_exports()
+    reports.register_section(
+        "alternative_provision",
+        build_ap,
+        order=56,
+        permission="provision.view_ap_counts",
+        title="Alternative provision",
+    )
