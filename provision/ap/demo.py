@@ -92,9 +92,9 @@ def _providers(trust, actor, today):
         findings="Calm, purposeful lessons; registers taken promptly.",
     )
     user = User.objects.create(
-        username=f"provider.{trust.pk}.skillsfarm"
-        if Provider.objects.exclude(trust=trust).exists()
-        else "provider.farm",
+        username="provider.farm"
+        if not User.objects.filter(username="provider.farm").exists()
+        else f"provider.farm{trust.pk}",
         email="tom.hughes@provider.example",
         first_name="Tom",
         last_name="Hughes",

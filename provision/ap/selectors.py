@@ -138,10 +138,15 @@ def get_managed_placement(user, code):
 def get_provider_for_user(user, code):
     from django.http import Http404
 
-    provider = providers_visible_to(user).filter(code=code).first()
-    if provider is None:
-        raise Http404("No such provider")
-    return provider
+    provider = Provider.objects.filter(code=code).first()
+    if provider is not None and providers_visible_to(user).filter(pk=provider.pk).exists():
+        return provider
+    # Staff of the trust know its register exists: told "not allowed"; anyone else "not found".
+    if provider is not None and School.objects.filter(pk__in=access.school_roles(user), trust_id=provider.trust_id):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    raise Http404("No such provider")
 
 
 def get_managed_provider(user, code):
