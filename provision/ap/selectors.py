@@ -208,7 +208,7 @@ def latest_checks(provider_ids):
     found = {}
     rows = (
         DueDiligenceCheck.objects.filter(provider_id__in=list(provider_ids))
-        .select_related("checked_by")
+        .select_related("checked_by", "provider")
         .order_by("provider_id", "kind", "-checked_on", "-pk")
         .distinct("provider_id", "kind")
     )
