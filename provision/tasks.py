@@ -45,3 +45,31 @@ def send_missing_return_task(alert_id, user_id):
     body = render_to_string("emails/ap_missing_return-body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     return "sent"
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_provider_welcome_task(account_id, actor_id):
+    """The password link for a provider's contact whose role has been approved, asked for by someone who keeps the
+    provider register of that trust (the core's welcome follows the grant only when its granter manages staff)."""
+    from django.utils import timezone
+
+    from pastoral.accounts.roles import Role
+    from pastoral.services import password_reset_link
+    from pastoral.tasks import _send
+
+    from .ap.models import ProviderAccount
+    from .ap.selectors import providers_managed_by
+
+    account = ProviderAccount.objects.select_related("user", "provider").filter(pk=account_id).first()
+    actor = User.objects.filter(pk=actor_id, is_active=True).first()
+    if account is None or actor is None or not account.user.is_active or not account.user.email:
+        return "skipped"
+    if not providers_managed_by(actor).filter(pk=account.provider_id).exists():
+        return "skipped"
+    approved = account.user.memberships.filter(role=Role.AP_PROVIDER, approved_at__isnull=False).exclude(
+        ends_on__lt=timezone.localdate()
+    )
+    if not approved.exists():
+        return "awaiting approval"
+    _send("welcome", account.user, {"link": password_reset_link(account.user), "actor": actor})
+    return "sent"

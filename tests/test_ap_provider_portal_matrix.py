@@ -11,8 +11,8 @@ from django.utils import timezone
 from conftest import verified_client
 from pastoral.models import User
 from provision.ap import services
-from provision.ap.models import Placement, Provider
-from provision.tests.ap_factories import make_placement, make_provider, make_provider_account
+from provision.ap.models import Placement, ProviderAccount
+from provision.tests.ap_factories import make_placement, make_provider
 from tests.test_permission_matrix import MATRIX, url_for, world  # noqa: F401 (the fixture)
 
 PORTAL_STATUSES = {
@@ -35,10 +35,12 @@ PORTAL_STATUSES = {
 
 @pytest.fixture
 def provider_user(world):  # noqa: F811
-    provider = Provider.objects.get(code=world["ap_provider"])
-    apco = User.objects.get(username="apcoord")
-    school = Placement.objects.get(code=world["ap_placement"]).school
-    return make_provider_account(apco, provider, school, username="farmcontact")
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # The matrix's provider account (tests/matrix/provision_ap.py), approved, with an authenticator.
+    user = ProviderAccount.objects.get(provider__code=world["ap_provider"]).user
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return user
 
 
 @pytest.mark.parametrize("name,keys,expected", MATRIX, ids=[row[0] for row in MATRIX])

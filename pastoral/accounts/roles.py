@@ -87,9 +87,10 @@ def known_permissions():
 # sign-up link that comes with it, to an address they control. Two-factor resets for their holders
 # wait for the same approval. Read from the base permissions, before duty apps add theirs.
 PUPIL_READING_ROLES = frozenset(role for role, perms in ROLE_PERMISSIONS.items() if "pastoral.view_pupil" in perms)
-APPROVAL_ROLES = PUPIL_READING_ROLES
+# An alternative provider's contact sees the names of the pupils placed with the provider: approved like them.
+APPROVAL_ROLES = PUPIL_READING_ROLES | {Role.AP_PROVIDER}
 # Trust-wide oversight is a trust leadership decision, not one school's DSL's.
-TRUST_APPROVED_ROLES = {Role.TRUST_DSL, Role.TRUST_LEADER}
+TRUST_APPROVED_ROLES = {Role.TRUST_DSL, Role.TRUST_LEADER, Role.AP_PROVIDER}
 # Who approves a school role, and who approves a trust-wide one (any school of the trust).
 SCHOOL_APPROVERS = {Role.HEADTEACHER, Role.DSL}
 TRUST_APPROVERS = {Role.HEADTEACHER, Role.TRUST_DSL}

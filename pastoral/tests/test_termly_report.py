@@ -163,6 +163,7 @@ def test_the_safeguarding_section_is_absent_without_safeguarding_rights(school, 
         "Removals from class",
         "Suspensions and permanent exclusions",
         "Support plans",
+        "Alternative provision",
         "Medical care",
     ]
     assert sensitivity == "OFFICIAL"

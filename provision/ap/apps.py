@@ -29,6 +29,7 @@ AUDIT = {
     "provision.ap.site_added": "added a site of an alternative provider",
     "provision.ap.check_recorded": "recorded a due-diligence check of an alternative provider",
     "provision.ap.account_created": "gave an alternative provider's contact an account",
+    "provision.ap.account_link_sent": "sent an alternative provider's contact the link to choose a password",
     "provision.ap.placement_proposed": "proposed an alternative provision placement",
     "provision.ap.placement_changed": "changed an alternative provision placement",
     "provision.ap.placement_agreed": "recorded the agreement of an alternative provision placement",

@@ -1,18 +1,15 @@
 """Demo alternative provision: a registered and two unregistered providers, one with an expired insurance check
 and one whose full-time places call for registration, active placements with today's returns (one missing, so
-the dashboard shows an alert), an overdue review, a provider account, and an ended placement with an exit plan.
+the dashboard shows an alert), an overdue review and an ended placement with an exit plan.
 
 Made directly rather than through the services: seeding sends no email and writes no audit."""
 
 import datetime
 
-from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pastoral.accounts.roles import Role
-from pastoral.models import Membership, User
 
 from .models import (
     AttendanceReturn,
@@ -23,7 +20,6 @@ from .models import (
     PlacementReview,
     ProgressReport,
     Provider,
-    ProviderAccount,
     ProviderSite,
 )
 
@@ -91,20 +87,6 @@ def _providers(trust, actor, today):
         visitor=actor.get_full_name(),
         findings="Calm, purposeful lessons; registers taken promptly.",
     )
-    user = User.objects.create(
-        username="provider.farm"
-        if not User.objects.filter(username="provider.farm").exists()
-        else f"provider.farm{trust.pk}",
-        email="tom.hughes@provider.example",
-        first_name="Tom",
-        last_name="Hughes",
-        password=make_password("demo-pastoral-2026"),
-    )
-    Membership.objects.create(
-        user=user, trust=trust, school=None, role=Role.AP_PROVIDER, granted_by=actor, approved_at=timezone.now()
-    )
-    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-    ProviderAccount.objects.create(user=user, provider=made[1], created_by=actor)
     return made
 
 
@@ -150,16 +132,16 @@ def seed_ap(school, staff_by_role, pupils, rng, term):
     today = timezone.localdate()
     providers = _providers(school.trust, actor, today)
     registered, farm, boxing = providers
-    candidates = [p for p in pupils if 7 <= p.year_group <= 11] or [p for p in pupils if p.year_group >= 1]
+    candidates = [p for p in pupils if 1 <= p.year_group <= 11]
     if len(candidates) < 6:
         return
-    chosen = rng.sample(candidates, 6)
+    # A pupil who is looked after or has an EHCP, full-time at an unregistered provider: a registration warning.
+    special = [p for p in candidates if p.looked_after or p.sen_status == p.SEN.EHCP]
+    first = special[0] if special else candidates[0]
+    chosen = [first, *rng.sample([p for p in candidates if p != first], 5)]
     start = today - datetime.timedelta(weeks=8)
-    looked_after = chosen[0]
-    looked_after.looked_after = True
-    looked_after.save(update_fields=["looked_after"])
     active = [
-        _placement(school, looked_after, farm, actor, start),  # full-time, looked after: registration warning
+        _placement(school, first, farm, actor, start),
         _placement(school, chosen[1], farm, actor, start, full_time=False, sessions=["1AM", "1PM", "3AM", "3PM"]),
         _placement(school, chosen[2], registered, actor, start, code="D"),
         _placement(school, chosen[3], boxing, actor, start, full_time=False, sessions=["2AM", "4AM"]),

@@ -82,17 +82,13 @@ def account_of(user):
 
 
 def is_provider_account(user):
-    """True for any account holding the provider role (current or not) or linked to a provider."""
+    """True for an account holding a current provider role (read from the roles cached for the request, so no
+    extra query). An account whose roles have all ended is signed out by the core."""
     from pastoral.accounts.roles import Role
-    from pastoral.models import Membership
 
     if not user or not user.is_authenticated:
         return False
-    cached = getattr(user, "_ap_is_provider", None)
-    if cached is None:
-        cached = Membership.objects.filter(user=user, role=Role.AP_PROVIDER).exists() or account_of(user) is not None
-        user._ap_is_provider = cached
-    return cached
+    return any(Role.AP_PROVIDER in roles for roles in access.school_roles(user).values())
 
 
 def portal_placements_for(user):

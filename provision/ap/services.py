@@ -166,8 +166,8 @@ def check_record(
 
 @transaction.atomic
 def provider_account_create(*, actor, provider, school, username, email, first_name, last_name):
-    """A sign-in for the provider's named contact: the provider role across the trust (two-factor at first sign-in,
-    like every account) and a link to the provider, which is all it sees."""
+    """A sign-in for the provider's named contact: the provider role across the trust (approved by a headteacher or
+    trust DSL; two-factor at first sign-in, like every account) and a link to the provider, which is all it sees."""
     _require(actor, school)
     _require_trust(actor, provider.trust_id)
     if provider.trust_id != school.trust_id:
@@ -178,17 +178,20 @@ def provider_account_create(*, actor, provider, school, username, email, first_n
     user.set_unusable_password()  # they choose one through the emailed link
     user.full_clean(exclude=["password"])
     user.save()
-    Membership.objects.create(
-        user=user,
-        school=None,
-        trust_id=provider.trust_id,
-        role=Role.AP_PROVIDER,
-        granted_by=actor,
-        approved_at=timezone.now(),
+    # The role waits for a headteacher or trust DSL of the trust to approve it (roles.TRUST_APPROVED_ROLES); the
+    # password link is sent on approval, as for staff.
+    membership = Membership.objects.create(
+        user=user, school=None, trust_id=provider.trust_id, role=Role.AP_PROVIDER, granted_by=actor, approved_at=None
     )
     account = ProviderAccount.objects.create(user=user, provider=provider, created_by=actor)
     audit.record("provision.ap.account_created", actor=actor, obj=provider, school=school, data={"user": username})
-    outbox.enqueue("pastoral.tasks.send_welcome_email_task", user.id, actor.id)
+    audit.record(
+        "pastoral.membership.granted",
+        actor=actor,
+        obj=membership,
+        data={"role": membership.role, "awaiting_approval": True},
+    )
+    outbox.enqueue("pastoral.tasks.notify_role_approvers_task", membership.id)
     return account
 
 
@@ -535,3 +538,14 @@ def report_submit(*, actor, placement, dated, text="", document=None):
     report.save()
     audit.record("provision.ap.report_sent", actor=actor, obj=placement, pupil=placement.pupil)
     return report
+
+
+@transaction.atomic
+def account_send_link(*, actor, account):
+    """Sends the provider's contact the link to choose a password, once a headteacher or trust DSL has approved
+    their role."""
+    _require_trust(actor, account.provider.trust_id)
+    if not account.user.memberships.filter(role=Role.AP_PROVIDER, approved_at__isnull=False).exists():
+        raise PastoralError("The account is waiting for a headteacher or trust DSL to approve it.")
+    outbox.enqueue("provision.tasks.send_provider_welcome_task", account.pk, actor.pk)
+    audit.record("provision.ap.account_link_sent", actor=actor, obj=account.provider)

@@ -14,6 +14,11 @@ urlpatterns = [
     path("ap/providers/<uuid:code>/checks/new/", views.check_create, name="ap_check_create"),
     path("ap/providers/<uuid:code>/checks/<uuid:check_code>/document/", views.check_document, name="ap_check_document"),
     path("ap/providers/<uuid:code>/accounts/new/", views.account_create, name="ap_account_create"),
+    path(
+        "ap/providers/<uuid:code>/accounts/<uuid:account_code>/send-link/",
+        views.account_send_link,
+        name="ap_account_send_link",
+    ),
     path("ap/placements/", views.placement_list, name="ap_placement_list"),
     path("ap/placements/new/", views.placement_create, name="ap_placement_create"),
     path("ap/placements/<uuid:code>/", views.placement_detail, name="ap_placement_detail"),

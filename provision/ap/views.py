@@ -34,7 +34,7 @@ from .forms import (
     ShareForm,
     SiteForm,
 )
-from .models import DueDiligenceCheck, Placement, ProgressReport, Provider
+from .models import DueDiligenceCheck, Placement, ProgressReport, Provider, ProviderAccount
 
 
 def _school_with(request, *perms):
@@ -193,10 +193,28 @@ def account_create(request, code):
         except (PastoralError, ValidationError) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Account made. The contact sets a password from the email, then two-factor.")
+            messages.success(
+                request,
+                "Account made. Once a headteacher or trust DSL approves it, send the contact the password link.",
+            )
             return redirect("provision:ap_provider_detail", code=provider.code)
     context = {"form": form, "title": f"An account for {provider.name}'s contact", "provider": provider}
     return render(request, "provision/ap/form.html", context)
+
+
+@login_required
+@require_POST
+def account_send_link(request, code, account_code):
+    provider = selectors.get_managed_provider(request.user, code)
+    account = get_object_or_404(
+        ProviderAccount.objects.select_related("user", "provider"), provider=provider, code=account_code
+    )
+    try:
+        services.account_send_link(actor=request.user, account=account)
+        messages.success(request, "The link to choose a password is on its way.")
+    except PastoralError as exc:
+        messages.error(request, str(exc))
+    return redirect("provision:ap_provider_detail", code=provider.code)
 
 
 @login_required

@@ -94,5 +94,7 @@ def make_provider_account(actor, provider, school, username="provider1"):
         first_name="Pat",
         last_name="Provider",
     )
+    # Approved as a headteacher would approve it (see test_the_provider_account_waits_for_a_headteachers_approval).
+    account.user.memberships.update(approved_at=timezone.now())
     TOTPDevice.objects.create(user=account.user, name="Authenticator app", confirmed=True)
     return account.user

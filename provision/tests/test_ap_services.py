@@ -312,3 +312,36 @@ def test_the_provider_account_holds_only_the_provider_role(apco, school, provide
     assert membership.role == Role.AP_PROVIDER and membership.school is None and membership.approved_at
     assert selectors.is_provider_account(user)
     assert not selectors.is_provider_account(make_staff(school, Role.TEACHER, "plain"))
+
+
+def test_the_provider_account_waits_for_a_headteachers_approval(apco, headteacher, school, provider):
+    from pastoral import services as core
+    from pastoral.accounts import access
+
+    account = services.provider_account_create(
+        actor=apco,
+        provider=provider,
+        school=school,
+        username="waiting",
+        email="w@p.example",
+        first_name="W",
+        last_name="P",
+    )
+    membership = account.user.memberships.get()
+    assert membership.awaiting_approval
+    assert OutboxMessage.objects.filter(task_name="pastoral.tasks.notify_role_approvers_task").exists()
+    assert not selectors.is_provider_account(account.user)  # no current role yet: nothing to see
+    assert access.can_approve(headteacher, membership)
+    core.membership_approve(actor=headteacher, membership=membership)
+    access.forget(account.user)
+    assert selectors.is_provider_account(account.user)
+
+
+def test_once_approved_the_contact_is_sent_the_password_link(apco, school, provider, mailoutbox):
+    from provision.tasks import send_provider_welcome_task
+
+    user = make_provider_account(apco, provider, school)
+    services.account_send_link(actor=apco, account=user.ap_provider_account)
+    assert OutboxMessage.objects.filter(task_name="provision.tasks.send_provider_welcome_task").exists()
+    assert send_provider_welcome_task(user.ap_provider_account.pk, apco.pk) == "sent"
+    assert mailoutbox[-1].to == [user.email]

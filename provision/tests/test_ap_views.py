@@ -182,7 +182,7 @@ def test_the_trust_view_shows_spend(client, as_user, apco, trust_leader, pupil, 
 
 
 def test_the_demo(school, apco):
-    pupils = [PupilFactory(school=school, year_group=9) for _ in range(10)]
+    pupils = [PupilFactory(school=school, year_group=9, looked_after=n == 3) for n in range(10)]
     seed_ap(school, {Role.AP_COORDINATOR: [apco]}, pupils, random.Random(1), None)
     assert Provider.objects.filter(registration="registered").exists()
     assert Provider.objects.filter(registration="unregistered").count() == 2

@@ -1,6 +1,8 @@
 """Alternative provision: the AP coordinator and headteacher keep it; the pastoral team and DSL read it; teachers and
 IT admins see nothing; the provider portal answers only provider accounts (see test_ap_provider_portal_matrix)."""
 
+from django.utils import timezone
+
 from conftest import make_staff
 from pastoral.accounts.roles import Role
 from provision.ap import services
@@ -29,6 +31,7 @@ ROWS = [
     ("provision:ap_check_create", PROVIDER, PROVIDER_MANAGERS),
     ("provision:ap_check_document", ("ap_provider", "ap_check"), TRUST_PROVIDER),
     ("provision:ap_account_create", PROVIDER, PROVIDER_MANAGERS),
+    ("provision:ap_account_send_link", ("ap_provider", "ap_account"), POST_ONLY),
     ("provision:ap_placement_list", (), VIEWERS),
     ("provision:ap_placement_create", (), MANAGERS),
     ("provision:ap_placement_detail", PLACEMENT, RECORD_VIEWERS),
@@ -48,7 +51,13 @@ ROWS = [
     ("provision:ap_portal_report", PLACEMENT, PORTAL),
     ("provision:ap_portal_photo", PLACEMENT, PORTAL),
 ]
-KWARG_NAMES = {"ap_provider": "code", "ap_placement": "code", "ap_check": "check_code", "ap_report": "report_code"}
+KWARG_NAMES = {
+    "ap_provider": "code",
+    "ap_placement": "code",
+    "ap_check": "check_code",
+    "ap_report": "report_code",
+    "ap_account": "account_code",
+}
 
 
 def build(objects, request):
@@ -60,7 +69,18 @@ def build(objects, request):
     report = services.report_submit(
         actor=apco, placement=placement, dated=placement.start, text="Settling in", document=pdf_upload("r.pdf")
     )
+    account = services.provider_account_create(
+        actor=apco,
+        provider=provider,
+        school=school,
+        username="farmcontact",
+        email="f@p.example",
+        first_name="F",
+        last_name="C",
+    )
+    account.user.memberships.update(approved_at=timezone.now())
     return {
+        "ap_account": account.code,
         "ap_provider": provider.code,
         "ap_placement": placement.code,
         "ap_check": provider.checks.get().code,
