@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from pastoral.accounts.roles import Role
+from pastoral.models import Membership
 
 from .models import (
     AttendanceReturn,
@@ -20,6 +21,7 @@ from .models import (
     PlacementReview,
     ProgressReport,
     Provider,
+    ProviderAccount,
     ProviderSite,
 )
 
@@ -70,6 +72,14 @@ def _providers(trust, actor, today):
                 check.document.save("confirmation", ContentFile(PDF), save=False)
             check.save()
     ProviderSite.objects.create(provider=made[1], name="Lower Field site", address="Lower Field, Mill Lane, NF4 2CD")
+    # The demo's provider contact (pastoral.demo.STAFF) signs in to the skills farm's portal.
+    contact = (
+        Membership.objects.filter(trust=trust, role=Role.AP_PROVIDER, approved_at__isnull=False)
+        .select_related("user")
+        .first()
+    )
+    if contact is not None and not ProviderAccount.objects.filter(user=contact.user).exists():
+        ProviderAccount.objects.create(user=contact.user, provider=made[1], created_by=actor)
     # An expired insurance check: the boxing academy takes no new placements until it is renewed.
     DueDiligenceCheck.objects.create(
         provider=made[2],
