@@ -73,4 +73,10 @@ app.conf.beat_schedule = {
         "task": "safeguarding.tasks.overdue_alerts_task",
         "schedule": crontab(minute=30, hour=7, day_of_week="1-5"),
     },
+    # Weekdays every 15 minutes from 09:00 to 16:45 (https://crontab.guru/#*/15_9-16_*_*_1-5): alternative
+    # provision returns missing after each school's cut-off, raised once a day per placement.
+    "ap-missing-returns": {
+        "task": "provision.tasks.ap_missing_returns_task",
+        "schedule": crontab(minute="*/15", hour="9-16", day_of_week="1-5"),
+    },
 }

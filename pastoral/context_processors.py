@@ -28,6 +28,7 @@ def pastoral(request):
         "can_keywork": school is not None and access.has_school_perm(user, school, "provision.keywork"),
         "can_run_interventions": school is not None
         and access.has_school_perm(user, school, "provision.view_interventions"),
+        "can_view_ap": school is not None and access.has_school_perm(user, school, "provision.view_ap"),
         "can_view_medical": school is not None and access.has_school_perm(user, school, "medical.view_records"),
         "can_view_medical_plans": school is not None
         and access.has_school_perm(user, school, "medical.view_shared_plans"),

@@ -133,6 +133,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "pastoral.middleware.RequestContextMiddleware",
     "pastoral.middleware.MFARequiredMiddleware",
+    # A provider's contact (alternative provision) reaches its portal and sign-in pages only.
+    "provision.ap.portal.ProviderPortalMiddleware",
     "pastoral.middleware.NoStoreMiddleware",
     # Axes last so it sees the final response of a failed login.
     "axes.middleware.AxesMiddleware",

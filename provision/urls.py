@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .ap.urls import urlpatterns as ap
 from .interventions.urls import urlpatterns as interventions
 from .keywork.urls import urlpatterns as keywork
 from .outcomes.pack import review_pack_request
@@ -20,4 +21,5 @@ urlpatterns = [
     *outcomes,
     *voice,
     path("outcomes/pupils/<uuid:code>/review-pack/", review_pack_request, name="review_pack"),
+    *ap,
 ]

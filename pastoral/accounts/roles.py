@@ -24,6 +24,7 @@ class Role(models.TextChoices):
     TRUST_LEADER = "trust_leader", "Trust leader"
     IT_ADMIN = "it_admin", "IT admin"
     TRUST_DSL = "trust_dsl", "Trust safeguarding lead"
+    AP_PROVIDER = "ap_provider", "Alternative provider contact"
 
     @property
     def trust_wide(self):
@@ -35,7 +36,9 @@ class Role(models.TextChoices):
 
 
 # Roles that may be held across every school of a trust (membership without a school).
-TRUST_WIDE_ROLES = {Role.TRUST_LEADER, Role.IT_ADMIN, Role.TRUST_DSL}
+# An alternative provider's contact is held across the trust whose schools place pupils with the provider; what
+# they see is scoped to their provider's current placements by the provision app (provision/ap/portal.py).
+TRUST_WIDE_ROLES = {Role.TRUST_LEADER, Role.IT_ADMIN, Role.TRUST_DSL, Role.AP_PROVIDER}
 
 # Every permission the app checks. A name not listed here raises, so a typo in a
 # view can never quietly deny (or grant) access.
@@ -63,6 +66,8 @@ ROLE_PERMISSIONS = {
     Role.IT_ADMIN: {"pastoral.manage_staff", "pastoral.manage_calendar"},
     # Oversees safeguarding in every school of the trust (case work is added by the safeguarding app).
     Role.TRUST_DSL: _PUPIL_READ | _LEADERSHIP,
+    # Not staff: sees nothing of the core; the provision app gives it its provider portal only.
+    Role.AP_PROVIDER: set(),
 }
 
 
@@ -82,9 +87,10 @@ def known_permissions():
 # sign-up link that comes with it, to an address they control. Two-factor resets for their holders
 # wait for the same approval. Read from the base permissions, before duty apps add theirs.
 PUPIL_READING_ROLES = frozenset(role for role, perms in ROLE_PERMISSIONS.items() if "pastoral.view_pupil" in perms)
-APPROVAL_ROLES = PUPIL_READING_ROLES
+# An alternative provider's contact sees the names of the pupils placed with the provider: approved like them.
+APPROVAL_ROLES = PUPIL_READING_ROLES | {Role.AP_PROVIDER}
 # Trust-wide oversight is a trust leadership decision, not one school's DSL's.
-TRUST_APPROVED_ROLES = {Role.TRUST_DSL, Role.TRUST_LEADER}
+TRUST_APPROVED_ROLES = {Role.TRUST_DSL, Role.TRUST_LEADER, Role.AP_PROVIDER}
 # Who approves a school role, and who approves a trust-wide one (any school of the trust).
 SCHOOL_APPROVERS = {Role.HEADTEACHER, Role.DSL}
 TRUST_APPROVERS = {Role.HEADTEACHER, Role.TRUST_DSL}

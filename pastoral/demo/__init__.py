@@ -215,6 +215,8 @@ STAFF = (
     # Shows that access ends with the role: the membership ended last half-term.
     StaffPlan("leaver.riverside", "Rachel", "Green", "Teaching Assistant", (("riverside", Role.TEACHER),), left=True),
     StaffPlan("dsl.trust", "Priya", "Raman", "Trust Safeguarding Lead", ((None, Role.TRUST_DSL),)),
+    # An alternative provider's contact: sees only the provider portal (linked to a provider by provision's demo).
+    StaffPlan("provider.farm", "Tom", "Hughes", "Hillside Skills Farm", ((None, Role.AP_PROVIDER),)),
 )
 
 # ---------------------------------------------------------------------------

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pastoral', '0020_meetings'),
-        ('provision', '0001_initial'),
+        ('provision', '0002_alternative_provision'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
