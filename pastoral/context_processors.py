@@ -22,6 +22,8 @@ def pastoral(request):
         "can_view_audit": school is not None and access.has_school_perm(user, school, "pastoral.view_audit"),
         "can_manage_calendar": school is not None and access.has_school_perm(user, school, "pastoral.manage_calendar"),
         "idle_timeout_minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES,
+        "can_log_behaviour": school is not None and access.has_school_perm(user, school, "behaviour.record_event"),
+        "can_view_analytics": school is not None and access.has_school_perm(user, school, "behaviour.view_analytics"),
         "can_raise_concern": school is not None and access.has_school_perm(user, school, "safeguarding.raise_concern"),
         "can_view_concerns": school is not None and access.has_school_perm(user, school, "safeguarding.view_concerns"),
         "can_view_plans": school is not None and access.has_school_perm(user, school, "provision.view_shared_plan"),

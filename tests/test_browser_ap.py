@@ -47,6 +47,7 @@ def test_commission_send_todays_attendance_and_alert_a_missing_return(live_serve
     contact.save()
 
     _sign_in(page, live_server, apco, "Hello Apco")
+    page.get_by_role("button", name="Support", exact=True).click()
     page.get_by_role("link", name="Alternative provision").first.click()
     page.get_by_role("link", name="Commission a placement").click()
     page.get_by_role("searchbox", name=re.compile("^Pupil")).fill("ainsw")
@@ -94,6 +95,7 @@ def test_commission_send_todays_attendance_and_alert_a_missing_return(live_serve
 
     page.context.clear_cookies()
     _sign_in(page, live_server, apco, "Hello Apco", drift=1)
+    page.get_by_role("button", name="Support", exact=True).click()
     page.get_by_role("link", name="Alternative provision").first.click()
     alerts = page.locator("#missing-alerts")
     expect(alerts).to_contain_text("Oscar Otley")

@@ -33,6 +33,7 @@ def test_a_lead_writes_and_shares_a_bsp_and_a_teacher_acknowledges_it_then_sees_
     PupilFactory(school=school, legal_first_name="Zoë", legal_last_name="Ainsworth")
 
     _sign_in(page, live_server, lead, "Hello Plead")
+    page.get_by_role("button", name="Support", exact=True).click()
     page.get_by_role("link", name="Support plans").first.click()
     page.get_by_role("link", name="Start a plan").click()
     page.get_by_role("searchbox", name=re.compile("^Pupil")).fill("ainsw")

@@ -109,3 +109,12 @@
   window.addEventListener("resize", later);
   new MutationObserver(later).observe(document.body, { childList: true, subtree: true });
 })();
+
+// Alt+L opens the quick log from any page (the header's "Log" link carries the address).
+document.addEventListener("keydown", (event) => {
+  if (!event.altKey || event.ctrlKey || event.metaKey || event.key.toLowerCase() !== "l") return;
+  const link = document.querySelector('a[data-shortcut="quick-log"]');
+  if (!link) return;
+  event.preventDefault();
+  window.location.assign(link.href);
+});
