@@ -208,3 +208,36 @@ class SchoolSettingsForm(HelperMixin, forms.Form):
     check_valid_months = forms.IntegerField(
         label="Months a due-diligence check stays current (for the whole trust)", min_value=1, max_value=36
     )
+
+
+class PlacementEditForm(HelperMixin, forms.Form):
+    """What may change once a placement is proposed: the terms, the timetable and the dates still ahead. The
+    pupil and the provider stay (a different provider is a new placement, with its own checks)."""
+
+    commissioner = forms.ChoiceField(label="Commissioned by", choices=Placement.Commissioner.choices)
+    reason = forms.CharField(label="Why alternative provision", widget=forms.Textarea(attrs=TEXT))
+    sessions = forms.MultipleChoiceField(
+        label="Sessions each week", choices=WEEK_SESSIONS, widget=forms.CheckboxSelectMultiple
+    )
+    full_time = forms.BooleanField(label="Full-time place", required=False)
+    cost_per_session = forms.DecimalField(label="Cost per session (£)", max_digits=8, decimal_places=2, required=False)
+    start = forms.DateField(label="First day", widget=DateInput())
+    planned_end = forms.DateField(label="Planned last day", widget=DateInput(), required=False)
+    review_weeks = forms.IntegerField(label="Weeks between reviews", min_value=1, max_value=26)
+    attendance_code = forms.ChoiceField(label="Register code", choices=Placement.Code.choices)
+
+    def __init__(self, *args, placement, **kwargs):
+        initial = {name: getattr(placement, name) for name in self.base_fields}
+        super().__init__(*args, initial=initial, **kwargs)
+        if placement.status == Placement.Status.ACTIVE:
+            # The first day has happened; the returns and reviews hang on it.
+            self.fields["start"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("full_time") and not data.get("planned_end") and "planned_end" not in self.errors:
+            self.add_error("planned_end", "A part-time timetable is temporary: give the planned last day.")
+        return data
+
+    def changed_fields(self):
+        return {name: self.cleaned_data[name] for name in self.changed_data}

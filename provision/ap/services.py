@@ -240,7 +240,13 @@ def placement_update(*, actor, placement, fields):
         setattr(placement, name, value)
     placement.full_clean()
     placement.save()
-    audit.record("provision.ap.placement_changed", actor=actor, obj=placement, pupil=placement.pupil)
+    audit.record(
+        "provision.ap.placement_changed",
+        actor=actor,
+        obj=placement,
+        pupil=placement.pupil,
+        data={"changed": sorted(fields)},
+    )
     return placement
 
 

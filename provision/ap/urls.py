@@ -22,6 +22,7 @@ urlpatterns = [
     path("ap/placements/", views.placement_list, name="ap_placement_list"),
     path("ap/placements/new/", views.placement_create, name="ap_placement_create"),
     path("ap/placements/<uuid:code>/", views.placement_detail, name="ap_placement_detail"),
+    path("ap/placements/<uuid:code>/edit/", views.placement_edit, name="ap_placement_edit"),
     path("ap/placements/<uuid:code>/objectives/", views.objective_create, name="ap_objective_create"),
     path("ap/placements/<uuid:code>/shared/", views.share_create, name="ap_share_create"),
     path("ap/placements/<uuid:code>/agreement/", views.agreement_upload, name="ap_agreement_upload"),

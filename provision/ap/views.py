@@ -27,6 +27,7 @@ from .forms import (
     DocumentForm,
     EndForm,
     ObjectiveForm,
+    PlacementEditForm,
     PlacementForm,
     ProviderForm,
     ReviewForm,
@@ -459,3 +460,22 @@ def report_document(request, code, report_code):
 
 def week_start(day):
     return day - datetime.timedelta(days=day.weekday())
+
+
+@login_required
+def placement_edit(request, code):
+    placement = selectors.get_placement_for_user(request.user, code)
+    if not selectors.can_manage(request.user, placement.school_id):
+        raise PermissionDenied
+    if placement.status == Placement.Status.ENDED:
+        raise PermissionDenied
+    form = PlacementEditForm(request.POST or None, placement=placement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_update(actor=request.user, placement=placement, fields=form.changed_fields())
+        except (PastoralError, ValidationError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Placement updated.")
+            return redirect("provision:ap_placement_detail", code=placement.code)
+    return render(request, "provision/ap/placement_edit.html", {"form": form, "placement": placement})

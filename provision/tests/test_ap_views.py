@@ -204,3 +204,38 @@ def test_the_beat_task_runs_and_is_idempotent(apco, dsl, school, pupil, provider
     first = ap_missing_returns_task()
     assert ap_missing_returns_task() == 0
     assert MissingReturnAlert.objects.count() == first
+
+
+def test_the_coordinator_changes_the_terms_and_the_change_is_audited(client, as_user, apco, pupil, provider):
+    from pastoral.models import AuditEntry
+
+    placement = make_placement(apco, pupil, provider)
+    as_user(apco)
+    url = reverse("provision:ap_placement_edit", args=[placement.code])
+    form = {
+        "commissioner": placement.commissioner,
+        "reason": placement.reason,
+        "sessions": ["1AM", "2AM", "3AM"],
+        "cost_per_session": "50.00",
+        "start": placement.start.isoformat(),
+        "planned_end": "",
+        "review_weeks": "6",
+        "attendance_code": "B",
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    assert "A part-time timetable is temporary: give the planned last day." in refused.content.decode()
+    assert 'value="50.00"' in refused.content.decode()
+    placement.refresh_from_db()
+    assert placement.full_time and placement.cost_per_session != 50
+
+    form["planned_end"] = (TODAY + datetime.timedelta(days=30)).isoformat()
+    assert client.post(url, form).status_code == 302
+    placement.refresh_from_db()
+    assert (placement.full_time, placement.sessions, str(placement.cost_per_session)) == (
+        False,
+        ["1AM", "2AM", "3AM"],
+        "50.00",
+    )
+    entry = AuditEntry.objects.filter(action="provision.ap.placement_changed").latest("pk")
+    assert {"full_time", "sessions", "cost_per_session", "planned_end"} <= set(entry.data["changed"])

@@ -35,6 +35,7 @@ ROWS = [
     ("provision:ap_placement_list", (), VIEWERS),
     ("provision:ap_placement_create", (), MANAGERS),
     ("provision:ap_placement_detail", PLACEMENT, RECORD_VIEWERS),
+    ("provision:ap_placement_edit", PLACEMENT, RECORD_MANAGERS),
     ("provision:ap_objective_create", PLACEMENT, POST_ONLY),
     ("provision:ap_share_create", PLACEMENT, POST_ONLY),
     ("provision:ap_agreement_upload", PLACEMENT, POST_ONLY),
