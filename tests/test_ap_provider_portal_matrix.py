@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import verified_client
+from conftest import make_staff, verified_client
+from pastoral.accounts.roles import Role
 from pastoral.models import User
 from provision.ap import services
 from provision.ap.models import Placement, ProviderAccount
@@ -120,3 +121,17 @@ def test_the_provider_sends_todays_attendance_through_the_portal(client, world, 
     )
     assert response.status_code == 302
     assert set(placement.returns.filter(date=day).values_list("session", "mark")) == {("AM", "present"), ("PM", "late")}
+
+
+def test_a_provider_account_is_not_offered_the_school_switcher(client, world, provider_user):  # noqa: F811
+    from pastoral.tests.factories import SchoolFactory
+
+    placement = Placement.objects.get(code=world["ap_placement"])
+    SchoolFactory(trust=placement.school.trust, name="Second Academy")  # a trust-wide role now spans two schools
+    verified_client(client, provider_user)
+    page = client.get(reverse("provision:ap_portal")).content.decode()
+    assert placement.pupil.legal_last_name in page
+    assert 'id="school-switch"' not in page
+    leader = make_staff(None, Role.TRUST_LEADER, "switching.leader", trust=placement.school.trust)
+    verified_client(client, leader)
+    assert 'id="school-switch"' in client.get(reverse("pastoral:home")).content.decode()
