@@ -17,6 +17,8 @@ class Revision(models.Model):
     changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
     changes = models.JSONField(default=dict)
+    # Why the record was changed, as the person changing it wrote it (required by the edit forms).
+    reason = models.TextField(blank=True)
 
     revised_model = None
     labels = {}

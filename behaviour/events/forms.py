@@ -122,6 +122,12 @@ class QuickLogForm(_EventFields, forms.Form):
 class EventEditForm(_EventFields, forms.ModelForm):
     category = CategoryChoiceField(empty_label=None)
     occurred_at = forms.DateTimeField(label="When", widget=_datetime_widget())
+    change_reason = forms.CharField(
+        label="Why are you changing it?",
+        max_length=500,
+        help_text="Kept in the event's history with what changed.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     class Meta:
         model = BehaviourEvent

@@ -117,7 +117,7 @@ def _create_events(*, actor, school, pupils, fields, staff_involved, submission_
 
 
 @transaction.atomic
-def event_update(*, actor, event, changes, staff_involved=None):
+def event_update(*, actor, event, changes, staff_involved=None, reason=""):
     """`changes` maps field name to new value; only real changes are saved, with a revision keeping old → new."""
     if not can_change_event(actor, event):
         raise PastoralError("Only whoever recorded this event, or a pastoral or safeguarding lead, can change it.")
@@ -141,8 +141,10 @@ def event_update(*, actor, event, changes, staff_involved=None):
         return event
     event.full_clean(exclude=["submission_key", "group"])
     event.save()
-    BehaviourEventRevision.objects.create(event=event, changed_by=actor, changes=history)
-    audit.record("behaviour.event.changed", actor=actor, obj=event, pupil=event.pupil, data=history)
+    BehaviourEventRevision.objects.create(event=event, changed_by=actor, changes=history, reason=reason)
+    audit.record(
+        "behaviour.event.changed", actor=actor, obj=event, pupil=event.pupil, data={**history, "reason": reason}
+    )
     return event
 
 

@@ -94,8 +94,9 @@ def event_edit(request, code):
         fresh = selectors.get_event_for_user(request.user, code)
         data = dict(form.cleaned_data)
         staff = data.pop("staff_involved")
+        reason = data.pop("change_reason")
         try:
-            services.event_update(actor=request.user, event=fresh, changes=data, staff_involved=staff)
+            services.event_update(actor=request.user, event=fresh, changes=data, staff_involved=staff, reason=reason)
             messages.success(request, "Saved. The change is kept in the event's history.")
         except (PastoralError, ValidationError) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))

@@ -110,6 +110,15 @@ class IncidentForm(forms.ModelForm):
         if not self.instance.pk:
             self.fields["submission_key"] = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4())
             layout.insert(0, "submission_key")
+        else:
+            # A change to a written account says why, and the reason stays in the incident's history.
+            self.fields["change_reason"] = forms.CharField(
+                label="Why are you changing it?",
+                max_length=500,
+                help_text="Kept in the incident's history with what changed.",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            layout.append(Fieldset("Your change", "change_reason"))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -114,7 +114,7 @@ def _incident_create(*, actor, event, submission_key, other_pupils, fields):
 
 
 @transaction.atomic
-def incident_update(*, actor, incident, changes, other_pupils=None):
+def incident_update(*, actor, incident, changes, other_pupils=None, reason=""):
     """Only real changes are saved, each with a revision keeping old → new, as event edits do."""
     if not can_change_incident(actor, incident):
         raise PastoralError("Only whoever recorded this incident, or a pastoral or safeguarding lead, can change it.")
@@ -140,8 +140,8 @@ def incident_update(*, actor, incident, changes, other_pupils=None):
         return incident
     incident.full_clean(exclude=["submission_key", "group"])
     incident.save()
-    IncidentRevision.objects.create(incident=incident, changed_by=actor, changes=history)
-    audit.record("behaviour.incident.changed", actor=actor, obj=incident, data=history)
+    IncidentRevision.objects.create(incident=incident, changed_by=actor, changes=history, reason=reason)
+    audit.record("behaviour.incident.changed", actor=actor, obj=incident, data={**history, "reason": reason})
     return incident
 
 

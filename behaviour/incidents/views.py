@@ -123,8 +123,11 @@ def incident_edit(request, code):
         fresh = selectors.get_incident_for_user(request.user, code)
         data = dict(form.cleaned_data)
         others = data.pop("other_pupils")
+        reason = data.pop("change_reason", "")
         try:
-            services.incident_update(actor=request.user, incident=fresh, changes=data, other_pupils=others)
+            services.incident_update(
+                actor=request.user, incident=fresh, changes=data, other_pupils=others, reason=reason
+            )
         except (PastoralError, ValidationError) as exc:
             add_service_errors(form, exc)
         else:

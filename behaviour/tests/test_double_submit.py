@@ -139,9 +139,11 @@ def test_the_event_edit_form_keeps_every_typed_value(client, teacher, school, pu
         "action_taken": "Moved seat",
         "staff_involved": [teacher.code],
         "witnesses": "Ms Lee",
+        "change_reason": "Wrong period",
     }
     response = client.post(reverse("behaviour:event_edit", args=[event.code]), data)
     assert response.status_code == 200 and set(response.context["form"].errors) == {"description"}
+    assert "Wrong period" in response.content.decode()
     page = response.content.decode()
     assert f'value="{corridor.code}" selected' in page and f'value="{teacher.code}" selected' in page
     assert 'value="2026-01-12T09:05"' in page and 'value="P2"' in page

@@ -60,6 +60,7 @@ def test_it_keeps_the_history_of_an_edit(client, teacher, pupil, as_user):
             "occurred_at": event.occurred_at.strftime("%Y-%m-%dT%H:%M"),
             "description": "Shouting and swearing",
             "period": "P1",
+            "change_reason": "The swearing was reported by the TA afterwards",
         },
     )
     assert response.status_code == 302
@@ -67,6 +68,9 @@ def test_it_keeps_the_history_of_an_edit(client, teacher, pupil, as_user):
     assert event.description == "Shouting and swearing" and event.category == other
     revision = BehaviourEventRevision.objects.get(event=event)
     assert revision.changed_by == teacher
+    assert revision.reason == "The swearing was reported by the TA afterwards"
+    detail = client.get(reverse("behaviour:event_detail", args=[event.code])).content.decode()
+    assert "Why: The swearing was reported by the TA afterwards" in detail
     assert revision.changes["description"] == ["Shouting", "Shouting and swearing"]
     assert "occurred_at" not in revision.changes
     assert AuditEntry.objects.filter(action="behaviour.event.changed").count() == 1
@@ -112,6 +116,7 @@ def _edit(client, event, description):
             "occurred_at": event.occurred_at.strftime("%Y-%m-%dT%H:%M"),
             "description": description,
             "period": event.period,
+            "change_reason": "Corrected",
         },
     )
 
@@ -138,3 +143,23 @@ def test_the_recorder_and_a_lead_may_edit_an_event(client, teacher, pastoral_lea
         event.refresh_from_db()
         assert event.description == text
     assert BehaviourEventRevision.objects.filter(event=event).count() == 3
+
+
+def test_an_edit_without_a_reason_is_refused_beside_the_field_and_keeps_what_was_typed(client, teacher, pupil, as_user):
+    event = BehaviourEventFactory(pupil=pupil, description="Shouting", period="P1", recorded_by=teacher)
+    as_user(teacher)
+    response = client.post(
+        reverse("behaviour:event_edit", args=[event.code]),
+        {
+            "category": event.category.code,
+            "occurred_at": event.occurred_at.strftime("%Y-%m-%dT%H:%M"),
+            "description": "Shouting at a peer",
+            "period": "P1",
+        },
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"change_reason"}
+    assert "Shouting at a peer" in response.content.decode()
+    event.refresh_from_db()
+    assert event.description == "Shouting"
+    assert not BehaviourEventRevision.objects.filter(event=event).exists()

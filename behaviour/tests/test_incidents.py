@@ -130,6 +130,9 @@ def test_it_keeps_history_of_edits(client, pastoral_staff, pair, as_user):
     page = client.get(url).content.decode()
     assert "Detention" in page
     data = _form(antecedent="Before", behaviour="During", consequence="Internal exclusion", dysregulated="unsure")
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "change_reason" in refused.context["form"].errors
+    data["change_reason"] = "Head of year changed the sanction"
     response = client.post(url, data)
     assert response.status_code == 302
     incident.refresh_from_db()
@@ -138,6 +141,7 @@ def test_it_keeps_history_of_edits(client, pastoral_staff, pair, as_user):
     assert revision.changed_by == pastoral_staff
     assert revision.changes["consequence"] == ["Detention", "Internal exclusion"]
     assert revision.changes["dysregulated"] == ["No", "Not sure"]
+    assert revision.reason == "Head of year changed the sanction"
     assert AuditEntry.objects.filter(action="behaviour.incident.changed").count() == 1
     detail = client.get(reverse("behaviour:incident_detail", args=[incident.code])).content.decode()
     assert "“Detention” → “Internal exclusion”" in detail
@@ -370,6 +374,7 @@ def test_the_recorder_edits_and_the_owner_or_a_lead_closes_actions(
         in client.get(reverse("behaviour:incident_detail", args=[incident.code])).content.decode()
     )
     data = _form(antecedent="Before", behaviour="During", consequence="Internal exclusion", dysregulated="no")
+    data["change_reason"] = "Sanction changed"
     assert client.post(reverse("behaviour:incident_edit", args=[incident.code]), data).status_code == 302
     as_user(pastoral_staff)
     detail = client.get(reverse("behaviour:incident_detail", args=[incident.code])).content.decode()
