@@ -5,6 +5,9 @@ either both are saved or neither is. The requester's IP comes from the
 request context set by `RequestContextMiddleware`; tasks have none.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 
 from .middleware import current_ip
@@ -135,3 +138,40 @@ def changes(form):
             value = str(value)
         result[name] = value
     return result
+
+
+@dataclass
+class AuditLine:
+    """One line of the audit page: an entry, and how many times in a row the same person did the same to the
+    same record within a few minutes (every read is still stored; the page folds the repeats)."""
+
+    entry: object
+    times: int = 1
+    earliest: object = None
+
+    @property
+    def sentence(self):
+        return ACTIONS.get(self.entry.action, self.entry.action)
+
+
+def collapse(entries, minutes=5):
+    """AuditLines from entries newest first, folding repeats of one action on one record by one person."""
+    lines = []
+    window = datetime.timedelta(minutes=minutes)
+    for entry in entries:
+        last = lines[-1] if lines else None
+        if (
+            last is not None
+            and last.entry.actor_id == entry.actor_id
+            and last.entry.actor_label == entry.actor_label
+            and last.entry.action == entry.action
+            and last.entry.content_type_id == entry.content_type_id
+            and last.entry.object_id == entry.object_id
+            and last.entry.pupil_id == entry.pupil_id
+            and (last.earliest or last.entry.at) - entry.at <= window
+        ):
+            last.times += 1
+            last.earliest = entry.at
+            continue
+        lines.append(AuditLine(entry))
+    return lines

@@ -9,8 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import selectors
-from .lists import StyledFilterForm, TypedChoiceFilter
-from .models import Pupil, YearGroup
+from .lists import DateFilter, ModelChoiceFilter, StyledFilterForm, TypedChoiceFilter
+from .models import Pupil, User, YearGroup
+from .widgets import DateInput
 
 PUPIL_FLAG_FILTERS = {
     "sen_support": Q(sen_status=Pupil.SEN.SUPPORT),
@@ -127,11 +128,44 @@ class AuditFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": "e.g. pastoral.pupil"}),
     )
 
+    actor = ModelChoiceFilter(
+        field_name="actor", label="Who", queryset=None, to_field_name="code", empty_label="Anyone"
+    )
+    pupil = TextFilter(method="filter_pupil", label="About the pupil", max_length=100, strip=True)
+    start = DateFilter(method="filter_start", label="From", widget=DateInput())
+    end = DateFilter(method="filter_end", label="To", widget=DateInput())
+
+    class Meta:
+        form = StyledFilterForm
+
+    def __init__(self, data=None, queryset=None, *, user, school, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.user, self.school = user, school
+        # Everyone who has held a role in the school, so entries by leavers can still be found.
+        staff = User.objects.filter(memberships__school=school).distinct().order_by("last_name", "first_name")
+        self.filters["actor"].extra["queryset"] = staff
+        self.filters["pupil"].extra["help_text"] = "A name or UPN"
+
+    def filter_pupil(self, queryset, _name, value):
+        pupils = selectors.pupil_search(selectors.pupils_visible_to(self.user).filter(school=self.school), value)
+        return queryset.filter(pupil__in=pupils.values("pk")[:20])
+
+    # Whole local days as ranges on `at`, so the (school, at) index still serves the page.
+    def filter_start(self, queryset, _name, value):
+        return queryset.filter(at__gte=_day_start(value))
+
+    def filter_end(self, queryset, _name, value):
+        return queryset.filter(at__lt=_day_start(value + datetime.timedelta(days=1)))
+
     def unfiltered(self):
         """A filter that cannot match lists nothing, so the page never passes off the whole log as its result."""
         return self.queryset.none() if self.is_bound else self.queryset.all()
 
 
+def _day_start(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def audit_filter(user, school, data):
     entries = selectors.audit_entries_visible_to(user).filter(school=school).select_related("actor", "pupil")
-    return AuditFilterSet(data or None, entries.order_by("-at", "-id"))
+    return AuditFilterSet(data or None, entries.order_by("-at", "-id"), user=user, school=school)

@@ -478,6 +478,8 @@ class AuditEntry(models.Model):
             models.Index(fields=["content_type", "object_id", "-at"]),
             models.Index(fields=["pupil", "-at"]),
             models.Index(fields=["school", "-at"]),
+            # The audit page's "Who" filter: one person's entries, newest first.
+            models.Index(fields=["actor", "-at"], name="pastoral_audit_actor_at"),
         ]
 
     def __str__(self):

@@ -256,7 +256,7 @@ def audit_log(request):
     school = current_school(request)
     _require(request.user, school, "pastoral.view_audit")
     listing = list_page(request, audit_filter(request.user, school, request.GET), per_page=100)
-    context = listing.context(actions=audit.ACTIONS)
+    context = listing.context(actions=audit.ACTIONS, lines=audit.collapse(listing.page))
     return render(request, "pastoral/audit_log.html", context)
 
 

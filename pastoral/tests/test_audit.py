@@ -127,3 +127,46 @@ def test_it_explains_a_malformed_filter_beside_the_field(
     assert message in body
     assert 'aria-describedby="action-error"' in body
     assert list(page.context["page"]) == []
+
+
+def test_the_log_reads_as_sentences_folds_repeated_reads_and_filters_by_person_pupil_and_date(
+    client, headteacher, teacher, dsl, pupil, school, as_user
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from pastoral import audit
+    from pastoral.models import AuditEntry
+    from pastoral.tests.factories import PupilFactory
+
+    other = PupilFactory(school=school, legal_first_name="Ola", legal_last_name="Nwosu")
+    for _ in range(3):
+        audit.record("pastoral.pupil.viewed", actor=teacher, obj=pupil)
+    audit.record("pastoral.pupil.viewed", actor=dsl, obj=other)
+    # Written ten days ago (the log refuses updates, so it is inserted with its time).
+    old = AuditEntry.objects.create(
+        actor=dsl,
+        actor_label=dsl.username,
+        school=school,
+        action="pastoral.pupil.viewed",
+        pupil=pupil,
+        at=timezone.now() - datetime.timedelta(days=10),
+    )
+    as_user(headteacher)
+    url = reverse("pastoral:audit_log")
+
+    page = client.get(url)
+    lines = page.context["lines"]
+    assert [(line.entry.actor, line.times) for line in lines[:2]] == [(dsl, 1), (teacher, 3)]
+    body = page.content.decode()
+    assert f"<strong>{teacher}</strong> {audit.ACTIONS['pastoral.pupil.viewed']} about" in body
+    assert "3 times" in body
+
+    by_person = client.get(url, {"actor": str(dsl.code)}).context["lines"]
+    assert {line.entry.actor for line in by_person} == {dsl} and len(by_person) == 2
+    by_pupil = client.get(url, {"pupil": "Nwosu"}).context["lines"]
+    assert [line.entry.pupil for line in by_pupil] == [other]
+    recent = client.get(url, {"start": (timezone.localdate() - datetime.timedelta(days=2)).isoformat()})
+    assert old.pk not in {line.entry.pk for line in recent.context["lines"]}
+    assert len(recent.context["lines"]) == 2
