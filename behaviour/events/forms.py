@@ -40,6 +40,16 @@ class _EventFields:
         self.fields["staff_involved"].to_field_name = "code"
         self.fields["occurred_at"].input_formats = DATETIME_FORMATS
 
+    def _description_for_negatives(self, cleaned):
+        category = cleaned.get("category")
+        if (
+            category is not None
+            and category.kind == BehaviourCategory.Kind.NEGATIVE
+            and not (cleaned.get("description") or "").strip()
+            and "description" not in self.errors
+        ):
+            self.add_error("description", "Say what happened: a negative event needs a description.")
+
     def _not_in_future(self, value):
         if value > timezone.now() + timezone.timedelta(minutes=5):
             raise forms.ValidationError("This cannot be in the future.")
@@ -63,7 +73,12 @@ class QuickLogForm(_EventFields, forms.Form):
     occurred_at = forms.DateTimeField(label="When", widget=_datetime_widget())
     location = forms.ModelChoiceField(queryset=None, to_field_name="code", required=False, empty_label="Not recorded")
     period = forms.CharField(label="Period / lesson", max_length=40, required=False)
-    description = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label="What happened",
+        required=False,
+        help_text="Needed for a negative event; optional for a positive point.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     action_taken = forms.CharField(label="Action taken", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     staff_involved = forms.ModelMultipleChoiceField(
         queryset=None, to_field_name="code", required=False, widget=forms.SelectMultiple(attrs={"size": 4})
@@ -93,6 +108,7 @@ class QuickLogForm(_EventFields, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        self._description_for_negatives(cleaned)
         pupils = list(cleaned.get("pupils") or [])
         upns = {upn.upper() for upn in re.split(r"[\s,;]+", cleaned.get("upns", "")) if upn}
         if upns:
@@ -143,6 +159,11 @@ class EventEditForm(_EventFields, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._limit_to(self.instance.school, category=self.instance.category)
+
+    def clean(self):
+        cleaned = super().clean()
+        self._description_for_negatives(cleaned)
+        return cleaned
 
     def clean_occurred_at(self):
         value = self._not_in_future(self.cleaned_data["occurred_at"])

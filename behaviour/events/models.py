@@ -68,7 +68,8 @@ class BehaviourEvent(Voidable):
     occurred_at = models.DateTimeField(default=timezone.now)
     location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     period = models.CharField("period / lesson", max_length=40, blank=True)
-    description = models.TextField()
+    # Optional for a positive point ("Kindness" says it); the forms require it for a negative event.
+    description = models.TextField(blank=True)
     action_taken = models.TextField(blank=True)
     staff_involved = models.ManyToManyField(User, blank=True, related_name="+")
     witnesses = models.TextField(blank=True)

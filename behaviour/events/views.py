@@ -26,6 +26,8 @@ from .filters import event_filter
 from .forms import CategoryForm, EventEditForm, MilestoneForm, QuickLogForm, RewardsFilterForm, VoidForm
 from .models import BehaviourCategory, RewardMilestone
 
+LAST_PLACE_KEY = "behaviour.quick_log.last_place"
+
 
 @login_required
 def quick_log(request):
@@ -36,6 +38,9 @@ def quick_log(request):
         pupil = core_selectors.get_pupil_for_user(request.user, pupil_code)
         if pupil.school_id == school.pk:
             initial["pupils"] = [pupil]
+    # Where and when the last log was: most logs between lessons repeat them.
+    last = request.session.get(LAST_PLACE_KEY, {}).get(str(school.code), {})
+    initial.update({key: value for key, value in last.items() if value})
     form = QuickLogForm(request.POST or None, user=request.user, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -45,6 +50,10 @@ def quick_log(request):
         except (PastoralError, ValidationError) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
+            places = request.session.get(LAST_PLACE_KEY, {})
+            location = data.get("location")
+            places[str(school.code)] = {"location": str(location.code) if location else "", "period": data["period"]}
+            request.session[LAST_PLACE_KEY] = places
             messages.success(request, f"Logged for {len(events)} pupil{'s' if len(events) != 1 else ''}.")
             if len(events) == 1:
                 return redirect("behaviour:event_detail", code=events[0].code)

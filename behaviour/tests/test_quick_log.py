@@ -65,7 +65,7 @@ def test_it_keeps_typed_values_and_chosen_pupils_when_invalid(client, teacher, c
     response, _ = _post(client, classmates, disruption, description="", witnesses="Mr Patel saw it", period="P5")
     body = response.content.decode()
     assert response.status_code == 200
-    assert "This field is required." in body
+    assert "a negative event needs a description" in body
     assert 'value="Mr Patel saw it"' in body and 'value="P5"' in body
     for pupil in classmates:
         assert f'name="pupils" value="{pupil.code}"' in body
@@ -131,3 +131,30 @@ def test_it_asks_for_a_pupil(client, teacher, disruption, as_user):
     as_user(teacher)
     response, _ = _post(client, [], disruption)
     assert "Choose at least one pupil." in response.content.decode()
+
+
+def test_a_positive_point_needs_no_description_but_a_negative_event_does(client, teacher, pupil, disruption, as_user):
+    from behaviour.tests.factories import BehaviourCategoryFactory
+
+    kindness = BehaviourCategoryFactory(school=pupil.school, name="Kindness", kind="positive", points=1)
+    as_user(teacher)
+    response, _ = _post(client, [pupil], kindness, description="")
+    assert response.status_code == 302
+    assert BehaviourEvent.objects.get().description == ""
+    response, _ = _post(client, [pupil], disruption, description="  ")
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"description"}
+    assert "a negative event needs a description" in response.content.decode()
+    assert BehaviourEvent.objects.count() == 1
+
+
+def test_the_next_log_starts_where_the_last_one_was(client, teacher, pupil, disruption, corridor, as_user):
+    as_user(teacher)
+    form = client.get(reverse("behaviour:quick_log")).context["form"]
+    assert not form.initial.get("period")
+    response, _ = _post(client, [pupil], disruption, location=corridor.code, period="P4")
+    assert response.status_code == 302
+    page = client.get(reverse("behaviour:quick_log"))
+    assert page.context["form"].initial["period"] == "P4"
+    assert page.context["form"].initial["location"] == str(corridor.code)
+    assert f'value="{corridor.code}" selected' in page.content.decode()
