@@ -295,7 +295,8 @@ def test_the_figures_take_the_same_number_of_queries_however_many_rows(headteach
         pupil = PupilFactory(school=school)
         for day in range(40):
             BehaviourEventFactory(pupil=pupil, occurred_at=at(SUMMER[0] + datetime.timedelta(days=day)))
-    assert counts[0] == counts[1] < 60
+    # A fixed few per section; the alternative provision, keywork and outcome-measure sections brought it to 68.
+    assert counts[0] == counts[1] < 80
 
 
 def test_a_trust_leader_may_ask_for_the_trust_roll_up_and_a_headteacher_may_not(
