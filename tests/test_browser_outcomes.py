@@ -39,7 +39,6 @@ def test_a_my_star_reading_shows_the_change_from_the_baseline(live_server, page,
     page.get_by_label(CODE_LABEL).fill(current_code(TOTPDevice.objects.get(user=worker)))
     page.get_by_role("button", name="Continue").click()
     page.goto(live_server.url + reverse("pastoral:pupil_detail", args=[pupil.code]))
-    page.get_by_role("button", name="Support", exact=True).click()
     page.get_by_role("link", name="Outcome measures", exact=True).click()
     expect(page.get_by_text("One reading so far")).to_be_visible()
     page.get_by_role("link", name="Record a Star reading").click()

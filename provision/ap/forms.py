@@ -203,7 +203,9 @@ class ReportForm(HelperMixin, forms.Form):
 
 
 class SchoolSettingsForm(HelperMixin, forms.Form):
-    return_cutoff = forms.TimeField(label="Attendance returns due by", widget=forms.TimeInput(attrs={"type": "time"}))
+    return_cutoff = forms.TimeField(
+        label="Attendance returns due by", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     review_weeks = forms.IntegerField(label="Default weeks between placement reviews", min_value=1, max_value=26)
     check_valid_months = forms.IntegerField(
         label="Months a due-diligence check stays current (for the whole trust)", min_value=1, max_value=36
