@@ -36,8 +36,12 @@ def concerns_visible_to(user):
     """Concerns the user may read in full."""
     schools = access.schools_with_perm(user, VIEW)
     # A share counts only while the grantee still reads pupils in that school (so never for an IT admin).
-    pupil_schools = access.schools_with_perm(user, "pastoral.view_pupil")
-    granted = objects_granted_to(user, "safeguarding.read_concern", Concern.objects.filter(school_id__in=pupil_schools))
+    # A share in a school whose concerns the user reads anyway adds nothing, so it is looked for only elsewhere:
+    # for a DSL the whole selector is then one indexed filter instead of four permission subqueries.
+    share_schools = [s for s in access.schools_with_perm(user, "pastoral.view_pupil") if s not in schools]
+    if not share_schools:
+        return Concern.objects.filter(school_id__in=schools)
+    granted = objects_granted_to(user, "safeguarding.read_concern", Concern.objects.filter(school_id__in=share_schools))
     return Concern.objects.filter(Q(school_id__in=schools) | Q(pk__in=granted.values("pk")))
 
 

@@ -23,6 +23,7 @@ def _filter_form(request):
 
 
 def _charts(figures, heat, pupil_rows):
+    """The page's charts; `pupil_rows` is None when several schools are chosen (no year-group chart then)."""
     weeks = figures.weekly()
     categories = figures.by_category()
     hour_note = (
@@ -64,7 +65,9 @@ def _charts(figures, heat, pupil_rows):
             analytics.ratio_by_year(pupil_rows),
             series=["Positive", "Negative"],
             label_header="Year",
-        ),
+        )
+        if pupil_rows is not None
+        else None,
     }
 
 
@@ -87,13 +90,18 @@ def analytics_page(request):
     filters = form.filters()
     schools = form.chosen_schools()
     figures = analytics.figures_for(request.user, filters)
-    pupil_rows = analytics.per_pupil(figures.events)
-    top = analytics.top_pupils(pupil_rows)
+    # Figures about single pupils (pupils involved, the ten with most negative points, year groups) are for a
+    # school's own staff: across a trust they are the schools compared instead. They are also the one part
+    # no daily count can hold, so a trust's year would otherwise group 870,000 events by pupil on every view.
+    single = len(schools) == 1
+    pupil_rows = analytics.per_pupil(figures.events) if single else None
+    top = analytics.top_pupils(pupil_rows) if single else []
     context = {
         "form": form,
         "filters": filters,
         "schools": schools,
-        "totals": {**figures.totals(), "pupils": len(pupil_rows)},
+        "single_school": single,
+        "totals": {**figures.totals(), "pupils": len(pupil_rows) if single else None},
         "charts": _charts(figures, figures.heat_map(), pupil_rows),
         "top_pupils": top,
         "top_chart": charts.bar_chart(
@@ -102,7 +110,9 @@ def analytics_page(request):
             label_header="Pupil",
             value_header="Negative points",
             colour=charts.SECONDARY,
-        ),
+        )
+        if single
+        else None,
         "sanctions": _sanction_charts(request.user, filters),
         "comparison": analytics.school_comparison(request.user, filters) if len(schools) > 1 else None,
         "sanction_sources": analytics.SANCTION_SOURCES,

@@ -359,9 +359,15 @@ def test_a_trust_leader_compares_the_schools(
     assert rows["Northfield Academy"]["per_100"] == 250.0
     assert rows["Riverside Primary"]["sanctions"] == [1, 0]
     assert rows["Riverside Primary"]["ratio"] == "0.0 : 1"
-    assert "Schools compared" in response.content.decode()
+    body = response.content.decode()
+    assert "Schools compared" in body
+    # Across schools the page compares schools: no pupil is named and no per-pupil figure is computed.
+    assert "Choose one school to see pupils involved" in body
+    assert response.context["top_pupils"] == [] and response.context["totals"]["pupils"] is None
+    assert "Ben Bold" not in body and response.context["charts"]["ratio"] is None
     one = client.get(reverse("behaviour:analytics"), {"school": str(sister_school.code), "start": START})
     assert one.context["totals"]["events"] == 1 and one.context["comparison"] is None
+    assert one.context["totals"]["pupils"] == 1 and len(one.context["top_pupils"]) == 1
 
 
 def test_the_page_costs_the_same_queries_as_events_grow(
