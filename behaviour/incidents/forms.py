@@ -281,6 +281,14 @@ class BullyingOutcomeForm(forms.ModelForm):
         labels = {"outcome": "Outcome", "outcome_notes": "Outcome notes"}
         widgets = {"outcome_notes": forms.Textarea(attrs={"rows": 2})}
 
+    # A change to the record says why, and the reason stays in its history beside what changed.
+    change_reason = forms.CharField(
+        label="Why are you changing it?",
+        max_length=500,
+        help_text="Kept in the record's history with what changed.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     def _post_clean(self):
         # The service applies and records the change; the form only checks the fields.
         pass

@@ -373,7 +373,7 @@ def bullying_patterns_viewed(*, actor, school, start, end):
 
 
 @transaction.atomic
-def bullying_update_outcome(*, actor, record, outcome, outcome_notes=""):
+def bullying_update_outcome(*, actor, record, outcome, outcome_notes="", reason=""):
     """The outcome moves on as the case does (investigating → monitoring → resolved); each change is kept."""
     _require(actor, record.school, "behaviour.view_bullying")
     _require(actor, record.school, "behaviour.record_event")
@@ -390,6 +390,6 @@ def bullying_update_outcome(*, actor, record, outcome, outcome_notes=""):
         return record
     record.full_clean(exclude=["submission_key"])
     record.save(update_fields=["outcome", "outcome_notes"])
-    BullyingRevision.objects.create(bullying=record, changed_by=actor, changes=history)
-    audit.record("behaviour.bullying.changed", actor=actor, obj=record, data=history)
+    BullyingRevision.objects.create(bullying=record, changed_by=actor, changes=history, reason=reason)
+    audit.record("behaviour.bullying.changed", actor=actor, obj=record, data={**history, "reason": reason})
     return record

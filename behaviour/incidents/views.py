@@ -369,7 +369,9 @@ def bullying_outcome(request, code):
     form = BullyingOutcomeForm(request.POST, instance=record)
     if form.is_valid():
         try:
-            services.bullying_update_outcome(actor=request.user, record=record, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            reason = data.pop("change_reason")
+            services.bullying_update_outcome(actor=request.user, record=record, reason=reason, **data)
         except (PastoralError, ValidationError) as exc:
             add_service_errors(form, exc)
         else:

@@ -241,12 +241,19 @@ def test_the_outcome_moves_on_with_history(client, pastoral_staff, teacher, pupi
     assert client.get(url).status_code == 405
     response = client.post(url, {"outcome": "nonsense", "outcome_notes": "Spoke to both families"})
     assert response.status_code == 400 and "Spoke to both families" in response.content.decode()
-    assert client.post(url, {"outcome": "monitoring", "outcome_notes": "Spoke to both families"}).status_code == 302
+    # A change says why: without a reason nothing is saved and what was typed stays in the form.
+    response = client.post(url, {"outcome": "monitoring", "outcome_notes": "Spoke to both families"})
+    assert response.status_code == 400 and "This field is required" in response.content.decode()
+    assert "Spoke to both families" in response.content.decode()
+    record.refresh_from_db()
+    assert record.outcome != "monitoring" and not record.revisions.exists()
+    posted = {"outcome": "monitoring", "outcome_notes": "Spoke to both families", "change_reason": "Families met"}
+    assert client.post(url, posted).status_code == 302
     record.refresh_from_db()
     assert record.outcome == "monitoring" and record.outcome_notes == "Spoke to both families"
     (revision,) = record.revisions.all()
-    assert revision.changed_by == pastoral_staff
+    assert revision.changed_by == pastoral_staff and revision.reason == "Families met"
     assert revision.changes["outcome"] == ["Being investigated", "Upheld, being monitored"]
     assert AuditEntry.objects.filter(action="behaviour.bullying.changed").count() == 1
     page = client.get(reverse("behaviour:bullying_detail", args=[record.code])).content.decode()
-    assert "“Being investigated” → “Upheld, being monitored”" in page
+    assert "“Being investigated” → “Upheld, being monitored”" in page and "Why: Families met" in page
