@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .accounts.roles import Role
-from .models import AcademicYear, Membership, ScheduledReport, School, Term, Trust, User
+from .models import AcademicYear, EthnicityCategory, Membership, ScheduledReport, School, Term, Trust, User
 
 
 class TermInline(admin.TabularInline):
@@ -246,3 +246,11 @@ class MembershipAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description="State")
     def state(self, obj):
         return _state(obj)
+
+
+@admin.register(EthnicityCategory)
+class EthnicityCategoryAdmin(admin.ModelAdmin):
+    """The census categories: a trust adds the extended codes its local authority uses, each under a main group."""
+
+    list_display = ["code", "label", "group", "order"]
+    list_filter = ["group"]

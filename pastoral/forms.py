@@ -84,6 +84,7 @@ class PupilForm(forms.ModelForm):
             "preferred_first_name",
             "preferred_last_name",
             "house",
+            "ethnicity",
             "keyworker",
             "medical_alert",
             "dietary_needs",

@@ -277,6 +277,34 @@ def _photo_path(instance, filename):
     return f"pupil-photos/{stored_name('image/jpeg')}"
 
 
+class EthnicityCategory(models.Model):
+    """An ethnicity category of the DfE school census, kept as data: the main codes are seeded by migration and a
+    trust may add the extended codes its local authority uses (in the admin), each under one of the main groups
+    that the disproportionality tables compare."""
+
+    class Group(models.TextChoices):
+        WHITE = "white", "White"
+        MIXED = "mixed", "Mixed / multiple ethnic groups"
+        ASIAN = "asian", "Asian / Asian British"
+        BLACK = "black", "Black / African / Caribbean / Black British"
+        CHINESE = "chinese", "Chinese"
+        OTHER = "other", "Any other ethnic group"
+        UNCLASSIFIED = "unclassified", "Refused or not yet obtained"
+
+    code = models.CharField(max_length=4, unique=True)
+    label = models.CharField(max_length=80)
+    group = models.CharField(max_length=20, choices=Group)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        default_permissions = ()
+        verbose_name_plural = "ethnicity categories"
+
+    def __str__(self):
+        return f"{self.label} ({self.code})"
+
+
 class Pupil(models.Model):
     class Gender(models.TextChoices):
         FEMALE = "F", "Female"
@@ -310,6 +338,16 @@ class Pupil(models.Model):
     child_protection_plan = models.BooleanField("child protection plan (CP)", default=False)
     young_carer = models.BooleanField(default=False)
     eal = models.BooleanField("English as an additional language", default=False)
+    # Special category data, from the MIS; read only by the disproportionality figures and the pupil's record.
+    ethnicity = models.ForeignKey(
+        EthnicityCategory,
+        to_field="code",
+        db_column="ethnicity",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     keyworker = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="keyworker_for")
     photo = models.ImageField(upload_to=_photo_path, blank=True, max_length=200)
     medical_alert = models.CharField(

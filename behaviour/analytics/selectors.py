@@ -14,7 +14,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncWeek
 from django.utils import timezone
 
 from pastoral.accounts import access
-from pastoral.models import Pupil, School, YearGroup
+from pastoral.models import EthnicityCategory, Pupil, School, YearGroup
 from pastoral.selectors import pupils_visible_to
 
 from ..events.models import BehaviourCategory, BehaviourEvent
@@ -447,6 +447,12 @@ GROUPS = [
     ("pupil_premium", "Pupil premium", Q(pupil_premium=True)),
     ("cla", "Looked after (CLA)", Q(looked_after=True)),
     *[(f"gender_{value}", label, Q(gender=value)) for value, label in Pupil.Gender.choices],
+    # The census's main ethnic groups (the behaviour advice asks schools to look for over-representation by
+    # ethnicity too); pupils whose ethnicity is not recorded belong to none of them.
+    *[
+        (f"ethnicity_{value}", f"Ethnicity: {label}", Q(ethnicity__group=value))
+        for value, label in EthnicityCategory.Group.choices
+    ],
 ]
 
 

@@ -215,6 +215,23 @@ def test_disproportionality_compares_each_group_with_the_rest_of_the_roll(school
     assert (male.roll_share, male.affected_share, male.risk_ratio) == (40.0, 0.0, 0.0)
 
 
+def test_disproportionality_compares_the_census_ethnic_groups(school, roll):
+    from pastoral.models import Pupil
+
+    # Three Black pupils (two affected), two White (none), the rest not recorded.
+    for pupil, code in zip(roll[:5], ["BAFR", "BCRB", "BOTH", "WBRI", "WIRI"], strict=True):
+        pupil.ethnicity_id = code
+        pupil.save(update_fields=["ethnicity"])
+    affected = Pupil.objects.filter(pk__in=[roll[0].pk, roll[1].pk, roll[7].pk]).values("pk")
+    groups = figures_by_label(analytics.disproportionality(Pupil.objects.filter(school=school), affected))
+    black = groups["Ethnicity: Black / African / Caribbean / Black British"]
+    # 2 of 3 against 1 of the other 7.
+    assert (black.roll, black.affected, black.rate, black.risk_ratio) == (3, 2, 66.7, 4.67)
+    white = groups["Ethnicity: White"]
+    assert (white.roll, white.affected, white.risk_ratio) == (2, 0, 0.0)
+    assert groups["Ethnicity: Chinese"].roll == 0
+
+
 def test_removals_feed_the_disproportionality_figures(school, roll, headteacher, teacher):
     RemovalFactory(pupil=roll[0], removed_at=at(day(1)), recorded_by=teacher)
     RemovalFactory(pupil=roll[0], removed_at=at(day(2)), recorded_by=teacher)

@@ -406,6 +406,32 @@ _MUSLIM_HERITAGES = {"pakistani", "bangladeshi", "somali", "arabic", "turkish"}
 # Relative chance of speaking another language at home, used to place the EAL flags.
 _EAL_WEIGHT = {"british": 0.05, "irish": 0.05, "welsh": 0.3, "caribbean": 0.1}
 
+# The census ethnicity code a demo family of each heritage is recorded with (no extra random draws, so the
+# rest of the demo stays as it was).
+_ETHNICITY = {
+    "british": "WBRI",
+    "irish": "WIRI",
+    "welsh": "WBRI",
+    "pakistani": "APKN",
+    "indian": "AIND",
+    "bangladeshi": "ABAN",
+    "african": "BAFR",
+    "somali": "BAFR",
+    "caribbean": "BCRB",
+    "chinese": "CHNE",
+    "arabic": "OOTH",
+}
+_MIXED = {("BCRB", "WBRI"): "MWBC", ("BAFR", "WBRI"): "MWBA", ("AIND", "WBRI"): "MWAS", ("APKN", "WBRI"): "MWAS"}
+
+
+def _ethnicity(heritage, surname_heritage):
+    first = _ETHNICITY.get(heritage, "WOTH")
+    second = _ETHNICITY.get(surname_heritage, "WOTH")
+    if first == second or first[0] == second[0]:
+        return first
+    return _MIXED.get(tuple(sorted((first, second))), "MOTH")
+
+
 NICKNAMES = {
     "Alexander": "Alex",
     "Benjamin": "Ben",
@@ -974,6 +1000,7 @@ class _Seeder:
             form=form,
             house=rng.choice(plan.houses) if plan.houses else "",
             admission_date=admission,
+            ethnicity_id=_ethnicity(heritage, surname_heritage),
         )
         return _Draft(pupil=pupil, heritage=heritage)
 

@@ -15,6 +15,7 @@ Rules the rest of the code relies on (and docs/pupil-import.md explains):
 """
 
 import csv
+import functools
 import io
 import re
 import secrets
@@ -46,7 +47,8 @@ VALUE_SHOWN = 100
 
 # Checked in bulk against one query instead (see _validate_pupil), or never
 # written by the import, so full_clean need not query the database per row.
-PUPIL_CLEAN_EXCLUDE = ("school", "keyworker", "photo")
+# The ethnicity code is checked against the census table by its column, once per file rather than once per row.
+PUPIL_CLEAN_EXCLUDE = ("school", "keyworker", "photo", "ethnicity")
 CONTACT_CLEAN_EXCLUDE = ("pupil",)
 
 
@@ -192,6 +194,27 @@ def _year_group(value):
     raise CellError("Not a year group this app knows; use N1, N2, R or 1 to 13 (e.g. 7, Y7 or Year 7).")
 
 
+@functools.lru_cache(maxsize=1)
+def ethnicity_lookup():
+    """{code or label, folded: code} from the census categories; read once per import (cleared at its start)."""
+    from ..models import EthnicityCategory
+
+    table = {}
+    for code, label in EthnicityCategory.objects.values_list("code", "label"):
+        table[heading_key(code)] = code
+        table[heading_key(label)] = code
+    return table
+
+
+def _ethnicity(value):
+    if not value:
+        return None
+    code = ethnicity_lookup().get(heading_key(value))
+    if code is None:
+        raise CellError("Not a census ethnicity code; use the four-letter code, e.g. WBRI, MWBC, APKN or REFU.")
+    return code
+
+
 def _priority(value):
     if not value:
         return None
@@ -294,6 +317,15 @@ PUPIL_COLUMNS = (
         "8OK",
     ),
     Column("house", "House", _text, False, (), "Text, up to 40 characters", "Fry"),
+    Column(
+        "ethnicity_id",
+        "Ethnicity",
+        _ethnicity,
+        False,
+        ("Ethnic Group", "Ethnicity Code", "Ethnic Origin"),
+        "The four-letter census code (e.g. WBRI) or its name; blank if not known",
+        "WBRI",
+    ),
     Column(
         "admission_date",
         "Admission Date",
@@ -893,6 +925,7 @@ def pupils_import(*, actor, school, uploaded_file, progress=_no_progress):
     """
     if not access.has_school_perm(actor, school, "pastoral.import_pupils"):
         raise PermissionDenied
+    ethnicity_lookup.cache_clear()
     layout, rows = read_file(uploaded_file)
     progress(0, len(rows))
     _flag_duplicate_upns(rows)

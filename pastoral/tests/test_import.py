@@ -417,10 +417,10 @@ def test_it_counts_pupils_on_roll_but_not_in_the_file_and_keeps_them(school, pas
 
 
 def test_it_reports_unknown_columns_and_ignores_them(school, pastoral_lead):
-    headings = [*HEADINGS, "Ethnicity"]
-    result = run_import(pastoral_lead, school, csv_bytes([{**AMELIA, "Ethnicity": "WBRI"}], headings))
+    headings = [*HEADINGS, "Religion"]
+    result = run_import(pastoral_lead, school, csv_bytes([{**AMELIA, "Religion": "None"}], headings))
 
-    assert result.ignored_columns == ["Ethnicity"]
+    assert result.ignored_columns == ["Religion"]
     assert result.created == 1
 
 
@@ -619,3 +619,16 @@ def test_it_downloads_the_heading_template(school, pastoral_lead, as_user):
     assert "attachment" in response["Content-Disposition"]
     text = response.content.decode("utf-8-sig")
     assert text.splitlines() == [",".join(column.heading for column in imports.COLUMNS)]
+
+
+def test_it_reads_the_census_ethnicity_by_code_or_name_and_rejects_others(school, pastoral_lead):
+    headings = [*HEADINGS, "Ethnic Group"]
+    rows = [{**AMELIA, "Ethnic Group": "bafr"}, {**JOSEF, "Ethnic Group": "Any other White background"}]
+    run_import(pastoral_lead, school, csv_bytes(rows, headings))
+    assert dict(Pupil.objects.values_list("upn", "ethnicity__code")) == {UPN_1: "BAFR", UPN_2: "WOTH"}
+    assert Pupil.objects.get(upn=UPN_1).ethnicity.group == "black"
+
+    problem = rejection(pastoral_lead, school, csv_bytes([{**AMELIA, "Ethnic Group": "Martian"}], headings))
+    (found,) = [p for p in problem.problems if p.column == "Ethnic Group"]
+    assert "census ethnicity code" in found.reason and found.row == 2
+    assert Pupil.objects.get(upn=UPN_1).ethnicity_id == "BAFR"
