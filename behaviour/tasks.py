@@ -1,5 +1,7 @@
 """Celery tasks for behaviour: take ids, reload, re-check access, call a service."""
 
+import datetime
+
 from celery import shared_task  # noqa: E402
 
 
@@ -41,4 +43,53 @@ def send_training_expiry_task(school_id, user_id):
     if not records:
         return "nothing due"
     _send("training_expiry", user, {"school": school, "records": records, "days": EXPIRY_WINDOW_DAYS, "today": today})
+    return "sent"
+
+
+@shared_task(acks_late=True)
+def removals_untold_task(school_ids=None, day=None):
+    """Weekdays at the end of the school day: each school's pastoral leads hear how many of today's removals still
+    have parents not told (once a day each, names only in the app)."""
+    from django.utils import timezone
+
+    from pastoral.accounts.roles import Role
+    from pastoral.calendar.school_days import SchoolCalendar
+    from pastoral.models import School
+    from pastoral.outbox import fan_out
+    from pastoral.selectors import staff_holding
+
+    from .removals.models import Removal
+    from .removals.selectors import untold_today
+
+    today = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    schools = School.objects.all() if school_ids is None else School.objects.filter(pk__in=school_ids)
+    calls = []
+    for school in schools:
+        if not untold_today(Removal.objects.all(), school, today).exists():
+            continue
+        if not SchoolCalendar.for_school(school, weekdays_without_terms=True).is_school_day(today):
+            continue
+        calls += [
+            (school.pk, user_id) for user_id in staff_holding(school, [Role.PASTORAL_LEAD]).values_list("id", flat=True)
+        ]
+    return fan_out(send_removals_untold_task, [(*call, today.isoformat()) for call in calls])
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_removals_untold_task(school_id, user_id, day):
+
+    from pastoral.accounts import access
+    from pastoral.models import School, User
+    from pastoral.tasks import _send
+
+    from .removals.selectors import removals_visible_to, untold_today
+
+    school = School.objects.filter(pk=school_id).first()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if school is None or user is None or not access.has_school_perm(user, school, "behaviour.view_alerts"):
+        return "skipped"
+    count = untold_today(removals_visible_to(user), school, datetime.date.fromisoformat(day)).count()
+    if not count:
+        return "all told"
+    _send("removals_untold", user, {"school": school, "count": count})
     return "sent"

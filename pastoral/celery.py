@@ -32,6 +32,11 @@ app.conf.beat_schedule = {
         "task": "pastoral.tasks.reviews_due_digest_task",
         "schedule": crontab(minute=0, hour=7, day_of_week="1-5"),
     },
+    # Weekdays at 16:30 (https://crontab.guru/#30_16_*_*_1-5): today's removals from class with parents not told.
+    "removals-untold": {
+        "task": "behaviour.tasks.removals_untold_task",
+        "schedule": crontab(minute=30, hour=16, day_of_week="1-5"),
+    },
     # Mondays at 07:30 (https://crontab.guru/#30_7_*_*_1): staff training expiring in the next 60 days.
     "training-expiry-digest": {
         "task": "behaviour.tasks.training_expiry_digest_task",

@@ -145,6 +145,7 @@ MATRIX = [
     ("behaviour:removal_create", (), statuses(302, 200, 200, 200, 200, 403, 200)),
     ("behaviour:removal_detail", ("removal",), statuses(302, 200, 200, 200, 200, 403, 404)),
     ("behaviour:removal_void", ("removal",), POST_ONLY),
+    ("behaviour:removal_parents_told", ("removal",), POST_ONLY),
     ("behaviour:restorative_list", (), statuses(302, 200, 200, 200, 200, 403, 200)),
     ("behaviour:restorative_create", (), statuses(302, 200, 200, 200, 200, 403, 200)),
     ("behaviour:restorative_detail", ("meeting",), statuses(302, 200, 200, 200, 200, 403, 404)),

@@ -5,15 +5,18 @@ PERMISSIONS = {}
 
 
 def register():
-    from pastoral import audit, chronology
+    from pastoral import audit, chronology, dashboard
     from pastoral.files import reports
 
     from .chronology import removals_for_chronology
     from .exports import register_exports
+    from .panels import untold_removals_panel
     from .report_sections import build_removals
 
     audit.describe("behaviour.removal.recorded", "recorded a removal from class")
     audit.describe("behaviour.removal.voided", "voided a removal from class")
+    audit.describe("behaviour.removal.parents_told", "recorded that parents were told of a removal from class")
+    dashboard.register("removals_untold", untold_removals_panel, order=21)
     chronology.register("behaviour_removals", removals_for_chronology)
     register_exports()
     reports.register_section(

@@ -8,7 +8,17 @@ from . import selectors
 
 
 class RemovalFilterSet(django_filters.FilterSet):
-    """No filters yet: it carries the removals the user may see to the page and its CSV export."""
+    """Carries the removals the user may see to the page and its CSV export."""
+
+    parents = django_filters.ChoiceFilter(
+        label="Parents / carers",
+        choices=[("untold", "Not told yet"), ("told", "Told")],
+        empty_label="Told or not",
+        method="filter_parents",
+    )
+
+    def filter_parents(self, queryset, name, value):
+        return queryset.filter(parents_told=value == "told") if value else queryset
 
 
 def removal_filter(user, school, data):

@@ -23,6 +23,13 @@ class RemovalForm(forms.Form):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
     removed_to = forms.CharField(label="Removed to", max_length=80, help_text="e.g. Reflection room")
     duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=1, max_value=480)
+    supervised_by = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        label="Supervised by",
+        help_text="Who looked after the pupil while they were out of the lesson",
+    )
     parents_told = forms.BooleanField(label="Parents / carers told", required=False)
     parents_told_at = forms.DateTimeField(label="Told when", required=False, widget=_datetime_widget())
     parents_told_how = forms.ChoiceField(
@@ -38,6 +45,7 @@ class RemovalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["pupil"].queryset = _school_pupils(user, school)
         self.fields["parents_told_by"].queryset = staff_of(school)
+        self.fields["supervised_by"].queryset = staff_of(school)
         for name in ("removed_at", "parents_told_at"):
             self.fields[name].input_formats = DATETIME_FORMATS
         self.helper = FormHelper()
@@ -46,7 +54,7 @@ class RemovalForm(forms.Form):
         self.helper.layout = Layout(
             "submission_key",
             Fieldset("Who and when", "pupil", "removed_at", "lesson"),
-            Fieldset("Removal", "reason", "removed_to", "duration_minutes"),
+            Fieldset("Removal", "reason", "removed_to", "duration_minutes", "supervised_by"),
             Fieldset("Home", "parents_told", "parents_told_at", "parents_told_how", "parents_told_by"),
         )
 
@@ -64,6 +72,26 @@ class RemovalForm(forms.Form):
             if not cleaned.get("parents_told_how"):
                 self.add_error("parents_told_how", "Say how parents or carers were told.")
         return cleaned
+
+
+class ParentsToldForm(forms.Form):
+    """Telling home after the removal was recorded (the end-of-day reminder leads here)."""
+
+    parents_told_at = forms.DateTimeField(label="Told when", widget=_datetime_widget())
+    parents_told_how = forms.ChoiceField(label="Told how", choices=[("", "---------"), *Removal.ParentsToldHow.choices])
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault(
+            "parents_told_at", timezone.localtime().replace(second=0, microsecond=0)
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["parents_told_at"].input_formats = DATETIME_FORMATS
+
+    def clean_parents_told_at(self):
+        value = self.cleaned_data["parents_told_at"]
+        if value > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError("This cannot be in the future.")
+        return value
 
 
 class RemovalVoidForm(forms.Form):

@@ -41,6 +41,16 @@ class Removal(Voidable):
     parents_told_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="told by"
     )
+    # The behaviour advice asks who supervised the pupil while they were out of the lesson.
+    supervised_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="supervised by",
+        help_text="Who looked after the pupil while they were out of the lesson",
+    )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     # Generated with the form; a resubmitted form finds the removal it made before instead of a second one.

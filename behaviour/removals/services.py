@@ -38,9 +38,12 @@ def _removal_create(
     parents_told_at=None,
     parents_told_how="",
     parents_told_by=None,
+    supervised_by=None,
 ):
     _require(actor, school, "behaviour.record_event")
     _require_pupils(actor, school, [pupil])
+    if supervised_by is not None and not supervised_by.memberships.filter(school=school).exists():
+        raise PastoralError("The member of staff supervising must work at this school.")
     if event is not None and event.voided_at:
         raise PastoralError("A voided event cannot have a removal linked to it.")
     if event is not None and (event.pupil_id != pupil.pk or event.school_id != school.pk):
@@ -59,6 +62,7 @@ def _removal_create(
         parents_told_at=parents_told_at if parents_told else None,
         parents_told_how=parents_told_how if parents_told else "",
         parents_told_by=parents_told_by if parents_told else None,
+        supervised_by=supervised_by,
         recorded_by=actor,
         submission_key=submission_key,
     )
@@ -70,6 +74,33 @@ def _removal_create(
         obj=removal,
         pupil=pupil,
         data={"removed_to": removed_to, "minutes": duration_minutes, "event": str(event.code) if event else ""},
+    )
+    return removal
+
+
+@transaction.atomic
+def removal_parents_told(*, actor, removal, parents_told_at, parents_told_how):
+    """Home told after the removal was recorded: when, how and by whom (the actor)."""
+    _require(actor, removal.school, "behaviour.record_event")
+    removal = Removal.objects.select_for_update().get(pk=removal.pk)
+    if removal.voided_at:
+        raise PastoralError("A voided removal cannot be changed.")
+    if removal.parents_told:
+        raise PastoralError("Parents or carers are already recorded as told.")
+    if parents_told_at < removal.removed_at:
+        raise PastoralError("Parents cannot have been told before the removal.")
+    removal.parents_told = True
+    removal.parents_told_at = parents_told_at
+    removal.parents_told_how = parents_told_how
+    removal.parents_told_by = actor
+    removal.full_clean()
+    removal.save(update_fields=["parents_told", "parents_told_at", "parents_told_how", "parents_told_by"])
+    audit.record(
+        "behaviour.removal.parents_told",
+        actor=actor,
+        obj=removal,
+        pupil=removal.pupil,
+        data={"how": parents_told_how, "at": parents_told_at.isoformat()},
     )
     return removal
 

@@ -15,7 +15,7 @@ from ..events.views import _event_to_link
 from ..views import _require, _school_with
 from . import selectors, services
 from .filters import removal_filter
-from .forms import RemovalForm, RemovalVoidForm
+from .forms import ParentsToldForm, RemovalForm, RemovalVoidForm
 
 
 @login_required
@@ -41,8 +41,38 @@ def removal_detail(request, code):
     can_void = access.has_school_perm(request.user, removal.school_id, "behaviour.void_event")
     if removal.voided_at and not can_void:
         raise PermissionDenied
-    context = {"removal": removal, "void_form": RemovalVoidForm() if can_void and not removal.voided_at else None}
-    return render(request, "behaviour/removal_detail.html", context)
+    return render(request, "behaviour/removal_detail.html", _detail_context(request, removal))
+
+
+def _detail_context(request, removal, **forms):
+    can_void = access.has_school_perm(request.user, removal.school_id, "behaviour.void_event")
+    can_record = access.has_school_perm(request.user, removal.school_id, "behaviour.record_event")
+    live = not removal.voided_at
+    return {
+        "removal": removal,
+        "void_form": forms.get("void_form", RemovalVoidForm() if can_void and live else None),
+        "told_form": forms.get(
+            "told_form", ParentsToldForm() if can_record and live and not removal.parents_told else None
+        ),
+    }
+
+
+@login_required
+@require_POST
+def removal_parents_told(request, code):
+    removal = selectors.get_removal_for_user(request.user, code)
+    _require(request.user, removal.school_id, "behaviour.record_event")
+    form = ParentsToldForm(request.POST)
+    if form.is_valid():
+        try:
+            services.removal_parents_told(actor=request.user, removal=removal, **form.cleaned_data)
+        except (PastoralError, ValidationError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Recorded that parents or carers were told.")
+            return redirect("behaviour:removal_detail", code=removal.code)
+    context = _detail_context(request, removal, told_form=form)
+    return render(request, "behaviour/removal_detail.html", context, status=400)
 
 
 @login_required
@@ -52,7 +82,9 @@ def removal_void(request, code):
     _require(request.user, removal.school_id, "behaviour.void_event")
     form = RemovalVoidForm(request.POST)
     if not form.is_valid():
-        return render(request, "behaviour/removal_detail.html", {"removal": removal, "void_form": form}, status=400)
+        return render(
+            request, "behaviour/removal_detail.html", _detail_context(request, removal, void_form=form), status=400
+        )
     try:
         services.removal_void(actor=request.user, removal=removal, reason=form.cleaned_data["reason"])
         messages.success(request, "Removal voided. It stays on the record, marked as voided.")

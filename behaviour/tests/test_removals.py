@@ -1,9 +1,14 @@
+import datetime
 import uuid
 
+from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from behaviour.models import Removal
 from behaviour.removals.chronology import removals_for_chronology
+from behaviour.tasks import removals_untold_task, send_removals_untold_task
+from pastoral.celery import app as celery_app
 from pastoral.models import AuditEntry
 from pastoral.tests.factories import PupilFactory
 
@@ -167,3 +172,92 @@ def test_it_drops_details_of_telling_home_when_the_box_is_unticked(client, teach
     removal = Removal.objects.get()
     assert not removal.parents_told
     assert removal.parents_told_at is None and removal.parents_told_how == "" and removal.parents_told_by is None
+
+
+# --- who supervised, telling home later, and the end-of-day reminder -------------------------------------------
+
+
+def test_it_records_who_supervised_and_refuses_staff_of_another_school(
+    client, teacher, pastoral_staff, other_school_dsl, pupil, as_user
+):
+    as_user(teacher)
+    url = reverse("behaviour:removal_create")
+    response = client.post(url, _form(pupil, supervised_by=other_school_dsl.code))
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not Removal.objects.exists()
+    client.post(url, _form(pupil, supervised_by=pastoral_staff.code))
+    removal = Removal.objects.get()
+    assert removal.supervised_by == pastoral_staff
+    page = client.get(reverse("behaviour:removal_detail", args=[removal.code])).content.decode()
+    assert "Supervised by" in page and str(pastoral_staff) in page
+
+
+def test_home_told_later_is_recorded_once_with_who_told_them(client, teacher, pupil, as_user):
+    removal = RemovalFactory(pupil=pupil, recorded_by=teacher, removed_at=timezone.now() - datetime.timedelta(hours=2))
+    as_user(teacher)
+    url = reverse("behaviour:removal_parents_told", args=[removal.code])
+    future = (timezone.localtime() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url, {"parents_told_at": future, "parents_told_how": "phone"})
+    assert response.status_code == 400 and "cannot be in the future" in response.content.decode()
+    removal.refresh_from_db()
+    assert not removal.parents_told
+    told_at = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    assert client.post(url, {"parents_told_at": told_at, "parents_told_how": "phone"}).status_code == 302
+    removal.refresh_from_db()
+    assert removal.parents_told and removal.parents_told_by == teacher and removal.parents_told_how == "phone"
+    assert AuditEntry.objects.filter(action="behaviour.removal.parents_told", pupil=pupil).count() == 1
+    again = client.post(url, {"parents_told_at": told_at, "parents_told_how": "email"})
+    assert again.status_code == 400 and "already recorded as told" in again.content.decode()
+
+
+def test_the_list_filters_removals_whose_parents_are_not_told(client, teacher, pupil, as_user):
+    told = RemovalFactory(pupil=pupil, recorded_by=teacher, parents_told=True, parents_told_at=timezone.now())
+    untold = RemovalFactory(pupil=pupil, recorded_by=teacher)
+    as_user(teacher)
+    page = client.get(reverse("behaviour:removal_list"), {"parents": "untold"}).content.decode()
+    assert reverse("behaviour:removal_detail", args=[untold.code]) in page
+    assert reverse("behaviour:removal_detail", args=[told.code]) not in page
+
+
+WEDNESDAY = datetime.date(2026, 11, 25)
+
+
+def _at(day, hour):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def test_the_end_of_day_task_tells_the_pastoral_lead_once_without_names(
+    school, pupil, teacher, pastoral_lead, dsl, django_capture_on_commit_callbacks
+):
+    RemovalFactory(pupil=pupil, recorded_by=teacher, removed_at=_at(WEDNESDAY, 10))
+    RemovalFactory(pupil=pupil, recorded_by=teacher, removed_at=_at(WEDNESDAY, 13))
+    RemovalFactory(
+        pupil=pupil,
+        recorded_by=teacher,
+        removed_at=_at(WEDNESDAY, 11),
+        parents_told=True,
+        parents_told_at=_at(WEDNESDAY, 12),
+    )
+    RemovalFactory(pupil=pupil, recorded_by=teacher, removed_at=_at(WEDNESDAY - datetime.timedelta(days=1), 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert removals_untold_task.delay([school.pk], WEDNESDAY.isoformat()).get() == 1
+    (message,) = mail.outbox
+    assert message.to == [pastoral_lead.email]
+    assert "2 removals from class" in message.subject
+    assert pupil.legal_last_name not in message.body and pupil.legal_last_name not in message.subject
+    with django_capture_on_commit_callbacks(execute=True):
+        assert removals_untold_task.delay([school.pk], WEDNESDAY.isoformat()).get() == 0
+    assert len(mail.outbox) == 1
+    assert send_removals_untold_task.delay(school.pk, teacher.pk, WEDNESDAY.isoformat()).get() == "skipped"
+    assert celery_app.conf.beat_schedule["removals-untold"]["task"] == "behaviour.tasks.removals_untold_task"
+
+
+def test_the_home_page_lists_todays_untold_removals_for_the_pastoral_lead(
+    client, as_user, pupil, teacher, pastoral_lead
+):
+    RemovalFactory(pupil=pupil, recorded_by=teacher, removed_at=timezone.now())
+    as_user(pastoral_lead)
+    page = client.get(reverse("pastoral:home")).content.decode()
+    assert "Removals today: parents not told" in page and pupil.display_name in page
+    as_user(teacher)
+    assert "Removals today: parents not told" not in client.get(reverse("pastoral:home")).content.decode()
