@@ -10,11 +10,18 @@ at `school`, training in one of `courses` (course keys such as "medication", "fi
 """
 
 _PROVIDERS = {}
+_LATEST = {}
 
 MEDICATION = "medication"
 FIRST_AID = "first_aid"
 PAEDIATRIC_FIRST_AID = "paediatric_first_aid"
+DSL = "dsl"
+DSL_REFRESH = "dsl_refresh"
+PREVENT = "prevent"
 COURSES = {
+    DSL: "DSL training",
+    DSL_REFRESH: "DSL knowledge refresh",
+    PREVENT: "Prevent awareness",
     MEDICATION: "Medication administration",
     FIRST_AID: "First aid at work",
     PAEDIATRIC_FIRST_AID: "Paediatric first aid",
@@ -32,4 +39,23 @@ def trained_user_ids(school, user_ids, courses, day):
     found = set()
     for provider in _PROVIDERS.values():
         found |= set(provider(school, user_ids, list(courses), day))
+    return found
+
+
+def register_latest(name, provider):
+    """provider(school, user_ids, courses) -> {(user_id, course): (completed_on, expires_on)} for each person's
+    newest live record of each course at `school`."""
+    _LATEST[name] = provider
+
+
+def latest(school, user_ids, courses):
+    """{(user_id, course): (completed_on, expires_on)}: each person's newest record of each course, from every app."""
+    user_ids = list(user_ids)
+    found = {}
+    if not user_ids:
+        return found
+    for provider in _LATEST.values():
+        for key, dates in provider(school, user_ids, list(courses)).items():
+            if key not in found or dates[0] > found[key][0]:
+                found[key] = dates
     return found

@@ -78,6 +78,8 @@ class SafeguardingConfig(AppConfig):
             "safeguarding.transfer.refused": "was refused a child-protection file transfer",
             "safeguarding.incoming.refused": "was refused a child-protection file from another school",
             "safeguarding.chronology.refused": "was refused a safeguarding chronology",
+            "safeguarding.cover.added": "added safeguarding cover to the rota",
+            "safeguarding.cover.cancelled": "cancelled safeguarding cover on the rota",
         }.items():
             audit.describe(action, sentence)
         chronology.register("safeguarding", concerns_for_chronology)

@@ -422,3 +422,6 @@ class IncomingFile(models.Model):
     class Meta:
         ordering = ["-received_on"]
         default_permissions = ()
+
+
+from .team.models import CoverSlot  # noqa: E402, F401  (the cover rota's table belongs to this app)

@@ -58,9 +58,10 @@ def register():
         audit.describe(action, sentence)
     chronology.register("behaviour_interventions", interventions_for_chronology)
     # Other duty apps (medical) check first-aid and medication training through pastoral.staff_training.
-    from .selectors import in_date_course_holders
+    from .selectors import in_date_course_holders, latest_course_records
 
     staff_training.register("behaviour_training", in_date_course_holders)
+    staff_training.register_latest("behaviour_training", latest_course_records)
     dashboard.register("behaviour_interventions", interventions_panel, order=30)
     digest.register("behaviour_interventions", intervention_digest_lines)
     demo.register_seeder("behaviour_interventions", seed_interventions)

@@ -1,6 +1,7 @@
 """Restrictive interventions (force, restraint, seclusion), the holds used and staff training records.
 Registered under the behaviour app (imported by behaviour.models), so tables keep their names."""
 
+import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -244,6 +245,14 @@ def _certificate_path(instance, filename):
     return f"training-certificates/{stored_name(instance.certificate_type)}"
 
 
+def add_years(day, years):
+    """The same day `years` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 class StaffTraining(Voidable):
     """A course a member of staff has completed, with its expiry and certificate."""
 
@@ -254,10 +263,15 @@ class StaffTraining(Voidable):
         PAEDIATRIC_FIRST_AID = "paediatric_first_aid", "Paediatric first aid"
         MIDAS = "midas", "MIDAS (minibus driving)"
         DSL = "dsl", "DSL training"
+        DSL_REFRESH = "dsl_refresh", "DSL knowledge refresh"
+        PREVENT = "prevent", "Prevent awareness"
         MEDICATION = "medication", "Medication administration"
         CUSTOM = "custom", "Other course"
 
     POSITIVE_HANDLING_COURSES = {Course.TEAM_TEACH, Course.NORFOLK_STEPS}
+    # KCSIE Annex C: DSL and deputy training is updated at least every two years, and their knowledge and skills
+    # refreshed at least every year; an expiry left blank is filled in from these.
+    DUE_AFTER_YEARS = {Course.DSL: 2, Course.DSL_REFRESH: 1}
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="staff_training")
@@ -306,6 +320,10 @@ class StaffTraining(Voidable):
             errors["custom_name"] = "Give the name of the course."
         if self.completed_on and self.completed_on > timezone.localdate():
             errors["completed_on"] = "This cannot be in the future."
+        if self.completed_on and not self.expires_on and self.course in self.DUE_AFTER_YEARS:
+            self.expires_on = add_years(self.completed_on, self.DUE_AFTER_YEARS[self.course]) - datetime.timedelta(
+                days=1
+            )
         if self.completed_on and self.expires_on and self.expires_on < self.completed_on:
             errors["expires_on"] = "The expiry date cannot be before the course was completed."
         if self.positive_handling and not self.expires_on:

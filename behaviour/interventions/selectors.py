@@ -109,6 +109,17 @@ def in_date_course_holders(school, user_ids, courses, day):
     return set(rows.values_list("user_id", flat=True))
 
 
+def latest_course_records(school, user_ids, courses):
+    """For `pastoral.staff_training.latest`: each person's newest live record of each course at `school`."""
+    rows = (
+        StaffTraining.objects.filter(school=school, user_id__in=user_ids, course__in=courses, voided_at__isnull=True)
+        .order_by("user_id", "course", "-completed_on", "-pk")
+        .distinct("user_id", "course")
+        .values_list("user_id", "course", "completed_on", "expires_on")
+    )
+    return {(user_id, course): (completed_on, expires_on) for user_id, course, completed_on, expires_on in rows}
+
+
 def trained_user_ids(user_ids, day):
     return set(in_date_positive_handling(day).filter(user_id__in=user_ids).values_list("user_id", flat=True))
 

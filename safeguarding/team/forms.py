@@ -1,0 +1,38 @@
+"""The cover rota's form: validation only; the service writes."""
+
+from django import forms
+
+from pastoral.widgets import DateTimeInput
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+
+
+class CoverSlotForm(forms.Form):
+    starts_at = forms.DateTimeField(label="From", widget=DateTimeInput(), input_formats=DATETIME_FORMATS)
+    ends_at = forms.DateTimeField(label="Until", widget=DateTimeInput(), input_formats=DATETIME_FORMATS)
+    staff = forms.ModelChoiceField(
+        label="DSL or deputy", queryset=None, to_field_name="code", required=False, empty_label="Someone else"
+    )
+    name = forms.CharField(
+        label="Or another contact",
+        max_length=120,
+        required=False,
+        help_text="e.g. Children's services out-of-hours team",
+    )
+    phone = forms.CharField(label="Phone", max_length=40)
+    notes = forms.CharField(label="Notes", max_length=300, required=False)
+
+    def __init__(self, *args, team_users, **kwargs):
+        super().__init__(*args, **kwargs)
+        from pastoral.models import User
+
+        self.fields["staff"].queryset = User.objects.filter(pk__in=[user.pk for user in team_users])
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "The cover must end after it starts.")
+        if not cleaned.get("staff") and not (cleaned.get("name") or "").strip() and "name" not in self.errors:
+            self.add_error("name", "Choose a DSL or deputy, or name another contact.")
+        return cleaned
