@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from pastoral.dates import uk_date
 from pastoral.files.uploads import stored_name
 from pastoral.models import Pupil, School, User
 
@@ -139,7 +139,7 @@ class Concern(models.Model):
             who = f"{names[0]} and {names[1]}"
         else:
             who = f"{names[0]} and {len(names) - 1} others"
-        return f"{who}, {date_format(timezone.localtime(self.reported_at), 'j M Y')}"
+        return f"{who}, {uk_date(self.reported_at)}"
 
 
 class EscalationPolicy(models.Model):

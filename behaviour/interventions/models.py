@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from pastoral.dates import uk_date
 from pastoral.files.uploads import stored_name
 from pastoral.models import Pupil, School, User, Voidable
 
@@ -179,7 +180,7 @@ class RestrictiveIntervention(Voidable):
         ]
 
     def __str__(self):
-        return f"{self.get_intervention_type_display()} ({self.duration_minutes} min) on {self.occurred_on:%d/%m/%Y}"
+        return f"{self.get_intervention_type_display()} ({self.duration_minutes} min) on {uk_date(self.occurred_on)}"
 
     @property
     def parent_report_outstanding(self):

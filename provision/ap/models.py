@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pastoral.attendance.models import WEEK_SESSIONS
+from pastoral.dates import uk_date
 from pastoral.files.uploads import stored_name
 from pastoral.models import Pupil, School, Trust, User
 
@@ -167,7 +168,7 @@ class DueDiligenceCheck(models.Model):
         indexes = [models.Index(fields=["provider", "kind", "-checked_on"], name="provision_ap_check_idx")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} ({self.checked_on:%d %b %Y})"
+        return f"{self.get_kind_display()} ({uk_date(self.checked_on)})"
 
     def current_on(self, day):
         return self.checked_on <= day <= self.expires_on
@@ -246,7 +247,7 @@ class Placement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.provider} from {self.start:%d %b %Y}"
+        return f"{self.provider} from {uk_date(self.start)}"
 
     def clean(self):
         errors = {}
@@ -347,7 +348,7 @@ class AttendanceReturn(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_mark_display()} {self.date:%Y-%m-%d} {self.session}"
+        return f"{self.get_mark_display()} {uk_date(self.date)} {self.session}"
 
     @property
     def register_code(self):
