@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from pastoral import titles
 from pastoral.dates import uk_date
 from pastoral.models import Pupil, School, User, Voidable
 
@@ -43,6 +44,15 @@ class RestorativeMeeting(Voidable):
 
     def __str__(self):
         return f"Restorative meeting on {uk_date(self.held_on)}"
+
+    @property
+    def reference(self):
+        return titles.reference(self.code)
+
+    @property
+    def title(self):
+        """By pupils (through any prefetch) and day."""
+        return titles.record_title((p.display_name for p in self.pupils.all()), "Restorative meeting", self.held_on)
 
     def clean(self):
         errors = {}

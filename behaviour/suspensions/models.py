@@ -6,6 +6,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from pastoral import titles
 from pastoral.dates import uk_date
 from pastoral.models import Pupil, School, User, Voidable
 
@@ -106,6 +107,15 @@ class Suspension(Voidable):
         if self.kind == self.Kind.PERMANENT:
             return f"Permanent exclusion from {uk_date(self.start_date)}"
         return f"{self.get_kind_display()} of {self.length_label} from {uk_date(self.start_date)}"
+
+    @property
+    def reference(self):
+        return titles.reference(self.code)
+
+    @property
+    def title(self):
+        """By pupil, kind and first day."""
+        return titles.record_title([self.pupil.display_name], self.get_kind_display(), self.start_date)
 
     @property
     def length_days(self):

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from pastoral import titles
 from pastoral.attendance.models import WEEK_SESSIONS
 from pastoral.dates import uk_date
 from pastoral.files.uploads import stored_name
@@ -248,6 +249,15 @@ class Placement(models.Model):
 
     def __str__(self):
         return f"{self.provider} from {uk_date(self.start)}"
+
+    @property
+    def reference(self):
+        return titles.reference(self.code)
+
+    @property
+    def title(self):
+        """By pupil, provider and first day."""
+        return titles.record_title([self.pupil.display_name], f"AP placement at {self.provider}", self.start)
 
     def clean(self):
         errors = {}
