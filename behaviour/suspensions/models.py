@@ -114,8 +114,13 @@ class Suspension(Voidable):
 
     @property
     def title(self):
-        """By pupil, kind and first day."""
-        return titles.record_title([self.pupil.display_name], self.get_kind_display(), self.start_date)
+        """By pupil, kind (with its length) and first day."""
+        kind = (
+            self.get_kind_display()
+            if self.kind == self.Kind.PERMANENT
+            else f"{self.get_kind_display()} of {self.length_label}"
+        )
+        return titles.record_title([self.pupil.display_name], kind, self.start_date)
 
     @property
     def length_days(self):
