@@ -41,13 +41,19 @@ def uk_time(value):
 
 
 def ago(value, now=None):
-    """'2 days ago', 'in 3 hours' or 'just now' (under a minute), with the largest unit only."""
+    """'2 days ago', 'in 3 hours' or 'just now' (under a minute), with the largest unit only.
+
+    A date (without a time) counts whole days: 'today', 'yesterday', 'tomorrow', '3 days ago', '2 weeks ago'.
+    `now` is a date-time, or a date when `value` is a date.
+    """
     if not isinstance(value, datetime.date):
         return ""
     if not isinstance(value, datetime.datetime):
-        value = datetime.datetime.combine(value, datetime.time.min)
-        if now is None:
-            now = datetime.datetime.combine(timezone.localdate(), datetime.time.min)
+        today = now or timezone.localdate()
+        days = (today - value).days
+        if -1 <= days <= 1:
+            return {-1: "tomorrow", 0: "today", 1: "yesterday"}[days]
+        value, now = (datetime.datetime.combine(day, datetime.time.min) for day in (value, today))
     elif now is None:
         now = timezone.now()
     if abs((now - value).total_seconds()) < 60:

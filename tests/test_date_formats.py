@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template import Context, Template
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from pastoral import dates, titles
@@ -95,6 +96,10 @@ def test_ago():
     assert dates.ago(now - datetime.timedelta(hours=5, minutes=10), now) == "5 hours ago"
     assert dates.ago(now + datetime.timedelta(days=1, hours=1), now) == "in 1 day"
     assert dates.ago(None) == ""
+    today = datetime.date(2026, 12, 3)
+    assert dates.ago(today, today) == "today" and dates.ago(datetime.date(2026, 12, 2), today) == "yesterday"
+    assert dates.ago(datetime.date(2026, 11, 19), today) == "2 weeks ago"
+    assert render("{{ d|ago }}", d=timezone.localdate() + datetime.timedelta(days=1)) == "tomorrow"
 
 
 def test_iso_for_csv_files():
