@@ -21,6 +21,12 @@ of days (tests/test_date_formats.py holds the same list and fails on anything el
 - pastoral/calendar.html: the terms' first and last days in the school calendar, "D j M Y".
 - pastoral/meetings/pupil_meetings.html: meetings grouped under month headings, "F Y", each headed by its
   day of the month, "D j".
+
+Kept in Python code: chart axis labels, where a year on every tick would crowd the chart ("3 Dec" for a week,
+"Dec 26" for a month: behaviour/analytics/views.py, behaviour/events/report_sections.py,
+behaviour/interventions/oversight.py, provision/plans/evidence.py, provision/outcomes/charts.py,
+pastoral/attendance/trends.py, report_sections.py and profile.py); file names ("20261203"); time-only values
+("14:05"), which already are the one time format; ISO values kept for machines (audit data, task arguments).
 """
 
 DATE_FORMAT = "j M Y"  # 3 Dec 2026
