@@ -59,8 +59,8 @@ def ago(value, now=None):
     if abs((now - value).total_seconds()) < 60:
         return "just now"
     if value <= now:
-        return f"{timesince(value, now, depth=1)} ago"
-    return f"in {timeuntil(value, now, depth=1)}"
+        return f"{timesince(value, now, depth=1)} ago".replace("\xa0", " ")
+    return f"in {timeuntil(value, now, depth=1)}".replace("\xa0", " ")
 
 
 def iso_date(value):
