@@ -228,10 +228,8 @@ class BullyingIncident(Voidable):
 
     @property
     def title(self):
-        """By the pupils involved (through any prefetch of `involvements`) and the day."""
-        return titles.record_title(
-            (i.pupil.display_name for i in self.involvements.all()), "Bullying", self.occurred_on
-        )
+        """By the pupils involved (through any prefetch of `involvements`), the types and the day."""
+        return titles.record_title((i.pupil.display_name for i in self.involvements.all()), str(self), self.occurred_on)
 
     def type_labels(self):
         return [BullyingType(value).label for value in self.types]
