@@ -7,17 +7,20 @@ same filters (the page's query string) and the same voided-record rule as the pa
 from django.utils import timezone
 
 from pastoral import audit
+from pastoral.dates import iso_date, iso_datetime
 from pastoral.files import exports
 
 CSV = "text/csv; charset=utf-8"
 
 
-def _local(value, fmt="%Y-%m-%d %H:%M"):
-    return timezone.localtime(value).strftime(fmt) if value else ""
+def _local(value):
+    """A date-time cell: ISO 8601 in UK local time with its offset (see pastoral.dates)."""
+    return iso_datetime(value)
 
 
 def _day(value):
-    return value.isoformat() if value else ""
+    """A date cell: ISO 8601."""
+    return iso_date(value)
 
 
 def _yes(value):

@@ -1,10 +1,12 @@
 """What the behaviour sub-areas' services share: permission and pupil checks, history values, and one record
 per submitted form."""
 
+import datetime
+
 from django.db import IntegrityError
-from django.utils import timezone
 
 from pastoral.accounts import access
+from pastoral.dates import uk_datetime, uk_time
 from pastoral.exceptions import PastoralError
 from pastoral.selectors import pupils_visible_to
 
@@ -29,8 +31,10 @@ def _require_pupils(actor, school, pupils):
 def _display(value):
     if value is None:
         return ""
-    if hasattr(value, "isoformat"):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if hasattr(value, "hour") else value.isoformat()
+    if isinstance(value, datetime.date):
+        return uk_datetime(value)
+    if isinstance(value, datetime.time):
+        return uk_time(value)
     return str(value)
 
 

@@ -4,13 +4,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pastoral import audit
+from pastoral.dates import iso_datetime
 from pastoral.files import exports
 
 CSV = "text/csv; charset=utf-8"
 
 
-def local(value, fmt="%Y-%m-%d %H:%M"):
-    return timezone.localtime(value).strftime(fmt) if value else ""
+def local(value):
+    """A date-time cell: ISO 8601 in UK local time with its offset (see pastoral.dates)."""
+    return iso_datetime(value)
 
 
 def yes(value):

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from pastoral.dates import uk_date
+
 from .accounts.roles import Role
 from .files.uploads import stored_name
 from .pupils.upn import validate_upn
@@ -107,7 +109,7 @@ class Term(models.Model):
             raise ValidationError({"end": "The term must end after it starts."})
         if self.start < year.start or self.end > year.end:
             raise ValidationError(
-                f"A term must fall inside its academic year ({year.start:%d/%m/%Y}–{year.end:%d/%m/%Y})."
+                f"A term must fall inside its academic year ({uk_date(year.start)}–{uk_date(year.end)})."
             )
         overlapping = year.terms.filter(start__lte=self.end, end__gte=self.start).exclude(pk=self.pk)
         if overlapping.exists():
@@ -159,7 +161,7 @@ class SchoolClosure(models.Model):
             raise ValidationError(
                 {
                     field: f"A closure must fall within or between the terms of {year.name} "
-                    f"({bounds['first']:%d/%m/%Y}–{bounds['last']:%d/%m/%Y})."
+                    f"({uk_date(bounds['first'])}–{uk_date(bounds['last'])})."
                 }
             )
         overlapping = SchoolClosure.objects.filter(
@@ -168,7 +170,7 @@ class SchoolClosure(models.Model):
         if overlapping.exists():
             other = overlapping.first()
             raise ValidationError(
-                {"start": f"These dates overlap {other.name} ({other.start:%d/%m/%Y}–{other.end:%d/%m/%Y})."}
+                {"start": f"These dates overlap {other.name} ({uk_date(other.start)}–{uk_date(other.end)})."}
             )
 
 

@@ -155,6 +155,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pastoral.context_processors.pastoral",
             ],
+            "builtins": ["pastoral.templatetags.dates"],
         },
     },
 ]
@@ -265,6 +266,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
+# The one UK date and time format (see pastoral/formats/en_GB/formats.py).
+FORMAT_MODULE_PATH = ["pastoral.formats"]
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"]
 
 STATIC_URL = "/static/"

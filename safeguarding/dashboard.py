@@ -6,6 +6,7 @@ from django.utils import timezone
 from pastoral import audit
 from pastoral.accounts import access
 from pastoral.dashboard import Panel
+from pastoral.dates import uk_date
 from pastoral.files import charts
 from pastoral.models import AuditEntry, School
 from pastoral.selectors import on_roll, pupils_visible_to
@@ -79,7 +80,7 @@ def dashboard_context(user, school, school_ids):
         .order_by("-total", "category__name")
     )
     chart = charts.bar_chart(
-        f"Concerns by category since {start:%d/%m/%Y}", [(row["category__name"], row["total"]) for row in counts]
+        f"Concerns by category since {uk_date(start)}", [(row["category__name"], row["total"]) for row in counts]
     )
     return {
         "school": school,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from pastoral import audit
 from pastoral.accounts import access
+from pastoral.dates import iso_date, iso_datetime
 from pastoral.files import exports
 from pastoral.files.exports import ExportRefused
 from pastoral.files.pdf import OFFICIAL_SENSITIVE, render_pdf
@@ -37,8 +38,9 @@ def concern_rows(user, school, parameters):
     )
 
 
-def _when(value, fmt="%Y-%m-%d %H:%M"):
-    return timezone.localtime(value).strftime(fmt) if value else ""
+def _when(value):
+    """A date-time cell: ISO 8601 in UK local time with its offset (see pastoral.dates)."""
+    return iso_datetime(value)
 
 
 def build_concerns_csv(generated_file, user):
@@ -52,7 +54,7 @@ def build_concerns_csv(generated_file, user):
             "Yes" if concern.urgent else "No",
             concern.get_status_display(),
             str(concern.owner or ""),
-            _when(concern.closed_at, "%Y-%m-%d"),
+            iso_date(concern.closed_at),
         ]
         for concern in concern_rows(user, generated_file.school, generated_file.parameters)
     ]
@@ -85,7 +87,7 @@ def build_referrals_csv(generated_file, user):
             referral.reference,
             referral.follow_up_due.isoformat() if referral.follow_up_due else "",
             "Yes" if referral.overdue else "No",
-            _when(referral.outcome_recorded_at, "%Y-%m-%d") if referral.outcome else "Awaited",
+            iso_date(referral.outcome_recorded_at) if referral.outcome else "Awaited",
         ]
         for referral in referral_rows(user, generated_file.school)
     ]

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from pastoral import titles
+from pastoral.dates import uk_date
 from pastoral.files.uploads import stored_name
 from pastoral.models import Pupil, School, User
 
@@ -124,22 +125,13 @@ class Concern(models.Model):
 
     @property
     def reference(self):
-        return str(self.code)[:8].upper()
+        return titles.reference(self.code)
 
     @property
     def title(self):
         """How staff name a concern: by child and date ("Jay Smith, 3 Dec 2026"); the reference stays for paper
         and phone calls. Reads `pupils` through any prefetch, so lists prefetch it."""
-        names = [pupil.display_name for pupil in self.pupils.all()]
-        if not names:
-            who = "No pupil named"
-        elif len(names) == 1:
-            who = names[0]
-        elif len(names) == 2:
-            who = f"{names[0]} and {names[1]}"
-        else:
-            who = f"{names[0]} and {len(names) - 1} others"
-        return f"{who}, {date_format(timezone.localtime(self.reported_at), 'j M Y')}"
+        return f"{titles.pupil_names(p.display_name for p in self.pupils.all())}, {uk_date(self.reported_at)}"
 
 
 class EscalationPolicy(models.Model):

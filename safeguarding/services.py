@@ -8,6 +8,7 @@ from pastoral import audit, outbox
 from pastoral.accounts import access
 from pastoral.accounts.permissions import record_access_grant, record_access_revoke
 from pastoral.accounts.roles import Role
+from pastoral.dates import uk_date
 from pastoral.exceptions import PastoralError
 from pastoral.files.uploads import checked_content_type, display_name
 from pastoral.selectors import pupils_visible_to, staff_holding
@@ -532,7 +533,7 @@ def transfer_mark_sent(*, actor, transfer, method, sent_at=None):
     if timezone.localdate(sent_at) < transfer.leave_date:
         # Only advance information goes before the pupil leaves; the file itself follows the leaving date.
         raise PastoralError(
-            f"The pupil leaves on {transfer.leave_date:%d/%m/%Y}, so the file cannot be recorded as sent before then. "
+            f"The pupil leaves on {uk_date(transfer.leave_date)}, so the file cannot be recorded as sent before then. "
             "Share anything urgent as advance information, and record the file as sent once it goes."
         )
     transfer.sent_at = sent_at

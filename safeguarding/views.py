@@ -16,6 +16,7 @@ from pastoral import services as core_services
 from pastoral.accounts import access
 from pastoral.accounts.roles import Role
 from pastoral.accounts.schools import current_school
+from pastoral.dates import uk_date
 from pastoral.exceptions import PastoralError
 from pastoral.files.uploads import download_name, file_response
 from pastoral.lists import keyset_page, list_page
@@ -527,7 +528,7 @@ def chronology_entries(user, pupil):
                 (d.decided_at, "Decision", f"{ref} · {d.get_decision_display()}", f"{d.decided_by}: {d.reason}", c)
             )
         for a in c.actions.all():
-            text = f"Owner {a.owner}, due {a.due_on:%d/%m/%Y}{' – done' if a.done_at else ''}"
+            text = f"Owner {a.owner}, due {uk_date(a.due_on)}{' – done' if a.done_at else ''}"
             entries.append((a.created_at, "Action", f"{ref} · {a.description}", text, c))
         for n in c.notes.all():
             entries.append((n.created_at, "Note", ref, f"{n.author}: {n.text}", c))
@@ -587,7 +588,7 @@ def transfer_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             transfer = services.transfer_create(actor=request.user, school=school, **form.cleaned_data)
-            messages.success(request, f"Transfer started. Due by {transfer.due_by:%d/%m/%Y}.")
+            messages.success(request, f"Transfer started. Due by {uk_date(transfer.due_by)}.")
             return redirect("safeguarding:transfer_detail", code=transfer.code)
         except PastoralError as exc:
             _error(request, exc)

@@ -1,6 +1,7 @@
 """Incident detail in a real browser: from the event page, through a failed submit, to an attached photo."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -44,7 +45,7 @@ def test_pastoral_staff_add_incident_detail_and_a_photo(live_server, page, cast)
     page.keyboard.type("Bruised arm; ice pack")
     page.get_by_role("button", name="Record incident detail").click()
 
-    expect(page.get_by_role("heading", name="Incident detail")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(" — Incident — "))).to_be_visible()
     incident = Incident.objects.get()
     assert incident.injury_details == "Bruised arm; ice pack" and incident.dysregulated == "yes"
 

@@ -686,7 +686,7 @@ def csv_rows(events):
         pupil_gender,
     ) in rows:
         yield [
-            occurred_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            occurred_at.astimezone(tz).isoformat(timespec="seconds"),
             school,
             preferred_first or legal_first,
             preferred_last or legal_last,

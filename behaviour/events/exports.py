@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from pastoral import audit
+from pastoral.dates import iso_datetime
 from pastoral.files import exports
 from pastoral.files.exports import ExportRefused
 from pastoral.lists import filtered
@@ -79,7 +80,7 @@ def build_events_csv(generated_file, user):
         category, pupil = event.category, event.pupil
         rows.append(
             [
-                timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                iso_datetime(event.occurred_at),
                 pupil.display_name,
                 pupil.get_year_group_display(),
                 pupil.form,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from pastoral import titles
 from pastoral.files.uploads import stored_name
 from pastoral.models import Pupil, School, User, Voidable
 
@@ -65,6 +66,15 @@ class Incident(Voidable):
 
     def __str__(self):
         return f"Incident detail: {self.behaviour[:60]}"
+
+    @property
+    def reference(self):
+        return titles.reference(self.code)
+
+    @property
+    def title(self):
+        """By pupil(s) and the day it was recorded; reads `pupils` through any prefetch."""
+        return titles.record_title((p.display_name for p in self.pupils.all()), "Incident", self.created_at)
 
     def clean(self):
         errors = {}
@@ -211,6 +221,15 @@ class BullyingIncident(Voidable):
 
     def __str__(self):
         return f"Bullying: {', '.join(self.type_labels())}"
+
+    @property
+    def reference(self):
+        return titles.reference(self.code)
+
+    @property
+    def title(self):
+        """By the pupils involved (through any prefetch of `involvements`), the types and the day."""
+        return titles.record_title((i.pupil.display_name for i in self.involvements.all()), str(self), self.occurred_on)
 
     def type_labels(self):
         return [BullyingType(value).label for value in self.types]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from pastoral import audit
+from pastoral.dates import iso_date, iso_datetime
 from pastoral.files import exports
 from pastoral.files.exports import ExportRefused
 from pastoral.files.pdf import OFFICIAL_SENSITIVE, render_pdf
@@ -62,7 +63,7 @@ def _parents(record):
     if record.withheld:
         return "Withheld"
     if record.parent_reported_at:
-        return f"Told {timezone.localtime(record.parent_reported_at):%Y-%m-%d %H:%M}"
+        return f"Told {iso_datetime(record.parent_reported_at)}"
     return "Outstanding"
 
 
@@ -79,7 +80,7 @@ def build_list_csv(generated_file, user):
             _parents(r),
             r.pupil_debrief_on.isoformat() if r.pupil_debrief_on else "",
             r.staff_debrief_on.isoformat() if r.staff_debrief_on else "",
-            timezone.localtime(r.reviewed_at).strftime("%Y-%m-%d") if r.reviewed_at else "",
+            iso_date(r.reviewed_at),
             r.untrained_count,
             "Yes" if r.recorded_late else "No",
             str(r.recorded_by),

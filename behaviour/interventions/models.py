@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from pastoral import titles
+from pastoral.dates import uk_date
 from pastoral.files.uploads import stored_name
 from pastoral.models import Pupil, School, User, Voidable
 
@@ -180,7 +182,16 @@ class RestrictiveIntervention(Voidable):
         ]
 
     def __str__(self):
-        return f"{self.get_intervention_type_display()} ({self.duration_minutes} min) on {self.occurred_on:%d/%m/%Y}"
+        return f"{self.get_intervention_type_display()} ({self.duration_minutes} min) on {uk_date(self.occurred_on)}"
+
+    @property
+    def reference(self):
+        return titles.reference(self.code)
+
+    @property
+    def title(self):
+        """By pupil, type and day."""
+        return titles.record_title([self.pupil.display_name], self.get_intervention_type_display(), self.occurred_on)
 
     @property
     def parent_report_outstanding(self):

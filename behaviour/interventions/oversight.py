@@ -6,6 +6,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncMonth
 from django.utils import timezone
 
+from pastoral.dates import iso_date, iso_datetime
 from pastoral.files import charts
 from pastoral.models import Pupil
 
@@ -227,13 +228,11 @@ def csv_rows(user, school, start, end):
             record.location.name if record.location else record.location_detail,
             "; ".join(sorted(str(user) for user in record.staff_involved.all())),
             yes_no(record.injuries),
-            timezone.localtime(record.parent_reported_at).strftime("%Y-%m-%d %H:%M")
-            if record.parent_reported_at
-            else "",
+            iso_datetime(record.parent_reported_at),
             yes_no(record.withheld),
             record.pupil_debrief_on.isoformat() if record.pupil_debrief_on else "",
             record.staff_debrief_on.isoformat() if record.staff_debrief_on else "",
-            timezone.localtime(record.reviewed_at).strftime("%Y-%m-%d") if record.reviewed_at else "",
+            iso_date(record.reviewed_at),
             yes_no(record.proportionate),
             yes_no(record.in_line_with_training),
         ]

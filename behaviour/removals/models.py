@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from pastoral import titles
 from pastoral.models import Pupil, School, User, Voidable
 
 from ..events.models import BehaviourEvent
@@ -66,6 +67,15 @@ class Removal(Voidable):
 
     def __str__(self):
         return f"Removal from class: {self.removed_to} ({self.duration_minutes} min)"
+
+    @property
+    def reference(self):
+        return titles.reference(self.code)
+
+    @property
+    def title(self):
+        """By pupil and day."""
+        return titles.record_title([self.pupil.display_name], "Removal from class", self.removed_at)
 
     def clean(self):
         errors = {}

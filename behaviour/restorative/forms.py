@@ -7,6 +7,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
+from pastoral.dates import uk_datetime
 from pastoral.widgets import DateInput
 
 from ..events.selectors import events_visible_to
@@ -16,9 +17,7 @@ from .selectors import restorative_candidates
 
 
 def _incident_label(event):
-    return (
-        f"{timezone.localtime(event.occurred_at):%d/%m/%Y %H:%M} · {event.pupil.display_name} · {event.category.name}"
-    )
+    return f"{uk_datetime(timezone.localtime(event.occurred_at))} · {event.pupil.display_name} · {event.category.name}"
 
 
 class RestorativeMeetingForm(forms.Form):

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from pastoral import titles
+from pastoral.dates import uk_date
 from pastoral.models import Pupil, School, User, Voidable
 
 from ..events.models import BehaviourEvent
@@ -41,7 +43,16 @@ class RestorativeMeeting(Voidable):
         indexes = [models.Index(fields=["school", "-held_on"])]
 
     def __str__(self):
-        return f"Restorative meeting on {self.held_on:%d/%m/%Y}"
+        return f"Restorative meeting on {uk_date(self.held_on)}"
+
+    @property
+    def reference(self):
+        return titles.reference(self.code)
+
+    @property
+    def title(self):
+        """By pupils (through any prefetch) and day."""
+        return titles.record_title((p.display_name for p in self.pupils.all()), "Restorative meeting", self.held_on)
 
     def clean(self):
         errors = {}

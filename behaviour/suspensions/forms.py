@@ -8,6 +8,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
+from pastoral.dates import uk_date
 from pastoral.pupils.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
 from pastoral.widgets import DateInput
@@ -126,7 +127,7 @@ class SuspensionForm(forms.Form):
         except ValueError:
             offered = offered.filter(occurred_at__gte=timezone.now() - timezone.timedelta(days=14))
         self.fields["incidents"].widget.choices = [
-            (str(e.code), f"{timezone.localtime(e.occurred_at):%d/%m/%Y} · {e.pupil.display_name} · {e.category.name}")
+            (str(e.code), f"{uk_date(timezone.localtime(e.occurred_at))} · {e.pupil.display_name} · {e.category.name}")
             for e in offered.order_by("-occurred_at")[:100]
         ]
         self.helper = FormHelper()

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.text import slugify
 
 from pastoral import audit
+from pastoral.dates import uk_date
 from pastoral.files import exports
 from pastoral.files.exports import ExportRefused
 from pastoral.files.pdf import OFFICIAL_SENSITIVE, render_pdf
@@ -107,7 +108,7 @@ def build_letter_pdf(generated_file, user):
         user=user,
         school=suspension.school,
         title=f"{noun} letter pack: {suspension.pupil.display_name}",
-        period=f"from {suspension.start_date:%-d %b %Y}",
+        period=f"from {uk_date(suspension.start_date)}",
         sensitivity=OFFICIAL_SENSITIVE,
     )
     audit.record(

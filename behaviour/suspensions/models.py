@@ -6,6 +6,8 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from pastoral import titles
+from pastoral.dates import uk_date
 from pastoral.models import Pupil, School, User, Voidable
 
 
@@ -103,8 +105,22 @@ class Suspension(Voidable):
 
     def __str__(self):
         if self.kind == self.Kind.PERMANENT:
-            return f"Permanent exclusion from {self.start_date:%d/%m/%Y}"
-        return f"{self.get_kind_display()} of {self.length_label} from {self.start_date:%d/%m/%Y}"
+            return f"Permanent exclusion from {uk_date(self.start_date)}"
+        return f"{self.get_kind_display()} of {self.length_label} from {uk_date(self.start_date)}"
+
+    @property
+    def reference(self):
+        return titles.reference(self.code)
+
+    @property
+    def title(self):
+        """By pupil, kind (with its length) and first day."""
+        kind = (
+            self.get_kind_display()
+            if self.kind == self.Kind.PERMANENT
+            else f"{self.get_kind_display()} of {self.length_label}"
+        )
+        return titles.record_title([self.pupil.display_name], kind, self.start_date)
 
     @property
     def length_days(self):
@@ -163,7 +179,7 @@ class SuspensionNotification(models.Model):
         indexes = [models.Index(fields=["suspension", "recipient"])]
 
     def __str__(self):
-        return f"{self.get_recipient_display()} told {self.notified_at:%d/%m/%Y}"
+        return f"{self.get_recipient_display()} told {uk_date(self.notified_at)}"
 
 
 class GovernorTask(models.Model):
@@ -192,7 +208,7 @@ class GovernorTask(models.Model):
         indexes = [models.Index(fields=["school", "done_at", "due_on"])]
 
     def __str__(self):
-        return f"{self.get_kind_display()} by {self.due_on:%d/%m/%Y}"
+        return f"{self.get_kind_display()} by {uk_date(self.due_on)}"
 
     @property
     def overdue(self):
@@ -221,4 +237,4 @@ class ReintegrationMeeting(models.Model):
         default_permissions = ()
 
     def __str__(self):
-        return f"Reintegration meeting on {self.held_on:%d/%m/%Y}"
+        return f"Reintegration meeting on {uk_date(self.held_on)}"

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from pastoral.accounts import access
 from pastoral.calendar.school_days import SchoolCalendar
+from pastoral.dates import uk_date
 from pastoral.models import Professional
 
 from . import school_days
@@ -277,7 +278,7 @@ def finalise_blockers(suspension, assessment, reason_count=None):
     ):
         problems.append(
             f"This suspension runs past 5 school days: record the full-time provision from day 6 "
-            f"({assessment.day6:%d/%m/%Y}) and who arranges it."
+            f"({uk_date(assessment.day6)}) and who arranges it."
         )
     if suspension.misses_public_exam and not suspension.exam_details.strip():
         problems.append("Say which public exam or test the pupil will miss, and when.")

@@ -448,7 +448,7 @@ def test_the_csv_holds_the_filtered_rows_safely_and_is_audited(
     assert rows[0] == analytics.CSV_HEADER
     assert len(rows) == 5
     assert rows[1][:11] == [
-        "2026-10-07 12:30",
+        "2026-10-07T12:30:00+01:00",
         "Northfield Academy",
         "Ben",
         "Bold",

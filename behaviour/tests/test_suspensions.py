@@ -15,6 +15,7 @@ from behaviour.suspensions import school_days, services
 from behaviour.suspensions.chronology import suspensions_for_chronology
 from behaviour.suspensions.panels import governor_tasks_panel
 from behaviour.suspensions.selectors import assess, terms_of
+from pastoral.dates import uk_date
 from pastoral.demo import term_dates
 from pastoral.exceptions import PastoralError
 from pastoral.models import AcademicYear, AuditEntry, Term
@@ -180,7 +181,7 @@ def test_the_term_totals_ignore_drafts_voided_records_and_other_terms(headteache
 
 def test_more_than_five_days_needs_provision_from_day_six(headteacher, pupil, autumn):
     suspension = draft(headteacher, pupil, autumn[0], 12)
-    with pytest.raises(services.SuspensionRefused, match=f"day 6 \\({autumn[5]:%d/%m/%Y}\\)"):
+    with pytest.raises(services.SuspensionRefused, match=f"day 6 \\({uk_date(autumn[5])}\\)"):
         services.suspension_finalise(actor=headteacher, suspension=suspension)
     short = draft(headteacher, pupil, autumn[10], 10, work_set="")
     with pytest.raises(services.SuspensionRefused, match="work set for days 1–5"):

@@ -6,6 +6,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from pastoral import titles
 from pastoral.models import Pupil, School, User, Voidable
 
 # Seeded into each school's own list on first use; a school adds, renames or retires its own.
@@ -101,6 +102,15 @@ class MedicalCondition(Voidable):
     @property
     def name(self):
         return self.condition_type.name if self.condition_type_id else self.other_name
+
+    @property
+    def reference(self):
+        return titles.reference(self.code)
+
+    @property
+    def title(self):
+        """By pupil, condition and the day it was identified (or recorded)."""
+        return titles.record_title([self.pupil.display_name], self.name, self.identified_on or self.created_at)
 
     def clean(self):
         errors = {}

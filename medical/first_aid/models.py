@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from pastoral import titles
 from pastoral.models import Pupil, School, User, Voidable
 
 BODY_PARTS = [
@@ -110,6 +111,19 @@ class Accident(Voidable):
 
     def __str__(self):
         return f"Accident: {self.get_injury_display()} ({self.get_body_part_display().lower()})"
+
+    @property
+    def reference(self):
+        return titles.reference(self.code)
+
+    @property
+    def title(self):
+        """By pupil (or the person hurt), injury and day."""
+        return titles.record_title(
+            [self.pupil.display_name if self.pupil_id else self.person_name],
+            f"First aid: {self.get_injury_display().lower()}",
+            self.occurred_at,
+        )
 
     @property
     def who(self):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pastoral.accounts import access
+from pastoral.dates import uk_datetime
 from pastoral.exceptions import PastoralError
 from pastoral.files import charts
 from pastoral.forms import add_service_errors
@@ -69,7 +70,7 @@ def concern_link(user, accident):
     if not accident.pupil_id or not access.has_school_perm(user, accident.school_id, RAISE_CONCERN):
         return ""
     account = (
-        f"Injury seen at first aid on {timezone.localtime(accident.occurred_at):%-d %b %Y %H:%M}: "
+        f"Injury seen at first aid on {uk_datetime(timezone.localtime(accident.occurred_at))}: "
         f"{accident.get_injury_display().lower()} to the {accident.get_body_part_display().lower()}. "
         f"{accident.what_happened}"
     )

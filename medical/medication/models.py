@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from pastoral import titles
 from pastoral.models import Pupil, School, User
 
 from ..conditions.models import MedicalCondition
@@ -96,6 +97,15 @@ class MedicineAgreement(models.Model):
 
     def __str__(self):
         return f"{self.medicine_name} for {self.pupil}"
+
+    @property
+    def reference(self):
+        return titles.reference(self.code)
+
+    @property
+    def title(self):
+        """By pupil, medicine and the day the agreement was signed."""
+        return titles.record_title([self.pupil.display_name], f"Medicine: {self.medicine_name}", self.agreed_on)
 
     def current_on(self, day):
         """Agreed on or before `day`, not ended, and `day` no later than its last day."""

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from pastoral import audit, staff_training
 from pastoral.accounts import access
+from pastoral.dates import uk_date
 from pastoral.exceptions import PastoralError
 
 from ..emergency.models import MedicalSettings, settings_for
@@ -147,7 +148,7 @@ def _refuse_given(actor, agreement, given_at, dose_given, given_by, witness):
         errors["agreement"] = "There is no current parental agreement for this medicine: nothing was saved."
     if not agreement.in_date_on(day):
         errors["dose_given"] = (
-            f"This medicine expired on {agreement.expiry_date:%-d %b %Y}: it cannot be given. Return it to parents."
+            f"This medicine expired on {uk_date(agreement.expiry_date)}: it cannot be given. Return it to parents."
         )
     if dose_given is None:
         errors.setdefault("dose_given", "Give the dose.")

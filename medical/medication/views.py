@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pastoral.dates import uk_date
 from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
 from pastoral.lists import list_page
@@ -141,7 +142,7 @@ def dose_create(request, code):
         cancel=reverse("medical:agreement_detail", args=[agreement.code]),
         crumbs=CRUMBS,
         intro=f"Agreed: {agreement.dose_amount.normalize()} {agreement.dose_unit}, "
-        f"{agreement.get_method_display().lower()}, {agreement.timing}. Expires {agreement.expiry_date:%-d %b %Y}."
+        f"{agreement.get_method_display().lower()}, {agreement.timing}. Expires {uk_date(agreement.expiry_date)}."
         + (" Controlled drug: a witness is needed." if agreement.controlled_drug else ""),
     )
 

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from pastoral.chronology import ChronologyItem
+from pastoral.dates import uk_date
 
 from .selectors import plans_visible_to
 
@@ -14,7 +15,7 @@ def plans_for_chronology(user, pupil, limit):
             plan.created_at,
             "medical",
             f"Individual healthcare plan ({plan.get_status_display().lower()}, version {plan.version})",
-            f"Review due {plan.review_date:%-d %b %Y}",
+            f"Review due {uk_date(plan.review_date)}",
             reverse("medical:plan_detail", args=[plan.code]),
             "info",
         )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from pastoral import titles
 from pastoral.models import Pupil, School, User
 from pastoral.staff_training import COURSES
 
@@ -118,6 +119,15 @@ class HealthcarePlan(models.Model):
 
     def __str__(self):
         return f"Individual healthcare plan: {self.pupil}"
+
+    @property
+    def reference(self):
+        return titles.reference(self.code)
+
+    @property
+    def title(self):
+        """By pupil and the plan's date."""
+        return titles.record_title([self.pupil.display_name], "Healthcare plan", self.plan_date)
 
     def review_overdue_on(self, day):
         """Overdue from the day after the review date; a review due today is due, not overdue."""

@@ -9,6 +9,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from pastoral.dates import uk_date
+
 # The 2024 Registration Regulations apply to sessions from this day: the withdrawn codes stop here.
 CODES_2024_FROM = datetime.date(2024, 8, 19)
 
@@ -104,7 +106,7 @@ class AttendanceMark(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} on {self.date:%Y-%m-%d} {self.session}"
+        return f"{self.code} on {uk_date(self.date)} {self.session}"
 
 
 class AttendanceMarkChange(models.Model):
@@ -169,7 +171,7 @@ class AttendanceAlert(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} ({self.raised_on:%Y-%m-%d})"
+        return f"{self.get_kind_display()} ({uk_date(self.raised_on)})"
 
 
 WEEK_SESSIONS = [
@@ -204,7 +206,7 @@ class PartTimeTimetable(models.Model):
         indexes = [models.Index(fields=["school", "end"]), models.Index(fields=["pupil", "start"])]
 
     def __str__(self):
-        return f"Part-time timetable from {self.start:%Y-%m-%d}"
+        return f"Part-time timetable from {uk_date(self.start)}"
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from pastoral.dates import uk_date
+
 from .. import audit, services
 from ..accounts import access
 from ..accounts.schools import current_school
@@ -101,7 +103,7 @@ def closure_bank_holidays(request, year_code):
         messages.error(request, str(exc))
         return redirect("pastoral:calendar")
     if added:
-        names = ", ".join(f"{closure.name} ({closure.start:%-d %b %Y})" for closure in added)
+        names = ", ".join(f"{closure.name} ({uk_date(closure.start)})" for closure in added)
         messages.success(
             request, f"Added {len(added)} bank holiday{'s' if len(added) != 1 else ''} to {year.name}: {names}."
         )

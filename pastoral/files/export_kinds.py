@@ -7,6 +7,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 
+from pastoral.dates import uk_date
+
 from ..chronology import chronology_for
 from ..selectors import get_pupil_for_user
 from . import charts, exports
@@ -48,7 +50,7 @@ def build_chronology_pdf(generated_file, user):
     )
     today = timezone.localdate()
     first = min((item.when for item in items if not item.pinned), default=None)
-    period = f"{timezone.localtime(first):%-d %b %Y} to {today:%-d %b %Y}" if first else f"to {today:%-d %b %Y}"
+    period = f"{uk_date(timezone.localtime(first))} to {uk_date(today)}" if first else f"to {uk_date(today)}"
     content = render_pdf(
         "pdf/chronology.html",
         {"pupil": pupil, "items": items, "chart": chart},

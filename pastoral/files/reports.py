@@ -27,6 +27,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 
+from pastoral.dates import uk_date
+
 from .. import audit
 from ..accounts import access
 from ..accounts.roles import Role
@@ -239,7 +241,7 @@ def omitted_sections(user, schools):
 
 
 def period_text(start, end):
-    return f"{start:%-d %b %Y} to {end:%-d %b %Y}"
+    return f"{uk_date(start)} to {uk_date(end)}"
 
 
 def build_termly_report(generated_file, user):

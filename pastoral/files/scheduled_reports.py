@@ -16,6 +16,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from pastoral.dates import uk_datetime
+
 from ..accounts import access
 from ..calendar.school_days import CalendarError, SchoolCalendar
 from ..models import ScheduledReport
@@ -177,4 +179,4 @@ def run_one(report, period_start, period_end):
         )
     except (Http404, PermissionDenied):
         return None, "Skipped: the recipient can no longer see what this report covers."
-    return generated_file, f"Queued on {timezone.localtime():%d/%m/%Y %H:%M}."
+    return generated_file, f"Queued on {uk_datetime(timezone.localtime())}."

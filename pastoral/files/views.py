@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from pastoral.dates import uk_date
+
 from ..accounts import access
 from ..accounts.schools import current_school
 from ..exceptions import PastoralError
@@ -163,7 +165,7 @@ def schedule_create(request):
     messages.success(
         request,
         f"{kinds[kind_name].label} will be emailed {report.get_frequency_display().lower()} as a link; "
-        f"the first on {report.next_run_at:%d/%m/%Y}.",
+        f"the first on {uk_date(report.next_run_at)}.",
     )
     return redirect("pastoral:export_list")
 

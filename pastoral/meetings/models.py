@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from pastoral.dates import uk_date
+
 from ..files.uploads import stored_name
 
 
@@ -62,7 +64,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} on {self.held_on:%Y-%m-%d}"
+        return f"{self.get_kind_display()} on {uk_date(self.held_on)}"
 
     @property
     def is_cp(self):

@@ -13,7 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from pastoral import titles
 from pastoral.attendance.models import WEEK_SESSIONS
+from pastoral.dates import uk_date
 from pastoral.files.uploads import stored_name
 from pastoral.models import Pupil, School, Trust, User
 
@@ -167,7 +169,7 @@ class DueDiligenceCheck(models.Model):
         indexes = [models.Index(fields=["provider", "kind", "-checked_on"], name="provision_ap_check_idx")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} ({self.checked_on:%d %b %Y})"
+        return f"{self.get_kind_display()} ({uk_date(self.checked_on)})"
 
     def current_on(self, day):
         return self.checked_on <= day <= self.expires_on
@@ -246,7 +248,16 @@ class Placement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.provider} from {self.start:%d %b %Y}"
+        return f"{self.provider} from {uk_date(self.start)}"
+
+    @property
+    def reference(self):
+        return titles.reference(self.code)
+
+    @property
+    def title(self):
+        """By pupil, provider and first day."""
+        return titles.record_title([self.pupil.display_name], f"AP placement at {self.provider}", self.start)
 
     def clean(self):
         errors = {}
@@ -347,7 +358,7 @@ class AttendanceReturn(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_mark_display()} {self.date:%Y-%m-%d} {self.session}"
+        return f"{self.get_mark_display()} {uk_date(self.date)} {self.session}"
 
     @property
     def register_code(self):

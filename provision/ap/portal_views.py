@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pastoral import audit
+from pastoral.dates import uk_date
 from pastoral.exceptions import PastoralError
 from pastoral.files import uploads
 
@@ -117,7 +118,7 @@ def portal_returns(request, code):
         except PastoralError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"Attendance sent for {placement.pupil.first_name}, {day:%-d %B}.")
+            messages.success(request, f"Attendance sent for {placement.pupil.first_name}, {uk_date(day)}.")
             return redirect("provision:ap_portal")
     else:
         messages.error(request, "Choose a mark for every session, and give the reason for an absence.")

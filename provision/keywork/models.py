@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from pastoral.dates import uk_date
 from pastoral.models import Pupil, School, User
 
 
@@ -101,7 +102,7 @@ class KeyworkSession(models.Model):
         indexes = [models.Index(fields=["pupil", "-held_on"], name="provision_kw_session_idx")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} on {self.held_on:%d %b %Y}"
+        return f"{self.get_kind_display()} on {uk_date(self.held_on)}"
 
     @property
     def mood_label(self):

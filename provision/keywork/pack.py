@@ -6,6 +6,8 @@ intervention with its attendance, target rating and entry/exit measure. Session 
 
 from django.db.models import Avg, Count, Q
 
+from pastoral.dates import uk_date
+
 from .. import measures_registry
 from ..interventions import impact
 from ..interventions.selectors import members_visible_to
@@ -26,10 +28,10 @@ def keywork_section(user, pupil, start, end):
         return None
     section = PackSection("Keywork")
     for assignment in keyworkers:
-        until = f" to {assignment.ends_on:%d/%m/%Y}" if assignment.ends_on else ""
+        until = f" to {uk_date(assignment.ends_on)}" if assignment.ends_on else ""
         section.paragraphs.append(
             f"Keyworker: {assignment.keyworker.get_full_name() or assignment.keyworker.username}, "
-            f"from {assignment.starts_on:%d/%m/%Y}{until}."
+            f"from {uk_date(assignment.starts_on)}{until}."
         )
     if not selectors.may_read_notes(user, pupil):
         section.empty = "Keywork sessions are read only by the keyworkers, the pastoral lead, SENCo and DSL team."
@@ -82,7 +84,7 @@ def interventions_section(user, pupil, start, end):
         table.append(
             [
                 group.programme.name,
-                f"{group.starts_on:%d/%m/%Y} to {group.ends_on:%d/%m/%Y}",
+                f"{uk_date(group.starts_on)} to {uk_date(group.ends_on)}",
                 f"{row.sessions_attended} of {row.sessions_recorded}",
                 row.member.target or "–",
                 "–" if row.member.rating is None else f"{row.member.rating:+d}",

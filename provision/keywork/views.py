@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pastoral.accounts import access
 from pastoral.accounts.schools import current_school
+from pastoral.dates import uk_date
 from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
 from pastoral.lists import list_page
@@ -189,7 +190,7 @@ def session_concern(request, code):
     query = {"pupil": str(session.pupil.code)}
     form = ConcernForm(request.POST)
     if form.is_valid() and form.cleaned_data["copy"] and session.discussion:
-        query["account"] = f"During a keywork {session.get_kind_display().lower()} on {session.held_on:%-d %B %Y}: " + (
+        query["account"] = f"During a keywork {session.get_kind_display().lower()} on {uk_date(session.held_on)}: " + (
             session.discussion
         )
     return redirect(reverse("safeguarding:concern_create") + "?" + urlencode(query))

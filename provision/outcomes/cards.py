@@ -4,6 +4,7 @@ pupil voice and (for those who request it) the annual-review pack. Three queries
 from django.urls import reverse
 
 from pastoral.accounts import access as core_access
+from pastoral.dates import uk_date
 from pastoral.pupil_cards import PupilCard
 
 from . import access, sdq
@@ -16,7 +17,7 @@ def outcomes_card(user, pupil):
     lines = []
     for series in pupil_star_series(user, pupil):
         if series.moved_forward is None:
-            lines.append(f"{series.label}: baseline {series.baseline.taken_on:%-d %b %Y}")
+            lines.append(f"{series.label}: baseline {uk_date(series.baseline.taken_on)}")
         else:
             lines.append(
                 f"{series.label}: moved forward in {series.areas_forward} of {len(series.spec.areas)} areas since "
@@ -29,7 +30,7 @@ def outcomes_card(user, pupil):
         total = response.result[sdq.TOTAL]
         if total.value is not None:
             lines.append(
-                f"SDQ ({sdq.INFORMANTS[informant].lower()}) {response.completed_on:%-d %b %Y}: total "
+                f"SDQ ({sdq.INFORMANTS[informant].lower()}) {uk_date(response.completed_on)}: total "
                 f"{total.value}, {total.band.lower()}"
             )
     context = {

@@ -1,12 +1,13 @@
 """The measure charts (server-drawn SVG with a table alternative), shared by the pupil page and the review pack."""
 
+from pastoral.dates import uk_date
 from pastoral.files import charts
 
 from . import sdq
 
 
 def _day(value):
-    return f"{value:%-d %b %Y}"
+    return f"{uk_date(value)}"
 
 
 def star_chart(series):

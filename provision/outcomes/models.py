@@ -8,6 +8,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from pastoral.dates import uk_date
 from pastoral.models import Pupil, School, User
 
 from . import sdq, stars
@@ -53,7 +54,7 @@ class StarReading(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.star_label} reading, {self.taken_on:%-d %b %Y}"
+        return f"{self.star_label} reading, {uk_date(self.taken_on)}"
 
     @property
     def spec(self):
@@ -109,7 +110,7 @@ class SdqResponse(models.Model):
         ]
 
     def __str__(self):
-        return f"SDQ ({self.get_informant_display().lower()}), {self.completed_on:%-d %b %Y}"
+        return f"SDQ ({self.get_informant_display().lower()}), {uk_date(self.completed_on)}"
 
     @property
     def result(self):

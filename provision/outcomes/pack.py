@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from pastoral import audit
 from pastoral.accounts import access as core_access
+from pastoral.dates import uk_date
 from pastoral.exceptions import PastoralError
 from pastoral.files import exports
 from pastoral.files.exports import ExportRefused
@@ -132,7 +133,7 @@ def build_review_pack(generated_file, user):
         user=user,
         school=pupil.school,
         title=f"Annual-review pack: {pupil.display_name}",
-        period=f"{start:%-d %b %Y} to {end:%-d %b %Y}",
+        period=f"{uk_date(start)} to {uk_date(end)}",
         sensitivity=OFFICIAL_SENSITIVE,
     )
     audit.record(
@@ -171,7 +172,7 @@ def voice_section(user, pupil, start, end):
     quotes = [
         (
             voice.said,
-            f"{voice.gathered_on:%-d %b %Y}, {voice.get_how_display().lower()}, with {voice.with_whom}"
+            f"{uk_date(voice.gathered_on)}, {voice.get_how_display().lower()}, with {voice.with_whom}"
             + (f" (for the {', '.join(voice.tags)})" if voice.tags else ""),
         )
         for voice in voices
@@ -191,7 +192,7 @@ def measures_section(user, pupil, start, end):
         if series.moved_forward is not None:
             section.paragraphs.append(
                 f"{series.label}: moved forward in {series.areas_forward} of {len(series.spec.areas)} areas "
-                f"since the baseline ({series.baseline.taken_on:%-d %b %Y})."
+                f"since the baseline ({uk_date(series.baseline.taken_on)})."
             )
         changes = charts.change_rows(series)
         if changes:
@@ -212,7 +213,7 @@ def measures_section(user, pupil, start, end):
             PackTable(
                 f"SDQ ({sdq.INFORMANTS[informant].lower()}): scores and bands",
                 ["Completed on", *[sdq.LABELS[key] for key in sdq.ORDER]],
-                [[f"{response.completed_on:%-d %b %Y}", *cells] for response, cells in charts.sdq_band_rows(rows)],
+                [[f"{uk_date(response.completed_on)}", *cells] for response, cells in charts.sdq_band_rows(rows)],
             )
         )
         if not sdq.band_confirmed(informant, sdq.TOTAL):
@@ -241,8 +242,8 @@ def plans_section(user, pupil, start, end):
             plan.short_kind,
             plan.title,
             plan.shown_status,
-            f"{plan.agreed_on:%-d %b %Y}" if plan.agreed_on else "",
-            f"{plan.review_date:%-d %b %Y}",
+            f"{uk_date(plan.agreed_on)}" if plan.agreed_on else "",
+            f"{uk_date(plan.review_date)}",
         ]
         for plan in plans
     ]
@@ -309,9 +310,9 @@ def _span(first, last):
     if not first and not last:
         return ""
     return (
-        f"{first:%-d %b %Y} to {last:%-d %b %Y}"
+        f"{uk_date(first)} to {uk_date(last)}"
         if first and last
-        else (f"from {first:%-d %b %Y}" if first else f"until {last:%-d %b %Y}")
+        else (f"from {uk_date(first)}" if first else f"until {uk_date(last)}")
     )
 
 

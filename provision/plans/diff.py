@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from pastoral.dates import uk_date
+
 from .kinds import sections
 
 
@@ -34,7 +36,7 @@ class Change:
 
 
 def _flat(kind, version, technique_names):
-    flat = {"Title": version.title, "Next review": version.review_date.strftime("%d/%m/%Y")}
+    flat = {"Title": version.title, "Next review": uk_date(version.review_date)}
     for section in sections(kind, version.content, technique_names):
         voice = " (pupil voice)" if section.pupil_voice else ""
         flat[section.label] = f"{section.text}{voice}"

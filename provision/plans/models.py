@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from pastoral import titles
 from pastoral.accounts.roles import Role
 from pastoral.files.uploads import stored_name
 from pastoral.models import Pupil, School, User
@@ -89,6 +90,15 @@ class SupportPlan(models.Model):
 
     def __str__(self):
         return f"{SHORT_LABELS[Kind(self.kind)]}: {self.title}"
+
+    @property
+    def reference(self):
+        return titles.reference(self.code)
+
+    @property
+    def record_title(self):
+        """By pupil, kind and the day it was agreed (or started); `title` is the plan's own name."""
+        return titles.record_title([self.pupil.display_name], self.short_kind, self.agreed_on or self.created_at)
 
     @property
     def short_kind(self):

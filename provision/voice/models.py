@@ -5,6 +5,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from pastoral.dates import uk_date
 from pastoral.models import Pupil, School, User
 
 
@@ -45,7 +46,7 @@ class PupilVoice(models.Model):
         ]
 
     def __str__(self):
-        return f"Pupil voice, {self.gathered_on:%-d %b %Y}"
+        return f"Pupil voice, {uk_date(self.gathered_on)}"
 
     @property
     def tags(self):

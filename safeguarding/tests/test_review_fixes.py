@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pastoral.chronology import chronology_for
+from pastoral.dates import uk_date
 
 
 def test_the_marker_for_the_senco_is_undated_and_pinned_first(
@@ -308,7 +309,7 @@ def test_a_cp_file_cannot_be_marked_sent_before_the_pupil_leaves(client, as_user
     )
     transfer.refresh_from_db()
     assert transfer.sent_at is None
-    assert f"The pupil leaves on {leaves:%d/%m/%Y}" in response.content.decode()
+    assert f"The pupil leaves on {uk_date(leaves)}" in response.content.decode()
     on_the_day = timezone.make_aware(timezone.datetime.combine(leaves, timezone.datetime.min.time()).replace(hour=9))
     services.transfer_mark_sent(actor=dsl, transfer=transfer, method="secure_electronic", sent_at=on_the_day)
     transfer.refresh_from_db()
