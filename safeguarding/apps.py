@@ -79,6 +79,9 @@ class SafeguardingConfig(AppConfig):
             "safeguarding.incoming.refused": "was refused a child-protection file from another school",
             "safeguarding.chronology.refused": "was refused a safeguarding chronology",
             "safeguarding.cover.added": "added safeguarding cover to the rota",
+            "safeguarding.expected.created": "noted a child-protection file expected from a previous school",
+            "safeguarding.expected.chased": "chased a child-protection file from a previous school",
+            "safeguarding.expected.closed": "recorded that no child-protection file is coming",
             "safeguarding.cover.cancelled": "cancelled safeguarding cover on the rota",
         }.items():
             audit.describe(action, sentence)

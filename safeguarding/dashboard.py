@@ -123,6 +123,9 @@ def overdue_counts(user, school):
         .filter(school=school, sent_at__isnull=True, destination_unknown=False, due_by__lt=today)
         .count(),
         "actions": CaseAction.objects.filter(concern__in=open_concerns, done_at__isnull=True, due_on__lt=today).count(),
+        "expected": selectors.open_expected(selectors.expected_files_visible_to(user))
+        .filter(school=school, expected_by__lt=today)
+        .count(),
         "unassigned": _unassigned_waiting(open_concerns, school),
     }
 

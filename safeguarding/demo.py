@@ -7,7 +7,17 @@ from django.utils import timezone
 
 from pastoral.accounts.roles import Role
 
-from .models import BodyMark, CaseAction, Concern, DecisionRecord, FileTransfer, Notification, Referral
+from .models import (
+    BodyMark,
+    CaseAction,
+    Concern,
+    CoverSlot,
+    DecisionRecord,
+    ExpectedFile,
+    FileTransfer,
+    Notification,
+    Referral,
+)
 from .selectors import transfer_due_by
 from .services import categories_ensure
 
@@ -155,5 +165,24 @@ def seed_safeguarding(school, staff_by_role, pupils, rng, term):
         due_by=transfer_due_by(school, leave, FileTransfer.Kind.IN_YEAR),
         destination="Moor End High School",
         destination_urn="108000",
+        created_by=dsls[0],
+    )
+    # A new pupil's CP file that has not come from the previous school (flagged), and tonight's cover.
+    newcomer = pupils[-2]
+    ExpectedFile.objects.create(
+        school=school,
+        pupil=newcomer,
+        from_school="Hillside Primary School",
+        expected_by=today - datetime.timedelta(days=3),
+        created_by=dsls[0],
+    )
+    evening = timezone.make_aware(datetime.datetime.combine(today, datetime.time(17, 0)))
+    CoverSlot.objects.create(
+        school=school,
+        starts_at=evening,
+        ends_at=evening + datetime.timedelta(hours=15),
+        staff=dsls[-1],
+        phone="07700 900777",
+        notes="School mobile; the local authority out-of-hours team if no answer",
         created_by=dsls[0],
     )

@@ -339,6 +339,27 @@ class IncomingForm(forms.Form):
         return check_upload(self.cleaned_data["upload"])
 
 
+class ExpectedFileForm(forms.Form):
+    pupil = PupilPickerField(search_url_name="safeguarding:pupil_picker")
+    from_school = forms.CharField(label="Previous school", max_length=200)
+    expected_by = forms.DateField(
+        label="Expected by",
+        required=False,
+        widget=_date_widget(),
+        help_text="Leave blank for five school days from today, the time KCSIE gives the previous school",
+    )
+
+
+class ChaseForm(forms.Form):
+    note = forms.CharField(label="How it was chased", max_length=300, help_text="e.g. Emailed their DSL, Mrs Khan")
+
+
+class CloseExpectedForm(forms.Form):
+    reason = forms.CharField(
+        label="Why no file is coming", max_length=300, help_text="e.g. Their DSL confirmed there is no CP file"
+    )
+
+
 RENAME_REFUSED = (
     "Concerns already use this category, so renaming it would change what those records say. "
     "Untick 'active' to retire it, then add a new category with the new name."

@@ -416,4 +416,43 @@ class IncomingFile(models.Model):
         default_permissions = ()
 
 
+class ExpectedFile(models.Model):
+    """A child-protection file the school is waiting for from a new pupil's previous school, chased until it
+    arrives. KCSIE expects the old school to send it within five school days; the receiving school chases one
+    that has not arrived. Closed, never deleted, when the previous school confirms there is none."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="cp_expected")
+    from_school = models.CharField("previous school", max_length=200)
+    expected_by = models.DateField("expected by")
+    received = models.OneToOneField(
+        IncomingFile, null=True, blank=True, on_delete=models.PROTECT, related_name="expectation"
+    )
+    last_chased_on = models.DateField("last chased", null=True, blank=True)
+    chase_note = models.CharField("how it was chased", max_length=300, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["expected_by"]
+        default_permissions = ()
+        indexes = [
+            models.Index(
+                fields=["school", "expected_by"],
+                condition=models.Q(received__isnull=True, closed_at__isnull=True),
+                name="safeguarding_expected_open",
+            )
+        ]
+
+    def __str__(self):
+        return f"CP file expected from {self.from_school}"
+
+    @property
+    def is_open(self):
+        return self.received_id is None and self.closed_at is None
+
+
 from .team.models import CoverSlot  # noqa: E402, F401  (the cover rota's table belongs to this app)

@@ -20,6 +20,7 @@ from pastoral.models import AuditEntry, Pupil
 from .models import (
     Concern,
     ConcernCategory,
+    ExpectedFile,
     FileTransfer,
     IncomingFile,
     Notification,
@@ -106,6 +107,20 @@ def get_referral_for_user(user, code):
 def get_transfer_for_user(user, code):
     transfers = FileTransfer.objects.select_related("school", "pupil", "created_by", "sent_by")
     return access.get_or_refuse(transfers, user, code, VIEW, "transfer", refused="safeguarding.transfer.refused")
+
+
+def expected_files_visible_to(user):
+    return ExpectedFile.objects.filter(school_id__in=access.schools_with_perm(user, VIEW))
+
+
+def open_expected(expected):
+    """Of `expected`, those still waiting: neither received nor closed."""
+    return expected.filter(received__isnull=True, closed_at__isnull=True)
+
+
+def get_expected_for_user(user, code):
+    expected = ExpectedFile.objects.select_related("school", "pupil")
+    return access.get_or_refuse(expected, user, code, VIEW, "expected file", refused="safeguarding.incoming.refused")
 
 
 def get_incoming_for_user(user, code):

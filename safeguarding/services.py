@@ -25,6 +25,7 @@ from .models import (
     ConcernCategory,
     DecisionRecord,
     EscalationPolicy,
+    ExpectedFile,
     FileTransfer,
     IncomingFile,
     Notification,
@@ -572,6 +573,60 @@ def incoming_upload(*, actor, submission_key=None, **fields):
 
 
 @transaction.atomic
+@transaction.atomic
+def expected_file_create(*, actor, school, pupil, from_school, expected_by=None):
+    """The school waits for a CP file from a new pupil's previous school; it is chased once `expected_by` passes."""
+    from pastoral.calendar.school_days import SchoolCalendar
+
+    _require(actor, school, selectors.MANAGE)
+    if pupil.school_id != school.pk:
+        raise PastoralError("Choose a pupil of this school.")
+    today = timezone.localdate()
+    if expected_by is None:
+        expected_by = SchoolCalendar.for_school(school, weekdays_without_terms=True).add_school_days(today, 5)
+    if ExpectedFile.objects.filter(pupil=pupil, received__isnull=True, closed_at__isnull=True).exists():
+        raise PastoralError("A file for this pupil is already expected.")
+    expected = ExpectedFile.objects.create(
+        school=school, pupil=pupil, from_school=from_school, expected_by=expected_by, created_by=actor
+    )
+    audit.record(
+        "safeguarding.expected.created",
+        actor=actor,
+        obj=expected,
+        pupil=pupil,
+        data={"from": from_school, "by": expected_by.isoformat()},
+    )
+    return expected
+
+
+@transaction.atomic
+def expected_file_chase(*, actor, expected, note):
+    _require(actor, expected.school, selectors.MANAGE)
+    expected = ExpectedFile.objects.select_for_update().get(pk=expected.pk)
+    if not expected.is_open:
+        raise PastoralError("This file is no longer awaited.")
+    expected.last_chased_on = timezone.localdate()
+    expected.chase_note = note
+    expected.save(update_fields=["last_chased_on", "chase_note"])
+    audit.record("safeguarding.expected.chased", actor=actor, obj=expected, pupil=expected.pupil, data={"note": note})
+    return expected
+
+
+@transaction.atomic
+def expected_file_close(*, actor, expected, reason):
+    _require(actor, expected.school, selectors.MANAGE)
+    expected = ExpectedFile.objects.select_for_update().get(pk=expected.pk)
+    if not expected.is_open:
+        raise PastoralError("This file is no longer awaited.")
+    expected.closed_at = timezone.now()
+    expected.closed_reason = reason
+    expected.save(update_fields=["closed_at", "closed_reason"])
+    audit.record(
+        "safeguarding.expected.closed", actor=actor, obj=expected, pupil=expected.pupil, data={"reason": reason}
+    )
+    return expected
+
+
 def _incoming_upload(*, actor, school, pupil, from_school, received_on, upload, submission_key, written):
     _require(actor, school, selectors.MANAGE)
     if pupil.school_id != school.pk:
@@ -591,4 +646,11 @@ def _incoming_upload(*, actor, school, pupil, from_school, received_on, upload, 
     written.append(incoming.file)
     incoming.save()
     audit.record("safeguarding.incoming.uploaded", actor=actor, obj=incoming, pupil=pupil)
+    # The file the school was waiting for has come: it is no longer chased.
+    waiting = ExpectedFile.objects.select_for_update().filter(
+        pupil=pupil, received__isnull=True, closed_at__isnull=True
+    )
+    for expected in waiting:
+        expected.received = incoming
+        expected.save(update_fields=["received"])
     return incoming

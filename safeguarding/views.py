@@ -19,6 +19,7 @@ from pastoral.accounts.schools import current_school
 from pastoral.dates import uk_date
 from pastoral.exceptions import PastoralError
 from pastoral.files.uploads import download_name, file_response
+from pastoral.forms import add_service_errors
 from pastoral.lists import keyset_page, list_page
 from pastoral.models import User
 
@@ -31,9 +32,12 @@ from .forms import (
     AmendForm,
     AssignForm,
     CategoryForm,
+    ChaseForm,
+    CloseExpectedForm,
     CloseForm,
     ConcernForm,
     EscalationPolicyForm,
+    ExpectedFileForm,
     IncomingForm,
     LinkForm,
     NoteForm,
@@ -572,12 +576,18 @@ def transfer_list(request):
     services.record_read(actor=request.user, action="safeguarding.transfers.listed", obj=None, school=school)
     transfers = selectors.transfers_visible_to(request.user).filter(school=school).select_related("pupil")
     incoming = selectors.incoming_files_visible_to(request.user).filter(school=school).select_related("pupil")
+    expected = selectors.open_expected(selectors.expected_files_visible_to(request.user).filter(school=school))
     can_manage = access.has_school_perm(request.user, school, selectors.MANAGE)
-    return render(
-        request,
-        "safeguarding/transfer_list.html",
-        {"transfers": transfers.order_by("due_by")[:200], "incoming": incoming[:200], "can_manage": can_manage},
-    )
+    context = {
+        "transfers": transfers.order_by("due_by")[:200],
+        "incoming": incoming[:200],
+        "expected": expected.select_related("pupil").order_by("expected_by")[:200],
+        "today": timezone.localdate(),
+        "can_manage": can_manage,
+        "chase_form": ChaseForm(),
+        "close_form": CloseExpectedForm(),
+    }
+    return render(request, "safeguarding/transfer_list.html", context)
 
 
 @login_required
@@ -663,6 +673,64 @@ def incoming_upload(request):
         except PastoralError as exc:
             _error(request, exc)
     return render(request, "safeguarding/incoming_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expected_create(request):
+    school = _school_with(request, selectors.MANAGE)
+    form = ExpectedFileForm(request.POST or None)
+    form.fields["pupil"].queryset = core_selectors.pupils_visible_to(request.user).filter(school=school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            expected = services.expected_file_create(actor=request.user, school=school, **form.cleaned_data)
+        except (PastoralError, ValidationError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Expected by {uk_date(expected.expected_by)}; it will be flagged if it has not come."
+            )
+            return redirect("safeguarding:transfer_list")
+    return render(request, "safeguarding/expected_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def expected_chase(request, code):
+    expected = selectors.get_expected_for_user(request.user, code)
+    _require_manage(request, expected.school_id)
+    form = ChaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say how the file was chased.")
+    else:
+        try:
+            services.expected_file_chase(actor=request.user, expected=expected, note=form.cleaned_data["note"])
+            messages.success(request, "Chase recorded.")
+        except PastoralError as exc:
+            _error(request, exc)
+    return redirect("safeguarding:transfer_list")
+
+
+@login_required
+@require_POST
+def expected_close(request, code):
+    expected = selectors.get_expected_for_user(request.user, code)
+    _require_manage(request, expected.school_id)
+    form = CloseExpectedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why no file is coming.")
+    else:
+        try:
+            services.expected_file_close(actor=request.user, expected=expected, reason=form.cleaned_data["reason"])
+            messages.success(request, "No longer awaited. The record stays, with your reason.")
+        except PastoralError as exc:
+            _error(request, exc)
+    return redirect("safeguarding:transfer_list")
+
+
+def _require_manage(request, school_id):
+    if not access.has_school_perm(request.user, school_id, selectors.MANAGE):
+        raise PermissionDenied
 
 
 @login_required

@@ -4,16 +4,20 @@ import datetime
 
 from django.utils import timezone
 
-from safeguarding.models import CoverSlot
+from safeguarding.models import CoverSlot, ExpectedFile
 from tests.matrix import POST_ONLY, statuses
 
 ROWS = [
     # The headteacher reads every concern, so sees the team; teachers and IT admins do not.
     ("safeguarding:team", (), statuses(302, 403, 403, 200, 200, 403, 200)),
     ("safeguarding:cover_cancel", ("cover",), POST_ONLY),
+    # Expected CP files are the DSL team's case work, like uploading one that has come.
+    ("safeguarding:expected_create", (), statuses(302, 403, 403, 200, 403, 403, 200)),
+    ("safeguarding:expected_chase", ("expected",), POST_ONLY),
+    ("safeguarding:expected_close", ("expected",), POST_ONLY),
 ]
 
-KWARG_NAMES = {"cover": "code"}
+KWARG_NAMES = {"cover": "code", "expected": "code"}
 
 
 def build(objects, request):
@@ -27,4 +31,11 @@ def build(objects, request):
         phone="0300 000 0000",
         created_by=dsl,
     )
-    return {"cover": slot.code}
+    expected = ExpectedFile.objects.create(
+        school=objects["school"],
+        pupil=objects["pupil"],
+        from_school="Old Primary",
+        expected_by=now.date(),
+        created_by=dsl,
+    )
+    return {"cover": slot.code, "expected": expected.code}
