@@ -24,7 +24,7 @@ from PIL import Image
 from behaviour.incidents import services as incident_services
 from behaviour.models import IncidentAttachment
 from behaviour.tests.factories import BehaviourEventFactory
-from pastoral.files import exports
+from pastoral.files import encryption, exports
 from pastoral.files.storage import GENERATED, GeneratedFilesStorage, generated_storage
 from pastoral.models import GeneratedFile, ImportJob, Pupil
 from pastoral.settings import file_storages
@@ -99,9 +99,16 @@ def stored_bytes(storage, name):
         return handle.read()
 
 
+def decrypted(raw):
+    """The content of a stored file's bytes: encrypted at rest, so never the content itself."""
+    assert raw.startswith(encryption.MAGIC)
+    return encryption.open_decrypted(io.BytesIO(raw), encryption.file_keyring()).read()
+
+
 def assert_private_in_bucket(bucket, key, content):
-    """The object is where the storage says, holds the bytes, and is refused to anyone without credentials."""
-    assert bucket.read(key) == content
+    """The object is where the storage says, holds the bytes encrypted, and is refused to anyone without
+    credentials."""
+    assert decrypted(bucket.read(key)) == content
     assert bucket.anonymous_status(key) == 403
     grants = bucket.client.get_object_acl(Bucket=bucket.name, Key=key)["Grants"]
     assert [grant["Permission"] for grant in grants] == ["FULL_CONTROL"]
@@ -135,7 +142,7 @@ def test_a_pupil_photo_is_stored_served_back_through_the_view_and_removed_when_r
     if shared_storage:
         assert_private_in_bucket(shared_storage, f"media/{pupil.photo.name}", stored)
     else:
-        assert (settings.MEDIA_ROOT / pupil.photo.name).read_bytes() == stored
+        assert decrypted((settings.MEDIA_ROOT / pupil.photo.name).read_bytes()) == stored
 
     earlier = pupil.photo.name
     replacement = SimpleUploadedFile("new.png", _png(), content_type="image/png")
@@ -167,7 +174,7 @@ def test_an_incident_attachment_is_stored_and_downloaded_through_the_checked_vie
     if shared_storage:
         assert_private_in_bucket(shared_storage, f"media/{attachment.file.name}", content)
     else:
-        assert (settings.MEDIA_ROOT / attachment.file.name).read_bytes() == content
+        assert decrypted((settings.MEDIA_ROOT / attachment.file.name).read_bytes()) == content
 
     as_user(other_school_dsl)
     assert client.get(reverse("behaviour:attachment_download", args=[attachment.code])).status_code == 404
@@ -191,7 +198,7 @@ def test_an_export_is_built_into_the_storage_downloaded_and_removed_when_it_expi
         assert_private_in_bucket(shared_storage, f"generated/{generated_file.storage_name}", content)
         assert shared_storage.keys("media/") == set()
     else:
-        assert (settings.GENERATED_FILES_ROOT / generated_file.storage_name).read_bytes() == content
+        assert decrypted((settings.GENERATED_FILES_ROOT / generated_file.storage_name).read_bytes()) == content
 
     download = client.get(reverse("pastoral:export_download", args=[generated_file.code]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == content
@@ -254,7 +261,7 @@ def test_an_import_whose_file_has_gone_says_so(shared_storage, school, pastoral_
 
 def test_the_storage_is_chosen_from_the_environment(monkeypatch):
     filesystem = file_storages("filesystem")
-    assert filesystem["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert filesystem["default"]["BACKEND"] == "pastoral.files.storage.EncryptedFileSystemStorage"
     assert filesystem["generated"]["BACKEND"] == "pastoral.files.storage.GeneratedFilesStorage"
 
     monkeypatch.setenv("AWS_STORAGE_BUCKET_NAME", "school-files")
@@ -262,7 +269,7 @@ def test_the_storage_is_chosen_from_the_environment(monkeypatch):
     s3 = file_storages("s3")
     for alias, prefix in (("default", "media"), ("generated", "generated")):
         options = s3[alias]["OPTIONS"]
-        assert s3[alias]["BACKEND"] == "storages.backends.s3.S3Storage"
+        assert s3[alias]["BACKEND"] == "pastoral.files.s3.EncryptedS3Storage"
         assert (options["bucket_name"], options["location"]) == ("school-files", prefix)
         assert options["endpoint_url"] == "https://objects.example.org"
         assert options["default_acl"] == "private" and options["querystring_auth"] is True
@@ -280,7 +287,7 @@ def test_the_generated_files_folder_follows_its_setting(settings, tmp_path):
     assert isinstance(storages[GENERATED], GeneratedFilesStorage)
     settings.GENERATED_FILES_ROOT = tmp_path / "elsewhere"
     name = generated_storage().save("a/b.csv", io.BytesIO(b"x"))
-    assert (tmp_path / "elsewhere" / name).read_bytes() == b"x"
+    assert decrypted((tmp_path / "elsewhere" / name).read_bytes()) == b"x"
 
 
 # Stateless web processes --------------------------------------------------------------
