@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
@@ -254,6 +255,25 @@ def test_an_import_whose_file_has_gone_says_so(shared_storage, school, pastoral_
     assert import_job_run(job.pk) == "failed"
     job.refresh_from_db()
     assert job.message == "The uploaded file is no longer here; upload it again."
+
+
+def test_a_key_rotation_reencrypts_every_stored_file_in_place(shared_storage, settings):
+    old, new = encryption.generate_key(), encryption.generate_key()
+    settings.FILE_ENCRYPTION_KEYS = [old]
+    upload = default_storage.save("incident-attachments/a.png", io.BytesIO(_png()))
+    built = generated_storage().save("school/report.csv", io.BytesIO(b"House,Points\r\nTuring,6\r\n"))
+    settings.FILE_ENCRYPTION_KEYS = [new, old]
+
+    call_command("rotate_file_keys", stdout=io.StringIO())
+    settings.FILE_ENCRYPTION_KEYS = [new]
+    assert default_storage.key_id(upload) == generated_storage().key_id(built) == encryption.key_id(new)
+    assert stored_bytes(default_storage, upload) == _png()
+    assert stored_bytes(generated_storage(), built) == b"House,Points\r\nTuring,6\r\n"
+    # Replaced under the same names, with nothing left beside them.
+    assert default_storage.listdir("incident-attachments")[1] == ["a.png"]
+    assert generated_storage().listdir("school")[1] == ["report.csv"]
+    if shared_storage:
+        assert_private_in_bucket(shared_storage, f"media/{upload}", _png())
 
 
 # Settings ----------------------------------------------------------------------------
