@@ -182,6 +182,7 @@ def test_check_reads_the_whole_archive_and_a_manifest_that_disagrees_fails_loudl
     assert f"{manifest['files'][0]['storage']}/{manifest['files'][0]['name']}" in str(failure.value)
 
 
+@pytest.mark.django_db  # refused before the database is read: no need to commit anything
 def test_without_the_backup_key_nothing_is_written(folders, settings):
     settings.BACKUP_ENCRYPTION_KEYS = []
     with pytest.raises(CommandError, match="PASTORAL_BACKUP_KEY is not set"):
