@@ -138,6 +138,8 @@ def test_a_backup_restores_into_a_fresh_database_and_file_store_row_for_row_and_
         "media": _checksums(folders / "restored" / "media"),
         "generated": _checksums(folders / "restored" / "generated"),
     } == source_files
+    for path in (folders / "restored").rglob("*"):  # as private as the storage writes them
+        assert path.stat().st_mode & 0o777 == (0o700 if path.is_dir() else 0o600), path
     # The restored upload is still the photo, read through the storage (and its file key) in the new place.
     with psycopg.connect(**{**_maintenance(fresh_database), "dbname": fresh_database.dbname}) as conn:
         [(name,)] = conn.execute("SELECT file FROM safeguarding_attachment").fetchall()

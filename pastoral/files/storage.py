@@ -23,6 +23,7 @@ import tempfile
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage, storages
+from django.utils._os import safe_makedirs
 
 from . import encryption
 
@@ -103,7 +104,8 @@ class EncryptedStorageMixin:
         """Write `content` (a file of already-encrypted bytes) under `name`, replacing what is there in one step."""
         if isinstance(self, FileSystemStorage):
             path = self.path(name)
-            os.makedirs(os.path.dirname(path), mode=self.directory_permissions_mode or 0o700, exist_ok=True)
+            # Every folder created gets the storage's mode, not only the last (as FileSystemStorage._save does).
+            safe_makedirs(os.path.dirname(path), self.directory_permissions_mode or 0o700, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".replacing-")
             try:
                 with os.fdopen(handle, "wb") as out:
