@@ -1,6 +1,7 @@
 """Stored files are encrypted at rest, served back whole through the checked views, and re-encrypted by a key
 rotation; files written before encryption are still served, and the rotation encrypts them."""
 
+import base64
 import io
 import os
 import subprocess
@@ -209,6 +210,18 @@ def test_a_file_under_a_key_no_longer_listed_fails_rotation_loudly_and_stays_as_
     with pytest.raises(CommandError, match="x/lost.bin: The file was encrypted with a key that is not configured"):
         call_command("rotate_file_keys", stdout=io.StringIO())
     assert Path(default_storage.path(name)).read_bytes() == before
+
+
+def test_a_pdf_reads_a_stored_image_through_the_storage_never_from_disk(folders, pupil):
+    from types import SimpleNamespace
+
+    from pastoral.files import pdf
+
+    pupil.photo.save("logo.png", ContentFile(_png()), save=False)
+    url = pdf.school_logo_url(SimpleNamespace(logo=pupil.photo))
+    assert url.startswith("data:image/") and base64.b64decode(url.split(",", 1)[1]) == _png()
+    with pytest.raises(pdf.RefusedURL):  # the encrypted file itself is out of WeasyPrint's reach
+        pdf.check_url(Path(pupil.photo.path).as_uri())
 
 
 # Settings ---------------------------------------------------------------------------------------------------------
