@@ -97,8 +97,9 @@ class Database:
         )
 
     def environment(self):
-        """libpq's variables for pg_dump and pg_restore: the password never appears on a command line."""
-        env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
+        """libpq's variables for pg_dump and pg_restore: the password never appears on a command line. Others
+        already set (PGSSLMODE, PGSSLROOTCERT) are kept."""
+        env = dict(os.environ)
         env.update(PGHOST=self.host, PGPORT=str(self.port), PGUSER=self.user, PGDATABASE=self.dbname)
         if self.password:
             env["PGPASSWORD"] = self.password
@@ -216,15 +217,15 @@ def _dump_into(spool, database, snapshot, keyring):
     command = [tool("pg_dump"), "--format=custom", f"--snapshot={snapshot}", "--no-password"]
     digest = hashlib.sha256()
     writer = encryption.EncryptingWriter(spool, keyring)
-    with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, env=database.environment())
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, env=database.environment())
         try:
             _copy(process.stdout, _Tee(writer, digest))
         finally:
             process.stdout.close()
             code = process.wait()
-        errors.seek(0)
-        message = errors.read().decode(errors="replace").strip()
+        stderr.seek(0)
+        message = stderr.read().decode(errors="replace").strip()
     writer.close()
     if code != 0:
         raise BackupError(f"pg_dump failed ({code}): {message}")
@@ -356,9 +357,9 @@ def _pg_restore(database):
         "--no-password",
         f"--dbname={database.dbname}",
     ]
-    errors = tempfile.TemporaryFile()
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=errors, env=database.environment())
-    return process, errors
+    stderr = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=stderr, env=database.environment())
+    return process, stderr
 
 
 def restore(path, *, database=None, check_only=False):
@@ -430,7 +431,7 @@ def _restore_dump(hashing, database, check_only):
     if check_only:
         _copy(hashing, _Discard())
         return hashing.result()
-    process, errors = _pg_restore(database)
+    process, stderr = _pg_restore(database)
     try:
         try:
             _copy(hashing, process.stdin)
@@ -442,10 +443,10 @@ def _restore_dump(hashing, database, check_only):
             except BrokenPipeError:
                 pass
         code = process.wait()
-        errors.seek(0)
-        message = errors.read().decode(errors="replace").strip()
+        stderr.seek(0)
+        message = stderr.read().decode(errors="replace").strip()
     finally:
-        errors.close()
+        stderr.close()
     if code != 0:
         raise BackupError(f"pg_restore failed ({code}): {message}")
     return hashing.result()
