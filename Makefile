@@ -27,7 +27,7 @@ include .env
 export $(shell sed -n 's/^[[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}\([A-Za-z_][A-Za-z0-9_]*\)=.*/\2/p' .env)
 endif
 
-.PHONY: help install services db-roles demo run worker beat test lint format bench bench-trust scale-test deploy-check reset-db devdb-stop clean distclean
+.PHONY: help install services db-roles demo run worker beat test lint format bench bench-trust scale-test deploy-check reset-db devdb-stop backup restore clean distclean
 
 help:
 	@echo "make install       .venv from requirements-dev.txt and node_modules from package-lock.json"
@@ -44,6 +44,8 @@ help:
 	@echo "make db-roles      create the owner and runtime database roles (python -m pastoral.dbroles)"
 	@echo "make reset-db      drop and recreate the development database (FORCE=1 skips the prompt)"
 	@echo "make devdb-stop    stop the embedded PostgreSQL in var/pgdata, if one runs"
+	@echo "make backup        database and files in one encrypted archive in var/backups (FILE=... to choose)"
+	@echo "make restore FILE=...  restore an archive into an empty database and file store, then verify it"
 	@echo "make clean         caches, collected static files and logs; distclean also .venv and node_modules"
 
 # --- installation ------------------------------------------------------------
@@ -150,6 +152,19 @@ reset-db: install
 
 devdb-stop:
 	@if [ -x $(PY) ]; then $(PY) -m pastoral.devdb --stop; fi
+
+# --- backups -----------------------------------------------------------------
+# manage.py backup / restore against the development database (README.md, "Backups and restores").
+# Production runs the same commands with its environment files; see the cron example there.
+
+backup: install
+	@bash scripts/with-devdb.sh $(PY) manage.py backup $(if $(FILE),--output "$(FILE)")
+
+# Only into an empty database and empty file folders: `make reset-db` and move var/media and var/generated
+# aside first. FILE is the archive `make backup` wrote.
+restore: install
+	@if [ -z "$(FILE)" ]; then echo "usage: make restore FILE=var/backups/pastoral-....tar.enc" >&2; exit 2; fi
+	@bash scripts/with-devdb.sh $(PY) manage.py restore "$(FILE)"
 
 # --- housekeeping ------------------------------------------------------------
 # var/ is left alone: it holds uploaded files and the embedded database.

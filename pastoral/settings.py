@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlparse
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
+from pastoral.files.encryption import development_key, parse_keys
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -283,10 +285,11 @@ STATICFILES_DIRS = [
 
 def file_storages(kind):
     """Uploads ("default") and built exports ("generated"): both on a filesystem every web node and worker mounts
-    at the same path, or both in one S3-compatible bucket (see pastoral/files/storage.py)."""
+    at the same path, or both in one S3-compatible bucket (see pastoral/files/storage.py). Either way every file is
+    encrypted at rest with FILE_ENCRYPTION_KEYS."""
     if kind == "filesystem":
         return {
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "default": {"BACKEND": "pastoral.files.storage.EncryptedFileSystemStorage"},
             "generated": {"BACKEND": "pastoral.files.storage.GeneratedFilesStorage"},
         }
     if kind != "s3":
@@ -313,8 +316,11 @@ def file_storages(kind):
         "max_memory_size": 2 * 1024 * 1024,
     }
     return {
-        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "media"}},
-        "generated": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "generated"}},
+        "default": {"BACKEND": "pastoral.files.s3.EncryptedS3Storage", "OPTIONS": {**options, "location": "media"}},
+        "generated": {
+            "BACKEND": "pastoral.files.s3.EncryptedS3Storage",
+            "OPTIONS": {**options, "location": "generated"},
+        },
     }
 
 
@@ -338,6 +344,27 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # through the permission-checked download view, then deleted when they expire.
 GENERATED_FILES_ROOT = Path(env_str("GENERATED_FILES_ROOT", str(BASE_DIR / "var" / "generated")))
 GENERATED_FILE_DAYS = env_int("GENERATED_FILE_DAYS", 7)
+
+# Every stored file (uploads and generated files) is encrypted at rest with Fernet keys (pastoral/files/encryption.py).
+# PASTORAL_FILE_KEYS lists them newest first: the newest encrypts, every one listed decrypts, and
+# `manage.py rotate_file_keys` re-encrypts everything with the newest. Production must set it: the app refuses to
+# start without it, as without DJANGO_SECRET_KEY. With debug on, one key is derived from the secret key, so the
+# files of a development or test database stay readable across restarts; it is not a secret worth the name.
+FILE_ENCRYPTION_KEYS = parse_keys("PASTORAL_FILE_KEYS", env_str("PASTORAL_FILE_KEYS"))
+if not FILE_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "PASTORAL_FILE_KEYS must be set when DJANGO_DEBUG is false (stored files are encrypted with it). Make a "
+            "key with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        )
+    FILE_ENCRYPTION_KEYS = [development_key(SECRET_KEY, "files")]
+# Backup archives (`manage.py backup`, `make backup`) are encrypted with another key, newest first like the file
+# keys. Only the backup and restore commands read it; they refuse to run without it when debug is off.
+BACKUP_ENCRYPTION_KEYS = parse_keys("PASTORAL_BACKUP_KEY", env_str("PASTORAL_BACKUP_KEY"))
+if not BACKUP_ENCRYPTION_KEYS and DEBUG:
+    BACKUP_ENCRYPTION_KEYS = [development_key(SECRET_KEY, "backups")]
+# Where `manage.py backup` writes an archive when not given a file name.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 PUPIL_IMPORT_MAX_BYTES = env_int("PUPIL_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 BEHAVIOUR_ATTACHMENT_MAX_BYTES = env_int("BEHAVIOUR_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 SAFEGUARDING_ATTACHMENT_MAX_BYTES = env_int("SAFEGUARDING_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)

@@ -77,6 +77,8 @@ export DJANGO_SETTINGS_MODULE=pastoral.settings
 export DJANGO_DEBUG=false
 DJANGO_SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')
 export DJANGO_SECRET_KEY
+PASTORAL_FILE_KEYS=$("$PY" -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())')
+export PASTORAL_FILE_KEYS
 export DJANGO_ALLOWED_HOSTS=$HOST
 export DJANGO_CSRF_TRUSTED_ORIGINS=https://$HOST
 export SITE_URL=https://$HOST

@@ -20,6 +20,7 @@ with `--keep` (which also keeps the database).
 """
 
 import argparse
+import base64
 import collections
 import hashlib
 import os
@@ -129,6 +130,7 @@ class Deployment:
             DJANGO_SETTINGS_MODULE="pastoral.settings",
             DJANGO_DEBUG="0",
             DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+            PASTORAL_FILE_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
             SECURE_PROXY_SSL_HEADER_ENABLED="true",
             DATABASE_URL=self.app_url,

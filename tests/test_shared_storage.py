@@ -18,13 +18,14 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
 from behaviour.incidents import services as incident_services
 from behaviour.models import IncidentAttachment
 from behaviour.tests.factories import BehaviourEventFactory
-from pastoral.files import exports
+from pastoral.files import encryption, exports
 from pastoral.files.storage import GENERATED, GeneratedFilesStorage, generated_storage
 from pastoral.models import GeneratedFile, ImportJob, Pupil
 from pastoral.settings import file_storages
@@ -99,9 +100,16 @@ def stored_bytes(storage, name):
         return handle.read()
 
 
+def decrypted(raw):
+    """The content of a stored file's bytes: encrypted at rest, so never the content itself."""
+    assert raw.startswith(encryption.MAGIC)
+    return encryption.open_decrypted(io.BytesIO(raw), encryption.file_keyring()).read()
+
+
 def assert_private_in_bucket(bucket, key, content):
-    """The object is where the storage says, holds the bytes, and is refused to anyone without credentials."""
-    assert bucket.read(key) == content
+    """The object is where the storage says, holds the bytes encrypted, and is refused to anyone without
+    credentials."""
+    assert decrypted(bucket.read(key)) == content
     assert bucket.anonymous_status(key) == 403
     grants = bucket.client.get_object_acl(Bucket=bucket.name, Key=key)["Grants"]
     assert [grant["Permission"] for grant in grants] == ["FULL_CONTROL"]
@@ -135,7 +143,7 @@ def test_a_pupil_photo_is_stored_served_back_through_the_view_and_removed_when_r
     if shared_storage:
         assert_private_in_bucket(shared_storage, f"media/{pupil.photo.name}", stored)
     else:
-        assert (settings.MEDIA_ROOT / pupil.photo.name).read_bytes() == stored
+        assert decrypted((settings.MEDIA_ROOT / pupil.photo.name).read_bytes()) == stored
 
     earlier = pupil.photo.name
     replacement = SimpleUploadedFile("new.png", _png(), content_type="image/png")
@@ -167,7 +175,7 @@ def test_an_incident_attachment_is_stored_and_downloaded_through_the_checked_vie
     if shared_storage:
         assert_private_in_bucket(shared_storage, f"media/{attachment.file.name}", content)
     else:
-        assert (settings.MEDIA_ROOT / attachment.file.name).read_bytes() == content
+        assert decrypted((settings.MEDIA_ROOT / attachment.file.name).read_bytes()) == content
 
     as_user(other_school_dsl)
     assert client.get(reverse("behaviour:attachment_download", args=[attachment.code])).status_code == 404
@@ -191,7 +199,7 @@ def test_an_export_is_built_into_the_storage_downloaded_and_removed_when_it_expi
         assert_private_in_bucket(shared_storage, f"generated/{generated_file.storage_name}", content)
         assert shared_storage.keys("media/") == set()
     else:
-        assert (settings.GENERATED_FILES_ROOT / generated_file.storage_name).read_bytes() == content
+        assert decrypted((settings.GENERATED_FILES_ROOT / generated_file.storage_name).read_bytes()) == content
 
     download = client.get(reverse("pastoral:export_download", args=[generated_file.code]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == content
@@ -249,12 +257,31 @@ def test_an_import_whose_file_has_gone_says_so(shared_storage, school, pastoral_
     assert job.message == "The uploaded file is no longer here; upload it again."
 
 
+def test_a_key_rotation_reencrypts_every_stored_file_in_place(shared_storage, settings):
+    old, new = encryption.generate_key(), encryption.generate_key()
+    settings.FILE_ENCRYPTION_KEYS = [old]
+    upload = default_storage.save("incident-attachments/a.png", io.BytesIO(_png()))
+    built = generated_storage().save("school/report.csv", io.BytesIO(b"House,Points\r\nTuring,6\r\n"))
+    settings.FILE_ENCRYPTION_KEYS = [new, old]
+
+    call_command("rotate_file_keys", stdout=io.StringIO())
+    settings.FILE_ENCRYPTION_KEYS = [new]
+    assert default_storage.key_id(upload) == generated_storage().key_id(built) == encryption.key_id(new)
+    assert stored_bytes(default_storage, upload) == _png()
+    assert stored_bytes(generated_storage(), built) == b"House,Points\r\nTuring,6\r\n"
+    # Replaced under the same names, with nothing left beside them.
+    assert default_storage.listdir("incident-attachments")[1] == ["a.png"]
+    assert generated_storage().listdir("school")[1] == ["report.csv"]
+    if shared_storage:
+        assert_private_in_bucket(shared_storage, f"media/{upload}", _png())
+
+
 # Settings ----------------------------------------------------------------------------
 
 
 def test_the_storage_is_chosen_from_the_environment(monkeypatch):
     filesystem = file_storages("filesystem")
-    assert filesystem["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert filesystem["default"]["BACKEND"] == "pastoral.files.storage.EncryptedFileSystemStorage"
     assert filesystem["generated"]["BACKEND"] == "pastoral.files.storage.GeneratedFilesStorage"
 
     monkeypatch.setenv("AWS_STORAGE_BUCKET_NAME", "school-files")
@@ -262,7 +289,7 @@ def test_the_storage_is_chosen_from_the_environment(monkeypatch):
     s3 = file_storages("s3")
     for alias, prefix in (("default", "media"), ("generated", "generated")):
         options = s3[alias]["OPTIONS"]
-        assert s3[alias]["BACKEND"] == "storages.backends.s3.S3Storage"
+        assert s3[alias]["BACKEND"] == "pastoral.files.s3.EncryptedS3Storage"
         assert (options["bucket_name"], options["location"]) == ("school-files", prefix)
         assert options["endpoint_url"] == "https://objects.example.org"
         assert options["default_acl"] == "private" and options["querystring_auth"] is True
@@ -280,7 +307,7 @@ def test_the_generated_files_folder_follows_its_setting(settings, tmp_path):
     assert isinstance(storages[GENERATED], GeneratedFilesStorage)
     settings.GENERATED_FILES_ROOT = tmp_path / "elsewhere"
     name = generated_storage().save("a/b.csv", io.BytesIO(b"x"))
-    assert (tmp_path / "elsewhere" / name).read_bytes() == b"x"
+    assert decrypted((tmp_path / "elsewhere" / name).read_bytes()) == b"x"
 
 
 # Stateless web processes --------------------------------------------------------------

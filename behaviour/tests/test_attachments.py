@@ -11,6 +11,7 @@ from PIL import Image
 
 from behaviour.incidents import services
 from behaviour.models import IncidentAttachment
+from pastoral.files.encryption import MAGIC
 from pastoral.files.uploads import is_stored_name
 from pastoral.models import AuditEntry
 from pastoral.tests import upload_files
@@ -56,7 +57,11 @@ def test_it_stores_a_real_png_outside_the_web_root(client, teacher, pupil, as_us
     assert attachment.kind == "image/png" and attachment.size == len(content)
     assert attachment.original_name == "arm.png" and attachment.description == "Bruise on left arm"
     path = Path(attachment.file.path).resolve()
-    assert path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) and path.read_bytes() == content
+    assert path.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+    # Encrypted at rest; read back through the storage it is the upload again.
+    assert path.read_bytes().startswith(MAGIC) and content not in path.read_bytes()
+    with attachment.file.open("rb") as stored:
+        assert stored.read() == content
     assert not path.is_relative_to(Path(settings.STATIC_ROOT).resolve())
     assert "arm" not in path.name  # the stored name is random
     assert AuditEntry.objects.filter(action="behaviour.attachment.uploaded").count() == 1

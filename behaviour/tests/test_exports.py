@@ -27,7 +27,7 @@ def export_events(user, school, **parameters):
     )
     assert exports.generate(generated_file.pk) == "done"
     generated_file.refresh_from_db()
-    return list(csv.reader(io.StringIO(exports.path_of(generated_file).read_text())))
+    return list(csv.reader(io.StringIO(exports.read_stored(generated_file).decode())))
 
 
 @pytest.fixture

@@ -204,7 +204,7 @@ def test_a_scheduled_oversight_csv_covers_its_period(dsl, teacher, school, pupil
     )
     assert exports.generate(generated_file.pk) == "done"
     generated_file.refresh_from_db()
-    lines = exports.path_of(generated_file).read_text().splitlines()
+    lines = exports.read_stored(generated_file).decode().splitlines()
     assert len(lines) == 2 and generated_file.filename.startswith(
         f"physical-interventions-{today - datetime.timedelta(days=7)}"
     )

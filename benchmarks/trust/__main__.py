@@ -16,6 +16,7 @@ Environment knobs (each also a command-line option):
 """
 
 import argparse
+import base64
 import contextlib
 import datetime
 import json
@@ -127,6 +128,7 @@ def main(argv=None):
             "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "PASTORAL_FILE_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             # Plain HTTP on loopback stands in for the TLS proxy: requests carry X-Forwarded-Proto: https.
             "SECURE_SSL_REDIRECT": "false",

@@ -178,7 +178,8 @@ def storage():
 
 
 def path_of(generated_file):
-    """The built file on local disk, with filesystem storage only (object storage has no paths)."""
+    """The built file on local disk, with filesystem storage only (object storage has no paths). It holds the
+    encrypted bytes: read the content through `open_stored` or `read_stored`."""
     if not generated_file.storage_name:
         return None
     return Path(storage().path(generated_file.storage_name))
@@ -190,6 +191,12 @@ def is_stored(generated_file):
 
 def open_stored(generated_file):
     return storage().open(generated_file.storage_name, "rb")
+
+
+def read_stored(generated_file):
+    """The whole content of a built file, decrypted (for small files and tests; downloads stream `open_stored`)."""
+    with open_stored(generated_file) as handle:
+        return handle.read()
 
 
 def _write(generated_file, built):

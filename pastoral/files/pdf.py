@@ -7,10 +7,11 @@
 Every page carries the school's name, the sensitivity marking, "generated at /
 by" and "Page X of Y". Charts are the same inline SVGs as on the web pages
 (pastoral.charts). Nothing is fetched over the network: the only URLs WeasyPrint
-may load are files under our static directories (and the media root, for a
-school logo).
+may load are files under our static directories, and data: URLs (a school logo,
+read through its storage because stored files are encrypted at rest).
 """
 
+import base64
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -28,21 +29,22 @@ class RefusedURL(ValueError):
 
 
 def _allowed_roots():
-    roots = [Path(settings.MEDIA_ROOT), Path(settings.BASE_DIR) / "static"]
+    # Not MEDIA_ROOT: what is there is encrypted, and is only ever read through its storage.
+    roots = [Path(settings.BASE_DIR) / "static"]
     for entry in settings.STATICFILES_DIRS:
         roots.append(Path(entry[1] if isinstance(entry, (list, tuple)) else entry))
     return [root.resolve() for root in roots]
 
 
 def check_url(url):
-    """Allow data: URLs and file:// URLs under our own static and media directories; refuse everything else."""
+    """Allow data: URLs and file:// URLs under our own static directories; refuse everything else."""
     if url.startswith("data:"):
         return url
     if not url.startswith("file://"):
         raise RefusedURL(f"PDFs load no remote resources ({url[:60]})")
     path = Path(unquote(urlsplit(url).path)).resolve()
     if not any(root == path or root in path.parents for root in _allowed_roots()):
-        raise RefusedURL("PDFs load files only from the static and media directories")
+        raise RefusedURL("PDFs load files only from the static directories")
     return url
 
 
@@ -67,14 +69,20 @@ def local_url_fetcher():
 
 
 def school_logo_url(school):
-    """A file:// URL for the school's logo, if the School model has one and it is set."""
+    """A data: URL of the school's logo, if the School model has one and it is set. Read through its storage,
+    which decrypts it: the file on disk is encrypted."""
+    from .uploads import type_of_stored_name
+
     logo = getattr(school, "logo", None)
     if not logo:
         return ""
     try:
-        return Path(logo.path).resolve().as_uri()
-    except (ValueError, NotImplementedError):
+        with logo.open("rb") as handle:
+            content = handle.read()
+    except (OSError, ValueError):
         return ""
+    content_type = type_of_stored_name(logo.name) or "image/png"
+    return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
 
 
 def render_html(template, context, *, user, school, title, period="", sensitivity=OFFICIAL):

@@ -150,7 +150,7 @@ def termly_pdf(owner, school, parameters):
     exports.generate(generated_file.pk)  # what the queued task runs (on commit, outside a test transaction)
     generated_file.refresh_from_db()
     assert generated_file.status == "done", generated_file.error
-    return generated_file, pdf_text(exports.path_of(generated_file).read_bytes())
+    return generated_file, pdf_text(exports.read_stored(generated_file))
 
 
 def summer(school):

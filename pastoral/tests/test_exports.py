@@ -67,7 +67,7 @@ def test_it_builds_a_file_off_the_request_and_lets_the_owner_download_it(
     assert (generated_file.status, generated_file.progress, generated_file.attempts) == ("done", 100, 1)
     assert generated_file.school == pupil.school and generated_file.parameters == {"pupil": str(pupil.code)}
     path = exports.path_of(generated_file)
-    assert path.is_file() and path.read_bytes().startswith(b"%PDF")
+    assert path.is_file() and exports.read_stored(generated_file).startswith(b"%PDF")
     root = settings.GENERATED_FILES_ROOT.resolve()
     assert root in path.parents and settings.MEDIA_ROOT.resolve() not in path.parents
     assert AuditEntry.objects.filter(action="pastoral.export.requested", actor=dsl).count() == 1
@@ -255,7 +255,7 @@ def test_it_refuses_a_request_beyond_the_role_or_school(
 def test_csv_cells_cannot_run_as_formulas(client, dsl, as_user, django_capture_on_commit_callbacks):
     as_user(dsl)
     ask(client, django_capture_on_commit_callbacks, "tests.flaky", note="@SUM(A1)")
-    content = exports.path_of(latest(dsl)).read_text()
+    content = exports.read_stored(latest(dsl)).decode()
     assert content.splitlines()[1] == "'@SUM(A1),'=cmd|' /C calc'!A0,3"
     assert [exports.safe_cell(v) for v in ("-1+2", "+x", "\tx", "ok", -5, None)] == [
         "'-1+2",
@@ -324,12 +324,12 @@ def test_the_pupil_list_exports_with_its_filters_and_flags_only_for_those_who_se
     page = client.get(reverse("pastoral:pupil_list"), {"year_group": 7}).content.decode()
     assert 'value="pastoral.pupils_csv"' in page and 'name="query" value="year_group=7"' in page
     ask(client, django_capture_on_commit_callbacks, "pastoral.pupils_csv", year_group=7)
-    rows = exports.path_of(latest(teacher)).read_text().splitlines()
+    rows = exports.read_stored(latest(teacher)).decode().splitlines()
     assert len(rows) == 2 and ",Seven," in rows[1] and "Child protection plan" not in rows[0]
     assert AuditEntry.objects.get(action="pastoral.pupil.exported", actor=teacher).data["rows"] == 1
     as_user(pastoral_lead)
     ask(client, django_capture_on_commit_callbacks, "pastoral.pupils_csv", year_group=7)
-    rows = exports.path_of(latest(pastoral_lead)).read_text().splitlines()
+    rows = exports.read_stored(latest(pastoral_lead)).decode().splitlines()
     assert rows[0].endswith("Child in need,Child protection plan") and rows[1].endswith("No,Yes")
 
 

@@ -161,7 +161,7 @@ def test_it_builds_the_file_again_when_the_pool_process_is_killed(workers, dsl, 
 
     wait_for(lambda: finished(generated_file), "the file to be built again")
     assert (generated_file.status, generated_file.attempts, generated_file.error) == ("done", 2, "")
-    assert exports.path_of(generated_file).read_text().splitlines() == ["Attempt", "2"]
+    assert exports.read_stored(generated_file).decode().splitlines() == ["Attempt", "2"]
     assert worker.poll() is None, "the worker itself lives on"
 
 
@@ -181,4 +181,4 @@ def test_it_builds_the_file_again_when_the_whole_worker_is_killed(workers, dsl, 
     workers.start(visibility_timeout=visibility_timeout)
     wait_for(lambda: finished(generated_file), "the file to be built again")
     assert (generated_file.status, generated_file.attempts, generated_file.error) == ("done", 2, "")
-    assert exports.path_of(generated_file).read_text().splitlines() == ["Attempt", "2"]
+    assert exports.read_stored(generated_file).decode().splitlines() == ["Attempt", "2"]

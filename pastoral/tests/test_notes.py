@@ -85,7 +85,7 @@ def _chronology_pdf_text(owner, pupil):
     )
     assert exports.generate(generated_file.pk) == "done"
     generated_file.refresh_from_db()
-    return pdf_text(exports.path_of(generated_file).read_bytes())
+    return pdf_text(exports.read_stored(generated_file))
 
 
 @pytest.mark.parametrize("reader", ["teacher", "trust_leader"])

@@ -24,7 +24,7 @@ def chronology_file(owner, pupil):
     )
     assert exports.generate(generated_file.pk) == "done"
     generated_file.refresh_from_db()
-    return generated_file, exports.path_of(generated_file).read_bytes()
+    return generated_file, exports.read_stored(generated_file)
 
 
 def test_every_page_carries_school_marking_generated_by_and_page_numbers(dsl, pupil):

@@ -1,3 +1,4 @@
+import io
 import stat
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from pastoral.files.encryption import MAGIC
 from pastoral.files.uploads import is_stored_name
 from pastoral.models import AuditEntry, FamilyContact, Pupil
 from pastoral.tests import upload_files
@@ -251,13 +253,16 @@ def test_a_photo_is_stored_small_without_exif_under_a_random_name_and_private(cl
     name = pupil.photo.name
     assert name.startswith("pupil-photos/") and name.endswith(".jpg") and is_stored_name(name)
     path = Path(pupil.photo.path)
-    with Image.open(path) as stored:
+    with pupil.photo.open("rb") as handle:
+        content = handle.read()
+    with Image.open(io.BytesIO(content)) as stored:
         assert stored.format == "JPEG" and max(stored.size) <= 800 and stored.size == (600, 800)
         assert "exif" not in stored.info and not stored.getexif()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_bytes().startswith(MAGIC)  # encrypted at rest
     served = client.get(reverse("pastoral:pupil_photo", args=[pupil.code]))
     assert served["Content-Type"] == "image/jpeg" and served["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(served.streaming_content) == path.read_bytes()
+    assert b"".join(served.streaming_content) == content
 
 
 @pytest.mark.parametrize(

@@ -208,7 +208,12 @@ def settings_in_subprocess(code, **env):
     return result
 
 
-PRODUCTION = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "k" * 60, "DJANGO_ALLOWED_HOSTS": "pastoral.example.org"}
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "k" * 60,
+    "DJANGO_ALLOWED_HOSTS": "pastoral.example.org",
+    "PASTORAL_FILE_KEYS": "k" * 43 + "=",
+}
 
 ERROR_WITH_REQUEST = """
 import logging, sys

@@ -115,7 +115,7 @@ def test_a_due_report_is_queued_for_its_recipient_and_emailed_as_a_link(
     generated_file = GeneratedFile.objects.get(scheduled_report=report)
     assert (generated_file.owner, generated_file.school, generated_file.status) == (dsl, school, "done")
     assert generated_file.parameters == {"period_start": "2026-11-09", "period_end": "2026-11-15"}
-    assert exports.path_of(generated_file).read_text().splitlines()[1] == "2026-11-09,2026-11-15"
+    assert exports.read_stored(generated_file).decode().splitlines()[1] == "2026-11-09,2026-11-15"
     report.refresh_from_db()
     assert report.next_run_at > timezone.now() and report.last_run_at is not None
     assert report.last_outcome.startswith("Queued")

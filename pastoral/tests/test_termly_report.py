@@ -58,7 +58,7 @@ def test_it_puts_the_database_counts_in_the_pdf(headteacher, school, seeded):
     assert "Summer term 2025/26. Compared with 5 Jan 2026 to 27 Mar 2026." in text
     assert "Not included for your role" not in text
     # Safeguarding is in the report, so every page is OFFICIAL-SENSITIVE.
-    pages = pdf_pages(exports.path_of(generated_file).read_bytes())
+    pages = pdf_pages(exports.read_stored(generated_file))
     assert len(pages) > 1 and all("OFFICIAL-SENSITIVE" in page for page in pages)
 
     now, before = live_events(school, *SUMMER), live_events(school, *SPRING)
@@ -131,7 +131,7 @@ def test_the_trust_leader_gets_a_roll_up_per_school_without_safeguarding(trust_l
     )
     assert generated_file.filename.startswith("termly-report-northfield-learning-trust-")
     assert "Trust termly report: Northfield Learning Trust" in text
-    pages = pdf_pages(exports.path_of(generated_file).read_bytes())
+    pages = pdf_pages(exports.read_stored(generated_file))
     assert all("Northfield Learning Trust\nOFFICIAL\n" in page for page in pages)
     assert re.search(r"Schools: Northfield Academy, ?Riverside Primary\.", text)
     mine = live_events(school, *SUMMER).count()
@@ -223,7 +223,7 @@ def test_headteachers_get_a_termly_schedule_and_a_report_three_days_after_term_e
     [(_report, generated_file)] = results
     generated_file.refresh_from_db()
     assert generated_file.owner == headteacher and generated_file.status == "done"
-    text = pdf_text(exports.path_of(generated_file).read_bytes())
+    text = pdf_text(exports.read_stored(generated_file))
     assert "Termly report: Northfield Academy" in text and "Period: 13 Apr 2026 to 22 Jul 2026" in text
     assert f"All events{live_events(school, *SUMMER).count()}" in text
     [email] = mail.outbox
