@@ -1,7 +1,6 @@
 """Restrictive interventions (force, restraint, seclusion), the holds used and staff training records.
 Registered under the behaviour app (imported by behaviour.models), so tables keep their names."""
 
-import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -332,9 +331,7 @@ class StaffTraining(Voidable):
         if self.completed_on and self.completed_on > timezone.localdate():
             errors["completed_on"] = "This cannot be in the future."
         if self.completed_on and not self.expires_on and self.course in self.DUE_AFTER_YEARS:
-            self.expires_on = add_years(self.completed_on, self.DUE_AFTER_YEARS[self.course]) - datetime.timedelta(
-                days=1
-            )
+            self.expires_on = add_years(self.completed_on, self.DUE_AFTER_YEARS[self.course])
         if self.completed_on and self.expires_on and self.expires_on < self.completed_on:
             errors["expires_on"] = "The expiry date cannot be before the course was completed."
         if self.positive_handling and not self.expires_on:
