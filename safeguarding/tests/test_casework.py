@@ -234,7 +234,7 @@ def test_the_reporter_list_and_transfer_list_have_a_fixed_query_count(
     with django_assert_max_num_queries(13):
         assert client.get(reverse("safeguarding:my_concerns")).status_code == 200
     as_user(dsl)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # with the files expected from previous schools
         assert client.get(reverse("safeguarding:transfer_list")).status_code == 200
     # A fixed cost per panel: the school calendar for debrief deadlines, role approvals and two-factor resets,
     # three for support plans (overdue reviews, reintegration plans due, plans to read), and three for concerns
