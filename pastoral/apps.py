@@ -63,10 +63,11 @@ class PastoralConfig(AppConfig):
         dashboard.register("pastoral_role_approvals", role_approvals_panel, order=1)
         from .attendance import apps as attendance
         from .meetings import apps as meetings
+        from .sar import apps as sar
 
-        for area in (attendance, meetings):
+        for area in (attendance, meetings, sar):
             roles.register_permissions(area.PERMISSIONS)
-        for area in (attendance, meetings):
+        for area in (attendance, meetings, sar):
             area.register()
         post_migrate.connect(signals.sync_role_groups, sender=self)
         from django.db.backends.signals import connection_created

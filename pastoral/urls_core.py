@@ -8,6 +8,7 @@ from .files import report_views
 from .files import views as export_views
 from .meetings import urls as meeting_urls
 from .pupils import import_views
+from .sar import urls as sar_urls
 
 app_name = "pastoral"
 
@@ -79,4 +80,5 @@ urlpatterns = [
     path("reports/termly/", report_views.termly_report, name="termly_report"),
     *attendance_urls.urlpatterns,
     *meeting_urls.urlpatterns,
+    *sar_urls.urlpatterns,
 ]
