@@ -143,6 +143,8 @@ def keywork_pupil(request, code):
         "actions": actions,
         "faces": FACES,
         "manager": selectors.may_manage(request.user, pupil.school_id),
+        # Read through an emergency (break-glass) opening: no logging from here.
+        "may_log": selectors.may_read_notes(request.user, pupil),
         "frequency_form": FrequencyForm(),
     }
     return render(request, "provision/keywork/pupil.html", context)
@@ -150,7 +152,7 @@ def keywork_pupil(request, code):
 
 @login_required
 def session_log(request, code):
-    pupil = selectors.get_pupil_notes_for_user(request.user, code)
+    pupil = selectors.get_pupil_notes_for_user(request.user, code, for_writing=True)
     form = SessionForm(request.POST or None)
     actions = action_formset(request.POST or None, school=pupil.school, owner=request.user)
     if request.method == "POST" and form.is_valid() and actions.is_valid():
@@ -174,6 +176,7 @@ def session_detail(request, code):
         "actions": list(session.actions.select_related("owner", "done_by")),
         "faces": FACES,
         "concern_form": ConcernForm(),
+        "may_log": selectors.may_read_notes(request.user, session.pupil),
     }
     return render(request, "provision/keywork/session.html", context)
 
