@@ -217,3 +217,26 @@ def test_a_trust_dsl_opens_one_support_plan(client, school, pastoral_lead, trust
     verified_client(client, headteacher)
     page = client.get(reverse("pastoral:break_glass_open", args=["provision.support_plan", other.code]))
     assert page.status_code == 302 and page.url == reverse("provision:plan_detail", args=[other.code])
+
+
+def test_a_trust_dsl_opens_one_healthcare_plan_and_one_placement(client, school, headteacher, trust_dsl):
+    from medical.tests.factories import PlanFactory
+    from provision.tests.ap_factories import coordinator, make_placement, make_provider
+
+    plan = PlanFactory(pupil=PupilFactory(school=school), recorded_by=headteacher)
+    other_plan = PlanFactory(pupil=PupilFactory(school=school), recorded_by=headteacher)
+    apco = coordinator(school)
+    provider = make_provider(apco, school)
+    placement = make_placement(apco, PupilFactory(school=school), provider)
+    verified_client(client, trust_dsl)
+    for kind, record, url_name in (
+        ("medical.healthcare_plan", plan, "medical:plan_detail"),
+        ("provision.ap_placement", placement, "provision:ap_placement_detail"),
+    ):
+        url = reverse(url_name, args=[record.code])
+        assert client.get(url).status_code == 403
+        assert _open(client, kind, record.code).status_code == 302
+        assert client.get(url).status_code == 200
+    assert client.get(reverse("medical:plan_detail", args=[other_plan.code])).status_code == 403
+    assert AuditEntry.objects.filter(action="pastoral.break_glass.read", actor=trust_dsl).count() == 2
+    assert BreakGlassAccess.objects.filter(user=trust_dsl).count() == 2
