@@ -126,3 +126,12 @@ def test_the_dsl_logs_the_records_sent_to_the_new_school(client, leaver, dsl, pa
     assert AuditEntry.objects.filter(action="pastoral.records_sent.logged", pupil=leaver).exists()
     body = client.get(reverse("pastoral:pupil_detail", args=[leaver.code])).content.decode()
     assert "to Hilltop Academy: Pupil file and support plans" in body
+
+
+def test_a_leaver_plan_page_hides_its_edit_link_from_pastoral_staff(client, leaver, headteacher, pastoral_staff, dsl):
+    plan = make_plan(headteacher, leaver, Kind.BSP)
+    edit = reverse("provision:plan_edit", args=[plan.code])
+    page = verified_client(client, pastoral_staff).get(reverse("provision:plan_detail", args=[plan.code]))
+    assert page.status_code == 200 and edit not in page.content.decode()
+    page = verified_client(client, dsl).get(reverse("provision:plan_detail", args=[plan.code]))
+    assert edit in page.content.decode()

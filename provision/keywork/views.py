@@ -15,6 +15,7 @@ from pastoral.accounts.schools import current_school
 from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
 from pastoral.lists import list_page
+from pastoral.pupils import leavers
 
 from . import selectors, services
 from .filters import session_filter
@@ -144,7 +145,7 @@ def keywork_pupil(request, code):
         "faces": FACES,
         "manager": selectors.may_manage(request.user, pupil.school_id),
         # Read through an emergency (break-glass) opening: no logging from here.
-        "may_log": selectors.may_read_notes(request.user, pupil),
+        "may_log": selectors.may_read_notes(request.user, pupil) and leavers.may_write(request.user, pupil),
         "frequency_form": FrequencyForm(),
     }
     return render(request, "provision/keywork/pupil.html", context)
@@ -176,7 +177,8 @@ def session_detail(request, code):
         "actions": list(session.actions.select_related("owner", "done_by")),
         "faces": FACES,
         "concern_form": ConcernForm(),
-        "may_log": selectors.may_read_notes(request.user, session.pupil),
+        "may_log": selectors.may_read_notes(request.user, session.pupil)
+        and leavers.may_write(request.user, session.pupil),
     }
     return render(request, "provision/keywork/session.html", context)
 
