@@ -22,6 +22,9 @@ class PastoralConfig(AppConfig):
         demo.register_seeder("pastoral.scheduled_reports", seed_scheduled_reports)
         demo.register_seeder("pastoral.role_request", seed_role_request)
         demo.register_seeder("pastoral.mfa_reset_request", seed_mfa_reset_request)
+        from .demo.breakglass import seed_break_glass
+
+        demo.register_seeder("pastoral.break_glass", seed_break_glass)
         signals.connect()
         from .accounts.signin import apply_mfa_throttle_cap
 
@@ -61,6 +64,16 @@ class PastoralConfig(AppConfig):
         from .accounts.staff_views import role_approvals_panel
 
         dashboard.register("pastoral_role_approvals", role_approvals_panel, order=1)
+        from . import breakglass
+        from .breakglass_views import break_glass_panel
+        from .files import weekly_trend
+
+        breakglass.describe()
+        audit.describe("pastoral.records_sent.logged", "logged records sent to a leaver's new school")
+        dashboard.register("pastoral_break_glass", break_glass_panel, order=2)
+        weekly_trend.register(
+            "break_glass", weekly_trend.break_glass_lines, order=45, permission="pastoral.review_break_glass"
+        )
         from .attendance import apps as attendance
         from .meetings import apps as meetings
         from .sar import apps as sar

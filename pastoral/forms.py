@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import transaction
 
 from .accounts.roles import Role
+from .breakglass import REASON_MIN_LENGTH
 from .files.uploads import PHOTO_MAX_BYTES, PHOTO_TYPES, checked_content_type
 from .models import (
     AcademicYear,
@@ -13,6 +14,7 @@ from .models import (
     Professional,
     Pupil,
     PupilNote,
+    RecordsSent,
     SchoolClosure,
     Term,
     User,
@@ -296,3 +298,28 @@ def add_service_errors(form, exc):
             form.add_error(None, str(problem))
     else:
         form.add_error(None, str(exc))
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label="Why must you open this record now?",
+        min_length=REASON_MIN_LENGTH,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=f"At least {REASON_MIN_LENGTH} characters. The DSL team is told at once and reviews every opening.",
+    )
+
+
+class BreakGlassReviewForm(forms.Form):
+    note = forms.CharField(
+        label="Review note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RecordsSentForm(forms.ModelForm):
+    class Meta:
+        model = RecordsSent
+        fields = ["sent_on", "new_school", "what", "method"]
+        labels = {"sent_on": "Date sent"}
+        widgets = {"sent_on": DATE_WIDGET}
+        help_texts = {"what": "e.g. Pupil file, SEN file and support plans; the CP file has its own transfer"}

@@ -831,6 +831,97 @@ class RateLimitHit(models.Model):
         return f"{self.bucket} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class BreakGlassAccess(models.Model):
+    """One emergency opening of one record by a headteacher or trust DSL who is not on its access list.
+
+    The grant lasts until `expires_at` (pastoral.breakglass.GRANT_MINUTES after it was given) and covers only the
+    record named by `kind` and `record_code`. The DSL team and the data-protection lead review every use.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_uses")
+    kind = models.CharField(max_length=60, help_text="The registered record kind (pastoral.breakglass.register)")
+    record_code = models.UUIDField()
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        default_permissions = ()
+        permissions = [
+            ("break_glass", "Open a record outside their access list in an emergency, giving a reason"),
+            ("review_break_glass", "Review the emergency (break-glass) openings of records"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "kind", "expires_at"], name="breakglass_active"),
+            models.Index(fields=["school", "-at"], name="breakglass_school_at"),
+        ]
+
+    def __str__(self):
+        return f"Emergency opening of a {self.kind} record at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def active(self):
+        return self.expires_at > timezone.now()
+
+
+class BreakGlassNotice(models.Model):
+    """The in-app notice of one break-glass use to one member of the school's DSL team."""
+
+    access = models.ForeignKey(BreakGlassAccess, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["access", "recipient"], name="breakglass_notice_once")]
+        indexes = [models.Index(fields=["recipient", "seen_at"], name="breakglass_notice_unseen")]
+
+
+class RecordsSent(models.Model):
+    """A leaver's records sent to their new school: what, how, when and by whom (the CP file has its own transfer)."""
+
+    class Method(models.TextChoices):
+        SECURE_TRANSFER = "secure_transfer", "Secure transfer (S2S / CTF)"
+        SECURE_EMAIL = "secure_email", "Secure email"
+        POST = "post", "Recorded post"
+        BY_HAND = "by_hand", "By hand"
+        OTHER = "other", "Other"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="records_sent")
+    sent_on = models.DateField()
+    new_school = models.CharField("new school", max_length=200)
+    what = models.CharField("what was sent", max_length=300)
+    method = models.CharField("how", max_length=20, choices=Method.choices)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+        default_permissions = ()
+        verbose_name_plural = "records sent"
+        permissions = [
+            ("write_leaver_records", "Change the records of a pupil who has left, and log records sent on"),
+        ]
+
+    def __str__(self):
+        return f"Records sent to {self.new_school} on {self.sent_on:%d %b %Y}"
+
+    def clean(self):
+        if self.sent_on and self.sent_on > timezone.localdate():
+            raise ValidationError({"sent_on": "The date cannot be in the future."})
+
+
 # Attendance lives in the core because every duty area reads it; its models are defined in their package.
 from .attendance.models import (  # noqa: E402, F401
     AttendanceAlert,

@@ -16,7 +16,8 @@ from .accounts.roles import APPROVAL_ROLES
 from .calendar.school_days import SchoolCalendar, bank_holidays_between
 from .exceptions import PastoralError
 from .files.uploads import checked_photo
-from .models import Membership, MfaResetRequest, Pupil, School, SchoolClosure, User
+from .models import Membership, MfaResetRequest, Pupil, RecordsSent, School, SchoolClosure, User
+from .pupils.leavers import WRITE_LEAVER, require_writable
 from .selectors import NOTE_VOID_PERM
 from .voiding import void_record
 
@@ -38,7 +39,11 @@ def pupil_update(*, actor, pupil, changed):
     A new photo is checked and re-encoded before it is written; if the save then fails the new file is deleted, and
     once it commits the photo it replaced (or that was cleared) is deleted, so no child's old photo lingers on disk.
     """
-    earlier = Pupil.objects.filter(pk=pupil.pk).values_list("photo", flat=True).first() if pupil.pk else ""
+    stored = Pupil.objects.filter(pk=pupil.pk).values_list("photo", "leaving_date").first() if pupil.pk else None
+    earlier = stored[0] if stored else ""
+    if stored:
+        # The stored leaving date decides: the form's new values must not unlock a leaver's record.
+        require_writable(actor, Pupil(pk=pupil.pk, school_id=pupil.school_id, leaving_date=stored[1]))
     new_photo = bool(pupil.photo) and not pupil.photo._committed
     if new_photo:
         pupil.photo = checked_photo(pupil.photo.file)
@@ -82,6 +87,7 @@ def pupil_search_record(*, actor, school, text, results, where):
 
 @transaction.atomic
 def contact_save(*, actor, contact, changed):
+    require_writable(actor, contact.pupil)
     created = contact.pk is None
     _save(contact)
     action = "pastoral.contact.created" if created else "pastoral.contact.changed"
@@ -91,12 +97,14 @@ def contact_save(*, actor, contact, changed):
 
 @transaction.atomic
 def contact_delete(*, actor, contact):
+    require_writable(actor, contact.pupil)
     audit.record("pastoral.contact.deleted", actor=actor, obj=contact, pupil=contact.pupil, data={"name": contact.name})
     contact.delete()
 
 
 @transaction.atomic
 def professional_save(*, actor, professional, changed):
+    require_writable(actor, professional.pupil)
     created = professional.pk is None
     _save(professional)
     action = "pastoral.professional.created" if created else "pastoral.professional.changed"
@@ -106,6 +114,7 @@ def professional_save(*, actor, professional, changed):
 
 @transaction.atomic
 def professional_delete(*, actor, professional):
+    require_writable(actor, professional.pupil)
     audit.record(
         "pastoral.professional.deleted",
         actor=actor,
@@ -118,6 +127,7 @@ def professional_delete(*, actor, professional):
 
 @transaction.atomic
 def note_record(*, actor, note):
+    require_writable(actor, note.pupil)
     note.author = actor
     _save(note)
     audit.record("pastoral.note.created", actor=actor, obj=note, pupil=note.pupil, data={"kind": note.kind})
@@ -125,8 +135,27 @@ def note_record(*, actor, note):
 
 
 @transaction.atomic
+def records_sent_log(*, actor, pupil, sent_on, new_school, what, method):
+    """Log what of a leaver's records was sent to their new school, how and by whom (the DSL team or the head)."""
+    if not access.has_school_perm(actor, pupil.school_id, WRITE_LEAVER):
+        raise PastoralError("Only the DSL team and the headteacher log records sent to a new school.")
+    sent = _save(
+        RecordsSent(pupil=pupil, sent_on=sent_on, new_school=new_school, what=what, method=method, sent_by=actor)
+    )
+    audit.record(
+        "pastoral.records_sent.logged",
+        actor=actor,
+        obj=sent,
+        pupil=pupil,
+        data={"sent_on": sent_on.isoformat(), "new_school": new_school, "what": what, "method": method},
+    )
+    return sent
+
+
+@transaction.atomic
 def note_void(*, actor, note, reason):
     """Wrong entries are voided with a reason and stay visible as voided; nothing is deleted."""
+    require_writable(actor, note.pupil)
     if not access.has_school_perm(actor, note.pupil.school_id, NOTE_VOID_PERM):
         raise PastoralError("You cannot correct this pupil's contact log.")
     return void_record(actor=actor, record=note, reason=reason, action="pastoral.note.voided", noun="entry")

@@ -237,6 +237,25 @@ def notify_mfa_reset_approvers_task(reset_request_id):
     return sent
 
 
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def break_glass_notify_task(use_id):
+    """Tell the school's DSL team that a record was opened in an emergency: who, when and the kind of record,
+    never the child or the reason (both are in the app, behind sign-in)."""
+    from . import breakglass
+    from .models import BreakGlassAccess
+
+    use = BreakGlassAccess.objects.select_related("user", "school").filter(pk=use_id).first()
+    if use is None:
+        return 0
+    sent = 0
+    for recipient in staff_holding(use.school, breakglass.NOTIFIED_ROLES).exclude(pk=use.user_id):
+        if not recipient.email or not access.has_school_perm(recipient, use.school_id, breakglass.REVIEW):
+            continue
+        _send("break_glass", recipient, {"use": use, "kind_label": breakglass.label_of(use.kind)})
+        sent += 1
+    return sent
+
+
 # Weekly trend email --------------------------------------------------------------------
 
 

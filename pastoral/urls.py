@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from pastoral import health
 
+# The 403 page offers a headteacher or trust DSL the emergency opening of a record (pastoral.breakglass).
+handler403 = "pastoral.breakglass_views.permission_denied"
+
 urlpatterns = [
     # Answered by health.HealthCheckMiddleware before sessions and sign-in; routed too, so it resolves and
     # reverses like any other page.

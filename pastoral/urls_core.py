@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import breakglass_views, views
 from .accounts import staff_views, trust_views
 from .attendance import urls as attendance_urls
 from .calendar import views as calendar_views
@@ -56,6 +56,10 @@ urlpatterns = [
         name="closure_bank_holidays",
     ),
     path("audit/", views.audit_log, name="audit_log"),
+    path("break-glass/", breakglass_views.break_glass_list, name="break_glass_list"),
+    path("break-glass/<uuid:code>/review/", breakglass_views.break_glass_review, name="break_glass_review"),
+    path("break-glass/open/<str:kind>/<uuid:code>/", breakglass_views.break_glass_open, name="break_glass_open"),
+    path("pupils/<uuid:code>/records-sent/", views.records_sent_create, name="records_sent_create"),
     path("staff/", staff_views.staff_list, name="staff_list"),
     path("staff/new/", staff_views.staff_create, name="staff_create"),
     path("staff/<uuid:code>/", staff_views.staff_detail, name="staff_detail"),

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import audit, chronology, dashboard, pupil_cards, selectors, services
@@ -21,10 +22,12 @@ from .forms import (
     ProfessionalForm,
     PupilForm,
     PupilNoteForm,
+    RecordsSentForm,
     VoidForm,
     add_service_errors,
 )
 from .lists import list_page
+from .pupils import leavers
 
 
 def _require(user, school, perm):
@@ -96,7 +99,12 @@ def pupil_search(request):
 def _header_flags(user, pupil):
     return {
         "safeguarding": access.has_school_perm(user, pupil.school_id, "pastoral.view_safeguarding_flags"),
-        "can_edit": access.has_school_perm(user, pupil.school_id, "pastoral.change_pupil"),
+        # A leaver's record is read-only except for the DSL team and the headteacher (pastoral.pupils.leavers).
+        "can_edit": access.has_school_perm(user, pupil.school_id, "pastoral.change_pupil")
+        and leavers.may_write(user, pupil),
+        "left": leavers.has_left(pupil),
+        "writable": leavers.may_write(user, pupil),
+        "logs_records_sent": access.has_school_perm(user, pupil.school_id, leavers.WRITE_LEAVER),
     }
 
 
@@ -119,7 +127,35 @@ def pupil_detail(request, code):
         "can_view_meetings": access.has_school_perm(request.user, pupil.school_id, "pastoral.view_meetings"),
         **selectors.pupil_profile_data(pupil, request.user),
     }
+    if context["flags"]["left"]:
+        context["records_sent"] = list(pupil.records_sent.select_related("sent_by"))
+        if context["flags"]["logs_records_sent"]:
+            context["records_sent_form"] = RecordsSentForm()
     return render(request, "pastoral/pupil_detail.html", context)
+
+
+@login_required
+@require_POST
+def records_sent_create(request, code):
+    """Log what of a leaver's records went to their new school (the DSL team and the headteacher)."""
+    pupil = selectors.get_pupil_for_user(request.user, code)
+    if not access.has_school_perm(request.user, pupil.school_id, leavers.WRITE_LEAVER):
+        raise PermissionDenied
+    form = RecordsSentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.records_sent_log(actor=request.user, pupil=pupil, **form.cleaned_data)
+        except (PastoralError, ValidationError) as error:
+            messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, "Logged the records sent to the new school.")
+    else:
+        problems = [
+            f"{form.fields[name].label if name in form.fields else 'Form'}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+        ]
+        messages.error(request, "Not logged. " + " ".join(problems))
+    return redirect(reverse("pastoral:pupil_detail", args=[pupil.code]) + "#records-sent-heading")
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from pastoral import audit
 from pastoral.accounts import access
 from pastoral.exceptions import PastoralError
+from pastoral.pupils.leavers import require_writable
 from pastoral.voiding import void_record
 
 from ..services import _display, _is_lead, _require, _require_pupils
@@ -95,6 +96,8 @@ def _create_events(*, actor, school, pupils, fields, staff_involved, submission_
     if not pupils:
         raise PastoralError("Choose at least one pupil.")
     _require_pupils(actor, school, pupils)
+    for pupil in pupils:
+        require_writable(actor, pupil)
     category = fields["category"]
     group = uuid.uuid4()
     events = []
@@ -123,6 +126,7 @@ def event_update(*, actor, event, changes, staff_involved=None, reason=""):
         raise PastoralError("Only whoever recorded this event, or a pastoral or safeguarding lead, can change it.")
     if event.voided_at:
         raise PastoralError("A voided event cannot be changed.")
+    require_writable(actor, event.pupil)
     history = {}
     for name in EDITABLE_FIELDS:
         if name in changes and changes[name] != getattr(event, name):
@@ -152,6 +156,7 @@ def event_update(*, actor, event, changes, staff_involved=None, reason=""):
 def event_void(*, actor, event, reason):
     """Wrong events are voided with a reason and stay visible to leads; nothing is deleted."""
     _require(actor, event.school, "behaviour.void_event")
+    require_writable(actor, event.pupil)
     return void_record(actor=actor, record=event, reason=reason, action="behaviour.event.voided", noun="event")
 
 

@@ -9,6 +9,7 @@ from pastoral.accounts import access
 from pastoral.exceptions import PastoralError
 from pastoral.files.uploads import display_name
 from pastoral.models import User
+from pastoral.pupils.leavers import require_all_writable, require_writable
 from pastoral.voiding import void_record
 
 from ..events.models import BehaviourCategory
@@ -96,6 +97,8 @@ def _incident_create(*, actor, event, submission_key, other_pupils, fields):
     fields = _informed_fields({name: fields.get(name) for name in INCIDENT_FIELDS if name in fields})
     _require_staff(school, [fields.get("parents_informed_by")])
     _require_pupils(actor, school, other_pupils)
+    for pupil in [event.pupil, *other_pupils]:
+        require_writable(actor, pupil)
     events = events_visible_to(actor).filter(group=event.group, school=school, voided_at__isnull=True)
     incident = Incident(school=school, group=event.group, recorded_by=actor, submission_key=submission_key, **fields)
     incident.full_clean(exclude=["submission_key", "group"])
@@ -120,6 +123,7 @@ def incident_update(*, actor, incident, changes, other_pupils=None, reason=""):
         raise PastoralError("Only whoever recorded this incident, or a pastoral or safeguarding lead, can change it.")
     if incident.voided_at:
         raise PastoralError("A voided incident cannot be changed.")
+    require_all_writable(actor, incident.pupils.all(), incident.school_id)
     changes = _informed_fields({name: changes[name] for name in INCIDENT_FIELDS if name in changes})
     _require_staff(incident.school, [changes.get("parents_informed_by")])
     history = {}

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from pastoral import audit
 from pastoral.exceptions import PastoralError
+from pastoral.pupils.leavers import require_writable
 from pastoral.voiding import void_record
 
 from ..selectors import MANAGE
@@ -54,6 +55,7 @@ def condition_record(*, actor, submission_key=None, **fields):
 def _condition_create(*, actor, submission_key, school, pupil, **fields):
     require(actor, school)
     require_pupil(actor, school, pupil)
+    require_writable(actor, pupil)
     condition = MedicalCondition(
         school=school, pupil=pupil, recorded_by=actor, submission_key=submission_key, **_known(fields)
     )
@@ -77,6 +79,7 @@ def _known(fields):
 @transaction.atomic
 def condition_change(*, actor, condition, **fields):
     require(actor, condition.school)
+    require_writable(actor, condition.pupil)
     if condition.voided_at:
         raise PastoralError("A voided condition cannot be changed.")
     changed = {}

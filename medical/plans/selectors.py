@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from pastoral import staff_training
+from pastoral import breakglass, staff_training
 from pastoral.accounts import access
 
 from ..selectors import SHARED_PLANS, reading_schools
@@ -13,28 +13,47 @@ Supporter = HealthcarePlan.supporters.through
 CopiedTo = HealthcarePlan.copied_to.through
 
 
+# The break-glass record kind (pastoral.breakglass): one healthcare plan, opened read-only in an emergency.
+KIND = "medical.healthcare_plan"
+
+
+def _named(user):
+    return Exists(Supporter.objects.filter(healthcareplan_id=OuterRef("pk"), user_id=user.pk)) | Exists(
+        CopiedTo.objects.filter(healthcareplan_id=OuterRef("pk"), user_id=user.pk)
+    )
+
+
 def plans_visible_to(user):
     """Every plan of the schools where the user reads medical records; elsewhere in their schools, the plans they
-    support or that were copied to them (teachers of the pupil)."""
+    support or that were copied to them (teachers of the pupil); and a plan opened in an emergency (break-glass)."""
     shared = access.schools_with_perm(user, SHARED_PLANS)
-    mine = Q()
+    condition = Q(school_id__in=reading_schools(user))
     if shared and user.is_authenticated:
-        named = Exists(Supporter.objects.filter(healthcareplan_id=OuterRef("pk"), user_id=user.pk)) | Exists(
-            CopiedTo.objects.filter(healthcareplan_id=OuterRef("pk"), user_id=user.pk)
-        )
-        mine = Q(school_id__in=shared) & Q(named)
-        return HealthcarePlan.objects.filter(Q(school_id__in=reading_schools(user)) | mine)
-    return HealthcarePlan.objects.filter(school_id__in=reading_schools(user))
+        condition |= Q(school_id__in=shared) & Q(_named(user))
+    glass = breakglass.granted(user, KIND)
+    if glass is not None:
+        condition |= glass
+    return HealthcarePlan.objects.filter(condition)
+
+
+def can_read_plan(user, plan):
+    """On the plan's access list (without any break-glass opening)."""
+    if plan.school_id in reading_schools(user):
+        return True
+    if not access.has_school_perm(user, plan.school_id, SHARED_PLANS):
+        return False
+    return HealthcarePlan.objects.filter(_named(user), pk=plan.pk).exists()
 
 
 def get_plan_for_user(user, code):
     rows = HealthcarePlan.objects.select_related("pupil", "school", "recorded_by")
     plan = plans_visible_to(user).select_related("pupil", "school", "recorded_by").filter(code=code).first()
     if plan is not None:
+        breakglass.note_read(user, KIND, plan)
         return plan
     record = rows.filter(code=code).first()
     known = record is not None and access.is_member_of(user, record.school_id)
-    access.refuse(user, record, code, "medical.plan.refused", allowed_to_know=known, noun="plan")
+    breakglass.refuse(user, record, code, "medical.plan.refused", allowed_to_know=known, noun="plan", kind_name=KIND)
 
 
 def active(queryset):

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from pastoral import audit
 from pastoral.exceptions import PastoralError
+from pastoral.pupils.leavers import require_writable
 
 from ..services import once, require, require_pupil
 from .models import HealthcarePlan, HealthcarePlanVersion, default_review_date
@@ -59,6 +60,7 @@ def plan_create(*, actor, submission_key=None, **fields):
 def _plan_create(*, actor, submission_key, school, pupil, **fields):
     require(actor, school)
     require_pupil(actor, school, pupil)
+    require_writable(actor, pupil)
     plan = HealthcarePlan(school=school, pupil=pupil, recorded_by=actor, submission_key=submission_key)
     if not fields.get("review_date"):
         fields["review_date"] = default_review_date(fields.get("plan_date"))
@@ -75,6 +77,7 @@ def _plan_create(*, actor, submission_key, school, pupil, **fields):
 @transaction.atomic
 def plan_change(*, actor, plan, change_reason="", **fields):
     require(actor, plan.school)
+    require_writable(actor, plan.pupil)
     plan = HealthcarePlan.objects.select_for_update().get(pk=plan.pk)
     before = _snapshot(plan)
     saved_by, saved_at = plan.recorded_by, plan.updated_at

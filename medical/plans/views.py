@@ -13,6 +13,7 @@ from pastoral import selectors as core_selectors
 from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
 from pastoral.lists import list_page
+from pastoral.pupils import leavers
 
 from ..conditions.views import MEDICAL, form_page
 from ..selectors import RECORD, SHARED_PLANS, VIEW, can_record
@@ -77,7 +78,7 @@ def plan_detail(request, code):
     plan = selectors.get_plan_for_user(request.user, code)
     record_read(actor=request.user, action="medical.plan.viewed", obj=plan, pupil=plan.pupil)
     today = timezone.localdate()
-    editable = can_record(request.user, plan.school_id)
+    editable = can_record(request.user, plan.school_id) and leavers.may_write(request.user, plan.pupil)
     context = {
         "plan": plan,
         "today": today,

@@ -23,7 +23,8 @@ from ..selectors import staff_holding
 WEEKS_BEFORE = 4
 # The email is about behaviour trends, so a recipient must be able to see them.
 REQUIRED_PERMISSION = "behaviour.view_analytics"
-RECIPIENT_ROLES = [Role.PASTORAL_LEAD]
+# The DSL gets it too: it carries the safeguarding lines and the week's break-glass uses for them to review.
+RECIPIENT_ROLES = [Role.PASTORAL_LEAD, Role.DSL]
 
 
 def recipients(school):
@@ -145,3 +146,20 @@ def email_context(user, school, today=None):
         "home_link": site + reverse("pastoral:home"),
         "analytics_link": site + trend.links["analytics"],
     }
+
+
+def break_glass_lines(user, school, today, trend):
+    """The week's emergency (break-glass) openings of records, and those still waiting for review: counts only."""
+    from .. import breakglass
+
+    start, end = trend.weeks[0]
+    uses = breakglass.uses_visible_to(user).filter(school=school)
+    counts = uses.aggregate(
+        week=Count("pk", filter=Q(at__gte=_bounds(start), at__lt=_bounds(end))),
+        waiting=Count("pk", filter=Q(reviewed_at__isnull=True)),
+    )
+    path = reverse("pastoral:break_glass_list")
+    trend.outstanding += [
+        ("Records opened in an emergency (break-glass) last week", counts["week"], path),
+        ("Break-glass openings not yet reviewed", counts["waiting"], path + "?status=waiting"),
+    ]

@@ -66,6 +66,7 @@ def register():
         audit.describe(action, sentence)
     expectations.register("provision_ap", placement_expectations)
     chronology.register("provision_ap", ap_for_chronology)
+    _register_break_glass()
     pupil_cards.register("alternative_provision", ap_card)
     dashboard.register("provision_ap", ap_panel, order=36)
     demo.register_seeder("provision_ap", seed_ap)
@@ -76,4 +77,25 @@ def register():
         order=56,
         permission="provision.view_ap_counts",
         title="Alternative provision",
+    )
+
+
+def _register_break_glass():
+    """Placements are read by the school's AP and pastoral staff: a trust DSL may open one in an emergency
+    (pastoral.breakglass)."""
+    from django.urls import reverse
+
+    from pastoral import breakglass
+
+    from .models import Placement
+    from .selectors import KIND, can_read_placement
+
+    breakglass.register(
+        KIND,
+        label="alternative provision placement",
+        find=lambda code: Placement.objects.select_related("pupil", "school").filter(code=code).first(),
+        school_id=lambda placement: placement.school_id,
+        pupil=lambda placement: placement.pupil,
+        can_read=can_read_placement,
+        url=lambda placement: reverse("provision:ap_placement_detail", args=[placement.code]),
     )

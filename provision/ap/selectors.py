@@ -16,6 +16,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from pastoral import breakglass
 from pastoral.accounts import access
 from pastoral.models import School
 
@@ -60,10 +61,23 @@ def providers_managed_by(user):
     return Provider.objects.filter(trust_id__in=_trust_ids(user, MANAGE))
 
 
+# The break-glass record kind (pastoral.breakglass): one placement, opened read-only in an emergency.
+KIND = "provision.ap_placement"
+
+
+def _reading_schools(user):
+    return set(access.schools_with_perm(user, VIEW)) | set(access.schools_with_perm(user, TRUST))
+
+
 def placements_visible_to(user):
-    return Placement.objects.filter(
-        school_id__in=set(access.schools_with_perm(user, VIEW)) | set(access.schools_with_perm(user, TRUST))
-    )
+    condition = Q(school_id__in=_reading_schools(user))
+    glass = breakglass.granted(user, KIND)
+    return Placement.objects.filter(condition | glass if glass is not None else condition)
+
+
+def can_read_placement(user, placement):
+    """On the placement's access list (without any break-glass opening)."""
+    return placement.school_id in _reading_schools(user)
 
 
 def placements_counted_for(user):
@@ -111,14 +125,16 @@ def get_placement_for_user(user, code):
         .first()
     )
     if placement is not None and placements_visible_to(user).filter(pk=placement.pk).exists():
+        breakglass.note_read(user, KIND, placement)
         return placement
-    access.refuse(
+    breakglass.refuse(
         user,
         placement,
         code,
         None,
         allowed_to_know=placement is not None and access.is_member_of(user, placement.school_id),
         noun="placement",
+        kind_name=KIND,
     )
 
 

@@ -47,6 +47,7 @@ def register():
     }.items():
         audit.describe(action, sentence)
     chronology.register("provision_keywork", keywork_for_chronology)
+    _register_break_glass()
     pupil_cards.register("keyworker", keyworker_card)
     dashboard.register("provision_keywork", caseload_panel, order=12)
     demo.register_seeder("provision_keywork", seed_keywork)
@@ -62,3 +63,24 @@ def register():
     outcomes_access.add_pupil_scope(caseload_pupil_ids)
     review_pack.register("keywork", "Keywork", 24, keywork_section)
     review_pack.register("interventions", "Interventions", 26, interventions_section)
+
+
+def _register_break_glass():
+    """A pupil's keywork notes are read by their keyworkers and the leads only: a headteacher or trust DSL may open
+    them in an emergency (pastoral.breakglass)."""
+    from django.urls import reverse
+
+    from pastoral import breakglass
+    from pastoral.models import Pupil
+
+    from .selectors import NOTES_KIND, can_read_notes
+
+    breakglass.register(
+        NOTES_KIND,
+        label="pupil's keywork notes",
+        find=lambda code: Pupil.objects.select_related("school").filter(code=code).first(),
+        school_id=lambda pupil: pupil.school_id,
+        pupil=lambda pupil: pupil,
+        can_read=can_read_notes,
+        url=lambda pupil: reverse("provision:keywork_pupil", args=[pupil.code]),
+    )

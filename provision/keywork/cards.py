@@ -3,6 +3,7 @@ the notes themselves stay with the keyworkers and leads."""
 
 from django.urls import reverse
 
+from pastoral import breakglass
 from pastoral.pupil_cards import PupilCard
 
 from . import selectors
@@ -17,4 +18,9 @@ def keyworker_card(user, pupil):
     if not assignments:
         return None
     url = reverse("provision:keywork_pupil", args=[pupil.code]) if selectors.may_read_notes(user, pupil) else ""
-    return PupilCard("Keyworker", "provision/keywork/_card.html", {"assignments": assignments, "url": url})
+    # Listed as existing but not readable: a headteacher or trust DSL may open the notes in an emergency.
+    emergency = ""
+    if not url and breakglass.may_break_glass(user, pupil.school_id):
+        emergency = reverse("pastoral:break_glass_open", args=[selectors.NOTES_KIND, pupil.code])
+    context = {"assignments": assignments, "url": url, "emergency_url": emergency}
+    return PupilCard("Keyworker", "provision/keywork/_card.html", context)

@@ -14,6 +14,7 @@ from django.db.models import Count, DateField, Exists, IntegerField, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from pastoral import breakglass
 from pastoral.accounts import access
 from pastoral.models import Pupil
 
@@ -24,6 +25,8 @@ VIEW_ALL = "provision.view_all_keywork"
 MANAGE = "provision.manage_keywork"
 VIEW_KEYWORKER = "provision.view_keyworker"
 COUNTS = "provision.view_keywork_counts"
+# The break-glass record kind (pastoral.breakglass): one pupil's keywork notes, opened read-only in an emergency.
+NOTES_KIND = "provision.keywork_notes"
 # A plan is shown as due for review on the caseload this many days ahead.
 PLAN_REVIEW_AHEAD_DAYS = 14
 
@@ -55,16 +58,21 @@ def notes_q(user, pupil_field="pupil_id"):
     return Q(**{f"{school_field}__in": leads}) | Q(**{f"{pupil_field}__in": _my_pupils(user)})
 
 
-def sessions_visible_to(user):
+def _readable(model, user, pupil_field):
+    """Rows the user reads: as keyworker or lead, or through a current break-glass opening of the pupil's notes."""
+    glass = breakglass.granted(user, NOTES_KIND, pupil_field.replace("pupil_id", "pupil__code"))
     if not access.schools_with_perm(user, VIEW_ALL) and not access.schools_with_perm(user, KEYWORK):
-        return KeyworkSession.objects.none()
-    return KeyworkSession.objects.filter(notes_q(user))
+        return model.objects.filter(glass) if glass is not None else model.objects.none()
+    condition = notes_q(user, pupil_field)
+    return model.objects.filter(condition | glass if glass is not None else condition)
+
+
+def sessions_visible_to(user):
+    return _readable(KeyworkSession, user, "pupil_id")
 
 
 def actions_visible_to(user):
-    if not access.schools_with_perm(user, VIEW_ALL) and not access.schools_with_perm(user, KEYWORK):
-        return KeyworkAction.objects.none()
-    return KeyworkAction.objects.filter(notes_q(user, "session__pupil_id"))
+    return _readable(KeyworkAction, user, "session__pupil_id")
 
 
 def assignments_visible_to(user):
@@ -84,36 +92,45 @@ def may_manage(user, school):
     return access.has_school_perm(user, school, MANAGE)
 
 
-def get_pupil_notes_for_user(user, code):
-    """The pupil, when the user may read their keywork notes: 404 outside the school, 403 otherwise."""
+def can_read_notes(user, pupil):
+    """The access list of a pupil's keywork notes, without any break-glass opening."""
+    return access.has_school_perm(user, pupil.school_id, VIEW_KEYWORKER) and may_read_notes(user, pupil)
+
+
+def get_pupil_notes_for_user(user, code, *, for_writing=False):
+    """The pupil, when the user may read their keywork notes: 404 outside the school, 403 otherwise (offering a
+    headteacher or trust DSL the emergency opening). An opening lets them read, never write (`for_writing`)."""
     pupil = Pupil.objects.select_related("school").filter(code=code).first()
-    if (
-        pupil is not None
-        and access.has_school_perm(user, pupil.school_id, VIEW_KEYWORKER)
-        and may_read_notes(user, pupil)
-    ):
+    if pupil is not None and can_read_notes(user, pupil):
         return pupil
-    access.refuse(
+    if pupil is not None and not for_writing and breakglass.holds(user, NOTES_KIND, pupil):
+        breakglass.note_read(user, NOTES_KIND, pupil)
+        return pupil
+    breakglass.refuse(
         user,
         pupil,
         code,
         None,
         allowed_to_know=pupil is not None and access.is_member_of(user, pupil.school_id),
         noun="pupil",
+        kind_name=NOTES_KIND,
     )
 
 
 def get_session_for_user(user, code):
     session = KeyworkSession.objects.select_related("pupil", "school", "author").filter(code=code).first()
     if session is not None and sessions_visible_to(user).filter(pk=session.pk).exists():
+        breakglass.note_read(user, NOTES_KIND, session.pupil)
         return session
-    access.refuse(
+    breakglass.refuse(
         user,
         session,
         code,
         "provision.keywork_session.refused",
         allowed_to_know=session is not None and access.is_member_of(user, session.school_id),
         noun="session",
+        kind_name=NOTES_KIND,
+        offered=session.pupil if session is not None else None,
     )
 
 

@@ -12,6 +12,7 @@ from pastoral.accounts import access
 from pastoral.accounts.roles import PUPIL_READING_ROLES
 from pastoral.exceptions import PastoralError
 from pastoral.models import Pupil
+from pastoral.pupils.leavers import require_writable
 from pastoral.selectors import staff_holding
 
 from . import selectors
@@ -108,6 +109,7 @@ def session_log(*, actor, pupil, held_on, minutes, kind, mood=None, zone="", dis
     leads who read every note log one."""
     if not selectors.may_read_notes(actor, pupil):
         raise PastoralError("Only the pupil's keyworkers and the pastoral and safeguarding leads log keywork.")
+    require_writable(actor, pupil)
     if held_on > timezone.localdate():
         raise PastoralError("A session cannot be logged for a future date.")
     if next_on is not None and next_on < held_on:

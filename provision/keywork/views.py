@@ -16,6 +16,7 @@ from pastoral.dates import uk_date
 from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
 from pastoral.lists import list_page
+from pastoral.pupils import leavers
 
 from . import selectors, services
 from .filters import session_filter
@@ -144,6 +145,8 @@ def keywork_pupil(request, code):
         "actions": actions,
         "faces": FACES,
         "manager": selectors.may_manage(request.user, pupil.school_id),
+        # Read through an emergency (break-glass) opening: no logging from here.
+        "may_log": selectors.may_read_notes(request.user, pupil) and leavers.may_write(request.user, pupil),
         "frequency_form": FrequencyForm(),
     }
     return render(request, "provision/keywork/pupil.html", context)
@@ -151,7 +154,7 @@ def keywork_pupil(request, code):
 
 @login_required
 def session_log(request, code):
-    pupil = selectors.get_pupil_notes_for_user(request.user, code)
+    pupil = selectors.get_pupil_notes_for_user(request.user, code, for_writing=True)
     form = SessionForm(request.POST or None)
     actions = action_formset(request.POST or None, school=pupil.school, owner=request.user)
     if request.method == "POST" and form.is_valid() and actions.is_valid():
@@ -175,6 +178,8 @@ def session_detail(request, code):
         "actions": list(session.actions.select_related("owner", "done_by")),
         "faces": FACES,
         "concern_form": ConcernForm(),
+        "may_log": selectors.may_read_notes(request.user, session.pupil)
+        and leavers.may_write(request.user, session.pupil),
     }
     return render(request, "provision/keywork/session.html", context)
 

@@ -67,6 +67,7 @@ def register():
     }.items():
         audit.describe(action, sentence)
     chronology.register("provision_plans", plans_for_chronology)
+    _register_break_glass()
     pupil_cards.register("how_to_support_me", how_to_support_me_card)
     plan_hooks.on_review_needed(_bring_review_forward)
     dashboard.register("provision_plans_to_read", to_read_panel, order=15)
@@ -78,3 +79,24 @@ def register():
         "support_plans", build_plans, order=55, permission="provision.view_plan_counts", title="Support plans"
     )
     weekly_trend.register("provision_plans", plan_trend_lines, order=40, permission="provision.write_plan")
+
+
+def _register_break_glass():
+    """Support plans are read by the school's writers and the staff they are shared with: a trust DSL may open one
+    in an emergency (pastoral.breakglass)."""
+    from django.urls import reverse
+
+    from pastoral import breakglass
+
+    from .models import SupportPlan
+    from .selectors import KIND, can_read_plan
+
+    breakglass.register(
+        KIND,
+        label="support plan",
+        find=lambda code: SupportPlan.objects.select_related("pupil", "school").filter(code=code).first(),
+        school_id=lambda plan: plan.school_id,
+        pupil=lambda plan: plan.pupil,
+        can_read=can_read_plan,
+        url=lambda plan: reverse("provision:plan_detail", args=[plan.code]),
+    )

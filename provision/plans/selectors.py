@@ -13,6 +13,7 @@ Who sees what:
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from pastoral import breakglass
 from pastoral.accounts import access
 from pastoral.models import Membership, User
 
@@ -35,11 +36,35 @@ def _shared_with(user):
     return Q(school_id__in=shared) & ~Q(status=SupportPlan.Status.DRAFT) & condition
 
 
-def plans_visible_to(user):
+# The break-glass record kind (pastoral.breakglass): one support plan, opened read-only in an emergency.
+KIND = "provision.support_plan"
+
+
+def _readers_q(user):
+    """The plan's access list: None when the user reads no plan anywhere."""
     writers = access.schools_with_perm(user, "provision.view_plan")
     if not writers and not access.schools_with_perm(user, "provision.view_shared_plan"):
+        return None
+    return Q(school_id__in=writers) | _shared_with(user)
+
+
+def plans_visible_to(user):
+    condition = _readers_q(user)
+    glass = breakglass.granted(user, KIND)
+    if glass is not None:
+        condition = glass if condition is None else condition | glass
+    if condition is None:
         return SupportPlan.objects.none()
-    return SupportPlan.objects.filter(Q(school_id__in=writers) | _shared_with(user))
+    return SupportPlan.objects.filter(condition)
+
+
+def can_read_plan(user, plan):
+    """On the plan's access list (without any break-glass opening); a query only for those it is shared with."""
+    if access.has_school_perm(user, plan.school_id, "provision.view_plan"):
+        return True
+    if not access.has_school_perm(user, plan.school_id, "provision.view_shared_plan"):
+        return False
+    return SupportPlan.objects.filter(_shared_with(user), pk=plan.pk).exists()
 
 
 def card_plans_visible_to(user):
@@ -58,14 +83,16 @@ def get_plan_for_user(user, code):
     )
     plan = plan.first()
     if plan is not None and plans_visible_to(user).filter(pk=plan.pk).exists():
+        breakglass.note_read(user, KIND, plan)
         return plan
-    access.refuse(
+    breakglass.refuse(
         user,
         plan,
         code,
         None,
         allowed_to_know=plan is not None and access.is_member_of(user, plan.school_id),
         noun="plan",
+        kind_name=KIND,
     )
 
 

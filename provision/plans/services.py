@@ -7,6 +7,7 @@ from pastoral import audit
 from pastoral.accounts import access
 from pastoral.accounts.roles import Role
 from pastoral.exceptions import PastoralError
+from pastoral.pupils.leavers import require_writable
 from pastoral.selectors import staff_holding
 
 from . import selectors
@@ -42,6 +43,7 @@ def plan_create(*, actor, pupil, kind, title, content=None, review_date=None, su
     """A draft plan, version 1. The review date defaults from the school's setting for the kind."""
     school = pupil.school
     _require(actor, school)
+    require_writable(actor, pupil)
     if kind == Kind.REINTEGRATION and suspension is None:
         raise PastoralError("A reintegration plan is made from a finalised suspension.")
     if suspension is not None:
@@ -79,6 +81,7 @@ def plan_save(*, actor, plan, title, content, review_date, note=""):
     """Saves the content as a new version; an active plan's readers are asked to acknowledge it again."""
     _require(actor, plan.school)
     plan = _locked(plan)
+    require_writable(actor, plan.pupil)
     if plan.status == SupportPlan.Status.ENDED:
         raise PastoralError("An ended plan stays as it was. Start a new plan instead.")
     if review_date < timezone.localdate() and plan.status != SupportPlan.Status.DRAFT:
@@ -112,6 +115,7 @@ def plan_activate(*, actor, plan, agreed_on, agreed_with, parents_part, pupil_pa
     """Draft → active: agreed with whom, when, and how the parents and pupil took part."""
     _require(actor, plan.school)
     plan = _locked(plan)
+    require_writable(actor, plan.pupil)
     if plan.status != SupportPlan.Status.DRAFT:
         raise PastoralError("Only a draft plan can be agreed.")
     if agreed_on > timezone.localdate():
@@ -149,6 +153,7 @@ def plan_review(*, actor, plan, outcome, notes, next_review_date=None, pupil_vie
     """A review of a plan in force: kept, changed (then edited as a new version) or ended."""
     _require(actor, plan.school)
     plan = _locked(plan)
+    require_writable(actor, plan.pupil)
     if not plan.in_force:
         raise PastoralError("Only a plan in force is reviewed.")
     today = timezone.localdate()
@@ -194,6 +199,7 @@ def plan_end(*, actor, plan, reason):
     """Ends a plan (a draft that was never agreed, or one in force). It stays readable."""
     _require(actor, plan.school)
     plan = _locked(plan)
+    require_writable(actor, plan.pupil)
     if plan.status == SupportPlan.Status.ENDED:
         raise PastoralError("This plan has already ended.")
     if not reason.strip():

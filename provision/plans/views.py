@@ -15,6 +15,7 @@ from pastoral.exceptions import PastoralError
 from pastoral.files import uploads
 from pastoral.forms import add_service_errors
 from pastoral.lists import list_page
+from pastoral.pupils import leavers
 
 from . import evidence, selectors, services
 from .diff import compare
@@ -108,7 +109,8 @@ def plan_from_suspension(request, code):
 
 def _detail_context(request, plan):
     user = request.user
-    can_write = selectors.can_write(user, plan.school_id)
+    # A leaver's plan is read-only except for the DSL team and the head (pastoral.pupils.leavers).
+    can_write = selectors.can_write(user, plan.school_id) and leavers.may_write(user, plan.pupil)
     shared = selectors.is_shared_with(user, plan)
     context = {
         "plan": plan,
