@@ -40,7 +40,7 @@ def seed_categories(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pastoral", "0022_audit_actor_index"),
+        ("pastoral", "0024_break_glass"),
     ]
 
     operations = [
