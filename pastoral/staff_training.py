@@ -18,10 +18,9 @@ PAEDIATRIC_FIRST_AID = "paediatric_first_aid"
 DSL = "dsl"
 DSL_REFRESH = "dsl_refresh"
 PREVENT = "prevent"
+# The courses a healthcare plan can ask its supporting staff to hold (the DSL courses are read by the safeguarding
+# team page only).
 COURSES = {
-    DSL: "DSL training",
-    DSL_REFRESH: "DSL knowledge refresh",
-    PREVENT: "Prevent awareness",
     MEDICATION: "Medication administration",
     FIRST_AID: "First aid at work",
     PAEDIATRIC_FIRST_AID: "Paediatric first aid",
