@@ -180,7 +180,7 @@ class VoidForm(forms.Form):
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = BehaviourCategory
-        fields = ["name", "kind", "points", "severity", "active", "order"]
+        fields = ["name", "kind", "points", "severity", "sensitive", "active", "order"]
         help_texts = {"points": "How many points; the sign follows the kind", "order": "Lower numbers come first"}
 
     def __init__(self, *args, school, **kwargs):
