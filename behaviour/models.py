@@ -6,6 +6,7 @@ from .events.models import (  # noqa: F401
     BehaviourCategory,
     BehaviourEvent,
     BehaviourEventRevision,
+    BehaviourPhrase,
     Location,
     RewardMilestone,
 )

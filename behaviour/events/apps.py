@@ -6,13 +6,17 @@ from pastoral.accounts.roles import Role
 # and reward milestones. Removals and restorative meetings are read, recorded and voided under these permissions.
 BEHAVIOUR_READ = {"behaviour.view_event", "behaviour.record_event"}
 BEHAVIOUR_LEAD = BEHAVIOUR_READ | {"behaviour.void_event"}
+# Events of sensitive categories (sexualised behaviour, self-harm): the pastoral team and the DSL team read them;
+# other staff read only the ones they logged (see selectors.events_visible_to). The categories and the phrase bank
+# are kept by the headteacher and the pastoral lead (behaviour.manage_categories).
+SENSITIVE = {"behaviour.view_sensitive_event"}
 PERMISSIONS = {
-    Role.HEADTEACHER: BEHAVIOUR_LEAD | {"behaviour.manage_categories"},
-    Role.PASTORAL_LEAD: BEHAVIOUR_LEAD | {"behaviour.manage_categories"},
-    Role.DSL: BEHAVIOUR_LEAD,
-    Role.DEPUTY_DSL: BEHAVIOUR_LEAD,
-    Role.PASTORAL_STAFF: BEHAVIOUR_READ,
-    Role.SENCO: BEHAVIOUR_READ,
+    Role.HEADTEACHER: BEHAVIOUR_LEAD | SENSITIVE | {"behaviour.manage_categories"},
+    Role.PASTORAL_LEAD: BEHAVIOUR_LEAD | SENSITIVE | {"behaviour.manage_categories"},
+    Role.DSL: BEHAVIOUR_LEAD | SENSITIVE,
+    Role.DEPUTY_DSL: BEHAVIOUR_LEAD | SENSITIVE,
+    Role.PASTORAL_STAFF: BEHAVIOUR_READ | SENSITIVE,
+    Role.SENCO: BEHAVIOUR_READ | SENSITIVE,
     Role.MEDICAL_LEAD: BEHAVIOUR_READ,
     Role.AP_COORDINATOR: BEHAVIOUR_READ,
     Role.TEACHER: BEHAVIOUR_READ,
@@ -40,6 +44,8 @@ def register():
         "behaviour.category.created": "added a behaviour category",
         "behaviour.category.changed": "changed a behaviour category",
         "behaviour.categories.seeded": "added the default behaviour categories",
+        "behaviour.phrase.created": "added a phrase to the phrase bank",
+        "behaviour.phrase.changed": "changed a phrase in the phrase bank",
         "behaviour.milestone.created": "added a reward milestone",
         "behaviour.milestone.changed": "changed a reward milestone",
         "behaviour.rewards.exported": "exported reward points",

@@ -11,7 +11,7 @@ from pastoral.models import School
 from ..removals.demo import seed_removals
 from ..restorative.demo import seed_restorative
 from .models import BehaviourCategory, BehaviourEvent, Location
-from .services import categories_seed_defaults, milestones_seed
+from .services import categories_seed_defaults, milestones_seed, phrases_seed
 
 DESCRIPTIONS = {
     "Excellent work": "Outstanding piece of work, shared with the class.",
@@ -37,16 +37,46 @@ SLOTS = [
     ("P4", datetime.time(13, 10), 60),
     ("P5", datetime.time(14, 10), 60),
 ]
+# A sensitive category (read by the pastoral and DSL teams and whoever logged the event) with a few events.
+SENSITIVE_CATEGORY = "Sexualised behaviour"
+SENSITIVE_STORIES = [
+    "Made sexualised comments to a younger pupil at break; passed to the DSL.",
+    "Drew sexualised images on another pupil's book; pastoral team informed.",
+    "Repeated sexual name-calling in the corridor after a warning.",
+    "Inappropriate touching reported by a classmate; both pupils spoken to separately.",
+]
+# The phrase bank of the demo schools: (category name or None for every category, phrase).
+PHRASES = [
+    ("Disruption", "Talking over the teacher after two reminders."),
+    ("Disruption", "Calling out repeatedly during the lesson."),
+    ("Defiance", "Refused to follow a reasonable instruction."),
+    ("Lateness to lesson", "Arrived late without a note."),
+    ("Mobile phone", "Phone out in lesson; confiscated until the end of the day."),
+    ("Unkind words", "Made a hurtful comment to another pupil."),
+    ("Excellent work", "Outstanding piece of work, shared with the class."),
+    ("Kindness", "Looked after a pupil who was upset."),
+    (None, "Parents informed by phone."),
+]
 
 
 def seed_behaviour(school, staff_by_role, pupils, rng, term):
     categories_seed_defaults(school=school)
+    sensitive, _ = BehaviourCategory.objects.get_or_create(
+        school=school,
+        name=SENSITIVE_CATEGORY,
+        defaults={"kind": "negative", "points": 3, "severity": 4, "sensitive": True, "order": 20},
+    )
+    phrases_seed(school=school, phrases=PHRASES)
     staff = staff_by_role.get(Role.TEACHER, []) + staff_by_role.get(Role.PASTORAL_STAFF, [])
     if not staff or not pupils or term is None:
         milestones_seed(school=school)
         return
     positive = list(BehaviourCategory.objects.filter(school=school, kind="positive"))
-    negative = list(BehaviourCategory.objects.filter(school=school, kind="negative").exclude(name="Fighting"))
+    negative = list(
+        BehaviourCategory.objects.filter(school=school, kind="negative")
+        .exclude(name="Fighting")
+        .exclude(pk=sensitive.pk)
+    )
     fighting = BehaviourCategory.objects.filter(school=school, name="Fighting").first()
     locations = list(Location.objects.filter(school=school))
     today = timezone.localdate()
@@ -84,6 +114,12 @@ def seed_behaviour(school, staff_by_role, pupils, rng, term):
                 code=uuid.UUID(int=rng.getrandbits(128)),
             )
         )
+    # A few of the term's negative events become sensitive ones, spread over the term. Nothing is drawn from rng
+    # for them, so the rest of the demo stays as it was.
+    negatives = [event for event in events if event.category.kind == BehaviourCategory.Kind.NEGATIVE]
+    step = max(1, len(negatives) // len(SENSITIVE_STORIES))
+    for event, story in zip(negatives[::step], SENSITIVE_STORIES, strict=False):
+        event.category, event.description = sensitive, story
     BehaviourEvent.objects.bulk_create(events, batch_size=1000)
     milestones_seed(school=school, milestones=_milestones_for(events))
     negatives = [event for event in events if event.category.kind == BehaviourCategory.Kind.NEGATIVE]

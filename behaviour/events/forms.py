@@ -4,7 +4,7 @@ import re
 import uuid
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
@@ -12,8 +12,8 @@ from pastoral.models import YearGroup
 from pastoral.selectors import on_roll, pupils_visible_to
 
 from ..forms import DATETIME_FORMATS, _date_field, _datetime_widget, staff_of
-from .models import BehaviourCategory, BehaviourEvent, RewardMilestone
-from .selectors import categories_for, forms_in, locations_for, milestones_for
+from .models import BehaviourCategory, BehaviourEvent, BehaviourPhrase, RewardMilestone
+from .selectors import categories_for, forms_in, locations_for, milestones_for, phrases_for
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -85,6 +85,10 @@ class QuickLogForm(_EventFields, forms.Form):
     )
     witnesses = forms.CharField(required=False, max_length=500)
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    # The phrase bank's buttons add a phrase with JavaScript; without it this list adds one on save.
+    phrase = forms.ModelChoiceField(
+        label="Add a common phrase", queryset=None, to_field_name="code", required=False, empty_label="None"
+    )
 
     def __init__(self, *args, user, school, **kwargs):
         kwargs.setdefault("initial", {})
@@ -93,12 +97,14 @@ class QuickLogForm(_EventFields, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["pupils"].queryset = on_roll(pupils_visible_to(user).filter(school=school))
         self._limit_to(school)
+        self.phrases = list(phrases_for(school, active_only=True))
+        self.fields["phrase"].queryset = phrases_for(school, active_only=True)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             "submission_key",
-            Fieldset("What happened", "category", "description"),
+            Fieldset("What happened", "category", HTML('{% include "behaviour/_phrase_bank.html" %}'), "description"),
             Fieldset("When and where", "occurred_at", "location", "period"),
             Fieldset("Follow-up", "action_taken", "staff_involved", "witnesses"),
         )
@@ -108,6 +114,11 @@ class QuickLogForm(_EventFields, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        phrase = cleaned.get("phrase")
+        if phrase is not None:
+            cleaned["description"] = " ".join(
+                part for part in ((cleaned.get("description") or "").strip(), phrase.text) if part
+            )
         self._description_for_negatives(cleaned)
         pupils = list(cleaned.get("pupils") or [])
         upns = {upn.upper() for upn in re.split(r"[\s,;]+", cleaned.get("upns", "")) if upn}
@@ -180,7 +191,7 @@ class VoidForm(forms.Form):
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = BehaviourCategory
-        fields = ["name", "kind", "points", "severity", "active", "order"]
+        fields = ["name", "kind", "points", "severity", "sensitive", "active", "order"]
         help_texts = {"points": "How many points; the sign follows the kind", "order": "Lower numbers come first"}
 
     def __init__(self, *args, school, **kwargs):
@@ -193,6 +204,33 @@ class CategoryForm(forms.ModelForm):
         if clash.exists():
             raise forms.ValidationError("This school already has a category with that name.")
         return name
+
+
+class PhraseForm(forms.ModelForm):
+    class Meta:
+        model = BehaviourPhrase
+        fields = ["text", "category", "active", "order"]
+        help_texts = {"text": "Shown as a button on the quick log; a tap adds it to “What happened”"}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.fields["category"].queryset = categories_for(school).order_by("kind", "order", "name")
+        self.fields["category"].to_field_name = "code"
+        self.fields["category"].empty_label = "Every category"
+        if self.instance.category_id:
+            # The choices carry codes, so the phrase's own category must be given by its code to show as chosen.
+            self.initial["category"] = self.instance.category.code
+
+    def clean(self):
+        cleaned = super().clean()
+        text = (cleaned.get("text") or "").strip()
+        if text:
+            cleaned["text"] = text
+            clash = phrases_for(self.school).filter(text__iexact=text, category=cleaned.get("category"))
+            if clash.exclude(pk=self.instance.pk).exists():
+                self.add_error("text", "This phrase is already in the bank for that category.")
+        return cleaned
 
 
 class MilestoneForm(forms.ModelForm):

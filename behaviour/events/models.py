@@ -29,6 +29,12 @@ class BehaviourCategory(models.Model):
     )
     active = models.BooleanField(default=True, help_text="Inactive categories stay on old records but cannot be chosen")
     order = models.PositiveSmallIntegerField(default=0)
+    # Sexualised behaviour, self-harm and the like: the pastoral and safeguarding teams read these events, and
+    # other staff only the ones they recorded (events_visible_to applies it).
+    sensitive = models.BooleanField(
+        default=False,
+        help_text="Only the pastoral and safeguarding teams read these events; other staff see only those they logged",
+    )
 
     class Meta:
         ordering = ["kind", "order", "name"]
@@ -56,6 +62,40 @@ class Location(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class BehaviourPhrase(models.Model):
+    """A prefilled phrase for the quick log's description, offered with one category or with every category."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="behaviour_phrases")
+    text = models.CharField("phrase", max_length=200)
+    category = models.ForeignKey(
+        BehaviourCategory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="phrases",
+        help_text="Offered when this category is chosen; leave empty to offer it with every category",
+    )
+    active = models.BooleanField(default=True, help_text="Retired phrases are no longer offered")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first")
+
+    class Meta:
+        ordering = ["order", "text"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "category", "text"], name="behaviour_phrase_unique_text", nulls_distinct=False
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        if self.category_id and self.school_id and self.category.school_id != self.school_id:
+            raise ValidationError({"category": "This category belongs to another school."})
 
 
 class BehaviourEvent(Voidable):
@@ -90,6 +130,7 @@ class BehaviourEvent(Voidable):
             ("manage_categories", "Manage behaviour categories and locations"),
             ("view_analytics", "See behaviour analytics for the school or trust"),
             ("view_alerts", "See pupils whose negative behaviour is rising"),
+            ("view_sensitive_event", "Read events of sensitive categories logged by others"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["submission_key", "pupil"], name="behaviour_event_unique_submission")

@@ -11,11 +11,48 @@ from pastoral.accounts import access
 from pastoral.models import Pupil, YearGroup
 
 from ..selectors import PUPIL_FIELDS, _pupil_row, academic_year_start
-from .models import BehaviourCategory, BehaviourEvent, Location, RewardMilestone
+from .models import BehaviourCategory, BehaviourEvent, BehaviourPhrase, Location, RewardMilestone
+
+SENSITIVE_PERM = "behaviour.view_sensitive_event"
 
 
 def events_visible_to(user):
-    return BehaviourEvent.objects.filter(school_id__in=access.schools_with_perm(user, "behaviour.view_event"))
+    """The events of the schools where the user reads behaviour, less the sensitive ones they may not read.
+
+    An event of a sensitive category is read by those whose role carries behaviour.view_sensitive_event
+    in its school (the pastoral and safeguarding teams), and by whoever recorded it; to anyone else it is
+    absent from every list, export, chronology and figure built on this selector.
+    """
+    school_ids = access.schools_with_perm(user, "behaviour.view_event")
+    events = BehaviourEvent.objects.filter(school_id__in=school_ids)
+    readers = set(access.schools_with_perm(user, SENSITIVE_PERM))
+    restricted = [school_id for school_id in school_ids if school_id not in readers]
+    if not restricted:
+        return events
+    recorders = set(access.schools_with_perm(user, "behaviour.record_event"))
+    may_have_recorded = [school_id for school_id in restricted if school_id in recorders]
+    never_recorded = [school_id for school_id in restricted if school_id not in recorders]
+    # Where the user cannot log behaviour (a trust leader, say) the category alone decides, which keeps the
+    # analytics' counts index-only: the live-events index holds the category but not the recorder.
+    if never_recorded:
+        events = events.exclude(category_id__in=_sensitive_categories(never_recorded))
+    if may_have_recorded:
+        hidden = Q(category_id__in=_sensitive_categories(may_have_recorded)) & ~Q(recorded_by_id=user.pk)
+        events = events.exclude(hidden)
+    return events
+
+
+def _sensitive_categories(school_ids):
+    return BehaviourCategory.objects.filter(school_id__in=school_ids, sensitive=True).values("pk")
+
+
+def may_read_event(user, event):
+    """The same rule as events_visible_to, for one event already fetched (its category loaded)."""
+    return (
+        not event.category.sensitive
+        or event.recorded_by_id == user.pk
+        or access.has_school_perm(user, event.school_id, SENSITIVE_PERM)
+    )
 
 
 def categories_for(school, *, active_only=False):
@@ -33,7 +70,16 @@ def get_event_for_user(user, code):
     events = BehaviourEvent.objects.select_related(
         "pupil", "school", "category", "location", "recorded_by", "voided_by"
     )
-    return access.get_or_refuse(events, user, code, "behaviour.view_event", "event")
+    event = access.get_or_refuse(events, user, code, "behaviour.view_event", "event")
+    if not may_read_event(user, event):
+        # A sensitive event is absent for those who may not read it, as on every list.
+        access.refuse(user, event, code, None, allowed_to_know=False, noun="event")
+    return event
+
+
+def phrases_for(school, *, active_only=False):
+    phrases = BehaviourPhrase.objects.filter(school=school).select_related("category")
+    return phrases.filter(active=True) if active_only else phrases
 
 
 def forms_in(school):

@@ -12,7 +12,14 @@ from pastoral.pupils.leavers import require_writable
 from pastoral.voiding import void_record
 
 from ..services import _display, _is_lead, _require, _require_pupils
-from .models import BehaviourCategory, BehaviourEvent, BehaviourEventRevision, Location, RewardMilestone
+from .models import (
+    BehaviourCategory,
+    BehaviourEvent,
+    BehaviourEventRevision,
+    BehaviourPhrase,
+    Location,
+    RewardMilestone,
+)
 
 DEFAULT_CATEGORIES = [
     ("positive", "Excellent work", 2, 1),
@@ -169,6 +176,32 @@ def category_save(*, actor, category, changed):
     action = "behaviour.category.created" if created else "behaviour.category.changed"
     audit.record(action, actor=actor, obj=category, school=category.school, data=changed)
     return category
+
+
+@transaction.atomic
+def phrase_save(*, actor, phrase, changed):
+    """Add or change a phrase of the school's phrase bank, audited like its categories."""
+    _require(actor, phrase.school, "behaviour.manage_categories")
+    created = phrase.pk is None
+    phrase.full_clean()
+    phrase.save()
+    action = "behaviour.phrase.created" if created else "behaviour.phrase.changed"
+    audit.record(action, actor=actor, obj=phrase, school=phrase.school, data=changed)
+    return phrase
+
+
+@transaction.atomic
+def phrases_seed(*, school, phrases):
+    """Give a school phrases as (category name or None, text); ones it already has are left alone."""
+    categories = {category.name: category for category in BehaviourCategory.objects.filter(school=school)}
+    have = set(BehaviourPhrase.objects.filter(school=school).values_list("category__name", "text"))
+    BehaviourPhrase.objects.bulk_create(
+        [
+            BehaviourPhrase(school=school, category=categories.get(name) if name else None, text=text, order=i)
+            for i, (name, text) in enumerate(phrases)
+            if (name, text) not in have and (name is None or name in categories)
+        ]
+    )
 
 
 @transaction.atomic

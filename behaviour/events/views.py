@@ -23,8 +23,16 @@ from ..views import _require, _school_with
 from . import selectors, services
 from .exports import REWARD_COLUMNS
 from .filters import event_filter
-from .forms import CategoryForm, EventEditForm, MilestoneForm, QuickLogForm, RewardsFilterForm, VoidForm
-from .models import BehaviourCategory, RewardMilestone
+from .forms import (
+    CategoryForm,
+    EventEditForm,
+    MilestoneForm,
+    PhraseForm,
+    QuickLogForm,
+    RewardsFilterForm,
+    VoidForm,
+)
+from .models import BehaviourCategory, BehaviourPhrase, RewardMilestone
 
 LAST_PLACE_KEY = "behaviour.quick_log.last_place"
 
@@ -44,7 +52,7 @@ def quick_log(request):
     form = QuickLogForm(request.POST or None, user=request.user, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        del data["upns"]
+        del data["upns"], data["phrase"]
         try:
             events = services.event_record_many(actor=request.user, school=school, **data)
         except (PastoralError, ValidationError) as exc:
@@ -160,6 +168,26 @@ def category_form(request, code=None):
         messages.success(request, "Category saved.")
         return redirect("behaviour:category_list")
     return render(request, "behaviour/category_form.html", {"form": form, "category": category})
+
+
+@login_required
+def phrase_list(request):
+    school = _school_with(request, "behaviour.manage_categories")
+    phrases = selectors.phrases_for(school).order_by("category__kind", "category__name", "order", "text")
+    return render(request, "behaviour/phrase_list.html", {"phrases": phrases, "school": school})
+
+
+@login_required
+def phrase_form(request, code=None):
+    school = _school_with(request, "behaviour.manage_categories")
+    phrase = get_object_or_404(selectors.phrases_for(school), code=code) if code else BehaviourPhrase()
+    form = PhraseForm(request.POST or None, instance=phrase, school=school)
+    if request.method == "POST" and form.is_valid():
+        form.instance.school = school
+        services.phrase_save(actor=request.user, phrase=form.instance, changed=audit.changes(form))
+        messages.success(request, "Phrase saved.")
+        return redirect("behaviour:phrase_list")
+    return render(request, "behaviour/phrase_form.html", {"form": form, "phrase": phrase})
 
 
 @login_required

@@ -60,6 +60,7 @@ def seed_incidents(school, staff_by_role, pupils, rng, term):
         BehaviourEvent.objects.filter(
             school=school, voided_at__isnull=True, category__kind=BehaviourCategory.Kind.NEGATIVE
         )
+        .exclude(category__sensitive=True)  # the incident stories are fights and outbursts
         .order_by("-category__severity", "-occurred_at")
         .select_related("pupil")[:40]
     )

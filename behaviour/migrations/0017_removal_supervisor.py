@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("behaviour", "0015_event_description_optional"),
+        ("behaviour", "0016_phrases_sensitive_categories"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
