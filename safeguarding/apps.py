@@ -80,7 +80,12 @@ class SafeguardingConfig(AppConfig):
             "safeguarding.chronology.refused": "was refused a safeguarding chronology",
         }.items():
             audit.describe(action, sentence)
-        chronology.register("safeguarding", concerns_for_chronology)
+        # Its tab is for readers of concerns and those shown that a record exists, not everyone who may raise one.
+        chronology.register(
+            "safeguarding",
+            concerns_for_chronology,
+            permissions=("safeguarding.view_concerns", "safeguarding.see_record_marker"),
+        )
         dashboard.register("safeguarding", safeguarding_panel, order=5)
         demo.register_seeder("safeguarding", seed_safeguarding)
         from .report_sections import register as register_report_sections

@@ -2,13 +2,14 @@
 
 from django.urls import reverse
 
-from pastoral.chronology import ChronologyItem
+from pastoral.chronology import ChronologyItem, as_window
 
 from .selectors import plans_visible_to
 
 
 def plans_for_chronology(user, pupil, limit):
-    rows = plans_visible_to(user).filter(pupil=pupil).order_by("-created_at", "-pk")[:limit]
+    window = as_window(limit)
+    rows = plans_visible_to(user).filter(pupil=pupil)
     return [
         ChronologyItem(
             plan.created_at,
@@ -17,6 +18,7 @@ def plans_for_chronology(user, pupil, limit):
             f"Review due {plan.review_date:%-d %b %Y}",
             reverse("medical:plan_detail", args=[plan.code]),
             "info",
+            key=window.key(plan.pk),
         )
-        for plan in rows
+        for plan in window.rows(rows, when="created_at", label="Individual healthcare plan")
     ]
