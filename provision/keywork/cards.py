@@ -3,6 +3,7 @@ the notes themselves stay with the keyworkers and leads."""
 
 from django.urls import reverse
 
+from pastoral.profile_summary import Figure
 from pastoral.pupil_cards import PupilCard
 
 from . import selectors
@@ -18,3 +19,9 @@ def keyworker_card(user, pupil):
         return None
     url = reverse("provision:keywork_pupil", args=[pupil.code]) if selectors.may_read_notes(user, pupil) else ""
     return PupilCard("Keyworker", "provision/keywork/_card.html", {"assignments": assignments, "url": url})
+
+
+def open_keywork_actions_figure(user, pupil, weeks):
+    """The pupil's open keywork actions, for the profile's summary header: one count, for readers of the notes."""
+    count = selectors.actions_visible_to(user).filter(pupil=pupil, done_at__isnull=True).count()
+    return [Figure("keywork", count, group="actions")] if count else []
