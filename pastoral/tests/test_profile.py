@@ -305,3 +305,32 @@ def test_the_profile_costs_the_same_for_any_history(
 def test_every_area_filter_opens(client, as_user, dsl, pupil, area):
     as_user(dsl)
     client.get(_url(pupil), {"area": area, "q": "x", "from": "2020-01-01", "to": "2030-01-01"})
+
+
+def test_dated_entries_of_one_day_page_exactly_beside_timed_ones(client, as_user, pastoral_staff, pupil):
+    """Pupil voice is dated by day (shown at 08:00); events logged at exactly that moment tie with it. Sixty of
+    each over two days page through without a gap or a repeat, and back again."""
+    from provision.tests.outcome_factories import voice
+
+    for n in range(60):
+        voice(pastoral_staff, pupil, said=f"Voice {n}", days_ago=n % 2)
+    category = BehaviourCategoryFactory(school=pupil.school, kind="negative")
+    for n in range(60):
+        day = timezone.localdate() - datetime.timedelta(days=n % 2)
+        BehaviourEventFactory(pupil=pupil, category=category, occurred_at=chronology.as_datetime(day))
+    everything = chronology.chronology_for(pastoral_staff, pupil, limit=500)
+    expected = [(item.when, item.key) for item in everything if item.area in ("voice", "behaviour")]
+    assert len(expected) == 120
+    as_user(pastoral_staff)
+    seen, response, pages = [], _profile(client, pupil), []
+    while True:
+        pages.append(response)
+        seen.extend((i.when, i.key) for i in response.context["chronology"] if i.area in ("voice", "behaviour"))
+        if not response.context["chronology_older_query"]:
+            break
+        response = _follow(client, pupil, response.context["chronology_older_query"])
+    assert seen == expected and len(pages) == 3
+    back = _follow(client, pupil, pages[-1].context["chronology_newer_query"])
+    assert [(i.when, i.key) for i in back.context["chronology"]] == [
+        (i.when, i.key) for i in pages[1].context["chronology"]
+    ]
