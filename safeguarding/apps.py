@@ -87,6 +87,11 @@ class SafeguardingConfig(AppConfig):
             permissions=("safeguarding.view_concerns", "safeguarding.see_record_marker"),
         )
         dashboard.register("safeguarding", safeguarding_panel, order=5)
+        from pastoral import profile_summary
+
+        from .summary import open_case_actions_figure
+
+        profile_summary.register("safeguarding_actions", open_case_actions_figure, order=35)
         demo.register_seeder("safeguarding", seed_safeguarding)
         from .report_sections import register as register_report_sections
 

@@ -334,3 +334,31 @@ def test_dated_entries_of_one_day_page_exactly_beside_timed_ones(client, as_user
     assert [(i.when, i.key) for i in back.context["chronology"]] == [
         (i.when, i.key) for i in pages[1].context["chronology"]
     ]
+
+
+def test_open_safeguarding_actions_count_only_for_readers_of_concerns(client, as_user, school, teacher, pupil):
+    from safeguarding.models import CaseAction, Concern
+    from safeguarding.services import categories_ensure
+
+    dsl = make_staff(school, Role.DSL, "dsl3")
+    concern = Concern.objects.create(
+        school=school,
+        reporter=dsl,
+        category=categories_ensure(school)[0],
+        occurred_at=NOW,
+        account="Seen",
+        submission_key=uuid.uuid4(),
+    )
+    concern.pupils.set([pupil])
+    for done in (None, NOW):
+        CaseAction.objects.create(
+            concern=concern,
+            description="Ring social care",
+            owner=dsl,
+            due_on=timezone.localdate(),
+            created_by=dsl,
+            done_at=done,
+        )
+    assert "1 safeguarding" in as_user(dsl).get(_url(pupil)).content.decode()
+    teacher_page = as_user(teacher).get(_url(pupil))
+    assert teacher_page.context["figures"].open_actions == 0 and "safeguarding)" not in teacher_page.content.decode()
