@@ -22,6 +22,8 @@ class PupilCard:
     context: dict = field(default_factory=dict)
     # A bootstrap colour name for the card's border and heading: "warning", "danger", "info"...
     tone: str = ""
+    # Short names for the profile's summary header, such as the plans in force ("IBP", "Pupil passport").
+    headline: tuple = field(default_factory=tuple)
 
 
 def register(name, provider):

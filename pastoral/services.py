@@ -61,9 +61,18 @@ def pupil_update(*, actor, pupil, changed):
     return pupil
 
 
+# Chronology areas whose entries on the profile are themselves reads of sensitive records.
+SENSITIVE_AREAS = ("safeguarding", "medical")
+
+
 @transaction.atomic
-def pupil_record_view(*, actor, pupil):
-    return audit.record("pastoral.pupil.viewed", actor=actor, obj=pupil)
+def pupil_record_view(*, actor, pupil, shown=()):
+    """The profile read; the entry says how many safeguarding and medical entries its chronology page showed."""
+    counts = {}
+    for item in shown:
+        if item.area in SENSITIVE_AREAS:
+            counts[item.area] = counts.get(item.area, 0) + 1
+    return audit.record("pastoral.pupil.viewed", actor=actor, obj=pupil, data={"shown": counts} if counts else None)
 
 
 def pupil_search_record(*, actor, school, text, results, where):

@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import audit, chronology, dashboard, pupil_cards, selectors, services
+from . import audit, dashboard, profile_summary, pupil_cards, selectors, services
 from .accounts import access
 from .accounts.roles import Role
 from .accounts.schools import current_school, schools_for_switcher, set_current_school
 from .attendance import profile as attendance_profile
+from .chronology_filters import chronology_context
 from .exceptions import PastoralError
 from .files import uploads
 from .filters import audit_filter, in_list_order, pupil_filter
@@ -111,18 +112,16 @@ def _header_flags(user, pupil):
 @login_required
 def pupil_detail(request, code):
     pupil = selectors.get_pupil_for_user(request.user, code)
-    services.pupil_record_view(actor=request.user, pupil=pupil)
-    # The newest entries by default, so the page opens as fast for a long history as for a short one; the
-    # longer view is one click away and the chronology PDF holds everything.
-    limit = chronology.LONGEST_PAGE if request.GET.get("chronology") == "longer" else chronology.PROFILE_ITEMS
+    cards = pupil_cards.cards_for(request.user, pupil)
+    # One page of the chronology, filtered and paged by keyset inside each area's query, so the page opens as
+    # fast for a long history as for a short one; the chronology PDF holds everything.
     context = {
         "pupil": pupil,
         "flags": _header_flags(request.user, pupil),
-        "chronology": chronology.chronology_for(request.user, pupil, limit=limit),
-        "chronology_limit": limit,
-        "chronology_longer": limit < chronology.LONGEST_PAGE,
-        "chronology_longest": chronology.LONGEST_PAGE,
-        "cards": pupil_cards.cards_for(request.user, pupil),
+        **chronology_context(request, pupil),
+        "cards": cards,
+        "plans_in_force": [name for card in cards for name in card.headline],
+        "figures": profile_summary.figures_for(request.user, pupil),
         "attendance": attendance_profile.panel(request.user, pupil),
         "can_view_meetings": access.has_school_perm(request.user, pupil.school_id, "pastoral.view_meetings"),
         **selectors.pupil_profile_data(pupil, request.user),
@@ -131,6 +130,7 @@ def pupil_detail(request, code):
         context["records_sent"] = list(pupil.records_sent.select_related("sent_by"))
         if context["flags"]["logs_records_sent"]:
             context["records_sent_form"] = RecordsSentForm()
+    services.pupil_record_view(actor=request.user, pupil=pupil, shown=context["chronology"])
     return render(request, "pastoral/pupil_detail.html", context)
 
 

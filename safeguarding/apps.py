@@ -85,8 +85,18 @@ class SafeguardingConfig(AppConfig):
             "safeguarding.cover.cancelled": "cancelled safeguarding cover on the rota",
         }.items():
             audit.describe(action, sentence)
-        chronology.register("safeguarding", concerns_for_chronology)
+        # Its tab is for readers of concerns and those shown that a record exists, not everyone who may raise one.
+        chronology.register(
+            "safeguarding",
+            concerns_for_chronology,
+            permissions=("safeguarding.view_concerns", "safeguarding.see_record_marker"),
+        )
         dashboard.register("safeguarding", safeguarding_panel, order=5)
+        from pastoral import profile_summary
+
+        from .summary import open_case_actions_figure
+
+        profile_summary.register("safeguarding_actions", open_case_actions_figure, order=35)
         demo.register_seeder("safeguarding", seed_safeguarding)
         from .report_sections import register as register_report_sections
 

@@ -10,19 +10,17 @@
 from django.urls import reverse
 
 from pastoral.accounts import access
-from pastoral.chronology import ChronologyItem
+from pastoral.chronology import ChronologyItem, as_window
 
 from .selectors import MARKER, concerns_visible_to
 
 
 def concerns_for_chronology(user, pupil, limit):
+    window = as_window(limit)
     items = []
-    visible = list(
-        concerns_visible_to(user)
-        .filter(pupils=pupil)
-        .select_related("category")
-        .order_by("-occurred_at", "-id")[:limit]
-    )
+    concerns = concerns_visible_to(user).filter(pupils=pupil).select_related("category")
+    text = ("category__name", "location")
+    visible = list(window.rows(concerns, when="occurred_at", text=text, label="Safeguarding concern"))
     for concern in visible:
         items.append(
             ChronologyItem(
@@ -32,9 +30,10 @@ def concerns_for_chronology(user, pupil, limit):
                 f"{concern.get_status_display()}{' · urgent' if concern.urgent else ''}",
                 reverse("safeguarding:concern_detail", args=[concern.code]),
                 "danger",
+                key=window.key(concern.pk),
             )
         )
-    if not visible and access.has_school_perm(user, pupil.school_id, MARKER):
+    if not visible and window.keeps_pinned() and access.has_school_perm(user, pupil.school_id, MARKER):
         # Undated on purpose: a date (or a place in the date order) would tell them when something happened.
         if pupil.concerns.exists():
             items.append(

@@ -25,7 +25,7 @@ PERMISSIONS = {
 
 
 def register():
-    from pastoral import audit, chronology, demo
+    from pastoral import audit, chronology, demo, profile_summary
     from pastoral.accounts import trusts
     from pastoral.attendance import series
     from pastoral.files import reports
@@ -36,6 +36,7 @@ def register():
     from .exports import register_exports
     from .report_sections import build_behaviour, build_rewards
     from .services import categories_seed_defaults
+    from .summary import behaviour_figures
 
     for action, sentence in {
         "behaviour.event.recorded": "logged a behaviour event",
@@ -52,6 +53,7 @@ def register():
     }.items():
         audit.describe(action, sentence)
     chronology.register("behaviour", events_for_chronology)
+    profile_summary.register("behaviour", behaviour_figures, order=10)
     # Negative behaviour beside attendance on the attendance trends page.
     series.register("behaviour_negative", negative_events_by_week)
     demo.register_seeder("behaviour", seed_behaviour)

@@ -2,17 +2,19 @@
 
 from django.urls import reverse
 
-from pastoral.chronology import ChronologyItem
+from pastoral.chronology import ChronologyItem, as_window
 from pastoral.voiding import hide_voided_unless
 
 from .selectors import events_visible_to
 
 
 def events_for_chronology(user, pupil, limit):
+    window = as_window(limit)
     events = events_visible_to(user).filter(pupil=pupil).select_related("category", "recorded_by")
     events = hide_voided_unless(events, user, pupil.school_id, "behaviour.void_event")
     items = []
-    for event in events.order_by("-occurred_at", "-id")[:limit]:
+    text = ("description", "category__name")
+    for event in window.rows(events, when="occurred_at", text=text):
         category = event.category
         points = f"{category.signed_points:+d}".replace("-", "\u2212")
         title = f"{category.get_kind_display()}: {category.name} ({points})"
@@ -21,5 +23,7 @@ def events_for_chronology(user, pupil, limit):
         if event.voided_at:
             title, tone = f"Voided – {title}", "dark"
         url = reverse("behaviour:event_detail", args=[event.code])
-        items.append(ChronologyItem(event.occurred_at, "behaviour", title, summary, url, tone))
+        items.append(
+            ChronologyItem(event.occurred_at, "behaviour", title, summary, url, tone, key=window.key(event.pk))
+        )
     return items

@@ -21,12 +21,12 @@ PERMISSIONS = {
 
 
 def register():
-    from pastoral import audit, chronology, dashboard, demo
+    from pastoral import audit, chronology, dashboard, demo, profile_summary
 
     from .chronology import bullying_for_chronology, incidents_for_chronology
     from .demo import seed_incidents
     from .exports import register_exports
-    from .panels import my_follow_up_actions_panel
+    from .panels import my_follow_up_actions_panel, open_follow_up_actions_figure
 
     for action, sentence in {
         "behaviour.incident.recorded": "recorded incident detail",
@@ -45,6 +45,7 @@ def register():
         audit.describe(action, sentence)
     chronology.register("behaviour_incidents", incidents_for_chronology)
     chronology.register("behaviour_bullying", bullying_for_chronology)
+    profile_summary.register("behaviour_follow_up_actions", open_follow_up_actions_figure, order=30)
     demo.register_seeder("behaviour_incidents", seed_incidents)
     dashboard.register("behaviour_follow_up_actions", my_follow_up_actions_panel, order=30)
     register_exports()

@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from pastoral.accounts import access
-from pastoral.chronology import ChronologyItem, as_datetime
+from pastoral.chronology import ChronologyItem, as_datetime, as_window
 from pastoral.voiding import hide_voided_unless
 
 from .models import BullyingInvolvement
@@ -13,15 +13,17 @@ from .selectors import bullying_flags_visible_to, bullying_visible_to, incidents
 
 
 def incidents_for_chronology(user, pupil, limit):
+    window = as_window(limit)
     incidents = (
         incidents_visible_to(user)
         .filter(pupils=pupil)
         .annotate(first_event=Min("events__occurred_at"))
+        .annotate(moment=Coalesce("first_event", "created_at"))
         .select_related("recorded_by")
     )
     incidents = hide_voided_unless(incidents, user, pupil.school_id, "behaviour.void_event")
     items = []
-    for incident in incidents.order_by(Coalesce("first_event", "created_at").desc(), "-id")[:limit]:
+    for incident in window.rows(incidents, when="moment", text=("behaviour",)):
         title = f"Incident detail: {incident.behaviour[:80]}"
         notes = [f"dysregulated: {incident.get_dysregulated_display().lower()}"]
         if incident.injuries:
@@ -33,7 +35,7 @@ def incidents_for_chronology(user, pupil, limit):
             title, tone = f"Voided – {title}", "dark"
         url = reverse("behaviour:incident_detail", args=[incident.code])
         items.append(
-            ChronologyItem(incident.first_event or incident.created_at, "behaviour", title, summary, url, tone)
+            ChronologyItem(incident.moment, "behaviour", title, summary, url, tone, key=window.key(incident.pk))
         )
     return items
 
@@ -41,10 +43,12 @@ def incidents_for_chronology(user, pupil, limit):
 def bullying_for_chronology(user, pupil, limit):
     """The pastoral team sees whether the pupil was harmed or did the harm; other staff see only that a record
     exists, because who bullied whom is for the people following it up."""
+    window = as_window(limit)
     if not access.has_school_perm(user, pupil.school_id, "behaviour.view_bullying"):
         if not access.has_school_perm(user, pupil.school_id, "behaviour.view_event"):
             return []
         records = bullying_flags_visible_to(user).filter(pupils=pupil, voided_at__isnull=True)
+        records = window.rows(records, when="occurred_on", is_date=True, sub="flag", label="Bullying record")
         return [
             ChronologyItem(
                 as_datetime(occurred_on),
@@ -53,14 +57,17 @@ def bullying_for_chronology(user, pupil, limit):
                 "Details are with the pastoral team.",
                 "",
                 "secondary",
+                key=window.key(pk, "flag"),
             )
-            for occurred_on in records.order_by("-occurred_on").values_list("occurred_on", flat=True)[:limit]
+            for pk, occurred_on in records.values_list("pk", "occurred_on")
         ]
     involvements = BullyingInvolvement.objects.filter(
         pupil=pupil,
         bullying__in=hide_voided_unless(bullying_visible_to(user), user, pupil.school_id, "behaviour.void_event"),
     ).select_related("bullying__recorded_by")
-    involvements = involvements.order_by("-bullying__occurred_on", "-id")[:limit]
+    involvements = window.rows(
+        involvements, when="bullying__occurred_on", is_date=True, text=("bullying__description",)
+    )
     items = []
     for involvement in involvements:
         record = involvement.bullying
@@ -71,5 +78,6 @@ def bullying_for_chronology(user, pupil, limit):
         if record.voided_at:
             title, tone = f"Voided – {title}", "dark"
         url = reverse("behaviour:bullying_detail", args=[record.code])
-        items.append(ChronologyItem(as_datetime(record.occurred_on), "behaviour", title, summary, url, tone))
+        when = as_datetime(record.occurred_on)
+        items.append(ChronologyItem(when, "behaviour", title, summary, url, tone, key=window.key(involvement.pk)))
     return items

@@ -1,7 +1,9 @@
-"""Home dashboard panel: the viewer's own open incident follow-up actions, overdue first."""
+"""Home dashboard panel: the viewer's own open incident follow-up actions, overdue first; and the pupil's open
+actions in the profile's summary header."""
 
 from pastoral.accounts import access
 from pastoral.dashboard import Panel
+from pastoral.profile_summary import Figure
 
 from .selectors import follow_up_actions_visible_to
 
@@ -25,3 +27,16 @@ def my_follow_up_actions_panel(request, school):
         "behaviour/panels/_follow_up_actions.html",
         {"actions": actions[:LIMIT], "more": len(actions) > LIMIT},
     )
+
+
+def open_follow_up_actions_figure(user, pupil, weeks):
+    """The pupil's open incident follow-up actions, for the profile's summary header: one count."""
+    if not access.has_school_perm(user, pupil.school_id, "behaviour.view_event"):
+        return []
+    count = (
+        follow_up_actions_visible_to(user)
+        .filter(incident__pupils=pupil, done_at__isnull=True, incident__voided_at__isnull=True)
+        .distinct()
+        .count()
+    )
+    return [Figure("incident follow-up", count, group="actions")] if count else []

@@ -2,13 +2,15 @@
 
 from django.urls import reverse
 
-from pastoral.chronology import ChronologyItem, as_datetime
+from pastoral.chronology import ChronologyItem, as_datetime, as_window
 
 from .selectors import conditions_visible_to, current
 
 
 def conditions_for_chronology(user, pupil, limit):
+    window = as_window(limit)
     rows = current(conditions_visible_to(user).filter(pupil=pupil)).select_related("condition_type")
+    text = ("condition_type__name", "other_name", "alert")
     return [
         ChronologyItem(
             as_datetime(c.created_at),
@@ -17,6 +19,7 @@ def conditions_for_chronology(user, pupil, limit):
             c.alert,
             reverse("medical:condition_detail", args=[c.code]),
             "danger" if c.severity in ("severe", "life") else "info",
+            key=window.key(c.pk),
         )
-        for c in rows.order_by("-created_at", "-pk")[:limit]
+        for c in window.rows(rows, when="created_at", text=text, label="Medical condition recorded")
     ]

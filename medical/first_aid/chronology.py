@@ -2,13 +2,14 @@
 
 from django.urls import reverse
 
-from pastoral.chronology import ChronologyItem
+from pastoral.chronology import ChronologyItem, as_window
 
 from .selectors import accidents_visible_to, current
 
 
 def accidents_for_chronology(user, pupil, limit):
-    rows = current(accidents_visible_to(user).filter(pupil=pupil)).order_by("-occurred_at", "-pk")[:limit]
+    window = as_window(limit)
+    rows = current(accidents_visible_to(user).filter(pupil=pupil)).select_related("treated_by")
     return [
         ChronologyItem(
             a.occurred_at,
@@ -18,6 +19,7 @@ def accidents_for_chronology(user, pupil, limit):
             f"{a.get_outcome_display()}; treated by {a.treated_by_id and a.treated_by}",
             reverse("medical:accident_detail", args=[a.code]),
             "danger" if a.head_injury or a.possibly_non_accidental else "warning",
+            key=window.key(a.pk),
         )
-        for a in rows.select_related("treated_by")
+        for a in window.rows(rows, when="occurred_at", text=("location",), label="Accident")
     ]

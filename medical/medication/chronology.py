@@ -2,12 +2,20 @@
 
 from django.urls import reverse
 
-from pastoral.chronology import ChronologyItem
+from pastoral.chronology import ChronologyItem, as_window
 
 from .selectors import agreements_visible_to, doses_visible_to, kit_uses_visible_to
 
 
 def medication_for_chronology(user, pupil, limit):
+    window = as_window(limit)
+    agreements = window.rows(
+        agreements_visible_to(user).filter(pupil=pupil),
+        when="created_at",
+        text=("medicine_name",),
+        sub="agreement",
+        label="Parental agreement",
+    )
     items = [
         ChronologyItem(
             a.created_at,
@@ -16,11 +24,13 @@ def medication_for_chronology(user, pupil, limit):
             f"Signed by {a.parent_name}",
             reverse("medical:agreement_detail", args=[a.code]),
             "info",
+            key=window.key(a.pk, "agreement"),
         )
-        for a in agreements_visible_to(user).filter(pupil=pupil).order_by("-created_at", "-pk")[:limit]
+        for a in agreements
     ]
     doses = doses_visible_to(user).filter(pupil=pupil).select_related("agreement", "given_by")
-    for d in doses.order_by("-given_at", "-pk")[:limit]:
+    text = ("agreement__medicine_name", "reason")
+    for d in window.rows(doses, when="given_at", text=text, sub="dose", label="Medicine"):
         items.append(
             ChronologyItem(
                 d.given_at,
@@ -29,10 +39,11 @@ def medication_for_chronology(user, pupil, limit):
                 d.reason or f"By {d.given_by}",
                 reverse("medical:dose_detail", args=[d.code]),
                 "success" if d.outcome == "given" else "warning",
+                key=window.key(d.pk, "dose"),
             )
         )
     uses = kit_uses_visible_to(user).filter(pupil=pupil).select_related("given_by")
-    for use in uses.order_by("-used_at", "-pk")[:limit]:
+    for use in window.rows(uses, when="used_at", text=("dose",), sub="kit", label="School's"):
         items.append(
             ChronologyItem(
                 use.used_at,
@@ -41,6 +52,7 @@ def medication_for_chronology(user, pupil, limit):
                 f"By {use.given_by}{'; ambulance called' if use.ambulance_called else ''}",
                 reverse("medical:kit"),
                 "danger",
+                key=window.key(use.pk, "kit"),
             )
         )
     return items

@@ -2,14 +2,15 @@
 
 from django.urls import reverse
 
-from pastoral.chronology import ChronologyItem
+from pastoral.chronology import ChronologyItem, as_window
 from pastoral.dates import uk_date
 
 from .selectors import plans_visible_to
 
 
 def plans_for_chronology(user, pupil, limit):
-    rows = plans_visible_to(user).filter(pupil=pupil).order_by("-created_at", "-pk")[:limit]
+    window = as_window(limit)
+    rows = plans_visible_to(user).filter(pupil=pupil)
     return [
         ChronologyItem(
             plan.created_at,
@@ -18,6 +19,7 @@ def plans_for_chronology(user, pupil, limit):
             f"Review due {uk_date(plan.review_date)}",
             reverse("medical:plan_detail", args=[plan.code]),
             "info",
+            key=window.key(plan.pk),
         )
-        for plan in rows
+        for plan in window.rows(rows, when="created_at", label="Individual healthcare plan")
     ]

@@ -24,4 +24,7 @@ def ap_card(user, pupil):
         }
         for p in placements
     ]
-    return PupilCard("Alternative provision", "provision/ap/_card.html", {"rows": rows}, tone="warning")
+    headline = tuple(f"AP: {p.provider}" for p in placements)
+    return PupilCard(
+        "Alternative provision", "provision/ap/_card.html", {"rows": rows}, tone="warning", headline=headline
+    )

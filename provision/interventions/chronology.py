@@ -6,18 +6,16 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from pastoral.chronology import ChronologyItem
+from pastoral.chronology import ChronologyItem, as_window
 
 from .selectors import members_visible_to
 
 
 def interventions_for_chronology(user, pupil, limit):
-    members = (
-        members_visible_to(user)
-        .filter(pupil=pupil)
-        .select_related("group", "group__programme")
-        .order_by("-joined_on", "-pk")[:limit]
-    )
+    window = as_window(limit)
+    members = members_visible_to(user).filter(pupil=pupil).select_related("group", "group__programme")
+    text = ("group__name", "group__programme__name", "target")
+    members = window.rows(members, when="joined_on", is_date=True, at=datetime.time(9), text=text)
     items = []
     for member in members:
         group = member.group
@@ -28,5 +26,6 @@ def interventions_for_chronology(user, pupil, limit):
         if member.rating is not None:
             summary += f". Rated {member.rating:+d} at the end"
         url = reverse("provision:group_detail", args=[group.code])
-        items.append(ChronologyItem(when, "interventions", f"Joined {group.name}", summary, url, "primary"))
+        title = f"Joined {group.name}"
+        items.append(ChronologyItem(when, "interventions", title, summary, url, "primary", key=window.key(member.pk)))
     return items

@@ -26,9 +26,9 @@ PERMISSIONS = {
 
 
 def register():
-    from pastoral import audit, chronology, dashboard, demo, pupil_cards
+    from pastoral import audit, chronology, dashboard, demo, profile_summary, pupil_cards
 
-    from .cards import keyworker_card
+    from .cards import keyworker_card, open_keywork_actions_figure
     from .chronology import keywork_for_chronology
     from .demo import seed_keywork
     from .exports import register_exports
@@ -49,6 +49,7 @@ def register():
     chronology.register("provision_keywork", keywork_for_chronology)
     _register_break_glass()
     pupil_cards.register("keyworker", keyworker_card)
+    profile_summary.register("provision_keywork_actions", open_keywork_actions_figure, order=40)
     dashboard.register("provision_keywork", caseload_panel, order=12)
     demo.register_seeder("provision_keywork", seed_keywork)
     register_exports()

@@ -4,6 +4,7 @@ the notes themselves stay with the keyworkers and leads."""
 from django.urls import reverse
 
 from pastoral import breakglass
+from pastoral.profile_summary import Figure
 from pastoral.pupil_cards import PupilCard
 
 from . import selectors
@@ -24,3 +25,9 @@ def keyworker_card(user, pupil):
         emergency = reverse("pastoral:break_glass_open", args=[selectors.NOTES_KIND, pupil.code])
     context = {"assignments": assignments, "url": url, "emergency_url": emergency}
     return PupilCard("Keyworker", "provision/keywork/_card.html", context)
+
+
+def open_keywork_actions_figure(user, pupil, weeks):
+    """The pupil's open keywork actions, for the profile's summary header: one count, for readers of the notes."""
+    count = selectors.actions_visible_to(user).filter(pupil=pupil, done_at__isnull=True).count()
+    return [Figure("keywork", count, group="actions")] if count else []

@@ -6,15 +6,17 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from pastoral.chronology import ChronologyItem
+from pastoral.chronology import ChronologyItem, as_window
 
 from .selectors import sessions_visible_to
 
 
 def keywork_for_chronology(user, pupil, limit):
-    sessions = sessions_visible_to(user).filter(pupil=pupil).select_related("author").order_by("-held_on", "-pk")
+    window = as_window(limit)
+    sessions = sessions_visible_to(user).filter(pupil=pupil).select_related("author")
+    sessions = window.rows(sessions, when="held_on", is_date=True, at=datetime.time(12), label="Keywork")
     items = []
-    for session in sessions[:limit]:
+    for session in sessions:
         when = timezone.make_aware(datetime.datetime.combine(session.held_on, datetime.time(12)))
         summary = f"{session.minutes} minutes with {session.author.get_full_name()}"
         if session.mood:
@@ -23,5 +25,6 @@ def keywork_for_chronology(user, pupil, limit):
             summary += f"; {session.get_zone_display().split(' (')[0].lower()}"
         tone = "danger" if session.kind == session.Kind.CRISIS else "info"
         url = reverse("provision:keywork_session", args=[session.code])
-        items.append(ChronologyItem(when, "keywork", f"Keywork: {session.get_kind_display()}", summary, url, tone))
+        title = f"Keywork: {session.get_kind_display()}"
+        items.append(ChronologyItem(when, "keywork", title, summary, url, tone, key=window.key(session.pk)))
     return items

@@ -3,15 +3,17 @@ sdq_visible_to): two queries, each cut in SQL. Scores only: a Star's average, an
 
 from django.urls import reverse
 
-from pastoral.chronology import ChronologyItem, as_datetime
+from pastoral.chronology import ChronologyItem, as_datetime, as_window
 
 from . import sdq
 from .selectors import readings_visible_to, sdq_visible_to
 
 
 def measures_for_chronology(user, pupil, limit):
+    window = as_window(limit)
     items = []
-    readings = readings_visible_to(user).filter(pupil=pupil).order_by("-taken_on", "-pk")[:limit]
+    readings = readings_visible_to(user).filter(pupil=pupil)
+    readings = window.rows(readings, when="taken_on", is_date=True, sub="star", label="Star reading")
     for reading in readings:
         items.append(
             ChronologyItem(
@@ -22,9 +24,11 @@ def measures_for_chronology(user, pupil, limit):
                 f"{reading.get_completed_with_display().lower()}",
                 reverse("provision:star_detail", args=[reading.code]),
                 "info",
+                key=window.key(reading.pk, "star"),
             )
         )
-    for response in sdq_visible_to(user).filter(pupil=pupil).order_by("-completed_on", "-pk")[:limit]:
+    responses = sdq_visible_to(user).filter(pupil=pupil)
+    for response in window.rows(responses, when="completed_on", is_date=True, sub="sdq", label="SDQ"):
         total = response.result[sdq.TOTAL]
         summary = (
             f"Total difficulties {total.value} ({total.band.lower()})"
@@ -39,6 +43,7 @@ def measures_for_chronology(user, pupil, limit):
                 summary,
                 reverse("provision:sdq_detail", args=[response.code]),
                 "info",
+                key=window.key(response.pk, "sdq"),
             )
         )
     return items

@@ -27,4 +27,7 @@ def how_to_support_me_card(user, pupil):
             blocks.append({"plan": plan, "lines": lines, "url": url})
     if not blocks:
         return None
-    return PupilCard("How to support me", "provision/plans/_card.html", {"blocks": blocks}, tone="info")
+    headline = tuple(dict.fromkeys(plan.short_kind for plan in plans))
+    return PupilCard(
+        "How to support me", "provision/plans/_card.html", {"blocks": blocks}, tone="info", headline=headline
+    )
