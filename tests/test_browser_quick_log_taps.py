@@ -6,8 +6,8 @@ that adds a step to the everyday log fails here. For comparison, (c) is (b) with
 had to be before the phrase bank.
 
 Before this work the quick log was three taps deep on a phone (menu, Behaviour, Log behaviour) and a positive
-point needed a description typed, so (a) took at least 11 taps and key presses plus the description; now the header's Log button sits
-outside the folded menu.
+point needed a description typed, so (a) took at least 11 taps and key presses plus the description; now the
+header's Log button sits outside the folded menu.
 """
 
 import pytest
