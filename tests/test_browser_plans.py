@@ -74,8 +74,8 @@ def test_a_lead_writes_and_shares_a_bsp_and_a_teacher_acknowledges_it_then_sees_
 
     page.goto(live_server.url + reverse("behaviour:quick_log"))
     expect(page.get_by_text("How to support me")).to_have_count(0)
-    page.get_by_label("Find a pupil to add").press_sequentially("ainsw")
-    page.locator("#pupil-picker-results button", has_text="Zoë Ainsworth").click()
+    page.get_by_role("combobox", name=re.compile("^Pupils")).press_sequentially("ainsw")
+    page.locator("#id_pupils-results [role=option]", has_text="Zoë Ainsworth").click()
     card = page.locator("[data-pupil-cards-beside]")
     expect(card).to_contain_text("How to support me")
     expect(card).to_contain_text("Offer a choice of two tasks")
