@@ -23,6 +23,9 @@ class IncidentKind:
         when = timezone.localtime(event.occurred_at)
         return f"{event.pupil.display_name} · {event.category.name} · {when:%-d %b %Y}"
 
+    def full_names(self, event):
+        return {self.label(event)}
+
     def prepare(self, queryset):
         return queryset.select_related("pupil", "category")
 

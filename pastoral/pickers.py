@@ -16,6 +16,7 @@ a duty app adds its own (behaviour's incidents, in behaviour/pickers.py) with th
 
 import datetime
 import re
+import unicodedata
 import uuid
 
 from django import forms
@@ -56,6 +57,14 @@ class PupilKind:
 
     def label(self, pupil):
         return f"{pupil.display_name} ({pupil.get_year_group_display()})"
+
+    def full_names(self, pupil):
+        return {
+            pupil.display_name,
+            f"{pupil.legal_first_name} {pupil.legal_last_name}",
+            pupil.legal_name,
+            self.label(pupil),
+        }
 
     def prepare(self, queryset):
         return queryset
@@ -100,6 +109,9 @@ class StaffKind:
 
     def label(self, user):
         return user.get_full_name() or user.get_username()
+
+    def full_names(self, user):
+        return {self.label(user), user.email}
 
     def prepare(self, queryset):
         return queryset
@@ -331,9 +343,19 @@ def _several(kind, text, matches):
     )
 
 
+def _plain(text):
+    """Lower case, without accents or extra spaces: how typed names are compared."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+
+
 def resolve_text(kind, queryset, text):
-    """The one row among `queryset` that `text` names, or a ValidationError saying why not."""
+    """The one row among `queryset` that `text` names, or a ValidationError saying why not. A name typed in
+    full picks its owner even when it is part of another's ("Amir Khan", not "Amira Khan")."""
     matches = kind.matches(queryset, text)
+    if len(matches) > 1:
+        exact = [row for row in matches if _plain(text) in {_plain(name) for name in kind.full_names(row)}]
+        matches = exact if len(exact) == 1 else matches
     if len(matches) == 1:
         return matches[0]
     raise _no_match(kind, text) if not matches else _several(kind, text, matches)
@@ -404,6 +426,8 @@ class MultiplePickerField(_QuerysetOnWidget, forms.ModelMultipleChoiceField):
             return self.queryset.none()
         chosen = []
         if codes:
+            if any(not isinstance(_key(code), uuid.UUID) for code in codes):
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
             chosen = list(self._check_values(codes))
         errors = []
         for entry in (part.strip() for part in SEPARATORS.split(text)):
