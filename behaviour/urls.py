@@ -1,4 +1,4 @@
-"""The behaviour app's one URLconf: each sub-area's pages, and the pupil picker their forms share."""
+"""The behaviour app's one URLconf: each sub-area's pages, and the pupil and incident pickers their forms share."""
 
 from django.urls import path
 
@@ -15,6 +15,7 @@ app_name = "behaviour"
 
 urlpatterns = [
     path("log/pupils/", views.pupil_picker, name="pupil_picker"),
+    path("log/incidents/", views.incident_picker, name="incident_picker"),
     *events,
     *removals,
     *restorative,

@@ -1,13 +1,16 @@
-"""What the behaviour sub-areas' views share: the school check and the pupil picker of their forms."""
+"""What the behaviour sub-areas' views share: the school check and the pupil and incident pickers of their forms."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
 
 from pastoral import selectors as core_selectors
-from pastoral import services as core_services
 from pastoral.accounts import access
 from pastoral.accounts.schools import current_school
+from pastoral.pickers import search_response
+from pastoral.pupils.picker import pupil_results
+
+from .events.selectors import events_visible_to
+from .pickers import INCIDENTS
 
 
 def _school_with(request, *perms):
@@ -31,12 +34,17 @@ PICKER_PERMISSIONS = ("behaviour.record_event", "behaviour.record_intervention",
 def pupil_picker(request):
     """Type-ahead for the quick log and the removal, intervention and suspension forms: buttons that choose a pupil."""
     school = _school_with(request, *PICKER_PERMISSIONS)
-    text = request.GET.get("q", "").strip()
-    results = []
-    if len(text) >= 2:
-        pupils = core_selectors.on_roll(core_selectors.pupils_visible_to(request.user).filter(school=school))
-        results = list(core_selectors.pupil_search(pupils, text).order_by("legal_last_name", "legal_first_name")[:10])
-        core_services.pupil_search_record(
-            actor=request.user, school=school, text=text, results=results, where="behaviour picker"
-        )
-    return render(request, "behaviour/_pupil_picker_results.html", {"results": results, "q": text})
+    pupils = core_selectors.on_roll(core_selectors.pupils_visible_to(request.user).filter(school=school))
+    return pupil_results(request, school, pupils, where="behaviour picker")
+
+
+# The forms that choose incidents (behaviour events): restorative meetings and suspensions.
+INCIDENT_PICKER_PERMISSIONS = ("behaviour.record_event", "behaviour.record_suspension")
+
+
+@login_required
+def incident_picker(request):
+    """Type-ahead for the forms that link incidents: the school's current events the user may read."""
+    school = _school_with(request, *INCIDENT_PICKER_PERMISSIONS)
+    events = events_visible_to(request.user).filter(school=school, voided_at__isnull=True)
+    return search_response(request, INCIDENTS, events, school)

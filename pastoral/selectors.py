@@ -76,6 +76,14 @@ def staff_visible_to(user):
     return User.objects.filter(memberships__in=memberships_visible_to(user)).distinct()
 
 
+def colleagues_visible_to(user):
+    """Active staff with a current role in a school where the user reads pupils: who a pupil record may name
+    (staff involved, facilitators, people a plan is shared with). Never a school the user does not work in."""
+    school_ids = access.schools_with_perm(user, "pastoral.view_pupil")
+    current = _current(Membership.objects.filter(school_id__in=school_ids))
+    return User.objects.filter(is_active=True, id__in=current.values("user_id"))
+
+
 def trusts_adding_schools(user):
     """The trusts where the user may add a school (roles.SCHOOL_ADDERS, held trust-wide)."""
     ids = [trust_id for trust_id, roles in access.trust_roles(user).items() if roles & SCHOOL_ADDERS]

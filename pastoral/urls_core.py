@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import breakglass_views, views
+from . import breakglass_views, picker_views, views
 from .accounts import staff_views, trust_views
 from .attendance import urls as attendance_urls
 from .calendar import views as calendar_views
@@ -17,6 +17,8 @@ urlpatterns = [
     path("school/switch/", views.switch_school, name="switch_school"),
     path("pupils/", views.pupil_list, name="pupil_list"),
     path("pupils/search/", views.pupil_search, name="pupil_search"),
+    path("pupils/picker/", picker_views.pupil_picker, name="pupil_picker"),
+    path("staff/picker/", picker_views.staff_picker, name="staff_picker"),
     path("pupils/import/", import_views.pupil_import, name="pupil_import"),
     path("pupils/import/template.csv", import_views.pupil_import_template, name="pupil_import_template"),
     path("pupils/import/<uuid:code>/", import_views.pupil_import_job, name="pupil_import_job"),

@@ -1,6 +1,5 @@
 """Forms for safeguarding: validation and layout only; writes happen in services."""
 
-import re
 import uuid
 from decimal import Decimal, InvalidOperation
 
@@ -10,6 +9,7 @@ from django.utils import timezone
 
 from pastoral.files.uploads import checked_content_type, display_name
 from pastoral.models import User
+from pastoral.pickers import pupils_field
 from pastoral.pupils.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
 from pastoral.widgets import DateInput, DateTimeInput
@@ -78,14 +78,15 @@ class MultipleFileField(forms.FileField):
 
 
 class ConcernForm(forms.Form):
-    pupils = forms.ModelMultipleChoiceField(
-        queryset=None,
-        to_field_name="code",
-        widget=forms.MultipleHiddenInput,
-        required=False,
-        error_messages={"invalid_choice": "One of the chosen pupils is not on roll at this school."},
+    pupils = pupils_field(
+        search_url_name="safeguarding:pupil_picker",
+        label="Pupils",
+        help_text="Add every child the concern is about.",
+        error_messages={
+            "required": "Choose at least one pupil.",
+            "invalid_choice": "One of the chosen pupils is not on roll at this school.",
+        },
     )
-    upns = forms.CharField(label="Pupil UPNs", required=False, help_text="Separate several UPNs with spaces or commas")
     occurred_at = forms.DateTimeField(label="When did you see or hear this?", widget=_datetime_widget())
     location = forms.CharField(max_length=120, required=False, label="Where")
     category = forms.ModelChoiceField(queryset=None, to_field_name="code", empty_label="Choose a category")
@@ -124,12 +125,6 @@ class ConcernForm(forms.Form):
         self.fields["occurred_at"].input_formats = DATETIME_FORMATS
         self.marks = []
 
-    def chosen_pupils(self):
-        if self.is_bound:
-            codes = self.data.getlist("pupils") if hasattr(self.data, "getlist") else []
-            return list(self.fields["pupils"].queryset.filter(code__in=[c for c in codes if _is_uuid(c)]))
-        return list(self.initial.get("pupils", []))
-
     def clean_occurred_at(self):
         value = self.cleaned_data["occurred_at"]
         if value > timezone.now() + timezone.timedelta(minutes=5):
@@ -167,17 +162,8 @@ class ConcernForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        pupils = list(cleaned.get("pupils") or [])
-        upns = {upn.upper() for upn in re.split(r"[\s,;]+", cleaned.get("upns", "")) if upn}
-        if upns:
-            found = list(self.fields["pupils"].queryset.filter(upn__in=upns))
-            missing = upns - {p.upn.upper() for p in found}
-            if missing:
-                self.add_error("upns", f"No pupil on roll at this school has UPN {', '.join(sorted(missing))}.")
-            pupils += [p for p in found if p not in pupils]
-        if not pupils and "pupils" not in self.errors and "upns" not in self.errors:
-            self.add_error("pupils", "Choose at least one pupil.")
-        cleaned["pupils"] = pupils
+        if "pupils" in cleaned:
+            cleaned["pupils"] = list(cleaned["pupils"])
         try:
             self.marks = self._clean_marks()
         except forms.ValidationError as exc:
@@ -186,7 +172,7 @@ class ConcernForm(forms.Form):
 
     def service_kwargs(self):
         data = dict(self.cleaned_data)
-        for name in ("upns", "fallback_side", "fallback_region", "fallback_note"):
+        for name in ("fallback_side", "fallback_region", "fallback_note"):
             data.pop(name, None)
         data["files"] = data.pop("attachments") or []
         data["marks"] = self.marks
@@ -199,14 +185,6 @@ class ConcernForm(forms.Form):
         data = self.data
         rows = zip(*(data.getlist(n) for n in ("mark_side", "mark_x", "mark_y", "mark_note")), strict=False)
         return [{"side": s, "x": x, "y": y, "note": n} for s, x, y, n in rows]
-
-
-def _is_uuid(value):
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 class StaffChoiceField(forms.ModelChoiceField):

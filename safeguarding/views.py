@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pastoral import selectors as core_selectors
-from pastoral import services as core_services
 from pastoral.accounts import access
 from pastoral.accounts.roles import Role
 from pastoral.accounts.schools import current_school
@@ -22,6 +21,7 @@ from pastoral.files.uploads import download_name, file_response
 from pastoral.forms import add_service_errors
 from pastoral.lists import keyset_page, list_page
 from pastoral.models import User
+from pastoral.pupils.picker import pupil_results
 
 from . import dashboard as dashboard_data
 from . import selectors, services
@@ -90,7 +90,6 @@ def concern_create(request):
             return redirect("safeguarding:concern_receipt", code=concern.code)
     context = {
         "form": form,
-        "chosen": form.chosen_pupils(),
         "marks": form.posted_marks(),
         "regions": REGIONS,
         "sides": BodyMark.Side.choices,
@@ -101,18 +100,11 @@ def concern_create(request):
 @login_required
 def pupil_picker(request):
     school = _school_with(request, selectors.RAISE)
-    text = request.GET.get("q", "").strip()
-    results = []
-    if len(text) >= 2:
-        pupils = core_selectors.pupils_visible_to(request.user).filter(school=school)
-        # File transfers (safeguarding team only) also look for pupils who have left.
-        if request.GET.get("left") != "1" or not access.has_school_perm(request.user, school, selectors.MANAGE):
-            pupils = core_selectors.on_roll(pupils)
-        results = list(core_selectors.pupil_search(pupils, text).order_by("legal_last_name", "legal_first_name")[:10])
-        core_services.pupil_search_record(
-            actor=request.user, school=school, text=text, results=results, where="safeguarding picker"
-        )
-    return render(request, "behaviour/_pupil_picker_results.html", {"results": results, "q": text})
+    pupils = core_selectors.pupils_visible_to(request.user).filter(school=school)
+    # File transfers (safeguarding team only) also look for pupils who have left.
+    if request.GET.get("left") != "1" or not access.has_school_perm(request.user, school, selectors.MANAGE):
+        pupils = core_selectors.on_roll(pupils)
+    return pupil_results(request, school, pupils, where="safeguarding picker")
 
 
 @login_required

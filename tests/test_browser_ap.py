@@ -62,8 +62,8 @@ def test_commission_send_todays_attendance_and_alert_a_missing_return(
     page.get_by_role("button", name="Support", exact=True).click()
     page.get_by_role("link", name="Alternative provision").first.click()
     page.get_by_role("link", name="Commission a placement").click()
-    page.get_by_role("searchbox", name=re.compile("^Pupil")).fill("ainsw")
-    page.locator("[data-picker-results] button", has_text="Zoë Ainsworth").click()
+    page.get_by_role("combobox", name=re.compile("^Pupil")).fill("ainsw")
+    page.locator("[data-picker-results] [role=option]", has_text="Zoë Ainsworth").click()
     page.get_by_label("Provider").select_option(label="Hillside Skills Farm")
     page.get_by_label("Why alternative provision").fill("Re-engagement through practical learning")
     for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"):

@@ -5,6 +5,7 @@ Chromium reports every refused inline script, handler or style both on the conso
 """
 
 import datetime
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -80,9 +81,9 @@ def test_key_pages_run_under_the_policy_without_a_single_violation(live_server, 
 
     page.goto(live_server.url + reverse("behaviour:quick_log"))
     page.wait_for_function("window.htmx !== undefined")
-    page.get_by_label("Find a pupil to add").press_sequentially("ainsw")
-    page.locator("#pupil-picker-results button", has_text="Zoë Ainsworth").click()
-    expect(page.locator("#chosen-pupils")).to_contain_text("Zoë Ainsworth")
+    page.get_by_role("combobox", name=re.compile("^Pupils")).press_sequentially("ainsw")
+    page.locator("#id_pupils-results [role=option]", has_text="Zoë Ainsworth").click()
+    expect(page.get_by_role("list", name="Chosen pupils")).to_contain_text("Zoë Ainsworth")
     check("quick log")
 
     page.goto(live_server.url + reverse("safeguarding:concern_create"))

@@ -36,19 +36,24 @@ def test_a_dsl_records_an_intervention_reports_it_to_parents_and_signs_it_off(li
     page.get_by_role("link", name="Record an intervention").click()
     expect(page.get_by_role("heading", name="Record a physical intervention")).to_be_visible()
 
-    # The pupil is found by typing and chosen by keyboard: down arrow to the result, Enter.
-    page.get_by_role("searchbox", name=re.compile("^Pupil")).fill("ainsw")
-    result = page.locator("[data-picker-results] button", has_text="Zoë Ainsworth")
+    # The pupil is found by typing and chosen by keyboard: down arrow to highlight the match, Enter.
+    page.get_by_role("combobox", name=re.compile("^Pupil")).fill("ainsw")
+    result = page.locator("[data-picker-results] [role=option]", has_text="Zoë Ainsworth")
     expect(result).to_be_visible()
-    page.get_by_role("searchbox", name=re.compile("^Pupil")).press("ArrowDown")
-    expect(result).to_be_focused()
+    page.get_by_role("combobox", name=re.compile("^Pupil")).press("ArrowDown")
+    expect(result).to_have_attribute("aria-selected", "true")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("searchbox", name=re.compile("^Pupil"))).to_have_value(re.compile("^Zoë Ainsworth"))
+    expect(page.get_by_role("combobox", name=re.compile("^Pupil"))).to_have_value(re.compile("^Zoë Ainsworth"))
     expect(page.locator('input[type="hidden"][name="pupil"]')).to_have_value(str(zoe.code))
     page.get_by_label("Start time").fill("10:05")
     page.get_by_label("End time").fill("10:13")
     page.get_by_label("Where exactly").fill("Corridor outside the hall")
-    page.get_by_role("listbox", name=re.compile("^Staff involved")).select_option([str(dsl.code), str(teacher.code)])
+    staff = page.get_by_role("combobox", name=re.compile("^Staff involved"))
+    for text, name in (("dsl", "Dsl Tester"), ("teacher", "Teacher Tester")):
+        staff.press_sequentially(text)
+        expect(page.locator("#id_staff_involved-results [role=option]", has_text=name)).to_be_visible()
+        staff.press("Enter")
+    expect(page.get_by_role("list", name="Chosen staff").first).to_contain_text("Teacher Tester")
     page.get_by_label("What happened before").fill("Shouted at a peer after a football dispute, then ran at him.")
     page.get_by_label("Calm voice and body language").check()
     page.get_by_label("Offered space or time out").check()
@@ -72,6 +77,7 @@ def test_a_dsl_records_an_intervention_reports_it_to_parents_and_signs_it_off(li
     # The teacher named has no Team Teach record, so the record flags it.
     expect(page.get_by_text("had no in-date positive-handling training")).to_be_visible()
     assert record.duration_minutes == 8 and record.sen_status == "E"
+    assert set(record.staff_involved.all()) == {dsl, teacher}
 
     page.get_by_role("link", name="Record telling parents").click()
     page.get_by_label("Who was told").fill("Mum (Sarah Ainsworth)")

@@ -43,9 +43,9 @@ def test_the_medical_lead_records_an_agreement_gives_a_dose_and_is_refused_expir
     page.get_by_role("link", name="Record a parental agreement").click()
     expect(page.get_by_role("heading", name="Record a parental agreement to give medicine")).to_be_visible()
 
-    picker = page.get_by_role("searchbox", name=re.compile("^Pupil"))
+    picker = page.get_by_role("combobox", name=re.compile("^Pupil"))
     picker.fill("ainsw")
-    result = page.locator("[data-picker-results] button", has_text="Zoë Ainsworth")
+    result = page.locator("[data-picker-results] [role=option]", has_text="Zoë Ainsworth")
     expect(result).to_be_visible()
     picker.press("ArrowDown")
     page.keyboard.press("Enter")

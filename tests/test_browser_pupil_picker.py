@@ -37,14 +37,15 @@ def test_a_dsl_chooses_the_pupil_for_a_transfer_by_keyboard(live_server, browser
     sign_in(page, live_server, "dsl")
     page.goto(live_server.url + reverse("safeguarding:transfer_create"))
 
-    search = page.get_by_role("searchbox", name=re.compile("^Pupil"))
+    search = page.get_by_role("combobox", name=re.compile("^Pupil"))
     search.press_sequentially("ains")
-    results = page.locator("[data-picker-results] button")
+    results = page.locator("[data-picker-results] [role=option]")
     expect(results).to_have_count(2)  # the other school's Zoë Ainsbury is never offered
-    page.keyboard.press("Tab")
     page.keyboard.press("ArrowDown")
-    expect(results.nth(1)).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(results.nth(1)).to_have_attribute("aria-selected", "true")
     expect(results.nth(1)).to_contain_text("Zoë Ainsworth")
+    expect(search).to_be_focused()  # the focus stays in the box; the highlighted match is its active descendant
     page.keyboard.press("Enter")
     expect(search).to_be_focused()
     expect(search).to_have_value(re.compile("^Zoë Ainsworth"))

@@ -47,14 +47,12 @@ def test_a_headteacher_drafts_then_finalises_a_suspension(live_server, page, tra
     page.goto(live_server.url + reverse("behaviour:event_list"))
     page.get_by_role("link", name="Suspensions").click()
     page.get_by_role("link", name="Draft a suspension").click()
-    page.get_by_role("searchbox", name=re.compile("^Pupil")).fill("zoe")
-    page.locator("[data-picker-results] button", has_text="Zoë Ainsworth").click()
+    page.get_by_role("combobox", name=re.compile("^Pupil")).fill("zoe")
+    page.locator("[data-picker-results] [role=option]", has_text="Zoë Ainsworth").click()
     expect(page.locator('input[type="hidden"][name="pupil"]')).to_have_value(str(pupil.code))
     page.get_by_label("First day").fill(monday.isoformat())
     page.get_by_label("Length (school days)").fill("6")
-    page.get_by_label("Reasons (DfE census codes)").select_option(
-        label="VA – Verbal abuse / threatening behaviour against an adult"
-    )
+    page.get_by_label("VA – Verbal abuse / threatening behaviour against an adult").check()
     page.get_by_label("What happened and why this decision").fill("Threatened a member of staff")
     page.get_by_label("Work set for days 1–5").fill("Work packs for each subject")
     page.get_by_role("button", name="Save draft").click()

@@ -1,6 +1,5 @@
 """Forms for behaviour points: validation and crispy layout only; writes happen in services."""
 
-import re
 import uuid
 
 from crispy_forms.helper import FormHelper
@@ -9,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from pastoral.models import YearGroup
+from pastoral.pickers import pupils_field, staff_field
 from pastoral.selectors import on_roll, pupils_visible_to
 
 from ..forms import DATETIME_FORMATS, _date_field, _datetime_widget, staff_of
@@ -37,7 +37,6 @@ class _EventFields:
         self.fields["location"].queryset = locations_for(school, active_only=True)
         self.fields["location"].to_field_name = "code"
         self.fields["staff_involved"].queryset = staff_of(school)
-        self.fields["staff_involved"].to_field_name = "code"
         self.fields["occurred_at"].input_formats = DATETIME_FORMATS
 
     def _description_for_negatives(self, cleaned):
@@ -57,18 +56,16 @@ class _EventFields:
 
 
 class QuickLogForm(_EventFields, forms.Form):
-    pupils = forms.ModelMultipleChoiceField(
-        queryset=None,
-        to_field_name="code",
-        widget=forms.MultipleHiddenInput,
-        required=False,
+    # Without JavaScript the picker is a text box of names or UPNs, resolved among the same pupils.
+    pupils = pupils_field(
+        search_url_name="behaviour:pupil_picker",
+        label="Pupils",
+        help_text="Add as many pupils as were involved; each gets their own linked record.",
         error_messages={
+            "required": "Choose at least one pupil.",
             "invalid_choice": "One of the chosen pupils is not on roll at this school.",
-            "invalid_pk_value": "One of the chosen pupils is not on roll at this school.",
         },
     )
-    # Without JavaScript the type-ahead cannot add pupils, so UPNs can be typed instead.
-    upns = forms.CharField(label="Pupil UPNs", required=False, help_text="Separate several UPNs with spaces or commas")
     category = CategoryChoiceField(widget=forms.RadioSelect, empty_label=None)
     occurred_at = forms.DateTimeField(label="When", widget=_datetime_widget())
     location = forms.ModelChoiceField(queryset=None, to_field_name="code", required=False, empty_label="Not recorded")
@@ -80,9 +77,7 @@ class QuickLogForm(_EventFields, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     action_taken = forms.CharField(label="Action taken", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    staff_involved = forms.ModelMultipleChoiceField(
-        queryset=None, to_field_name="code", required=False, widget=forms.SelectMultiple(attrs={"size": 4})
-    )
+    staff_involved = staff_field(required=False, label="Staff involved")
     witnesses = forms.CharField(required=False, max_length=500)
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
     # The phrase bank's buttons add a phrase with JavaScript; without it this list adds one on save.
@@ -120,17 +115,8 @@ class QuickLogForm(_EventFields, forms.Form):
                 part for part in ((cleaned.get("description") or "").strip(), phrase.text) if part
             )
         self._description_for_negatives(cleaned)
-        pupils = list(cleaned.get("pupils") or [])
-        upns = {upn.upper() for upn in re.split(r"[\s,;]+", cleaned.get("upns", "")) if upn}
-        if upns:
-            found = list(self.fields["pupils"].queryset.filter(upn__in=upns))
-            missing = upns - {p.upn.upper() for p in found}
-            if missing:
-                self.add_error("upns", f"No pupil on roll at this school has UPN {', '.join(sorted(missing))}.")
-            pupils += [p for p in found if p not in pupils]
-        if not pupils and "pupils" not in self.errors:
-            self.add_error("pupils", "Choose at least one pupil.")
-        cleaned["pupils"] = pupils
+        if "pupils" in cleaned:
+            cleaned["pupils"] = list(cleaned["pupils"])
         return cleaned
 
     def chosen_pupils(self):
@@ -148,6 +134,7 @@ class QuickLogForm(_EventFields, forms.Form):
 
 class EventEditForm(_EventFields, forms.ModelForm):
     category = CategoryChoiceField(empty_label=None)
+    staff_involved = staff_field(required=False, label="Staff involved")
     occurred_at = forms.DateTimeField(label="When", widget=_datetime_widget())
     change_reason = forms.CharField(
         label="Why are you changing it?",

@@ -52,7 +52,7 @@ def quick_log(request):
     form = QuickLogForm(request.POST or None, user=request.user, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        del data["upns"], data["phrase"]
+        del data["phrase"]
         try:
             events = services.event_record_many(actor=request.user, school=school, **data)
         except (PastoralError, ValidationError) as exc:

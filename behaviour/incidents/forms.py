@@ -9,6 +9,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from pastoral.pickers import PUPILS, pupils_field
 from pastoral.widgets import DateInput
 
 from ..forms import DATETIME_FORMATS, _date_field, _datetime_widget, _school_pupils, staff_of
@@ -16,28 +17,13 @@ from ..uploads import attachment_kind, max_bytes
 from .models import BullyingIncident, BullyingType, Incident
 
 
-class PupilsField(forms.ModelMultipleChoiceField):
-    """Pupils labelled with their form, so two pupils of the same name can be told apart."""
-
-    def label_from_instance(self, obj):
-        return f"{obj.display_name} ({obj.form})" if obj.form else obj.display_name
-
-
-MULTI_HINT = "Hold Ctrl (Cmd on a Mac) to choose more than one."
-
-
 def _pupils_field(label, help_text="", required=False):
-    return PupilsField(
-        queryset=None,
-        to_field_name="code",
+    hint = f"{help_text}. {PUPILS.hint}" if help_text else PUPILS.hint
+    return pupils_field(
         required=required,
         label=label,
-        help_text=f"{help_text}. {MULTI_HINT}" if help_text else MULTI_HINT,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        error_messages={
-            "invalid_choice": "Choose pupils on roll at this school.",
-            "invalid_pk_value": "Choose pupils on roll at this school.",
-        },
+        help_text=hint,
+        error_messages={"invalid_choice": "Choose pupils on roll at this school."},
     )
 
 
@@ -96,9 +82,9 @@ class IncidentForm(forms.ModelForm):
         self.fields["parents_informed_at"].input_formats = DATETIME_FORMATS
         self.fields["dysregulated"].choices = Incident.Dysregulated.choices
         self.fields["parents_informed_by"].queryset = staff_of(school)
-        self.fields["other_pupils"].queryset = _school_pupils(user, school).exclude(
-            pk__in=[pupil.pk for pupil in event_pupils]
-        )
+        # The search offers every pupil on roll; the events' own pupils, if chosen again, are simply dropped.
+        self.fields["other_pupils"].queryset = _school_pupils(user, school)
+        self.event_pupil_ids = [pupil.pk for pupil in event_pupils]
         if self.instance.pk:
             self.initial.setdefault("other_pupils", list(self.instance.pupils.exclude(pk__in=self._event_pupil_ids())))
         layout = [
@@ -126,6 +112,9 @@ class IncidentForm(forms.ModelForm):
 
     def _event_pupil_ids(self):
         return self.instance.events.values_list("pupil_id", flat=True)
+
+    def clean_other_pupils(self):
+        return self.cleaned_data["other_pupils"].exclude(pk__in=self.event_pupil_ids)
 
     def clean_parents_informed_at(self):
         value = self.cleaned_data.get("parents_informed_at")

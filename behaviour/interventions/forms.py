@@ -7,6 +7,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
+from pastoral.pickers import staff_field
 from pastoral.pupils.picker import PupilPickerField
 from pastoral.widgets import DateInput, TimeInput
 
@@ -49,21 +50,11 @@ class InterventionForm(forms.Form):
     ended_at = forms.TimeField(label="End time", widget=_time_widget(), help_text="The duration is worked out")
     location = forms.ModelChoiceField(queryset=None, to_field_name="code", required=False, empty_label="Other")
     location_detail = forms.CharField(label="Where exactly", max_length=120, required=False)
-    staff_involved = forms.ModelMultipleChoiceField(
-        queryset=None,
-        to_field_name="code",
+    staff_involved = staff_field(
         label="Staff involved",
-        help_text="Hold Ctrl (or Cmd) to choose more than one",
-        widget=forms.SelectMultiple(attrs={"size": 5}),
         error_messages={"required": "Name the staff involved."},
     )
-    witnesses = forms.ModelMultipleChoiceField(
-        queryset=None,
-        to_field_name="code",
-        required=False,
-        label="Staff witnesses",
-        widget=forms.SelectMultiple(attrs={"size": 4}),
-    )
+    witnesses = staff_field(required=False, label="Staff witnesses")
     other_witnesses = forms.CharField(label="Other witnesses", max_length=300, required=False)
     antecedents = forms.CharField(label="What happened before", widget=forms.Textarea(attrs={"rows": 3}))
     deescalation = forms.MultipleChoiceField(

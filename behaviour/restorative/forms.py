@@ -7,37 +7,27 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
-from pastoral.dates import uk_datetime
+from pastoral.pickers import PUPILS, pupils_field
 from pastoral.widgets import DateInput
 
 from ..events.selectors import events_visible_to
 from ..forms import _school_pupils
+from ..pickers import incidents_field
 from .models import RestorativeMeeting
-from .selectors import restorative_candidates
-
-
-def _incident_label(event):
-    return f"{uk_datetime(timezone.localtime(event.occurred_at))} · {event.pupil.display_name} · {event.category.name}"
 
 
 class RestorativeMeetingForm(forms.Form):
-    incidents = forms.ModelMultipleChoiceField(
-        queryset=None,
-        to_field_name="code",
-        widget=forms.CheckboxSelectMultiple,
+    incidents = incidents_field(
         error_messages={
             "required": "Choose at least one incident.",
             "invalid_choice": "One of the chosen incidents is not a current event at this school.",
             "invalid_pk_value": "One of the chosen incidents is not a current event at this school.",
         },
     )
-    other_pupils = forms.ModelMultipleChoiceField(
-        queryset=None,
-        to_field_name="code",
+    other_pupils = pupils_field(
         required=False,
         label="Other pupils who took part",
-        help_text="The pupils in the chosen incidents are included already",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=f"The pupils in the chosen incidents are included already. {PUPILS.hint}",
     )
     held_on = forms.DateField(label="Held on", widget=DateInput())
     people_present = forms.CharField(label="People present", required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -57,12 +47,8 @@ class RestorativeMeetingForm(forms.Form):
         kwargs["initial"].setdefault("held_on", timezone.localdate())
         kwargs["initial"].setdefault("submission_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
-        # Any current event at the school validates; only a short, relevant list is offered as boxes.
+        # Any current event of the school the user reads may be chosen (the picker searches the same rows).
         self.fields["incidents"].queryset = events_visible_to(user).filter(school=school, voided_at__isnull=True)
-        chosen = self._chosen_incidents()
-        self.fields["incidents"].widget.choices = [
-            (str(event.code), _incident_label(event)) for event in restorative_candidates(user, school, chosen)
-        ]
         self.fields["other_pupils"].queryset = _school_pupils(user, school)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -72,18 +58,6 @@ class RestorativeMeetingForm(forms.Form):
             Fieldset("Incidents", "incidents", "other_pupils"),
             Fieldset("The meeting", "held_on", "people_present", "agreed", "repair_happened", "follow_up_on"),
         )
-
-    def _chosen_incidents(self):
-        if self.is_bound:
-            codes = []
-            for code in self.data.getlist("incidents"):
-                try:
-                    codes.append(uuid.UUID(code))
-                except ValueError:
-                    continue
-        else:
-            codes = [getattr(event, "code", event) for event in self.initial.get("incidents", [])]
-        return list(self.fields["incidents"].queryset.filter(code__in=codes))
 
     def clean_held_on(self):
         value = self.cleaned_data["held_on"]

@@ -23,7 +23,11 @@ from .forms import RestorativeMeetingForm, RestorativeVoidForm
 def restorative_create(request):
     school = _school_with(request, "behaviour.record_event")
     event = _event_to_link(request, school)
-    initial = {"incidents": [event]} if event else {}
+    initial = {}
+    if event:
+        # The events logged together with it (the other pupils of the same incident) come chosen too.
+        together = events_visible_to(request.user).filter(group=event.group, voided_at__isnull=True)
+        initial["incidents"] = [event, *together.exclude(pk=event.pk).order_by("occurred_at", "pk")]
     form = RestorativeMeetingForm(request.POST or None, user=request.user, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

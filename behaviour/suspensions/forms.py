@@ -15,6 +15,7 @@ from pastoral.widgets import DateInput
 
 from ..events.selectors import events_visible_to
 from ..forms import DATETIME_FORMATS, _datetime_widget
+from ..pickers import incidents_field
 from .models import ExclusionReasonCode, Suspension, SuspensionNotification
 
 DATE_WIDGET = {"widget": DateInput()}
@@ -58,16 +59,10 @@ class SuspensionForm(forms.Form):
         queryset=None,
         label="Reasons (DfE census codes)",
         help_text="One to three",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one reason."},
     )
-    incidents = forms.ModelMultipleChoiceField(
-        queryset=None,
-        to_field_name="code",
-        required=False,
-        label="Linked incidents",
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-    )
+    incidents = incidents_field(required=False, label="Linked incidents")
     summary = forms.CharField(label="What happened and why this decision", widget=forms.Textarea(attrs={"rows": 4}))
     misses_public_exam = forms.BooleanField(
         label="The pupil will miss a public exam or national curriculum test", required=False
@@ -117,19 +112,9 @@ class SuspensionForm(forms.Form):
             except forms.ValidationError:
                 pass
         self.fields["reasons"].queryset = ExclusionReasonCode.active_on(day)
-        # Any current event of the school validates; the list offered is the chosen pupil's (or recent ones).
-        events = events_visible_to(user).filter(school=school, voided_at__isnull=True)
-        self.fields["incidents"].queryset = events
-        pupil_code = self.data.get("pupil") if self.is_bound else getattr(initial.get("pupil"), "code", None)
-        offered = events.filter(category__kind="negative").select_related("pupil", "category")
-        try:
-            offered = offered.filter(pupil__code=uuid.UUID(str(pupil_code)))
-        except ValueError:
-            offered = offered.filter(occurred_at__gte=timezone.now() - timezone.timedelta(days=14))
-        self.fields["incidents"].widget.choices = [
-            (str(e.code), f"{uk_date(timezone.localtime(e.occurred_at))} · {e.pupil.display_name} · {e.category.name}")
-            for e in offered.order_by("-occurred_at")[:100]
-        ]
+        # Any current event of the school the user reads may be linked (the picker searches the same rows);
+        # clean() keeps only the chosen pupil's.
+        self.fields["incidents"].queryset = events_visible_to(user).filter(school=school, voided_at__isnull=True)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -118,7 +118,7 @@ def test_it_keeps_every_typed_value_when_invalid(client, teacher, school, pair, 
     assert re.search(r'name="dysregulated" value="yes"\s+id="id_dysregulated_0" required checked', page)
     assert 'name="injuries" class="checkboxinput form-check-input" id="id_injuries" checked' in page
     assert 'name="parents_informed" class="checkboxinput form-check-input" id="id_parents_informed" checked' in page
-    assert f'value="{teacher.code}" selected' in page and f'value="{other.code}" selected' in page
+    assert f'value="{teacher.code}" selected' in page and f'name="other_pupils" value="{other.code}" checked' in page
     assert 'href="#id_behaviour"' in page  # the summary links to the field
     assert not Incident.objects.exists()
 

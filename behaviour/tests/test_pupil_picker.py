@@ -29,7 +29,7 @@ def _without_code(data, text):
 def test_the_form_offers_the_type_ahead_picker_not_a_select(client, school, pupil, teacher):
     verified_client(client, teacher)
     body = client.get(reverse("behaviour:intervention_create")).content.decode()
-    assert "data-pupil-picker-single" in body
+    assert 'class="picker picker-single' in body
     assert f'data-search-url="{reverse("behaviour:pupil_picker")}"' in body
     assert '<select name="pupil"' not in body
     assert 'name="pupil_text"' in body and 'id="id_pupil"' in body

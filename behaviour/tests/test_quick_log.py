@@ -114,16 +114,16 @@ def test_it_refuses_a_time_in_the_future(client, teacher, pupil, disruption, as_
 
 def test_it_takes_typed_upns_when_the_search_cannot_run(client, teacher, classmates, disruption, as_user):
     as_user(teacher)
-    upns = f"{classmates[0].upn.lower()}, {classmates[1].upn}"
-    response, _ = _post(client, [classmates[1]], disruption, upns=upns)
+    upns = f"{classmates[0].upn.lower()}\n{classmates[1].upn}"
+    response, _ = _post(client, [classmates[1]], disruption, pupils_text=upns)
     assert response.status_code == 302
     assert set(BehaviourEvent.objects.values_list("pupil", flat=True)) == {classmates[0].pk, classmates[1].pk}
 
 
 def test_it_names_a_upn_it_cannot_find(client, teacher, pupil, other_school_pupil, disruption, as_user):
     as_user(teacher)
-    response, _ = _post(client, [], disruption, upns=other_school_pupil.upn)
-    assert f"has UPN {other_school_pupil.upn}" in response.content.decode()
+    response, _ = _post(client, [], disruption, pupils_text=other_school_pupil.upn)
+    assert f"No pupil matches “{other_school_pupil.upn}”." in response.content.decode()
     assert not BehaviourEvent.objects.exists()
 
 

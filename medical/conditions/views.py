@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pastoral import selectors as core_selectors
-from pastoral import services as core_services
 from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
 from pastoral.lists import list_page
+from pastoral.pupils.picker import pupil_results
 
 from ..selectors import MANAGE, RECORD, VIEW, can_record
 from ..services import record_read
@@ -34,15 +34,8 @@ MEDICAL = ("Medical", "medical:overview")
 def pupil_picker(request):
     """Type-ahead for the medical forms; each match shows its one-line alert."""
     school = school_with(request, RECORD)
-    text = request.GET.get("q", "").strip()
-    results = []
-    if len(text) >= 2:
-        pupils = core_selectors.on_roll(core_selectors.pupils_visible_to(request.user).filter(school=school))
-        results = list(core_selectors.pupil_search(pupils, text).order_by("legal_last_name", "legal_first_name")[:10])
-        core_services.pupil_search_record(
-            actor=request.user, school=school, text=text, results=results, where="medical picker"
-        )
-    return render(request, "behaviour/_pupil_picker_results.html", {"results": results, "q": text})
+    pupils = core_selectors.on_roll(core_selectors.pupils_visible_to(request.user).filter(school=school))
+    return pupil_results(request, school, pupils, where="medical picker")
 
 
 @login_required

@@ -5,6 +5,7 @@ import uuid
 from crispy_forms.layout import Fieldset
 from django import forms
 
+from pastoral.pickers import STAFF, staff_field
 from pastoral.pupils.picker import PupilPickerField
 from pastoral.widgets import DateInput
 
@@ -19,6 +20,10 @@ class PlanForm(forms.ModelForm):
     pupil = PupilPickerField(
         search_url_name="medical:pupil_picker",
         error_messages={"invalid_choice": "Choose a pupil on roll at this school."},
+    )
+    supporters = staff_field(required=False, label="Staff who provide support")
+    copied_to = staff_field(
+        required=False, label="Plan copied to", help_text=f"These staff can read the plan. {STAFF.hint}"
     )
     change_reason = forms.CharField(label="What changed", max_length=200, required=False)
     submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -44,8 +49,6 @@ class PlanForm(forms.ModelForm):
             "plan_date": DateInput(),
             "review_date": DateInput(),
             "conditions": forms.CheckboxSelectMultiple,
-            "supporters": forms.SelectMultiple(attrs={"size": 6}),
-            "copied_to": forms.SelectMultiple(attrs={"size": 6}),
             **{name: forms.Textarea(attrs=TEXTAREA) for name in HealthcarePlan.TEMPLATE_FIELDS if name != "gp"},
         }
         for name in ("emergency_responsible", "emergency_responsible_offsite"):

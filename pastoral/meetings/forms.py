@@ -4,6 +4,7 @@ from django import forms
 
 from ..accounts import access
 from ..accounts.roles import Role
+from ..pickers import staff_field
 from ..selectors import professionals_visible_to, staff_holding
 from ..widgets import DateInput
 from .models import CP_KINDS, MeetingKind
@@ -15,9 +16,7 @@ ACTION_ROWS = 3
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label="Type of meeting")
     held_on = forms.DateField(label="Date", widget=DateInput())
-    staff = forms.ModelMultipleChoiceField(
-        label="Staff attending", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    staff = staff_field(label="Staff attending", required=False)
     professionals = forms.ModelMultipleChoiceField(
         label="Professionals attending (from the pupil's record)",
         queryset=None,

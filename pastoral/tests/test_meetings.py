@@ -24,7 +24,7 @@ def test_it_records_a_meeting_with_attendees_report_and_actions(school, pupil, p
     response = _post(
         client,
         pupil,
-        staff=[teacher.pk],
+        staff=[teacher.code],
         professionals=[nurse.pk],
         report=upload("minutes.pdf", PDF_BYTES),
         next_meeting_on=next_week.isoformat(),

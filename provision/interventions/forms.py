@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from pastoral.accounts.roles import PUPIL_READING_ROLES
+from pastoral.pickers import pupils_field, staff_field
 from pastoral.pupils.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to, staff_holding
 from pastoral.widgets import DateInput
@@ -19,11 +20,6 @@ def _helper():
     helper.form_tag = False
     helper.disable_csrf = True
     return helper
-
-
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -54,15 +50,13 @@ class ProgrammeForm(forms.ModelForm):
 class GroupStartForm(forms.Form):
     programme = forms.ModelChoiceField(queryset=None)
     name = forms.CharField(max_length=120, help_text="e.g. Year 4 ELSA, Tuesday")
-    facilitators = StaffMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    facilitators = staff_field(label="Facilitators")
     schedule = forms.CharField(max_length=200, help_text="e.g. Tuesdays 10:30 in the nurture room")
     starts_on = forms.DateField(label="Planned start", widget=DateInput())
     ends_on = forms.DateField(
         label="Planned end", widget=DateInput(), required=False, help_text="Leave empty for the programme's length."
     )
-    pupils = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 8}), to_field_name="code"
-    )
+    pupils = pupils_field(required=False, label="Pupils")
     target = forms.CharField(
         label="Target for every pupil (optional)",
         max_length=300,
@@ -77,7 +71,6 @@ class GroupStartForm(forms.Form):
         self.fields["pupils"].queryset = on_roll(pupils_visible_to(user).filter(school=school)).order_by(
             "year_group", "legal_last_name", "legal_first_name"
         )
-        self.fields["pupils"].label_from_instance = lambda p: f"{p.display_name} ({p.get_year_group_display()})"
         self.helper = _helper()
 
     def clean(self):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from pastoral.accounts.roles import Role
 from pastoral.files import uploads
+from pastoral.pickers import staff_field
 from pastoral.pupils.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to, staff_holding
 from pastoral.widgets import DateInput
@@ -245,9 +246,7 @@ SHARE_ROLES = [
 
 
 class ShareForm(forms.Form):
-    users = forms.ModelMultipleChoiceField(
-        label="Named staff", queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 8})
-    )
+    users = staff_field(label="Named staff", required=False)
     roles = forms.MultipleChoiceField(
         label="Everyone in the school who is", choices=SHARE_ROLES, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -255,7 +254,6 @@ class ShareForm(forms.Form):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["users"].queryset = staff_holding(school, list(Role))
-        self.fields["users"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
         self.helper = _helper()
 
     def clean(self):

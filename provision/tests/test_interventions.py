@@ -229,7 +229,7 @@ def test_the_start_page_starts_a_group_with_the_programmes_length(as_user, pasto
     data = {
         "programme": programme(school, "Zones of Regulation").pk,
         "name": "Year 4 Zones",
-        "facilitators": [pastoral_staff.pk],
+        "facilitators": [str(pastoral_staff.code)],
         "schedule": "Mondays",
         "starts_on": TODAY.isoformat(),
         "pupils": [str(pupil.code)],

@@ -18,7 +18,7 @@ def _transfer(pupil_fields):
 def test_the_transfer_form_offers_the_picker_including_pupils_who_have_left(client, as_user, school, dsl):
     as_user(dsl)
     body = client.get(reverse("safeguarding:transfer_create")).content.decode()
-    assert "data-pupil-picker-single" in body
+    assert 'class="picker picker-single' in body
     assert f'data-search-url="{reverse("safeguarding:pupil_picker")}?left=1"' in body
     assert '<select name="pupil"' not in body
 
