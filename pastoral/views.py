@@ -124,6 +124,7 @@ def pupil_detail(request, code):
         "figures": profile_summary.figures_for(request.user, pupil),
         "attendance": attendance_profile.panel(request.user, pupil),
         "can_view_meetings": access.has_school_perm(request.user, pupil.school_id, "pastoral.view_meetings"),
+        "can_record_sar": access.has_school_perm(request.user, pupil.school_id, "pastoral.manage_sar"),
         **selectors.pupil_profile_data(pupil, request.user),
     }
     if context["flags"]["left"]:

@@ -37,6 +37,8 @@ def test_a_head_records_a_request_and_the_clock_starts_on_the_day_it_arrived(cli
     assert "Grace" not in str(entry.data)  # the audit keeps no personal content
     page = client.get(reverse("pastoral:sar_detail", args=[sar.code])).content.decode()
     assert "Grace Okafor" in page and "Not yet" in page
+    profile = client.get(reverse("pastoral:pupil_detail", args=[pupil.code])).content.decode()
+    assert url in profile
 
 
 def _sar(headteacher, pupil, received):
