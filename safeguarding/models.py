@@ -422,3 +422,8 @@ class IncomingFile(models.Model):
     class Meta:
         ordering = ["-received_on"]
         default_permissions = ()
+
+
+# Concerns and allegations about adults live in their sub-area; imported here so Django registers them under
+# this app (same migrations).
+from .adults.models import AdultCase, AdultCaseSettings, AdultConcernReview  # noqa: E402, F401

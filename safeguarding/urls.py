@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .adults.urls import urlpatterns as adults
 
 app_name = "safeguarding"
 
@@ -38,4 +39,5 @@ urlpatterns = [
     path("escalation/", views.escalation_settings, name="escalation_settings"),
     path("categories/new/", views.category_form, name="category_create"),
     path("categories/<uuid:code>/", views.category_form, name="category_edit"),
+    *adults,
 ]
