@@ -63,6 +63,16 @@ def describe(action, sentence):
     ACTIONS[action] = sentence
 
 
+# Actions (by prefix) left out of the school's audit log page: records so confidential that the fact of a read
+# or of who raised them must not reach everyone who reads the log. The area that registers them shows their
+# trail on the record's own page instead.
+PRIVATE_PREFIXES = set()
+
+
+def keep_private(prefix):
+    PRIVATE_PREFIXES.add(prefix)
+
+
 def _mask(data):
     if not data:
         return {}

@@ -53,7 +53,12 @@ def get_note_for_user(user, pupil, note_code):
 
 
 def audit_entries_visible_to(user):
-    return AuditEntry.objects.filter(school_id__in=access.schools_with_perm(user, "pastoral.view_audit"))
+    from . import audit
+
+    entries = AuditEntry.objects.filter(school_id__in=access.schools_with_perm(user, "pastoral.view_audit"))
+    for prefix in sorted(audit.PRIVATE_PREFIXES):
+        entries = entries.exclude(action__startswith=prefix)
+    return entries
 
 
 def memberships_visible_to(user):

@@ -13,6 +13,7 @@ class SafeguardingConfig(AppConfig):
         from pastoral import audit, chronology, dashboard, demo
         from pastoral.accounts import roles
 
+        from .adults import apps as adults
         from .chronology import concerns_for_chronology
         from .dashboard import safeguarding_panel
         from .demo import seed_safeguarding
@@ -35,6 +36,9 @@ class SafeguardingConfig(AppConfig):
                 R.TEACHER: RAISE,
             }
         )
+        # Concerns and allegations about adults: a sub-area with its own permissions (see adults/apps.py).
+        roles.register_permissions(adults.PERMISSIONS)
+        adults.register()
         for action, sentence in {
             "safeguarding.concern.raised": "raised a safeguarding concern",
             "safeguarding.concern.viewed": "read a safeguarding concern",

@@ -12,6 +12,7 @@ from pastoral.models import AuditEntry, School
 from pastoral.selectors import on_roll, pupils_visible_to
 
 from . import escalation, selectors
+from .adults.apps import AUDIT_PREFIX as ADULT_ACTIONS
 from .models import CaseAction, Concern
 
 # Opening a list is audited but is noise in the dashboard's recent activity.
@@ -69,6 +70,8 @@ def dashboard_context(user, school, school_ids):
     recent = list(
         AuditEntry.objects.filter(school_id__in=school_ids, action__startswith="safeguarding.")
         .exclude(action__in=[*LIST_READS, "safeguarding.dashboard.viewed", "safeguarding.concern.emailed"])
+        # Cases about adults are the case manager's alone: not even the fact of one shows to the DSL team.
+        .exclude(action__startswith=ADULT_ACTIONS)
         .select_related("actor")
         .order_by("-at")[:15]
     )

@@ -455,4 +455,7 @@ class ExpectedFile(models.Model):
         return self.received_id is None and self.closed_at is None
 
 
+# Concerns and allegations about adults live in their sub-area; imported here so Django registers them under
+# this app (same migrations).
+from .adults.models import AdultCase, AdultCaseSettings, AdultConcernReview  # noqa: E402, F401
 from .team.models import CoverSlot  # noqa: E402, F401  (the cover rota's table belongs to this app)

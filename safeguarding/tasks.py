@@ -111,3 +111,29 @@ def send_escalation_email_task(concern_id, user_id):
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     audit.record("safeguarding.concern.emailed", actor=user, obj=concern)
     return "sent"
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def notify_adult_case_raised_task(case_id, user_id):
+    """Tell one case manager a concern or allegation about an adult was raised. The email names nobody and
+    quotes nothing; the recipient must still be able to read the case (never one about themselves)."""
+    from .adults.selectors import cases_visible_to
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return "skipped"
+    case = cases_visible_to(user).filter(pk=case_id).select_related("school").first()
+    if case is None:
+        return "skipped"
+    context = {
+        "recipient": user,
+        "school": case.school,
+        "allegation": case.is_allegation,
+        "reference": case.reference,
+        "link": settings.SITE_URL.rstrip("/") + reverse("safeguarding:adult_case_detail", args=[case.code]),
+    }
+    subject = render_to_string("emails/safeguarding_adult_case-subject.txt", context).strip()
+    body = render_to_string("emails/safeguarding_adult_case-body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    audit.record("safeguarding.adult_case.emailed", actor=user, obj=case)
+    return "sent"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .adults.urls import urlpatterns as adults
 from .team.urls import urlpatterns as team
 
 app_name = "safeguarding"
@@ -43,4 +44,5 @@ urlpatterns = [
     path("categories/new/", views.category_form, name="category_create"),
     path("categories/<uuid:code>/", views.category_form, name="category_edit"),
     *team,
+    *adults,
 ]

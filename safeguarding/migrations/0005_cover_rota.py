@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("pastoral", "0025_pupil_ethnicity"),
-        ("safeguarding", "0003_escalation"),
+        ("safeguarding", "0004_adult_allegations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
