@@ -307,7 +307,7 @@ def attendance_social_worker_task(alert_id):
     alert = AttendanceAlert.objects.select_related("school").filter(pk=alert_id, done_at__isnull=True).first()
     if alert is None:
         return "skipped"
-    recipients = staff_holding(alert.school, [Role.DSL, Role.DEPUTY_DSL])
+    recipients = staff_holding(alert.school, [Role.DSL, Role.DEPUTY_DSL, Role.PASTORAL_ASSISTANT])
     sent = 0
     for recipient in recipients:
         _send("attendance_social_worker", recipient, {"alert": alert, "school": alert.school})

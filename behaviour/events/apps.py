@@ -11,6 +11,8 @@ PERMISSIONS = {
     Role.PASTORAL_LEAD: BEHAVIOUR_LEAD | {"behaviour.manage_categories"},
     Role.DSL: BEHAVIOUR_LEAD,
     Role.DEPUTY_DSL: BEHAVIOUR_LEAD,
+    # The pastoral assistant leads the reward systems, so keeps the milestones too.
+    Role.PASTORAL_ASSISTANT: BEHAVIOUR_LEAD | {"behaviour.manage_categories"},
     Role.PASTORAL_STAFF: BEHAVIOUR_READ,
     Role.SENCO: BEHAVIOUR_READ,
     Role.MEDICAL_LEAD: BEHAVIOUR_READ,
