@@ -9,7 +9,7 @@ permission is an addition, so it waits for approval like any other.
 from django.db import transaction
 from django.utils import timezone
 
-from .. import audit
+from .. import audit, outbox
 from ..accounts import access, role_catalogue
 from ..accounts.roles import ROLE_PERMISSIONS, Role
 from ..exceptions import PastoralError
@@ -81,6 +81,9 @@ def role_permissions_change(*, actor, school, changes):
         made.append(change)
     if any(not granted for _role, _perm, granted in changes):
         _rewrite(school)
+    additions = [change.pk for change in made if change.granted]
+    if additions:
+        outbox.enqueue("pastoral.tasks.notify_role_change_approvers_task", additions)
     return made
 
 

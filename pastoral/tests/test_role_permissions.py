@@ -261,3 +261,16 @@ def test_the_demo_seeder_leaves_one_pending_change(school, headteacher, dsl):
     assert [(c.role, c.permission) for c in selectors.change_approvals_for(dsl)] == [
         ("pastoral_staff", "behaviour.view_bullying_patterns")
     ]
+
+
+def test_the_other_approvers_are_emailed_about_an_addition_but_not_whoever_asked(
+    school, headteacher, dsl, deputy_dsl, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(headteacher, school, (Role.PASTORAL_STAFF, ANALYTICS, True))
+    assert [message.to for message in mailoutbox] == [[dsl.email]]
+    assert "Pastoral staff gains “See behaviour analytics (trends, heat maps)”" in mailoutbox[0].body
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(headteacher, school, (Role.PASTORAL_STAFF, "behaviour.view_suspension", False))
+    assert mailoutbox == []  # a removal applies at once: nobody to ask
