@@ -22,6 +22,9 @@ class MedicalConfig(AppConfig):
         # Every sub-area's permissions come first: the report and trend registries check the names they are given.
         for area in sub_areas:
             roles.register_permissions(area.PERMISSIONS)
+        from . import permission_labels
+
+        permission_labels.register()
         for area in sub_areas:
             area.register()
         dashboard.register("medical", medical_panel, order=25)

@@ -9,18 +9,19 @@ class PastoralConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import audit, chronology, dashboard, demo, signals
-        from .accounts import roles
+        from .accounts import role_catalogue, roles
         from .chronology_core import pupil_milestones
         from .demo.activity import seed_contact_log
         from .demo.exports import seed_scheduled_reports
         from .demo.mfa import seed_mfa_reset_request
-        from .demo.roles import seed_role_request
+        from .demo.roles import seed_role_permission_request, seed_role_request
         from .files.export_kinds import register_kinds
 
         chronology.register("pastoral", pupil_milestones)
         demo.register_seeder("pastoral.contact_log", seed_contact_log)
         demo.register_seeder("pastoral.scheduled_reports", seed_scheduled_reports)
         demo.register_seeder("pastoral.role_request", seed_role_request)
+        demo.register_seeder("pastoral.role_permission_request", seed_role_permission_request)
         demo.register_seeder("pastoral.mfa_reset_request", seed_mfa_reset_request)
         from .demo.breakglass import seed_break_glass
 
@@ -50,6 +51,10 @@ class PastoralConfig(AppConfig):
             "pastoral.termly_report.generated": "generated a termly report",
             "pastoral.membership.approved": "approved a role",
             "pastoral.membership.declined": "declined a role",
+            "pastoral.role_permission.requested": "asked to change what a role may do (awaiting approval)",
+            "pastoral.role_permission.removed": "took a permission away from a role",
+            "pastoral.role_permission.approved": "approved a change to what a role may do",
+            "pastoral.role_permission.declined": "declined a change to what a role may do",
             "auth.mfa.reset_requested": "asked for a two-factor reset (awaiting approval)",
             "auth.mfa.reset_approved": "approved a two-factor reset",
             "auth.mfa.reset_declined": "declined a two-factor reset",
@@ -61,6 +66,7 @@ class PastoralConfig(AppConfig):
         roles.register_permissions(
             {role: {"pastoral.approve_roles"} for role in roles.SCHOOL_APPROVERS | roles.TRUST_APPROVERS}
         )
+        role_catalogue.register_core_areas()
         from .accounts.staff_views import role_approvals_panel
 
         dashboard.register("pastoral_role_approvals", role_approvals_panel, order=1)

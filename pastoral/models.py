@@ -45,6 +45,10 @@ class School(models.Model):
     phase = models.CharField(max_length=20, choices=Phase, default=Phase.SECONDARY)
     local_authority = models.CharField(max_length=100, blank=True)
     pastoral_email = models.EmailField(blank=True, help_text="Where school-wide digests are sent")
+    # What the school's approved RolePermissionChanges add to or take from each role's defaults, as
+    # {role: {"granted": [...], "removed": [...]}}: kept here so that reading a user's roles (which loads
+    # their schools) also reads them, at no extra query. Rewritten from the changes by the services only.
+    role_permissions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -376,6 +380,7 @@ class Pupil(models.Model):
             ("manage_staff", "Manage staff accounts and roles"),
             ("manage_calendar", "Set the school's academic years and term dates"),
             ("approve_roles", "Approve safeguarding roles granted by staff administrators"),
+            ("manage_roles", "Change what each role may do in the school"),
         ]
         constraints = [
             models.UniqueConstraint(Upper("upn"), "school", name="pupil_unique_upn_per_school"),
@@ -718,6 +723,50 @@ class MfaResetRequest(models.Model):
 
     def __str__(self):
         return f"Two-factor reset for {self.user}"
+
+    @property
+    def pending(self):
+        return self.approved_at is None and self.declined_at is None
+
+
+class RolePermissionChange(models.Model):
+    """One school's change to what a role may do: a permission added to (granted) or taken from its defaults.
+
+    An addition waits for a headteacher or DSL of the school other than whoever asked (like a role that reads
+    pupils); a removal narrows access, so it applies at once (approved_at set, approved_by empty). Rows are
+    kept as the history: the latest approved row for a role and permission decides, and the services write
+    the result to School.role_permissions. See pastoral.accounts.role_catalogue for the guard rails."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="role_permission_changes")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    permission = models.CharField(max_length=100)
+    granted = models.BooleanField(help_text="True adds the permission to the role; False takes it away")
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    declined_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "role", "permission"],
+                condition=models.Q(approved_at__isnull=True, declined_at__isnull=True),
+                name="role_permission_one_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "role", "permission", "approved_at"], name="role_permission_history")]
+
+    def __str__(self):
+        from .accounts.role_catalogue import label
+
+        verb = "gains" if self.granted else "loses"
+        return f"{self.get_role_display()} {verb} “{label(self.permission)}”"
 
     @property
     def pending(self):

@@ -214,6 +214,31 @@ def notify_role_approvers_task(membership_id):
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def notify_role_change_approvers_task(change_ids):
+    """Email the headteachers and DSLs who may approve these additions to a school's roles (other than whoever
+    asked). Roles and permissions only: no pupil data. Changes decided meanwhile are left out."""
+    from .accounts.roles import SCHOOL_APPROVERS
+    from .models import RolePermissionChange
+    from .roleperms.selectors import can_approve_change
+
+    changes = list(
+        RolePermissionChange.objects.filter(pk__in=change_ids, approved_at__isnull=True, declined_at__isnull=True)
+        .select_related("school", "requested_by")
+        .order_by("pk")
+    )
+    if not changes:
+        return 0
+    school = changes[0].school
+    sent = 0
+    for approver in staff_holding(school, list(SCHOOL_APPROVERS)):
+        mine = [change for change in changes if can_approve_change(approver, change)]
+        if mine:
+            _send("role_change_approval", approver, {"changes": mine, "school": school})
+            sent += 1
+    return sent
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def notify_mfa_reset_approvers_task(reset_request_id):
     """Email the people who may approve a pending two-factor reset. Names and school only: no pupil data."""
     from .models import MfaResetRequest
@@ -326,7 +351,7 @@ def attendance_social_worker_task(alert_id):
     alert = AttendanceAlert.objects.select_related("school").filter(pk=alert_id, done_at__isnull=True).first()
     if alert is None:
         return "skipped"
-    recipients = staff_holding(alert.school, [Role.DSL, Role.DEPUTY_DSL])
+    recipients = staff_holding(alert.school, [Role.DSL, Role.DEPUTY_DSL, Role.PASTORAL_ASSISTANT])
     sent = 0
     for recipient in recipients:
         _send("attendance_social_worker", recipient, {"alert": alert, "school": alert.school})

@@ -8,6 +8,7 @@ from .files import report_views
 from .files import views as export_views
 from .meetings import urls as meeting_urls
 from .pupils import import_views
+from .roleperms import views as roleperm_views
 from .sar import urls as sar_urls
 
 app_name = "pastoral"
@@ -69,6 +70,17 @@ urlpatterns = [
     path("staff/<uuid:code>/reactivate/", staff_views.staff_reactivate, name="staff_reactivate"),
     path("staff/<uuid:code>/reset-mfa/", staff_views.staff_reset_mfa, name="staff_reset_mfa"),
     path("staff/<uuid:code>/roles/<uuid:membership_code>/end/", staff_views.membership_end, name="membership_end"),
+    path("staff/roles/", roleperm_views.role_permissions, name="role_permissions"),
+    path(
+        "staff/roles/changes/<uuid:change_code>/approve/",
+        roleperm_views.role_permission_approve,
+        name="role_permission_approve",
+    ),
+    path(
+        "staff/roles/changes/<uuid:change_code>/decline/",
+        roleperm_views.role_permission_decline,
+        name="role_permission_decline",
+    ),
     path("staff/approvals/", staff_views.role_approvals, name="role_approvals"),
     path("staff/approvals/<uuid:membership_code>/approve/", staff_views.membership_approve, name="membership_approve"),
     path("staff/approvals/<uuid:membership_code>/decline/", staff_views.membership_decline, name="membership_decline"),

@@ -194,7 +194,14 @@ def _photo_type(pupil):
         return "application/octet-stream"
 
 
-KEYWORKER_ROLES = [Role.PASTORAL_STAFF, Role.PASTORAL_LEAD, Role.SENCO, Role.DSL, Role.DEPUTY_DSL]
+KEYWORKER_ROLES = [
+    Role.PASTORAL_STAFF,
+    Role.PASTORAL_LEAD,
+    Role.SENCO,
+    Role.DSL,
+    Role.DEPUTY_DSL,
+    Role.PASTORAL_ASSISTANT,
+]
 
 
 def _keyworker_choices(school):

@@ -24,6 +24,7 @@ class SafeguardingConfig(AppConfig):
             {
                 R.DSL: CASE_WORK,
                 R.DEPUTY_DSL: CASE_WORK,
+                R.PASTORAL_ASSISTANT: CASE_WORK,
                 R.TRUST_DSL: CASE_WORK - RAISE,
                 # Oversight: the head reads every concern but the case work stays with the DSL team.
                 # A head who is also a deputy DSL holds that role as well and gets the case work from it.
@@ -39,6 +40,9 @@ class SafeguardingConfig(AppConfig):
         # Concerns and allegations about adults: a sub-area with its own permissions (see adults/apps.py).
         roles.register_permissions(adults.PERMISSIONS)
         adults.register()
+        from . import permission_labels
+
+        permission_labels.register(CASE_WORK)
         for action, sentence in {
             "safeguarding.concern.raised": "raised a safeguarding concern",
             "safeguarding.concern.viewed": "read a safeguarding concern",

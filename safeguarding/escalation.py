@@ -18,7 +18,7 @@ from pastoral.selectors import staff_holding
 
 from .models import Concern, EscalationPolicy, Notification
 
-ESCALATE_TO = [Role.DEPUTY_DSL, Role.HEADTEACHER]
+ESCALATE_TO = [Role.DEPUTY_DSL, Role.PASTORAL_ASSISTANT, Role.HEADTEACHER]
 
 
 def policy_for(school):

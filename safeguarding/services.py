@@ -32,7 +32,7 @@ from .models import (
     Referral,
 )
 
-CASE_ROLES = [Role.DSL, Role.DEPUTY_DSL]
+CASE_ROLES = [Role.DSL, Role.DEPUTY_DSL, Role.PASTORAL_ASSISTANT]
 
 
 def _require(actor, school, perm):

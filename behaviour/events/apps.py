@@ -15,6 +15,8 @@ PERMISSIONS = {
     Role.PASTORAL_LEAD: BEHAVIOUR_LEAD | SENSITIVE | {"behaviour.manage_categories"},
     Role.DSL: BEHAVIOUR_LEAD | SENSITIVE,
     Role.DEPUTY_DSL: BEHAVIOUR_LEAD | SENSITIVE,
+    # The pastoral assistant leads the reward systems, so keeps the milestones too.
+    Role.PASTORAL_ASSISTANT: BEHAVIOUR_LEAD | SENSITIVE | {"behaviour.manage_categories"},
     Role.PASTORAL_STAFF: BEHAVIOUR_READ | SENSITIVE,
     Role.SENCO: BEHAVIOUR_READ | SENSITIVE,
     Role.MEDICAL_LEAD: BEHAVIOUR_READ,

@@ -19,6 +19,8 @@ PERMISSIONS = {
     Role.PASTORAL_LEAD: INTERVENTION_LEADS | {"behaviour.manage_techniques", "behaviour.manage_training"},
     Role.DSL: INTERVENTION_LEADS,
     Role.DEPUTY_DSL: INTERVENTION_LEADS,
+    # Monitors and reviews every physical intervention and trains staff in safe handling.
+    Role.PASTORAL_ASSISTANT: INTERVENTION_LEADS | {"behaviour.manage_training"},
     Role.SENCO: {"behaviour.view_intervention", "behaviour.record_intervention", "behaviour.view_training"},
     Role.PASTORAL_STAFF: {"behaviour.record_intervention"},
     Role.MEDICAL_LEAD: {"behaviour.record_intervention"},

@@ -8,6 +8,8 @@ PERMISSIONS = {
     "pastoral_lead": SUSPENSION_LEAD,
     "dsl": SUSPENSION_LEAD,
     "deputy_dsl": SUSPENSION_LEAD,
+    # Drafts suspensions and leads the reintegration after them; the head still decides.
+    "pastoral_assistant": SUSPENSION_LEAD,
     "pastoral_staff": SUSPENSION_READ,
     "senco": SUSPENSION_READ,
     "trust_leader": SUSPENSION_READ,

@@ -11,6 +11,7 @@ PERMISSIONS = {
     Role.SENCO: READ_ALL,
     Role.DSL: READ_ALL,
     Role.DEPUTY_DSL: READ_ALL,
+    Role.PASTORAL_ASSISTANT: READ_ALL | {"medical.view_shared_plans"},
     Role.PASTORAL_STAFF: {"medical.view_alerts", "medical.view_shared_plans"},
     Role.AP_COORDINATOR: {"medical.view_alerts", "medical.view_shared_plans"},
     Role.TEACHER: {"medical.view_alerts", "medical.view_shared_plans"},

@@ -2,14 +2,19 @@
 
 `schools_with_perm(user, "pastoral.view_pupil")` is the building block of every
 visibility selector. Memberships are read once per request and cached on the
-user object, so checks inside loops cost no queries.
+user object, so checks inside loops cost no queries. Each school's changes to its
+roles' permissions (School.role_permissions, see role_catalogue) come with the
+memberships' schools, so they cost no query either.
 """
 
 from django.utils import timezone
 
-from .roles import ROLE_PERMISSIONS, Role, known_permissions
+from .role_catalogue import effective_permissions
+from .roles import Role, known_permissions
 
 _CACHE_ATTR = "_pastoral_school_roles"
+_CHANGES_CACHE_ATTR = "_pastoral_role_changes"
+_PERMS_CACHE_ATTR = "_pastoral_school_perms"
 _SCOPE_CACHE_ATTR = "_pastoral_approval_scope"
 _TRUST_CACHE_ATTR = "_pastoral_trust_roles"
 
@@ -42,16 +47,22 @@ def school_roles(user):
 
     result = {}
     trust_roles = {}
+    changes = {}
     for membership in current_memberships(user):
         if membership.school_id:
             result.setdefault(membership.school_id, set()).add(Role(membership.role))
+            changes[membership.school_id] = membership.school.role_permissions
         else:
             trust_roles.setdefault(membership.trust_id, set()).add(Role(membership.role))
     if trust_roles:
-        for school_id, trust_id in School.objects.filter(trust_id__in=trust_roles).values_list("id", "trust_id"):
+        schools = School.objects.filter(trust_id__in=trust_roles).values_list("id", "trust_id", "role_permissions")
+        for school_id, trust_id, role_permissions in schools:
             result.setdefault(school_id, set()).update(trust_roles[trust_id])
+            changes[school_id] = role_permissions
     setattr(user, _CACHE_ATTR, result)
     setattr(user, _TRUST_CACHE_ATTR, trust_roles)
+    setattr(user, _CHANGES_CACHE_ATTR, changes)
+    setattr(user, _PERMS_CACHE_ATTR, {})
     return result
 
 
@@ -76,15 +87,22 @@ def forget(user):
     """Drop the cached roles (after a membership changes in the same request)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
-    for attr in (_SCOPE_CACHE_ATTR, _TRUST_CACHE_ATTR):
+    for attr in (_SCOPE_CACHE_ATTR, _TRUST_CACHE_ATTR, _CHANGES_CACHE_ATTR, _PERMS_CACHE_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
 
 
 def perms_in_school(user, school_id):
-    perms = set()
-    for role in school_roles(user).get(school_id, ()):
-        perms |= ROLE_PERMISSIONS[role]
+    """The user's permissions in one school: each role's defaults with the school's approved changes."""
+    roles = school_roles(user).get(school_id)
+    if not roles:
+        return frozenset()
+    cache = getattr(user, _PERMS_CACHE_ATTR)
+    perms = cache.get(school_id)
+    if perms is None:
+        changes = getattr(user, _CHANGES_CACHE_ATTR).get(school_id) or {}
+        perms = frozenset().union(*(effective_permissions(role, changes.get(role.value)) for role in roles))
+        cache[school_id] = perms
     return perms
 
 

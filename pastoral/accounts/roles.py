@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     HEADTEACHER = "headteacher", "Headteacher"
     DSL = "dsl", "Designated safeguarding lead"
     DEPUTY_DSL = "deputy_dsl", "Deputy DSL"
+    PASTORAL_ASSISTANT = "pastoral_assistant", "Pastoral assistant (deputy DSL)"
     PASTORAL_LEAD = "pastoral_lead", "Pastoral lead"
     PASTORAL_STAFF = "pastoral_staff", "Pastoral staff"
     SENCO = "senco", "SENCo"
@@ -51,9 +52,13 @@ ROLE_PERMISSIONS = {
     # they grant that read pupils still wait for another head or DSL (nobody approves their own grant).
     Role.HEADTEACHER: _PUPIL_WRITE
     | _LEADERSHIP
-    | {"pastoral.import_pupils", "pastoral.manage_calendar", "pastoral.manage_staff"},
+    | {"pastoral.import_pupils", "pastoral.manage_calendar", "pastoral.manage_staff", "pastoral.manage_roles"},
     Role.DSL: _PUPIL_WRITE | _LEADERSHIP,
     Role.DEPUTY_DSL: _PUPIL_WRITE | _LEADERSHIP,
+    # The pastoral team member who is also a deputy DSL (see the Pastoral Assistant job description): the
+    # pastoral staff's work plus the deputy's case work, behaviour trends and oversight of physical
+    # interventions (added by the duty apps). Not the audit log: that oversight stays with the leadership.
+    Role.PASTORAL_ASSISTANT: _PUPIL_WRITE | {"pastoral.view_safeguarding_flags"},
     Role.PASTORAL_LEAD: _PUPIL_WRITE | {"pastoral.view_safeguarding_flags", "pastoral.import_pupils"},
     Role.PASTORAL_STAFF: _PUPIL_WRITE,
     Role.SENCO: _PUPIL_WRITE | {"pastoral.view_safeguarding_flags"},
@@ -83,14 +88,20 @@ for _role, _extra in {
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
 
 
+_known = []  # the union of every role's permissions, worked out once after the last registration
+
+
 def register_permissions(mapping):
     """Let a duty-area app add its permissions to roles (called from AppConfig.ready)."""
     for role, perms in mapping.items():
         ROLE_PERMISSIONS[Role(role)] = ROLE_PERMISSIONS[Role(role)] | set(perms)
+    _known.clear()
 
 
 def known_permissions():
-    return set().union(*ROLE_PERMISSIONS.values())
+    if not _known:
+        _known.append(frozenset().union(*ROLE_PERMISSIONS.values()))
+    return _known[0]
 
 
 # Roles that open pupil records: every role but IT admin. Granted through staff management they take

@@ -15,6 +15,7 @@ from .. import selectors, services
 from ..dashboard import Panel
 from ..exceptions import PastoralError
 from ..forms import MembershipGrantForm, MfaResetForm, RoleDeclineForm, StaffCreateForm
+from ..roleperms import selectors as roleperm_selectors
 from . import access
 from .schools import current_school
 
@@ -57,9 +58,13 @@ def staff_list(request):
     )
     show_ended = request.GET.get("ended") == "1"
     rows = [m for m in memberships if show_ended or m.is_current]
-    return render(
-        request, "pastoral/staff_list.html", {"school": school, "memberships": rows, "show_ended": show_ended}
-    )
+    context = {
+        "school": school,
+        "memberships": rows,
+        "show_ended": show_ended,
+        "can_fit_roles": access.has_school_perm(request.user, school, "pastoral.manage_roles"),
+    }
+    return render(request, "pastoral/staff_list.html", context)
 
 
 @login_required
@@ -210,7 +215,10 @@ def _render_approvals(request, decline_forms=None, status=200):
     rows = [(m, decline_forms.get(m.pk) or RoleDeclineForm(prefix=str(m.code))) for m in pending]
     resets = list(selectors.mfa_reset_approvals_for(request.user))
     reset_rows = [(r, decline_forms.get(r.code) or RoleDeclineForm(prefix=f"mfa-{r.code}")) for r in resets]
-    return render(request, "pastoral/staff_approvals.html", {"rows": rows, "reset_rows": reset_rows}, status=status)
+    changes = list(roleperm_selectors.change_approvals_for(request.user))
+    change_rows = [(c, decline_forms.get(c.code) or RoleDeclineForm(prefix=f"perm-{c.code}")) for c in changes]
+    context = {"rows": rows, "reset_rows": reset_rows, "change_rows": change_rows}
+    return render(request, "pastoral/staff_approvals.html", context, status=status)
 
 
 @login_required
@@ -308,10 +316,11 @@ def role_approvals_panel(request, school):
         return None
     pending = list(selectors.approvals_for(request.user)[:6])
     resets = selectors.mfa_reset_approvals_for(request.user).count()
-    if not pending and not resets:
+    changes = roleperm_selectors.change_approvals_for(request.user).count()
+    if not pending and not resets and not changes:
         return None
     return Panel(
         title="Roles awaiting your approval" if pending else "Awaiting your approval",
         template="pastoral/panels/_role_approvals.html",
-        context={"pending": pending[:5], "more": len(pending) > 5, "resets": resets},
+        context={"pending": pending[:5], "more": len(pending) > 5, "resets": resets, "changes": changes},
     )

@@ -10,6 +10,7 @@ PERMISSIONS = {
     "pastoral_lead": _OFFICER | {IMPORT},
     "dsl": _OFFICER,
     "deputy_dsl": _OFFICER,
+    "pastoral_assistant": _OFFICER,
     "pastoral_staff": _READ,
     "senco": _READ,
     "ap_coordinator": _READ,

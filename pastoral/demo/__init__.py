@@ -177,6 +177,13 @@ STAFF = (
     StaffPlan(
         "pastoral2.northfield", "Tom", "Wright", "Pastoral Manager, Years 10–11", (("northfield", Role.PASTORAL_STAFF),)
     ),
+    StaffPlan(
+        "assistant.northfield",
+        "Jade",
+        "Sutherland",
+        "Pastoral Assistant and Deputy DSL",
+        (("northfield", Role.PASTORAL_ASSISTANT),),
+    ),
     StaffPlan("senco.northfield", "Renée", "Dubois", "SENCo", (("northfield", Role.SENCO),)),
     StaffPlan("medical.northfield", "Karen", "Holt", "Medical Officer", (("northfield", Role.MEDICAL_LEAD),)),
     StaffPlan(

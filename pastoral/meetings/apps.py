@@ -8,6 +8,7 @@ PERMISSIONS = {
     "headteacher": _RECORD,
     "dsl": _RECORD | {VIEW_CP},
     "deputy_dsl": _RECORD | {VIEW_CP},
+    "pastoral_assistant": _RECORD | {VIEW_CP},
     "trust_dsl": _READ | {VIEW_CP},
     "pastoral_lead": _RECORD,
     "pastoral_staff": _RECORD,

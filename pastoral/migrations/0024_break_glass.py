@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pastoral", "0022_audit_actor_index"),
+        ("pastoral", "0023_role_permission_changes"),
     ]
 
     operations = [

@@ -18,7 +18,7 @@ from pastoral.models import AuditEntry, Membership, Professional, User
 from pastoral.tests.factories import MembershipFactory, ProfessionalFactory, UserFactory
 
 CONCERNS = "safeguarding:concern_list"
-QUERY_LIMIT = 12  # session, user, device, school, roles, scope, rows, two-factor resets… the same for 1 row or 100
+QUERY_LIMIT = 13  # session, user, device, school, roles, scope, rows, two-factor resets, role changes… for 1 row or 100
 
 
 def signed_in(user):

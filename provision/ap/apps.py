@@ -14,6 +14,8 @@ PERMISSIONS = {
     Role.HEADTEACHER: MANAGERS,
     Role.DSL: READERS,
     Role.DEPUTY_DSL: READERS,
+    # Coordinates referrals and placements (the Pastoral Assistant job description).
+    Role.PASTORAL_ASSISTANT: MANAGERS,
     Role.PASTORAL_LEAD: READERS,
     Role.PASTORAL_STAFF: READERS,
     Role.SENCO: READERS,

@@ -16,6 +16,7 @@ PERMISSIONS = {
     Role.PASTORAL_STAFF: RUN,
     Role.DSL: RUN,
     Role.DEPUTY_DSL: RUN,
+    Role.PASTORAL_ASSISTANT: RUN,
     Role.TEACHER: {"provision.view_interventions"},
 }
 

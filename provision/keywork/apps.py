@@ -16,6 +16,7 @@ PERMISSIONS = {
     Role.SENCO: LEAD,
     Role.DSL: LEAD,
     Role.DEPUTY_DSL: LEAD,
+    Role.PASTORAL_ASSISTANT: KEYWORKER | {"provision.view_all_keywork"},
     Role.PASTORAL_STAFF: KEYWORKER,
     Role.HEADTEACHER: SEE | {"provision.view_keywork_counts"},
     Role.TEACHER: SEE,

@@ -2,4 +2,11 @@
 
 from pastoral.accounts.roles import Role
 
-KEYWORKER_ROLES = [Role.PASTORAL_STAFF, Role.PASTORAL_LEAD, Role.SENCO, Role.DSL, Role.DEPUTY_DSL]
+KEYWORKER_ROLES = [
+    Role.PASTORAL_STAFF,
+    Role.PASTORAL_LEAD,
+    Role.SENCO,
+    Role.DSL,
+    Role.DEPUTY_DSL,
+    Role.PASTORAL_ASSISTANT,
+]

@@ -10,6 +10,7 @@ PERMISSIONS = {
     Role.SENCO: READ_WRITE | PACK,
     Role.DSL: READ_WRITE | PACK,
     Role.DEPUTY_DSL: READ_WRITE | PACK,
+    Role.PASTORAL_ASSISTANT: READ_WRITE | PACK,
     Role.PASTORAL_STAFF: READ_WRITE,
     Role.HEADTEACHER: {"provision.view_outcome_counts"},
     Role.TRUST_LEADER: {"provision.view_outcome_counts"},
