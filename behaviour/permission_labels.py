@@ -7,6 +7,7 @@ LABELS = {
     "behaviour.manage_categories": "Manage behaviour categories, locations and reward milestones",
     "behaviour.view_analytics": "See behaviour analytics (trends, heat maps)",
     "behaviour.view_alerts": "See pupils whose negative behaviour is rising",
+    "behaviour.view_sensitive_event": "Read events in sensitive categories logged by others",
     "behaviour.view_bullying": "See bullying and prejudice-related records",
     "behaviour.view_bullying_patterns": "See repeat victims and perpetrators (anti-bullying lead)",
     "behaviour.view_attachments": "See and download photos and files attached to incidents",
@@ -31,6 +32,7 @@ def register():
         LABELS,
         order=20,
         pupil_free={"behaviour.view_training", "behaviour.manage_training"},
+        sensitive={"behaviour.view_sensitive_event"},
         # The law gives the decision to exclude to the headteacher alone.
         fixed={"behaviour.decide_suspension"},
     )

@@ -84,6 +84,7 @@ for _role, _extra in {
     Role.TRUST_DSL: _BREAK_GLASS | _DSL_TEAM,
     Role.DSL: _DSL_TEAM,
     Role.DEPUTY_DSL: _DSL_TEAM,
+    Role.PASTORAL_ASSISTANT: _DSL_TEAM,
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
 

@@ -17,6 +17,7 @@ PERMISSIONS = {
     Role.HEADTEACHER: RAISE | {"safeguarding.manage_adult_cases", "safeguarding.view_adult_case_counts"},
     Role.DSL: RAISE | {"safeguarding.share_adult_cases"},
     Role.DEPUTY_DSL: RAISE | {"safeguarding.share_adult_cases"},
+    Role.PASTORAL_ASSISTANT: RAISE | {"safeguarding.share_adult_cases"},
     Role.PASTORAL_LEAD: RAISE,
     Role.PASTORAL_STAFF: RAISE,
     Role.SENCO: RAISE,
