@@ -28,12 +28,21 @@ def test_the_header_stays_on_one_line_and_the_quick_log_is_one_tap_away(live_ser
     head = make_staff(school, Role.HEADTEACHER, "head")
     MembershipFactory(user=head, school=school, trust=school.trust, role=Role.DSL)
     MembershipFactory(user=head, school=sister, trust=school.trust, role=Role.HEADTEACHER)
+    # And the medical lead's menu, the longest bar a member of staff can have.
+    MembershipFactory(user=head, school=school, trust=school.trust, role=Role.MEDICAL_LEAD)
     page.set_viewport_size({"width": 1366, "height": 768})
     signed_in(page, live_server, head)
     page.goto(live_server.url + reverse("pastoral:pupil_list"))
 
     header = page.locator("header").bounding_box()
     assert header["height"] < 100, header  # one row of 44 px touch targets; a second row would pass 120
+    # No label folds onto a second line inside the row either.
+    for locator in (page.get_by_role("link", name="Log", exact=True), page.get_by_role("link", name="Raise a concern")):
+        box = locator.bounding_box()
+        assert box["height"] < 50, box
+    # And nothing is pushed off the right edge.
+    account = page.get_by_role("button", name="Head Tester").bounding_box()
+    assert account["x"] + account["width"] <= 1366, account
     first = page.get_by_role("link", name="Pupils", exact=True).bounding_box()
     for locator in (
         page.get_by_role("link", name="Raise a concern"),
@@ -44,7 +53,7 @@ def test_the_header_stays_on_one_line_and_the_quick_log_is_one_tap_away(live_ser
         assert abs((box["y"] + box["height"] / 2) - (first["y"] + first["height"] / 2)) < 12, box
     for name in ("Behaviour", "Support", "School"):
         expect(page.get_by_role("button", name=name, exact=True)).to_be_visible()
-    for name in ("Pupils", "Attendance", "Safeguarding", "Raise a concern"):
+    for name in ("Pupils", "Attendance", "Medical", "Safeguarding", "Raise a concern"):
         expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
 
     # Menus open from the keyboard.
