@@ -34,6 +34,7 @@ def register():
         "behaviour.suspension.changed": "changed a draft suspension or exclusion",
         "behaviour.suspension.finalised": "finalised a suspension or exclusion decision",
         "behaviour.suspension.voided": "voided a suspension or exclusion",
+        "behaviour.suspension.cancelled": "cancelled a suspension or exclusion",
         "behaviour.suspension.notified": "recorded a suspension notification",
         "behaviour.suspension.reintegration": "recorded a reintegration meeting",
         "behaviour.governor_task.done": "completed a governors' task",

@@ -210,6 +210,16 @@ class ReintegrationForm(forms.Form):
         return value
 
 
+class SuspensionCancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the decision cancelled?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Parents, the governing board and the local authority are told this reason.",
+    )
+    returns_on = forms.DateField(label="The pupil returns on", widget=DateInput())
+    returns_session = forms.ChoiceField(label="From the", choices=Suspension.Session.choices, initial="am")
+
+
 class SuspensionVoidForm(forms.Form):
     reason = forms.CharField(max_length=200, label="Why is this record wrong?")
 

@@ -84,6 +84,13 @@ class Suspension(Voidable):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="decided by"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The headteacher's cancellation of a decision the governing board has not reviewed: unlike voiding a wrong
+    # record, the suspension stands for the days before the pupil came back, and only those count.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    cancel_reason = models.TextField("why it is cancelled", blank=True)
+    returns_on = models.DateField("the pupil returns on", null=True, blank=True)
+    returns_session = models.CharField("from the", max_length=2, choices=Session, default=Session.AM)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -62,16 +62,27 @@ def terms_of(school):
 
 
 def covered_slots(suspension, terms):
-    """The half-day slots a suspension covers; none for a permanent exclusion."""
+    """The half-day slots a suspension covers; none for a permanent exclusion. A cancelled suspension covers only
+    the slots before the pupil came back."""
     if suspension.kind == Suspension.Kind.PERMANENT or not suspension.length_units:
         return []
-    return school_days.slots(
+    covered = school_days.slots(
         suspension.start_date,
         suspension.start_session,
         suspension.length_units,
         terms,
         lunchtime=suspension.kind == Suspension.Kind.LUNCHTIME,
     )
+    if suspension.cancelled_at and suspension.returns_on:
+        back = (suspension.returns_on, suspension.returns_session)
+        covered = [slot for slot in covered if _slot_order(slot) < _slot_order(back)]
+    return covered
+
+
+def _slot_order(slot):
+    day, session = slot
+    # A lunchtime sits between the morning and the afternoon.
+    return (day, {school_days.AM: 0, school_days.LUNCH: 1, school_days.PM: 2}.get(session, 0))
 
 
 def required_recipients(pupil, on=None):

@@ -181,6 +181,52 @@ def suspension_finalise(*, actor, suspension):
 
 
 @transaction.atomic
+def suspension_cancel(*, actor, suspension, reason, returns_on, returns_session=Suspension.Session.AM):
+    """The headteacher cancels a decision the governing board has not yet reviewed: the pupil comes back on
+    `returns_on`, the days before it still count, and parents, the board, the LA (and any social worker or
+    virtual school head) must be told with the reason (the page lists who is still to be told)."""
+    _require(actor, suspension.school, "behaviour.decide_suspension")
+    suspension = Suspension.objects.select_for_update().select_related("pupil", "school").get(pk=suspension.pk)
+    if suspension.voided_at:
+        raise PastoralError("This record has been voided.")
+    if suspension.is_draft:
+        raise PastoralError("A draft is not a decision yet: change or void it instead.")
+    if suspension.cancelled_at:
+        raise PastoralError("This decision has already been cancelled.")
+    if not reason.strip():
+        raise PastoralError("Give the reason: parents, the board and the local authority are told it.")
+    reviewed = suspension.governor_tasks.filter(
+        kind=GovernorTask.Kind.REINSTATEMENT_MEETING, done_at__isnull=False
+    ).exists()
+    if reviewed:
+        raise PastoralError(
+            "The governing board has reviewed this decision, so the headteacher can no longer cancel it."
+        )
+    today = timezone.localdate()
+    if returns_on < today:
+        raise PastoralError("The pupil cannot come back on a day already past: choose today or a later day.")
+    if suspension.end_date and returns_on > suspension.end_date and suspension.kind != Suspension.Kind.PERMANENT:
+        raise PastoralError("That is after the suspension ends anyway.")
+    returns_on = max(returns_on, suspension.start_date)
+    suspension.cancelled_at = timezone.now()
+    suspension.cancelled_by = actor
+    suspension.cancel_reason = reason
+    suspension.returns_on = returns_on
+    suspension.returns_session = returns_session
+    suspension.save(
+        update_fields=["cancelled_at", "cancelled_by", "cancel_reason", "returns_on", "returns_session", "updated_at"]
+    )
+    audit.record(
+        "behaviour.suspension.cancelled",
+        actor=actor,
+        obj=suspension,
+        pupil=suspension.pupil,
+        data={"returns_on": returns_on.isoformat(), "session": returns_session},
+    )
+    return suspension
+
+
+@transaction.atomic
 def suspension_void(*, actor, suspension, reason):
     """Drafts are voided by whoever may draft; a decision only by the headteacher."""
     perm = "behaviour.record_suspension" if suspension.is_draft else "behaviour.decide_suspension"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("suspensions/<uuid:code>/edit/", views.suspension_edit, name="suspension_edit"),
     path("suspensions/<uuid:code>/finalise/", views.suspension_finalise, name="suspension_finalise"),
     path("suspensions/<uuid:code>/void/", views.suspension_void, name="suspension_void"),
+    path("suspensions/<uuid:code>/cancel/", views.suspension_cancel, name="suspension_cancel"),
     path(
         "suspensions/<uuid:code>/notifications/",
         views.suspension_notification_add,

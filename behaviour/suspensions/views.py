@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pastoral.accounts import access
@@ -15,7 +16,14 @@ from pastoral.lists import list_page
 from ..views import _require, _school_with
 from . import selectors, services
 from .filters import suspension_filter, with_list_columns
-from .forms import GovernorTaskForm, NotificationForm, ReintegrationForm, SuspensionForm, SuspensionVoidForm
+from .forms import (
+    GovernorTaskForm,
+    NotificationForm,
+    ReintegrationForm,
+    SuspensionCancelForm,
+    SuspensionForm,
+    SuspensionVoidForm,
+)
 from .models import GovernorTask, Suspension, SuspensionNotification
 
 
@@ -71,6 +79,15 @@ def suspension_edit(request, code):
     return render(request, "behaviour/suspension_form.html", {"form": form, "suspension": suspension})
 
 
+def _cancel_recipients(assessment):
+    """[(recipient, why, label)]: everyone told of the decision, and the governing board, hear of its cancellation."""
+    recipients = [(recipient, why) for recipient, why, _notified in assessment.required]
+    governors = SuspensionNotification.Recipient.GOVERNORS
+    if governors not in {recipient for recipient, _why in recipients}:
+        recipients.append((governors, "The board is told of every cancellation"))
+    return [(recipient, why, SuspensionNotification.Recipient(recipient).label) for recipient, why in recipients]
+
+
 def _detail(request, suspension, *, status=200, **forms):
     user = request.user
     perms = _perms(user, suspension.school_id)
@@ -111,6 +128,26 @@ def _detail(request, suspension, *, status=200, **forms):
             else None
         ),
         "void_form": forms.get("void_form") or (SuspensionVoidForm() if can_void else None),
+        "cancel_form": forms.get("cancel_form")
+        or (
+            SuspensionCancelForm(initial={"returns_on": timezone.localdate()})
+            if perms["can_decide"]
+            and not suspension.is_draft
+            and not suspension.voided_at
+            and not suspension.cancelled_at
+            else None
+        ),
+        # Once cancelled, who must be told of the cancellation (with its reason) and whether they have been since.
+        "cancel_told": [
+            (
+                label,
+                why,
+                any(n.recipient == recipient and n.notified_at >= suspension.cancelled_at for n in notifications),
+            )
+            for recipient, why, label in _cancel_recipients(assessment)
+        ]
+        if suspension.cancelled_at
+        else [],
         # The reintegration plan lives with the other support plans (provision); the link names only its URL.
         "can_plan_reintegration": not suspension.is_draft
         and not suspension.voided_at
@@ -140,6 +177,23 @@ def suspension_finalise(request, code):
         return _detail(request, suspension, status=400, finalise_errors=[str(exc)])
     messages.success(request, "Decision finalised.")
     return redirect("behaviour:suspension_detail", code=suspension.code)
+
+
+@login_required
+@require_POST
+def suspension_cancel(request, code):
+    suspension = selectors.get_suspension_for_user(request.user, code)
+    _require(request.user, suspension.school_id, "behaviour.decide_suspension")
+    form = SuspensionCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.suspension_cancel(actor=request.user, suspension=suspension, **form.cleaned_data)
+        except PastoralError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Cancelled. Tell parents, the governing board and the local authority why.")
+            return redirect("behaviour:suspension_detail", code=suspension.code)
+    return _detail(request, suspension, status=400, cancel_form=form)
 
 
 @login_required

@@ -565,3 +565,80 @@ def test_a_suspension_across_half_term_counts_school_days_only(
     with django_assert_max_num_queries(14):
         page = client.get(reverse("behaviour:suspension_list")).content.decode()
     assert pupil.display_name in page
+
+
+# -- the headteacher's cancellation ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def later(calendar):
+    """School days of next year's first term: always in the future, whatever day the tests run."""
+    firsts = [term for term in calendar if term.start > timezone.localdate()]
+    return list(school_days.school_days_from(firsts[0].start, [firsts[0]]))
+
+
+def test_a_cancelled_suspension_counts_only_the_days_before_the_pupil_came_back(headteacher, pupil, later):
+    suspension = finalised(headteacher, pupil, later[0], 10)  # five days
+    other = finalised(headteacher, pupil, later[20], 2)
+    assert assess(other).year_days == Decimal("6")
+    with pytest.raises(PastoralError, match="reason"):
+        services.suspension_cancel(actor=headteacher, suspension=suspension, reason=" ", returns_on=later[2])
+    services.suspension_cancel(
+        actor=headteacher,
+        suspension=suspension,
+        reason="New evidence from CCTV",
+        returns_on=later[2],
+        returns_session="pm",
+    )
+    suspension.refresh_from_db()
+    assert suspension.cancelled_at and suspension.cancel_reason == "New evidence from CCTV"
+    # Days 1 and 2 and the morning of day 3 were served: 2.5 days count, with the other decision's one.
+    assert assess(other).year_days == Decimal("3.5")
+    assert AuditEntry.objects.filter(action="behaviour.suspension.cancelled", pupil=pupil).count() == 1
+    with pytest.raises(PastoralError, match="already been cancelled"):
+        services.suspension_cancel(actor=headteacher, suspension=suspension, reason="Again", returns_on=later[3])
+
+
+def test_cancelled_before_it_starts_no_day_counts(headteacher, pupil, later):
+    suspension = finalised(headteacher, pupil, later[5], 6)
+    services.suspension_cancel(actor=headteacher, suspension=suspension, reason="Parents' appeal", returns_on=later[0])
+    suspension.refresh_from_db()
+    assert suspension.returns_on == later[5]  # back on the day it would have started
+    assert assess(finalised(headteacher, pupil, later[20], 2)).year_days == Decimal("1")
+
+
+def test_only_the_head_cancels_a_decision_the_board_has_not_reviewed(client, as_user, dsl, headteacher, pupil, later):
+    suspension = finalised(headteacher, pupil, later[0], 2, kind=Suspension.Kind.PERMANENT)
+    with pytest.raises(PastoralError, match="permission"):
+        services.suspension_cancel(actor=dsl, suspension=suspension, reason="x", returns_on=later[0])
+    with pytest.raises(PastoralError, match="already past"):
+        services.suspension_cancel(
+            actor=headteacher,
+            suspension=suspension,
+            reason="x",
+            returns_on=timezone.localdate() - datetime.timedelta(days=1),
+        )
+    suspension.governor_tasks.filter(kind="meeting").update(done_at=timezone.now(), done_by=headteacher)
+    with pytest.raises(PastoralError, match="governing board has reviewed"):
+        services.suspension_cancel(actor=headteacher, suspension=suspension, reason="x", returns_on=later[0])
+
+
+def test_the_page_cancels_and_lists_who_must_be_told(client, as_user, headteacher, dsl, pupil, later):
+    suspension = finalised(headteacher, pupil, later[0], 4)
+    url = reverse("behaviour:suspension_cancel", args=[suspension.code])
+    as_user(dsl)
+    page = client.get(reverse("behaviour:suspension_detail", args=[suspension.code])).content.decode()
+    assert "Cancel this decision" not in page
+    assert (
+        client.post(url, {"reason": "x", "returns_on": later[1].isoformat(), "returns_session": "am"}).status_code
+        == 403
+    )
+    as_user(headteacher)
+    bad = client.post(url, {"reason": "", "returns_on": later[1].isoformat(), "returns_session": "am"})
+    assert bad.status_code == 400 and "This field is required" in bad.content.decode()
+    data = {"reason": "Mistaken identity", "returns_on": later[1].isoformat(), "returns_session": "am"}
+    assert client.post(url, data).status_code == 302
+    page = client.get(reverse("behaviour:suspension_detail", args=[suspension.code])).content.decode()
+    assert "Cancelled by" in page and "Mistaken identity" in page
+    assert 'Governing board: <span class="badge text-bg-warning">to be told, with the reason</span>' in page
+    assert "Cancel this decision" not in page

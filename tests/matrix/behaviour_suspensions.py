@@ -13,6 +13,7 @@ ROWS = [
     ("behaviour:suspension_edit", S, statuses(302, 403, 403, 200, 200, 403, 404)),
     ("behaviour:suspension_finalise", S, POST_ONLY),
     ("behaviour:suspension_void", S, POST_ONLY),
+    ("behaviour:suspension_cancel", S, POST_ONLY),
     ("behaviour:suspension_notification_add", S, POST_ONLY),
     ("behaviour:suspension_reintegration_add", S, POST_ONLY),
     ("behaviour:governor_task_complete", ("governor_task",), POST_ONLY),
