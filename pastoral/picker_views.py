@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from . import selectors
 from .accounts import access
+from .accounts.roles import Role
 from .accounts.schools import current_school
 from .models import Membership
 from .pickers import STAFF, search_response
@@ -31,10 +32,13 @@ def pupil_picker(request):
 
 @login_required
 def staff_picker(request):
-    """Staff with a current role in the current school."""
+    """Staff with a current role in the current school; with `?role=` (repeated), only holders of those roles,
+    for a field that chooses among a team (a case owner from the DSL team, say)."""
     school = _school(request)
     today = timezone.localdate()
     here = Membership.objects.filter(school=school, starts_on__lte=today, approved_at__isnull=False)
     here = here.exclude(ends_on__lt=today)
+    if "role" in request.GET:
+        here = here.filter(role__in=[role for role in request.GET.getlist("role") if role in Role.values])
     staff = selectors.colleagues_visible_to(request.user).filter(id__in=here.values("user_id"))
     return search_response(request, STAFF, staff, school)

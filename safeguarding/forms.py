@@ -6,16 +6,18 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from pastoral.files.uploads import checked_content_type, display_name
 from pastoral.models import User
-from pastoral.pickers import pupils_field
+from pastoral.pickers import STAFF, PickerField, pupils_field
 from pastoral.pupils.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
 from pastoral.widgets import DateInput, DateTimeInput
 
 from .models import Amendment, BodyMark, Concern, ConcernCategory, EscalationPolicy, FileTransfer, Referral
 from .selectors import categories_for
+from .services import CASE_ROLES
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
@@ -196,7 +198,8 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class AssignForm(forms.Form):
-    owner = StaffChoiceField(label="Case owner")
+    # The search offers only the DSL team, like the queryset the view sets.
+    owner = PickerField(STAFF, label="Case owner", search_query=urlencode({"role": CASE_ROLES}, doseq=True))
 
 
 class TriageForm(forms.Form):
@@ -206,7 +209,7 @@ class TriageForm(forms.Form):
 
 class ActionForm(forms.Form):
     description = forms.CharField(label="Action", max_length=300)
-    owner = StaffChoiceField(label="Who")
+    owner = PickerField(STAFF, label="Who")
     due_on = forms.DateField(label="Due", widget=_date_widget())
     # Sent back with the form: the same form posted twice makes one record.
     submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
@@ -251,7 +254,7 @@ class AmendForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    grantee = StaffChoiceField(label="Member of staff")
+    grantee = PickerField(STAFF, label="Member of staff")
 
 
 class ReferralForm(forms.ModelForm):

@@ -164,3 +164,37 @@ def test_no_form_that_chooses_pupils_staff_or_incidents_has_a_multi_select(live_
         expect(page.locator("[data-picker]").first).to_be_attached()
         assert page.locator("select[multiple]").count() == 0, url
         expect(page.locator("[data-picker] [role=combobox]").first).to_be_visible()
+
+
+def test_one_colleague_by_keyboard_and_the_cover_box_offers_the_dsl_team_only(live_server, browser, transactional_db):
+    school, zoe, event = _school()
+    MembershipFactory(
+        user__first_name="Dana", user__last_name="Hughes", school=school, trust=school.trust, role=Role.DEPUTY_DSL
+    )
+    page = browser.new_page()
+    sign_in(page, live_server, "dsl")
+    page.goto(live_server.url + reverse("safeguarding:team"))
+    cover = page.get_by_role("combobox", name=re.compile("^DSL or deputy"))
+    cover.press_sequentially("hugh")
+    options = page.locator("[data-picker-results] [role=option]")
+    # Gareth Hughes teaches: not offered as DSL cover.
+    expect(options).to_have_count(1)
+    expect(options.first).to_contain_text("Dana Hughes")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    dana = school.memberships.get(role=Role.DEPUTY_DSL).user
+    expect(page.locator('input[type="hidden"][name="staff"]')).to_have_value(str(dana.code))
+
+    # The single staff fields that used to be drop-downs are pickers now.
+    pages = {
+        reverse("behaviour:incident_create", args=[event.code]): ["parents_informed_by"],
+        reverse("behaviour:removal_create"): ["supervised_by", "parents_told_by"],
+        reverse("medical:accident_create"): ["treated_by", "parents_informed_by"],
+        reverse("pastoral:meeting_create", args=[zoe.code]): ["owner_1", "owner_2", "owner_3"],
+        reverse("safeguarding:team"): ["staff"],
+    }
+    for url, names in pages.items():
+        page.goto(live_server.url + url)
+        for name in names:
+            assert page.locator(f'select[name="{name}"]').count() == 0, (url, name)
+            expect(page.locator(f'[data-picker] input[name="{name}_text"][role=combobox]')).to_be_visible()

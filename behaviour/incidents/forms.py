@@ -9,7 +9,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from pastoral.pickers import PUPILS, pupils_field
+from pastoral.pickers import PUPILS, STAFF, PickerField, pupils_field
 from pastoral.widgets import DateInput
 
 from ..forms import DATETIME_FORMATS, _date_field, _datetime_widget, _school_pupils, staff_of
@@ -29,9 +29,7 @@ def _pupils_field(label, help_text="", required=False):
 
 class IncidentForm(forms.ModelForm):
     parents_informed_at = forms.DateTimeField(label="Informed when", required=False, widget=_datetime_widget())
-    parents_informed_by = forms.ModelChoiceField(
-        queryset=None, to_field_name="code", required=False, label="Informed by"
-    )
+    parents_informed_by = PickerField(STAFF, required=False, label="Informed by")
     other_pupils = _pupils_field(
         "Other pupils involved", help_text="The pupils of the events logged together are included already"
     )
@@ -148,7 +146,7 @@ class IncidentVoidForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     description = forms.CharField(label="Action", max_length=300)
-    owner = forms.ModelChoiceField(queryset=None, to_field_name="code", label="Owner")
+    owner = PickerField(STAFF, label="Owner")
     due_on = forms.DateField(label="Due on", widget=DateInput())
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 

@@ -7,7 +7,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
-from pastoral.pickers import staff_field
+from pastoral.pickers import STAFF, PickerField, staff_field
 from pastoral.pupils.picker import PupilPickerField
 from pastoral.widgets import DateInput, TimeInput
 
@@ -260,9 +260,10 @@ class TrainingForm(forms.ModelForm):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = staff_of(school)
-        self.fields["user"].to_field_name = "code"
-        self.fields["user"].label = "Member of staff"
+        self.fields["user"] = PickerField(STAFF, label="Member of staff", queryset=staff_of(school))
+        if self.instance.pk:
+            # The person, not their primary key: an unchanged choice is not recorded as a change.
+            self.initial["user"] = self.instance.user
         self.fields["certificate"].help_text = "PDF, PNG or JPEG, 5 MB at most"
         self.fields["certificate"].widget.attrs["accept"] = "application/pdf,image/png,image/jpeg"
 

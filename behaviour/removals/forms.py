@@ -7,6 +7,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
+from pastoral.pickers import STAFF, PickerField
 from pastoral.pupils.picker import PupilPickerField
 
 from ..forms import DATETIME_FORMATS, _datetime_widget, _school_pupils, staff_of
@@ -23,19 +24,18 @@ class RemovalForm(forms.Form):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
     removed_to = forms.CharField(label="Removed to", max_length=80, help_text="e.g. Reflection room")
     duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=1, max_value=480)
-    supervised_by = forms.ModelChoiceField(
-        queryset=None,
-        to_field_name="code",
+    supervised_by = PickerField(
+        STAFF,
         required=False,
         label="Supervised by",
-        help_text="Who looked after the pupil while they were out of the lesson",
+        help_text=f"Who looked after the pupil while they were out of the lesson. {STAFF.hint}",
     )
     parents_told = forms.BooleanField(label="Parents / carers told", required=False)
     parents_told_at = forms.DateTimeField(label="Told when", required=False, widget=_datetime_widget())
     parents_told_how = forms.ChoiceField(
         label="Told how", choices=[("", "---------"), *Removal.ParentsToldHow.choices], required=False
     )
-    parents_told_by = forms.ModelChoiceField(queryset=None, to_field_name="code", required=False, label="Told by")
+    parents_told_by = PickerField(STAFF, required=False, label="Told by")
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, user, school, **kwargs):

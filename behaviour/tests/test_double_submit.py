@@ -103,7 +103,7 @@ def test_the_removal_form_keeps_every_typed_value(client, teacher, pupil, as_use
     assert 'value="P3 Maths"' in page and "Threw a chair" in page and 'value="Reflection room"' in page
     assert 'value="481"' in page
     assert 'name="parents_told" class="checkboxinput form-check-input" id="id_parents_told" checked' in page
-    assert 'value="email" selected' in page and f'value="{teacher.code}" selected' in page
+    assert 'value="email" selected' in page and f'name="parents_told_by" value="{teacher.code}"' in page
     # The same key comes back, so correcting and sending again still makes one removal.
     assert f'value="{data["submission_key"]}"' in page
     assert not Removal.objects.exists()

@@ -118,7 +118,8 @@ def test_it_keeps_every_typed_value_when_invalid(client, teacher, school, pair, 
     assert re.search(r'name="dysregulated" value="yes"\s+id="id_dysregulated_0" required checked', page)
     assert 'name="injuries" class="checkboxinput form-check-input" id="id_injuries" checked' in page
     assert 'name="parents_informed" class="checkboxinput form-check-input" id="id_parents_informed" checked' in page
-    assert f'value="{teacher.code}" selected' in page and f'name="other_pupils" value="{other.code}" checked' in page
+    assert f'name="parents_informed_by" value="{teacher.code}"' in page
+    assert f'name="other_pupils" value="{other.code}" checked' in page
     assert 'href="#id_behaviour"' in page  # the summary links to the field
     assert not Incident.objects.exists()
 
@@ -387,3 +388,25 @@ def test_the_recorder_edits_and_the_owner_or_a_lead_closes_actions(
     other.refresh_from_db()
     assert incident.consequence == "Internal exclusion"
     assert own.done_by == pastoral_staff and other.done_by == pastoral_lead
+
+
+def test_the_follow_up_owner_is_a_colleague_typed_by_name_or_chosen_by_code(
+    school, teacher, pastoral_staff, other_school_dsl
+):
+    from behaviour.incidents.forms import FollowUpForm
+
+    base = {
+        "action-description": "Call home",
+        "action-due_on": "2026-12-01",
+        "action-submission_key": str(uuid.uuid4()),
+    }
+    typed = FollowUpForm({**base, "action-owner_text": "pastoral tester"}, school=school)
+    assert typed.is_valid() and typed.cleaned_data["owner"] == pastoral_staff
+    chosen = FollowUpForm({**base, "action-owner": str(pastoral_staff.code)}, school=school)
+    assert chosen.is_valid() and chosen.cleaned_data["owner"] == pastoral_staff
+    outsider = FollowUpForm({**base, "action-owner": str(other_school_dsl.code)}, school=school)
+    assert not outsider.is_valid() and "owner" in outsider.errors
+    typed_outsider = FollowUpForm({**base, "action-owner_text": "otherdsl tester"}, school=school)
+    assert not typed_outsider.is_valid() and "No member of staff matches" in typed_outsider.errors["owner"][0]
+    rendered = str(FollowUpForm(school=school)["owner"])
+    assert "<select" not in rendered and 'name="action-owner_text"' in rendered

@@ -183,7 +183,7 @@ def test_it_records_who_supervised_and_refuses_staff_of_another_school(
     as_user(teacher)
     url = reverse("behaviour:removal_create")
     response = client.post(url, _form(pupil, supervised_by=other_school_dsl.code))
-    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert response.status_code == 200 and "Choose a member of staff from this school" in response.content.decode()
     assert not Removal.objects.exists()
     client.post(url, _form(pupil, supervised_by=pastoral_staff.code))
     removal = Removal.objects.get()
@@ -261,3 +261,20 @@ def test_the_home_page_lists_todays_untold_removals_for_the_pastoral_lead(
     assert "Removals today: parents not told" in page and pupil.display_name in page
     as_user(teacher)
     assert "Removals today: parents not told" not in client.get(reverse("pastoral:home")).content.decode()
+
+
+def test_who_supervised_and_who_told_home_can_be_typed_by_name(
+    client, teacher, pastoral_staff, other_school_dsl, pupil, as_user
+):
+    as_user(teacher)
+    url = reverse("behaviour:removal_create")
+    page = client.get(url).content.decode()
+    assert 'name="supervised_by_text"' in page and 'name="parents_told_by_text"' in page
+    assert '<select name="supervised_by"' not in page and '<select name="parents_told_by"' not in page
+    response = client.post(url, _form(pupil, supervised_by_text="Otherdsl Tester"))
+    assert response.status_code == 200 and "No member of staff matches" in response.content.decode()
+    assert not Removal.objects.exists()
+    told = {"parents_told": "on", "parents_told_at": "2026-01-12T12:00", "parents_told_how": "phone"}
+    client.post(url, _form(pupil, supervised_by_text="pastoral tester", parents_told_by_text="Teacher Tester", **told))
+    removal = Removal.objects.get()
+    assert removal.supervised_by == pastoral_staff and removal.parents_told_by == teacher

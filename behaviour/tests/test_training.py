@@ -337,3 +337,24 @@ def test_staff_see_only_their_own_training(client, school, dsl, teacher, pastora
     assert list(response.context["page"]) == [own]
     assert "My training" in response.content.decode()
     assert client.get(reverse("behaviour:training_expiring")).status_code == 403
+
+
+def test_the_member_of_staff_is_typed_by_name_and_an_unchanged_one_is_not_a_change(
+    client, school, headteacher, teacher, other_school_dsl
+):
+    verified_client(client, headteacher)
+    url = reverse("behaviour:training_create")
+    page = client.get(url).content.decode()
+    assert '<select name="user"' not in page and 'name="user_text"' in page
+    data = {"course": "team_teach", "completed_on": "2026-01-10", "expires_on": "2027-01-09"}
+    refused = client.post(url, {**data, "user": str(other_school_dsl.code)})
+    assert refused.status_code == 200 and "user" in refused.context["form"].errors
+    typed = client.post(url, {**data, "user_text": "Teacher Tester"})
+    assert typed.status_code == 302, typed.context["form"].errors
+    record = StaffTraining.objects.get()
+    assert record.user == teacher
+    edit = reverse("behaviour:training_edit", args=[record.code])
+    assert f'name="user" value="{teacher.code}"' in client.get(edit).content.decode()
+    client.post(edit, {**data, "user": str(teacher.code), "expires_on": "2027-01-08"})
+    entry = AuditEntry.objects.get(action="behaviour.training.changed")
+    assert "expires_on" in entry.data and "user" not in entry.data

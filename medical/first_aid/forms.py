@@ -6,6 +6,7 @@ from crispy_forms.layout import Fieldset
 from django import forms
 from django.utils import timezone
 
+from pastoral.pickers import STAFF, PickerField
 from pastoral.pupils.picker import PupilPickerField
 
 from ..emergency.models import settings_for
@@ -23,7 +24,7 @@ class AccidentForm(forms.Form):
     injury = forms.ChoiceField(label="Injury", choices=Accident.Injury.choices)
     body_part = forms.ChoiceField(label="Part of the body", choices=BODY_PARTS)
     treatment = forms.CharField(label="Treatment given", widget=forms.Textarea(attrs={"rows": 2}))
-    treated_by = forms.ModelChoiceField(queryset=None, label="Treated by", to_field_name="code")
+    treated_by = PickerField(STAFF, label="Treated by")
     outcome = forms.ChoiceField(label="Outcome", choices=Accident.Outcome.choices)
     head_injury = forms.BooleanField(label="Head injury", required=False)
     parents_informed = forms.BooleanField(label="Parents or carers informed", required=False)
@@ -31,9 +32,7 @@ class AccidentForm(forms.Form):
     parents_informed_how = forms.ChoiceField(
         label="Informed how", choices=[("", "---------"), *Accident.ToldHow.choices], required=False
     )
-    parents_informed_by = forms.ModelChoiceField(
-        queryset=None, label="Informed by", to_field_name="code", required=False
-    )
+    parents_informed_by = PickerField(STAFF, label="Informed by", required=False)
     head_letter_given = forms.BooleanField(label="Head-injury letter given", required=False)
     riddor_possible = forms.BooleanField(label="May be reportable under RIDDOR", required=False)
     possibly_non_accidental = forms.BooleanField(label="The injury may not be accidental", required=False)

@@ -6,6 +6,7 @@ from crispy_forms.layout import Fieldset
 from django import forms
 from django.utils import timezone
 
+from pastoral.pickers import STAFF, PickerField
 from pastoral.pupils.picker import PupilPickerField
 
 from ..conditions.selectors import conditions_visible_to, current
@@ -108,10 +109,8 @@ class DoseForm(forms.Form):
     outcome = forms.ChoiceField(label="Outcome", choices=DoseAdministration.Outcome.choices)
     given_at = datetime_field("When")
     dose_given = forms.DecimalField(label="Dose given", max_digits=7, decimal_places=2, required=False, min_value=0)
-    given_by = forms.ModelChoiceField(queryset=None, label="Given by", to_field_name="code")
-    witness = forms.ModelChoiceField(
-        queryset=None, label="Witness (controlled drugs)", to_field_name="code", required=False
-    )
+    given_by = PickerField(STAFF, label="Given by")
+    witness = PickerField(STAFF, label="Witness (controlled drugs)", required=False)
     reactions = forms.CharField(label="Any reactions", max_length=200, required=False)
     reason = forms.CharField(label="Reason (refused or missed)", max_length=200, required=False)
     submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)

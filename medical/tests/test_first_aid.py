@@ -143,3 +143,29 @@ def test_it_keeps_the_log_to_pupils_when_the_school_says_so(as_user, medical_lea
     )
     assert response.status_code == 400
     assert not Accident.objects.exists()
+
+
+def test_who_treated_and_who_told_home_are_colleagues_typed_by_name(
+    as_user, medical_lead, teacher, other_school_dsl, pupil
+):
+    client = as_user(medical_lead)
+    url = reverse("medical:accident_create")
+    page = client.get(url).content.decode()
+    assert f'name="treated_by" value="{medical_lead.code}"' in page and 'value="Medic Tester"' in page
+    assert '<select name="treated_by"' not in page and 'name="parents_informed_by_text"' in page
+    outsider = client.post(url, _data(pupil, other_school_dsl))
+    assert (
+        outsider.status_code in (200, 400) and "Choose a member of staff from this school" in outsider.content.decode()
+    )
+    typed = _data(pupil, medical_lead, treated_by="", treated_by_text="Otherdsl Tester")
+    assert "No member of staff matches" in client.post(url, typed).content.decode()
+    assert not Accident.objects.exists()
+    told = {
+        "parents_informed": "on",
+        "parents_informed_at": (timezone.localtime() - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
+        "parents_informed_how": "phone",
+        "parents_informed_by_text": "teacher tester",
+    }
+    client.post(url, _data(pupil, medical_lead, treated_by="", treated_by_text="medic tester", **told))
+    accident = Accident.objects.get()
+    assert accident.treated_by == medical_lead and accident.parents_informed_by == teacher

@@ -279,3 +279,19 @@ def test_it_lists_medicines_and_doses_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(16):
         response = client.get(reverse("medical:dose_list"))
     assert response.content.decode().count("Methylphenidate") == 8
+
+
+def test_the_giver_and_the_witness_are_colleagues_typed_by_name(as_user, medical_lead, pupil, school, other_school_dsl):
+    agreement = AgreementFactory(pupil=pupil, recorded_by=medical_lead)
+    client = as_user(medical_lead)
+    url = reverse("medical:dose_create", args=[agreement.code])
+    page = client.get(url).content.decode()
+    assert f'name="given_by" value="{medical_lead.code}"' in page and '<select name="witness"' not in page
+    data = {"outcome": "given", "given_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "dose_given": "1"}
+    outsider = client.post(url, {**data, "given_by": str(medical_lead.code), "witness": str(other_school_dsl.code)})
+    assert "Choose a member of staff from this school" in outsider.content.decode()
+    assert not DoseAdministration.objects.exists()
+    witness = make_staff(school, Role.TEACHER, "witness")
+    client.post(url, {**data, "given_by_text": "Medic Tester", "witness_text": "witness tester"})
+    dose = DoseAdministration.objects.get()
+    assert dose.given_by == medical_lead and dose.witness == witness

@@ -4,7 +4,7 @@ from django import forms
 
 from ..accounts import access
 from ..accounts.roles import Role
-from ..pickers import staff_field
+from ..pickers import STAFF, PickerField, staff_field
 from ..selectors import professionals_visible_to, staff_holding
 from ..widgets import DateInput
 from .models import CP_KINDS, MeetingKind
@@ -41,8 +41,8 @@ class MeetingForm(forms.Form):
         self.fields["professionals"].queryset = professionals_visible_to(user).filter(pupil=pupil)
         for index in range(1, ACTION_ROWS + 1):
             self.fields[f"action_{index}"] = forms.CharField(label=f"Action {index}", max_length=300, required=False)
-            self.fields[f"owner_{index}"] = forms.ModelChoiceField(
-                label=f"Action {index}: owner in school", queryset=self.fields["staff"].queryset, required=False
+            self.fields[f"owner_{index}"] = PickerField(
+                STAFF, label=f"Action {index}: owner in school", queryset=self.fields["staff"].queryset, required=False
             )
             self.fields[f"owner_name_{index}"] = forms.CharField(
                 label=f"Action {index}: or owner outside the school", max_length=120, required=False

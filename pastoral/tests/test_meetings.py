@@ -29,7 +29,7 @@ def test_it_records_a_meeting_with_attendees_report_and_actions(school, pupil, p
         report=upload("minutes.pdf", PDF_BYTES),
         next_meeting_on=next_week.isoformat(),
         action_1="Share attendance weekly",
-        owner_1=pastoral_lead.pk,
+        owner_1=pastoral_lead.code,
         due_1="2025-10-08",
         action_2="Arrange CAMHS referral",
         owner_name_2="Sam, Early Help",
@@ -101,7 +101,7 @@ def test_other_schools_meetings_are_404(school, pupil, pastoral_lead, other_scho
 
 def test_an_action_is_marked_done(school, pupil, pastoral_lead, as_user):
     client = as_user(pastoral_lead)
-    _post(client, pupil, action_1="Call mum", owner_1=pastoral_lead.pk, due_1="2025-10-08")
+    _post(client, pupil, action_1="Call mum", owner_1=pastoral_lead.code, due_1="2025-10-08")
     action = MeetingAction.objects.get()
 
     response = client.post(reverse("pastoral:meeting_action_done", args=[action.code]))
@@ -109,3 +109,16 @@ def test_an_action_is_marked_done(school, pupil, pastoral_lead, as_user):
     action.refresh_from_db()
     assert response.status_code == 302 and action.done_by == pastoral_lead
     assert client.get(reverse("pastoral:meeting_action_done", args=[action.code])).status_code == 405
+
+
+def test_an_action_owner_in_school_is_typed_by_name_and_an_outsider_is_refused(
+    school, pupil, pastoral_lead, teacher, other_school_dsl, as_user
+):
+    client = as_user(pastoral_lead)
+    page = client.get(reverse("pastoral:meeting_create", args=[pupil.code])).content.decode()
+    assert '<select name="owner_1"' not in page and 'name="owner_1_text"' in page
+    response = _post(client, pupil, action_1="Call mum", owner_1=other_school_dsl.code, due_1="2025-10-08")
+    assert response.status_code == 200 and "Choose a member of staff from this school" in response.content.decode()
+    assert not Meeting.objects.exists()
+    _post(client, pupil, action_1="Call mum", owner_1_text="Teacher Tester", due_1="2025-10-08")
+    assert list(MeetingAction.objects.values_list("action", "owner")) == [("Call mum", teacher.pk)]

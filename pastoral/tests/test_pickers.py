@@ -198,6 +198,20 @@ def test_the_staff_search_shows_roles_and_never_another_schools_staff(
     assert "Dslelsewhere" not in body
 
 
+def test_the_staff_search_narrowed_to_roles_offers_only_their_holders(as_user, school, teacher):
+    make_staff(school, Role.DSL, "dsl")
+    make_staff(school, Role.DEPUTY_DSL, "ddsl")
+    make_staff(school, Role.PASTORAL_STAFF, "pastoral")
+    client = as_user(teacher)
+    url = reverse("pastoral:staff_picker")
+    body = client.get(url, {"q": "tester", "role": ["dsl", "deputy_dsl"]}).content.decode()
+    assert body.count('role="option"') == 2 and "Dsl Tester" in body and "Ddsl Tester" in body
+    assert "Pastoral Tester" not in body and "Teacher Tester" not in body
+    # An unknown role narrows to nobody rather than widening to everyone.
+    assert client.get(url, {"q": "tester", "role": "nobody"}).content.decode().count('role="option"') == 0
+    assert client.get(url, {"q": "tester"}).content.decode().count('role="option"') == 4
+
+
 def test_the_staff_search_is_refused_to_the_it_admin(as_user, it_admin):
     assert as_user(it_admin).get(reverse("pastoral:staff_picker"), {"q": "tester"}).status_code == 403
 

@@ -1,7 +1,10 @@
 """The cover rota's form: validation only; the service writes."""
 
 from django import forms
+from django.utils.http import urlencode
 
+from pastoral.accounts.roles import Role
+from pastoral.pickers import STAFF, PickerField
 from pastoral.widgets import DateTimeInput
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
@@ -10,8 +13,13 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 class CoverSlotForm(forms.Form):
     starts_at = forms.DateTimeField(label="From", widget=DateTimeInput(), input_formats=DATETIME_FORMATS)
     ends_at = forms.DateTimeField(label="Until", widget=DateTimeInput(), input_formats=DATETIME_FORMATS)
-    staff = forms.ModelChoiceField(
-        label="DSL or deputy", queryset=None, to_field_name="code", required=False, empty_label="Someone else"
+    # The search offers the DSL and deputies only, like the queryset set below; left empty, name someone else.
+    staff = PickerField(
+        STAFF,
+        label="DSL or deputy",
+        required=False,
+        search_query=urlencode({"role": [Role.DSL, Role.DEPUTY_DSL]}, doseq=True),
+        help_text=f"{STAFF.hint}. Leave it empty to name someone else below",
     )
     name = forms.CharField(
         label="Or another contact",

@@ -290,3 +290,23 @@ def test_concerns_are_named_by_child_and_date_not_by_code(client, as_user, make_
     detail = client.get(reverse("safeguarding:concern_detail", args=[concern.code])).content.decode()
     assert f"Safeguarding concern: {title}" in detail
     assert concern.reference in detail
+
+
+def test_the_case_owner_is_typed_or_chosen_from_the_dsl_team_only(client, as_user, concern, dsl, deputy_dsl, teacher):
+    as_user(dsl)
+    page = client.get(reverse("safeguarding:concern_detail", args=[concern.code])).content.decode()
+    assert '<select name="assign-owner"' not in page and 'name="assign-owner_text"' in page
+    # The search behind the case owner box offers the DSL team only.
+    assert "/staff/picker/?role=dsl&amp;role=deputy_dsl&amp;role=pastoral_assistant" in page
+    assert '<select name="action-owner"' not in page and 'name="share-grantee_text"' in page
+    url = reverse("safeguarding:concern_assign", args=[concern.code])
+    refused = client.post(url, {"assign-owner": teacher.code})
+    assert refused.status_code == 400 and "Choose a member of staff from this school" in refused.content.decode()
+    assert client.post(url, {"assign-owner_text": "Teacher Tester"}).status_code == 400
+    concern.refresh_from_db()
+    assert concern.owner != teacher
+    assert client.post(url, {"assign-owner_text": "ddsl tester"}).status_code == 302
+    action = {"action-description": "Call social worker", "action-owner_text": "teacher tester"}
+    client.post(reverse("safeguarding:action_add", args=[concern.code]), {**action, "action-due_on": "2026-12-01"})
+    concern.refresh_from_db()
+    assert concern.owner == deputy_dsl and concern.actions.get().owner == teacher

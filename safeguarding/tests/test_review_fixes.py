@@ -281,8 +281,17 @@ def test_staff_who_have_left_are_not_offered_as_action_owners_or_for_sharing(cli
     current = make_staff(school, Role.TEACHER, "stayer")
     as_user(dsl)
     body = client.get(reverse("safeguarding:concern_detail", args=[concern.code])).content.decode()
-    assert f'value="{current.code}"' in body
-    assert f'value="{leaver.code}"' not in body
+    assert 'name="action-owner_text"' in body and 'name="share-grantee_text"' in body
+    search = reverse("pastoral:staff_picker")
+    assert "Stayer Tester" in client.get(search, {"q": "stayer"}).content.decode()
+    assert 'role="option"' not in client.get(search, {"q": "leaver"}).content.decode()
+    action = {"action-description": "Call", "action-owner": leaver.code, "action-due_on": "2026-12-01"}
+    assert client.post(reverse("safeguarding:action_add", args=[concern.code]), action).status_code == 400
+    share = client.post(reverse("safeguarding:concern_share", args=[concern.code]), {"share-grantee": leaver.code})
+    assert share.status_code == 400 and not concern.actions.exists()
+    action["action-owner"] = current.code
+    assert client.post(reverse("safeguarding:action_add", args=[concern.code]), action).status_code == 302
+    assert concern.actions.get().owner == current
 
 
 def test_linking_a_pupil_is_rechecked_against_the_pupils_the_actor_can_see(dsl, concern, other_school_pupil):

@@ -96,3 +96,24 @@ def test_only_the_dsl_team_manage_the_rota(client, as_user, school, headteacher,
     page = client.get(reverse("safeguarding:team"))
     assert page.status_code == 200 and "Add cover" not in page.content.decode()
     assert client.post(reverse("safeguarding:team"), {"phone": "1"}).status_code == 403
+
+
+def test_the_cover_is_typed_or_chosen_from_the_dsl_team_only(client, as_user, school, dsl, deputy_dsl, teacher):
+    as_user(dsl)
+    url = reverse("safeguarding:team")
+    page = client.get(url).content.decode()
+    assert '<select name="staff"' not in page and 'name="staff_text"' in page
+    # The search behind the box offers the DSL and deputies only, like the form's choices.
+    assert "/staff/picker/?role=dsl&amp;role=deputy_dsl" in page
+    search = client.get(reverse("pastoral:staff_picker"), {"q": "tester", "role": ["dsl", "deputy_dsl"]})
+    assert "Ddsl Tester" in search.content.decode() and "Teacher Tester" not in search.content.decode()
+    start = timezone.localtime()
+    data = {
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "phone": "07700 900456",
+    }
+    refused = client.post(url, {**data, "staff_text": "Teacher Tester"})
+    assert refused.status_code == 400 and "No member of staff matches" in refused.content.decode()
+    assert client.post(url, {**data, "staff_text": "ddsl tester"}).status_code == 302
+    assert CoverSlot.objects.get().staff == deputy_dsl
