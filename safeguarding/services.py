@@ -573,7 +573,6 @@ def incoming_upload(*, actor, submission_key=None, **fields):
 
 
 @transaction.atomic
-@transaction.atomic
 def expected_file_create(*, actor, school, pupil, from_school, expected_by=None):
     """The school waits for a CP file from a new pupil's previous school; it is chased once `expected_by` passes."""
     from pastoral.calendar.school_days import SchoolCalendar
@@ -627,6 +626,7 @@ def expected_file_close(*, actor, expected, reason):
     return expected
 
 
+@transaction.atomic
 def _incoming_upload(*, actor, school, pupil, from_school, received_on, upload, submission_key, written):
     _require(actor, school, selectors.MANAGE)
     if pupil.school_id != school.pk:
