@@ -39,6 +39,7 @@ from ..models import (
     Trust,
     User,
 )
+from ..pupils.ethnicity import ensure_census_categories
 from ..pupils.upn import make_upn
 
 DEMO_TRUST_NAME = "Northfield Learning Trust"
@@ -945,6 +946,7 @@ class _Seeder:
             for i in range(count):
                 drafts.append(self.draft_pupil(plan, school, year_group, classes[i % len(classes)]))
         self.assign_flags(plan, drafts, keyworkers)
+        ensure_census_categories()
         pupils = Pupil.objects.bulk_create([d.pupil for d in drafts])
         self.make_contacts(drafts)
         self.make_professionals(plan, drafts)

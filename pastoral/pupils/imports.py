@@ -198,7 +198,9 @@ def _year_group(value):
 def ethnicity_lookup():
     """{code or label, folded: code} from the census categories; read once per import (cleared at its start)."""
     from ..models import EthnicityCategory
+    from .ethnicity import ensure_census_categories
 
+    ensure_census_categories()
     table = {}
     for code, label in EthnicityCategory.objects.values_list("code", "label"):
         table[heading_key(code)] = code
