@@ -33,6 +33,7 @@ from .removals.models import Removal  # noqa: F401
 from .restorative.models import RestorativeMeeting  # noqa: F401
 from .suspensions.models import (  # noqa: F401
     ExclusionReasonCode,
+    GovernorsReview,
     GovernorTask,
     ReintegrationMeeting,
     Suspension,

@@ -15,7 +15,7 @@ from pastoral.widgets import DateInput
 from ..events.selectors import events_visible_to
 from ..forms import DATETIME_FORMATS, _datetime_widget
 from ..pickers import incidents_field
-from .models import ExclusionReasonCode, Suspension, SuspensionNotification
+from .models import ExclusionReasonCode, GovernorsReview, Suspension, SuspensionNotification
 
 DATE_WIDGET = {"widget": DateInput()}
 
@@ -232,3 +232,32 @@ class GovernorTaskForm(forms.Form):
     def __init__(self, *args, task=None, **kwargs):
         super().__init__(*args, prefix=f"task-{task.code}" if task else "task", **kwargs)
         self.task = task
+
+
+class GovernorsReviewForm(forms.Form):
+    met_on = forms.DateField(label="The board met on", **DATE_WIDGET)
+    attended = forms.CharField(label="Who attended", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    outcome = forms.ChoiceField(label="Decision", choices=GovernorsReview.Outcome.choices)
+    reinstated_on = forms.DateField(label="Reinstated from", required=False, **DATE_WIDGET)
+    decision_sent_on = forms.DateField(label="Decision letter sent on", required=False, **DATE_WIDGET)
+    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="gov", **kwargs)
+
+
+class ReviewPanelForm(forms.Form):
+    panel_requested_on = forms.DateField(label="Review requested on", **DATE_WIDGET)
+    panel_met_on = forms.DateField(label="Panel met on", required=False, **DATE_WIDGET)
+    panel_outcome = forms.ChoiceField(
+        label="Panel's decision", choices=[("", "Not yet"), *GovernorsReview.PanelOutcome.choices], required=False
+    )
+    reconsidered_on = forms.DateField(label="Governors reconsidered on", required=False, **DATE_WIDGET)
+    reconsidered_outcome = forms.ChoiceField(
+        label="Outcome of the reconsideration",
+        choices=[("", "Not yet"), *GovernorsReview.Outcome.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="irp", **kwargs)

@@ -245,3 +245,42 @@ class ReintegrationMeeting(models.Model):
 
     def __str__(self):
         return f"Reintegration meeting on {uk_date(self.held_on)}"
+
+
+class GovernorsReview(models.Model):
+    """The governing board's consideration of a suspension or permanent exclusion, and for a permanent exclusion
+    the independent review panel that parents may ask for afterwards."""
+
+    class Outcome(models.TextChoices):
+        UPHOLD = "uphold", "Decision upheld"
+        REINSTATE = "reinstate", "Pupil reinstated"
+
+    class PanelOutcome(models.TextChoices):
+        UPHOLD = "uphold", "Panel upheld the governors' decision"
+        RECOMMEND = "recommend", "Panel recommended the governors reconsider"
+        QUASH = "quash", "Panel quashed the decision and directed reconsideration"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    suspension = models.OneToOneField(Suspension, on_delete=models.PROTECT, related_name="governors_review")
+    met_on = models.DateField("the board met on")
+    attended = models.TextField("who attended", blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome)
+    reinstated_on = models.DateField("reinstated from", null=True, blank=True)
+    decision_sent_on = models.DateField("decision letter sent on", null=True, blank=True)
+    notes = models.TextField(blank=True)
+    # The independent review panel (permanent exclusions upheld by the board).
+    panel_requested_on = models.DateField("review requested on", null=True, blank=True)
+    panel_met_on = models.DateField("panel met on", null=True, blank=True)
+    panel_outcome = models.CharField(max_length=10, choices=PanelOutcome, blank=True)
+    reconsidered_on = models.DateField("governors reconsidered on", null=True, blank=True)
+    reconsidered_outcome = models.CharField(
+        "outcome of the reconsideration", max_length=10, choices=Outcome, blank=True
+    )
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"Governors' review: {self.get_outcome_display().lower()}"

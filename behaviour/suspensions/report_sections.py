@@ -2,12 +2,13 @@
 
 from django.db.models import Count, Q, Sum
 
+from pastoral.dates import uk_date
 from pastoral.files import charts
 from pastoral.files.reports import Section, Table, comparison_table
 
 from ..analytics.selectors import decided_suspensions_visible_to, disproportionality, roll_for
 from ..report_sections import TOP, _disproportionality_parts, _filters, _per_school
-from .models import Suspension
+from .models import GovernorTask, Suspension
 
 FIXED = Q(kind__in=[Suspension.Kind.SUSPENSION, Suspension.Kind.LUNCHTIME])
 PERMANENT = Q(kind=Suspension.Kind.PERMANENT)
@@ -42,6 +43,33 @@ def statutory_counts(records):
 
 def _days(value):
     return f"{value:g}"
+
+
+def termly_to_governors(records):
+    """The suspensions the governing board hears of once a term rather than without delay: those that raised no
+    "tell the board without delay" task (5 school days or fewer in the term, no missed exam). Two queries."""
+    below = (
+        records.filter(FIXED)
+        .exclude(governor_tasks__kind=GovernorTask.Kind.NOTIFY)
+        .select_related("pupil")
+        .prefetch_related("reasons")
+        .order_by("start_date", "pk")
+    )
+    rows = [
+        (
+            suspension.pupil.display_name,
+            suspension.pupil.get_year_group_display(),
+            uk_date(suspension.start_date),
+            suspension.length_label + (" (cancelled)" if suspension.cancelled_at else ""),
+            ", ".join(f"{reason.census_code} {reason.label}" for reason in suspension.reasons.all()),
+        )
+        for suspension in below
+    ]
+    return Table(
+        "For the governing board's termly report: suspensions below the trigger for telling it without delay",
+        ["Pupil", "Year", "First day", "Length", "Reasons"],
+        rows or [("None in this period", "", "", "", "")],
+    )
 
 
 def build_suspensions(user, schools, start, end, previous_start, previous_end):
@@ -98,6 +126,8 @@ def build_suspensions(user, schools, start, end, previous_start, previous_end):
     )
     section.charts.append(chart)
     section.tables.append(table)
+    if len(schools) == 1:
+        section.tables.append(termly_to_governors(records))
     if len(schools) > 1:
         per_school = _per_school(
             schools,

@@ -11,8 +11,10 @@ from pastoral.voiding import void_record
 
 from ..events.selectors import events_visible_to
 from ..services import _once, _require
+from . import school_days
 from .models import (
     ExclusionReasonCode,
+    GovernorsReview,
     GovernorTask,
     ReintegrationMeeting,
     Suspension,
@@ -224,6 +226,116 @@ def suspension_cancel(*, actor, suspension, reason, returns_on, returns_session=
         data={"returns_on": returns_on.isoformat(), "session": returns_session},
     )
     return suspension
+
+
+IRP_WITHIN_DAYS = 15  # school days from the governors' decision notice to ask for an independent review panel
+
+
+@transaction.atomic
+def governors_review_record(
+    *, actor, suspension, met_on, outcome, attended="", reinstated_on=None, decision_sent_on=None, notes=""
+):
+    """The board's consideration (recorded for the clerk by the head or a lead): upheld or reinstated. It
+    completes the open reinstatement and representations tasks, and a reinstatement ends the decision."""
+    _require(actor, suspension.school, "behaviour.record_suspension")
+    suspension = Suspension.objects.select_for_update().select_related("pupil", "school").get(pk=suspension.pk)
+    if suspension.voided_at or suspension.is_draft:
+        raise PastoralError("Only a finalised decision is considered by the governing board.")
+    if GovernorsReview.objects.filter(suspension=suspension).exists():
+        raise PastoralError("The board's consideration is already recorded.")
+    today = timezone.localdate()
+    if met_on > today or (decision_sent_on and decision_sent_on > today):
+        raise PastoralError("The meeting and the letter cannot be in the future.")
+    if met_on < suspension.start_date:
+        raise PastoralError("The board cannot have met before the suspension began.")
+    if outcome == GovernorsReview.Outcome.REINSTATE and reinstated_on is None:
+        raise PastoralError("Give the day the pupil was reinstated from.")
+    if outcome == GovernorsReview.Outcome.UPHOLD:
+        reinstated_on = None
+    review = GovernorsReview.objects.create(
+        suspension=suspension,
+        met_on=met_on,
+        attended=attended,
+        outcome=outcome,
+        reinstated_on=reinstated_on,
+        decision_sent_on=decision_sent_on,
+        notes=notes,
+        recorded_by=actor,
+    )
+    note = f"Governing board met on {met_on.isoformat()}: {review.get_outcome_display().lower()}"
+    suspension.governor_tasks.filter(
+        kind__in=[GovernorTask.Kind.REINSTATEMENT_MEETING, GovernorTask.Kind.REPRESENTATIONS], done_at__isnull=True
+    ).update(done_at=timezone.now(), done_by=actor, done_note=note)
+    audit.record(
+        "behaviour.suspension.governors_review",
+        actor=actor,
+        obj=suspension,
+        pupil=suspension.pupil,
+        data={"met_on": met_on.isoformat(), "outcome": outcome},
+    )
+    return review
+
+
+@transaction.atomic
+def review_panel_record(
+    *,
+    actor,
+    suspension,
+    panel_requested_on,
+    panel_met_on=None,
+    panel_outcome="",
+    reconsidered_on=None,
+    reconsidered_outcome="",
+):
+    """The independent review panel of an upheld permanent exclusion, and any reconsideration it asks for."""
+    _require(actor, suspension.school, "behaviour.record_suspension")
+    review = GovernorsReview.objects.select_for_update().filter(suspension=suspension).first()
+    if (
+        suspension.kind != Suspension.Kind.PERMANENT
+        or review is None
+        or review.outcome != GovernorsReview.Outcome.UPHOLD
+    ):
+        raise PastoralError("A review panel follows a permanent exclusion the governing board upheld.")
+    today = timezone.localdate()
+    for day in (panel_requested_on, panel_met_on, reconsidered_on):
+        if day and day > today:
+            raise PastoralError("These dates cannot be in the future.")
+    if panel_requested_on < review.met_on:
+        raise PastoralError("A review is asked for after the board's decision.")
+    if reconsidered_outcome and not reconsidered_on:
+        raise PastoralError("Give the day the governors reconsidered.")
+    if reconsidered_on and panel_outcome not in (
+        GovernorsReview.PanelOutcome.RECOMMEND,
+        GovernorsReview.PanelOutcome.QUASH,
+    ):
+        raise PastoralError("The governors reconsider only when the panel recommends or directs it.")
+    review.panel_requested_on = panel_requested_on
+    review.panel_met_on = panel_met_on
+    review.panel_outcome = panel_outcome
+    review.reconsidered_on = reconsidered_on
+    review.reconsidered_outcome = reconsidered_outcome
+    review.save()
+    audit.record(
+        "behaviour.suspension.review_panel",
+        actor=actor,
+        obj=suspension,
+        pupil=suspension.pupil,
+        data={
+            "requested": panel_requested_on.isoformat(),
+            "outcome": panel_outcome,
+            "reconsidered": reconsidered_outcome,
+        },
+    )
+    return review
+
+
+def panel_deadline(review, terms):
+    """The last day parents may ask for an independent review panel: 15 school days after the decision notice."""
+    sent = review.decision_sent_on or review.met_on
+    try:
+        return school_days.add_school_days(sent, IRP_WITHIN_DAYS, terms)
+    except school_days.CalendarError:
+        return None
 
 
 @transaction.atomic

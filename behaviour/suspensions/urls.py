@@ -10,6 +10,8 @@ urlpatterns = [
     path("suspensions/<uuid:code>/finalise/", views.suspension_finalise, name="suspension_finalise"),
     path("suspensions/<uuid:code>/void/", views.suspension_void, name="suspension_void"),
     path("suspensions/<uuid:code>/cancel/", views.suspension_cancel, name="suspension_cancel"),
+    path("suspensions/<uuid:code>/governors/", views.governors_review_add, name="suspension_governors_review"),
+    path("suspensions/<uuid:code>/review-panel/", views.review_panel_save, name="suspension_review_panel"),
     path(
         "suspensions/<uuid:code>/notifications/",
         views.suspension_notification_add,

@@ -17,14 +17,16 @@ from ..views import _require, _school_with
 from . import selectors, services
 from .filters import suspension_filter, with_list_columns
 from .forms import (
+    GovernorsReviewForm,
     GovernorTaskForm,
     NotificationForm,
     ReintegrationForm,
+    ReviewPanelForm,
     SuspensionCancelForm,
     SuspensionForm,
     SuspensionVoidForm,
 )
-from .models import GovernorTask, Suspension, SuspensionNotification
+from .models import GovernorsReview, GovernorTask, Suspension, SuspensionNotification
 
 
 def _perms(user, school_id):
@@ -79,6 +81,17 @@ def suspension_edit(request, code):
     return render(request, "behaviour/suspension_form.html", {"form": form, "suspension": suspension})
 
 
+def _panel_follows(suspension, review):
+    """An independent review panel may follow a permanent exclusion the board upheld."""
+    upheld = review is not None and review.outcome == GovernorsReview.Outcome.UPHOLD
+    return upheld and suspension.kind == Suspension.Kind.PERMANENT
+
+
+def _panel_initial(review):
+    fields = ["panel_requested_on", "panel_met_on", "panel_outcome", "reconsidered_on", "reconsidered_outcome"]
+    return {name: getattr(review, name) for name in fields} if review else {}
+
+
 def _cancel_recipients(assessment):
     """[(recipient, why, label)]: everyone told of the decision, and the governing board, hear of its cancellation."""
     recipients = [(recipient, why) for recipient, why, _notified in assessment.required]
@@ -109,6 +122,8 @@ def _detail(request, suspension, *, status=200, **forms):
         notifications = [n for n in notifications if n.recipient != social_worker]
         blockers = []
     tasks = list(suspension.governor_tasks.select_related("done_by"))
+    review = GovernorsReview.objects.filter(suspension=suspension).select_related("recorded_by").first()
+    finalised = suspension.status == Suspension.Status.FINALISED and not suspension.voided_at
     open_record = perms["can_record"] and not suspension.voided_at
     can_void = not suspension.voided_at and (perms["can_decide"] or (perms["can_record"] and suspension.is_draft))
     context = {
@@ -128,6 +143,18 @@ def _detail(request, suspension, *, status=200, **forms):
             else None
         ),
         "void_form": forms.get("void_form") or (SuspensionVoidForm() if can_void else None),
+        "review": review,
+        "panel_deadline": services.panel_deadline(review, selectors.terms_of(suspension.school_id))
+        if _panel_follows(suspension, review)
+        else None,
+        "governors_form": forms.get("governors_form")
+        or (GovernorsReviewForm() if perms["can_record"] and finalised and review is None else None),
+        "panel_form": forms.get("panel_form")
+        or (
+            ReviewPanelForm(initial=_panel_initial(review))
+            if perms["can_record"] and _panel_follows(suspension, review)
+            else None
+        ),
         "cancel_form": forms.get("cancel_form")
         or (
             SuspensionCancelForm(initial={"returns_on": timezone.localdate()})
@@ -177,6 +204,40 @@ def suspension_finalise(request, code):
         return _detail(request, suspension, status=400, finalise_errors=[str(exc)])
     messages.success(request, "Decision finalised.")
     return redirect("behaviour:suspension_detail", code=suspension.code)
+
+
+@login_required
+@require_POST
+def governors_review_add(request, code):
+    suspension = selectors.get_suspension_for_user(request.user, code)
+    _require(request.user, suspension.school_id, "behaviour.record_suspension")
+    form = GovernorsReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.governors_review_record(actor=request.user, suspension=suspension, **form.cleaned_data)
+        except PastoralError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The governing board's decision is recorded.")
+            return redirect("behaviour:suspension_detail", code=suspension.code)
+    return _detail(request, suspension, status=400, governors_form=form)
+
+
+@login_required
+@require_POST
+def review_panel_save(request, code):
+    suspension = selectors.get_suspension_for_user(request.user, code)
+    _require(request.user, suspension.school_id, "behaviour.record_suspension")
+    form = ReviewPanelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_panel_record(actor=request.user, suspension=suspension, **form.cleaned_data)
+        except PastoralError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The independent review panel is recorded.")
+            return redirect("behaviour:suspension_detail", code=suspension.code)
+    return _detail(request, suspension, status=400, panel_form=form)
 
 
 @login_required

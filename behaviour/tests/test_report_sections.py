@@ -108,3 +108,30 @@ def test_a_trust_roll_up_has_a_row_per_school(trust_leader, headteacher, pastora
         per_school["Northfield Academy"][1]
         == BehaviourEvent.objects.filter(school=school, voided_at__isnull=True, occurred_at__date__range=SUMMER).count()
     )
+
+
+def test_the_governors_termly_list_holds_the_suspensions_below_the_trigger(headteacher, pastoral_lead, school):
+    from behaviour.models import GovernorTask
+
+    calendar(school)
+    seed(school, pastoral_lead, headteacher)
+    fixed = list(
+        Suspension.objects.filter(school=school, status="finalised", start_date__range=SUMMER)
+        .exclude(kind="permanent")
+        .order_by("start_date", "pk")
+    )
+    told_at_once = fixed[0]
+    GovernorTask.objects.create(
+        school=school, suspension=told_at_once, kind="notify", reason="over 5 school days", due_on=SUMMER[0]
+    )
+    section = build_suspensions(headteacher, [school], *SUMMER, *SPRING)
+    (table,) = [t for t in section.tables if t.title.startswith("For the governing board's termly report")]
+    listed = [row[2] for row in table.rows]
+    assert len(table.rows) == len(fixed) - 1
+    assert all(row[0] and row[4] is not None for row in table.rows)
+    assert sorted(listed) == sorted(s.start_date.strftime("%-d %b %Y") for s in fixed[1:])
+    # Across several schools the list of named pupils is left out (counts only).
+    assert not any(
+        t.title.startswith("For the governing board")
+        for t in build_suspensions(headteacher, [school, school], *SUMMER, *SPRING).tables
+    )

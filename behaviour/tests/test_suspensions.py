@@ -526,7 +526,7 @@ def test_the_detail_page_does_not_query_per_notification_or_task(
     for event in BehaviourEventFactory.create_batch(3, pupil=pupil):
         suspension.incidents.add(event)
     as_user(headteacher)
-    with django_assert_max_num_queries(19):  # 18 + the school closures of the calendar
+    with django_assert_max_num_queries(20):  # 18 + the school closures of the calendar + the board's review
         page = client.get(reverse("behaviour:suspension_detail", args=[suspension.code])).content.decode()
     assert "Governors must meet to consider reinstatement" in page
     assert "E (suspended or excluded" in page and page.count("Mark done") == 2
@@ -642,3 +642,68 @@ def test_the_page_cancels_and_lists_who_must_be_told(client, as_user, headteache
     assert "Cancelled by" in page and "Mistaken identity" in page
     assert 'Governing board: <span class="badge text-bg-warning">to be told, with the reason</span>' in page
     assert "Cancel this decision" not in page
+
+
+# -- the governing board's consideration and the independent review panel -------------------------------------
+
+
+@pytest.fixture
+def last_year(school, calendar):
+    """School days of last academic year's first term: always in the past, whatever day the tests run."""
+    first = calendar[0].academic_year.start.year - 1
+    year = AcademicYear.objects.create(
+        school=school,
+        name=f"{first}/{(first + 1) % 100:02d}",
+        start=datetime.date(first, 9, 1),
+        end=datetime.date(first + 1, 8, 31),
+    )
+    for name, start, end in term_dates(first):
+        Term.objects.create(academic_year=year, name=name, start=start, end=end)
+    term = year.terms.order_by("start").first()
+    return list(school_days.school_days_from(term.start, [term]))
+
+
+def test_the_boards_decision_completes_its_tasks_and_a_panel_follows_an_upheld_exclusion(
+    client, as_user, headteacher, dsl, pupil, last_year
+):
+    from behaviour.models import GovernorsReview
+
+    past = last_year
+    exclusion = finalised(headteacher, pupil, past[0], 2, kind=Suspension.Kind.PERMANENT)
+    assert exclusion.governor_tasks.filter(kind="meeting", done_at__isnull=True).exists()
+    as_user(dsl)
+    url = reverse("behaviour:suspension_governors_review", args=[exclusion.code])
+    bad = client.post(url, {"gov-met_on": past[3].isoformat(), "gov-outcome": "reinstate", "gov-attended": "Chair"})
+    assert bad.status_code == 400 and "Give the day the pupil was reinstated from" in bad.content.decode()
+    assert "Chair" in bad.content.decode() and not GovernorsReview.objects.exists()
+    data = {"gov-met_on": past[3].isoformat(), "gov-outcome": "uphold", "gov-decision_sent_on": past[4].isoformat()}
+    assert client.post(url, data).status_code == 302
+    review = GovernorsReview.objects.get()
+    assert review.outcome == "uphold" and review.recorded_by == dsl
+    assert not exclusion.governor_tasks.filter(kind="meeting", done_at__isnull=True).exists()
+    assert AuditEntry.objects.filter(action="behaviour.suspension.governors_review", pupil=pupil).exists()
+    page = client.get(reverse("behaviour:suspension_detail", args=[exclusion.code])).content.decode()
+    assert "Decision upheld" in page and "Parents may ask for a review until" in page
+    assert client.post(url, data).status_code == 400  # recorded once
+
+    panel = reverse("behaviour:suspension_review_panel", args=[exclusion.code])
+    wrong = {"irp-panel_requested_on": past[5].isoformat(), "irp-reconsidered_on": past[6].isoformat()}
+    assert client.post(panel, wrong).status_code == 400  # no reconsideration without the panel asking for one
+    ok = {
+        "irp-panel_requested_on": past[5].isoformat(),
+        "irp-panel_met_on": past[6].isoformat(),
+        "irp-panel_outcome": "recommend",
+        "irp-reconsidered_on": past[7].isoformat(),
+        "irp-reconsidered_outcome": "uphold",
+    }
+    assert client.post(panel, ok).status_code == 302
+    review.refresh_from_db()
+    assert (review.panel_outcome, review.reconsidered_outcome) == ("recommend", "uphold")
+
+
+def test_a_panel_is_only_for_an_upheld_permanent_exclusion(headteacher, pupil, last_year):
+    past = last_year
+    suspension = finalised(headteacher, pupil, past[0], 4)
+    services.governors_review_record(actor=headteacher, suspension=suspension, met_on=past[2], outcome="uphold")
+    with pytest.raises(PastoralError, match="permanent exclusion"):
+        services.review_panel_record(actor=headteacher, suspension=suspension, panel_requested_on=past[3])

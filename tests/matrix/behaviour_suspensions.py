@@ -14,6 +14,8 @@ ROWS = [
     ("behaviour:suspension_finalise", S, POST_ONLY),
     ("behaviour:suspension_void", S, POST_ONLY),
     ("behaviour:suspension_cancel", S, POST_ONLY),
+    ("behaviour:suspension_governors_review", S, POST_ONLY),
+    ("behaviour:suspension_review_panel", S, POST_ONLY),
     ("behaviour:suspension_notification_add", S, POST_ONLY),
     ("behaviour:suspension_reintegration_add", S, POST_ONLY),
     ("behaviour:governor_task_complete", ("governor_task",), POST_ONLY),
