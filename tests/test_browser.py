@@ -70,7 +70,7 @@ def test_a_dsl_signs_in_finds_a_pupil_by_keyboard_and_blanks_the_screen(live_ser
     expect(page.get_by_role("heading", name="Hello Dsl")).to_be_visible()
 
     # htmx is a deferred script; typing before it loads sends no request.
-    page.wait_for_function("window.htmx !== undefined")
+    page.wait_for_function("() => window.htmx !== undefined")
     search = page.get_by_label("Find a pupil by name or UPN")
     search.press_sequentially("zoe ains")
     results = page.locator("#pupil-search-results a")
@@ -138,7 +138,7 @@ def test_pastoral_staff_log_behaviour_for_two_pupils_from_the_quick_log(live_ser
     expect(page.get_by_role("heading", name="Hello Pastoral")).to_be_visible()
 
     page.goto(live_server.url + reverse("behaviour:quick_log"))
-    page.wait_for_function("window.htmx !== undefined")
+    page.wait_for_function("() => window.htmx !== undefined")
     finder = page.get_by_role("combobox", name=re.compile("^Pupils"))
     for text, name in (("ainsw", "Zoë Ainsworth"), ("price", "Oliver Price")):
         finder.fill("")

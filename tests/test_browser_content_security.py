@@ -71,7 +71,7 @@ def test_key_pages_run_under_the_policy_without_a_single_violation(live_server, 
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Hello Plead")).to_be_visible()
     # htmx is loaded and swaps results in; its indicator style element would be refused.
-    page.wait_for_function("window.htmx !== undefined")
+    page.wait_for_function("() => window.htmx !== undefined")
     page.get_by_label("Find a pupil by name or UPN").press_sequentially("ainsw")
     expect(page.locator("#pupil-search-results a")).to_have_count(1)
     # Bootstrap's JavaScript (the account menu) works without inline script.
@@ -80,7 +80,7 @@ def test_key_pages_run_under_the_policy_without_a_single_violation(live_server, 
     check("home")
 
     page.goto(live_server.url + reverse("behaviour:quick_log"))
-    page.wait_for_function("window.htmx !== undefined")
+    page.wait_for_function("() => window.htmx !== undefined")
     page.get_by_role("combobox", name=re.compile("^Pupils")).press_sequentially("ainsw")
     page.locator("#id_pupils-results [role=option]", has_text="Zoë Ainsworth").click()
     expect(page.get_by_role("list", name="Chosen pupils")).to_contain_text("Zoë Ainsworth")

@@ -41,7 +41,7 @@ def test_a_teacher_raises_a_concern_with_a_body_mark_and_the_dsl_triages_it(live
     sign_in(page, live_server, "teacher")
     page.get_by_role("link", name="Raise a concern").click()
     expect(page.get_by_role("heading", name="Raise a safeguarding concern")).to_be_visible()
-    page.wait_for_function("window.htmx !== undefined")
+    page.wait_for_function("() => window.htmx !== undefined")
     page.get_by_role("combobox", name=re.compile("^Pupils")).press_sequentially("ainsw")
     page.locator("#id_pupils-results [role=option]", has_text="Zoë Ainsworth").click()
     expect(page.get_by_role("list", name="Chosen pupils")).to_contain_text("Zoë Ainsworth")
