@@ -15,6 +15,7 @@ from ..events.models import BehaviourEvent
 from . import school_days
 from .models import (
     ExclusionReasonCode,
+    GovernorsReview,
     GovernorTask,
     ReintegrationMeeting,
     Suspension,
@@ -135,6 +136,19 @@ def seed_suspensions(school, staff_by_role, pupils, rng, term):
         codes=["PP", "DB"],
         summary="Punched another pupil at lunch after repeated warnings about behaviour this term.",
     )
+    # The governing board considered the first suspension and upheld it (its tasks are then done).
+    met_on = min(today, school_days.add_school_days(earlier.end_date, 5, terms))
+    GovernorsReview.objects.create(
+        suspension=earlier,
+        met_on=met_on,
+        attended="Chair of governors, two governors, the headteacher and the pupil's mother",
+        outcome=GovernorsReview.Outcome.UPHOLD,
+        decision_sent_on=met_on,
+        recorded_by=lead,
+    )
+    earlier.governor_tasks.filter(done_at__isnull=True).update(
+        done_at=_when(met_on, 18), done_by=head, done_note="The board met and upheld the decision."
+    )
     ReintegrationMeeting.objects.create(
         suspension=earlier,
         offered_on=earlier.end_date,
@@ -143,7 +157,7 @@ def seed_suspensions(school, staff_by_role, pupils, rng, term):
         agreed_support="Daily check-in with the head of year for two weeks; lunchtime club place.",
         recorded_by=lead,
     )
-    _make(
+    window = _make(
         school,
         second,
         head,
@@ -151,10 +165,17 @@ def seed_suspensions(school, staff_by_role, pupils, rng, term):
         terms,
         kind=kind.SUSPENSION,
         start=days[12],
-        units=2,
+        units=4,
         codes=["DM"],
         summary="Deliberately smashed a window in the science block.",
     )
+    # Cancelled by the head on its first day: CCTV showed another pupil; only that first day counts.
+    window.cancelled_at = _when(window.start_date, 12)
+    window.cancelled_by = head
+    window.cancel_reason = "CCTV showed another pupil broke the window; the family has been told and apologised to."
+    window.returns_on = school_days.add_school_days(window.start_date, 1, terms)
+    window.returns_session = Suspension.Session.AM
+    window.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason", "returns_on", "returns_session"])
     _make(
         school,
         third,
