@@ -1,7 +1,5 @@
 """Reads for subject access requests: the one "visible to this user" selector and the page lookups."""
 
-from django.utils import timezone
-
 from ..accounts import access
 from .models import SubjectAccessRequest
 from .permissions import MANAGE
@@ -16,12 +14,6 @@ def get_request_for_user(user, code):
     return access.get_or_refuse(requests, user, code, MANAGE, "subject access request")
 
 
-def open_requests(requests, today=None):
-    """Open requests, nearest deadline first: the dashboard's and the list's first view."""
+def open_requests(requests):
+    """Of `requests`, those still open (the list's first view and the dashboard panel)."""
     return requests.filter(status=SubjectAccessRequest.Status.OPEN)
-
-
-def overdue(requests, today=None):
-    today = today or timezone.localdate()
-    live = open_requests(requests)
-    return live.filter(extended_to__isnull=True, due_on__lt=today) | live.filter(extended_to__lt=today)
