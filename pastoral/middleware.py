@@ -8,6 +8,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
+from . import request_cache
+
 _ip = ContextVar("pastoral_request_ip", default=None)
 
 
@@ -25,16 +27,19 @@ def client_ip(request):
 
 
 class RequestContextMiddleware:
-    """Make the client IP available to the audit writer without passing requests into services."""
+    """Make the client IP available to the audit writer without passing requests into services, and open the
+    request's cache of answers that cannot change while it is served (pastoral.request_cache)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         token = _ip.set(client_ip(request))
+        cache = request_cache.begin()
         try:
             return self.get_response(request)
         finally:
+            request_cache.end(cache)
             _ip.reset(token)
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from pastoral.dates import uk_date
 
+from . import request_cache
 from .accounts.roles import Role
 from .files.uploads import stored_name
 from .pupils.upn import validate_upn
@@ -58,7 +59,13 @@ class School(models.Model):
 
     def current_term(self, on=None):
         on = on or timezone.localdate()
-        return Term.objects.filter(academic_year__school=self, start__lte=on, end__gte=on).first()
+
+        def load():
+            terms = Term.objects.filter(academic_year__school=self, start__lte=on, end__gte=on)
+            return terms.select_related("academic_year").first()
+
+        # Asked by the page and by several of its panels: read once per request.
+        return request_cache.remember(("calendar", "term", self.pk, on), load)
 
 
 class AcademicYear(models.Model):

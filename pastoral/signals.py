@@ -1,7 +1,7 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save
 
-from . import audit
+from . import audit, request_cache
 
 
 def on_login(sender, request, user, **kwargs):
@@ -74,6 +74,9 @@ def connect():
     user_locked_out.connect(on_locked_out, dispatch_uid="pastoral-locked-out")
     for model in (UserObjectPermission, GroupObjectPermission):
         watch_permission_model(model)
+    from .models import AcademicYear, SchoolClosure, Term
+
+    watch_calendar_models(AcademicYear, Term, SchoolClosure)
 
 
 def sync_role_groups(sender, **kwargs):
@@ -88,3 +91,14 @@ def sync_role_groups(sender, **kwargs):
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.group_name)
         group.permissions.set([permissions[name] for name in names if name in permissions])
+
+
+def _forget_calendar(sender, **kwargs):
+    # A request that changes a school's terms or closures then reads its own change.
+    request_cache.forget("calendar")
+
+
+def watch_calendar_models(*models):
+    for model in models:
+        post_save.connect(_forget_calendar, sender=model, dispatch_uid=f"calendar-{model._meta.label}")
+        post_delete.connect(_forget_calendar, sender=model, dispatch_uid=f"calendar-del-{model._meta.label}")

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from pastoral import audit
+from pastoral import audit, counting
 from pastoral.accounts import access
 from pastoral.dashboard import Panel
 from pastoral.dates import uk_date
@@ -115,29 +115,24 @@ def _mark_waiting(concerns):
 
 
 def overdue_counts(user, school):
-    """How many referrals, CP-file transfers and actions are past their date, read through the user's selectors."""
+    """How many referrals, CP-file transfers and actions are past their date, read through the user's selectors
+    (one query for them all)."""
     today = timezone.localdate()
     open_concerns = selectors.concerns_visible_to(user).filter(school=school).exclude(status=Concern.Status.CLOSED)
-    return {
-        "referrals": selectors.referrals_visible_to(user)
-        .filter(school=school, outcome="", follow_up_due__lt=today)
-        .count(),
-        "transfers": selectors.transfers_visible_to(user)
-        .filter(school=school, sent_at__isnull=True, destination_unknown=False, due_by__lt=today)
-        .count(),
-        "actions": CaseAction.objects.filter(concern__in=open_concerns, done_at__isnull=True, due_on__lt=today).count(),
-        "expected": selectors.open_expected(selectors.expected_files_visible_to(user))
-        .filter(school=school, expected_by__lt=today)
-        .count(),
-        "unassigned": _unassigned_waiting(open_concerns, school),
+    querysets = {
+        "referrals": selectors.referrals_visible_to(user).filter(school=school, outcome="", follow_up_due__lt=today),
+        "transfers": selectors.transfers_visible_to(user).filter(
+            school=school, sent_at__isnull=True, destination_unknown=False, due_by__lt=today
+        ),
+        "actions": CaseAction.objects.filter(concern__in=open_concerns, done_at__isnull=True, due_on__lt=today),
+        "expected": selectors.open_expected(selectors.expected_files_visible_to(user)).filter(
+            school=school, expected_by__lt=today
+        ),
     }
-
-
-def _unassigned_waiting(open_concerns, school):
     cutoff = escalation.unassigned_cutoff(school)
-    if cutoff is None:
-        return 0
-    return open_concerns.filter(owner__isnull=True, reported_at__lt=cutoff).count()
+    if cutoff is not None:
+        querysets["unassigned"] = open_concerns.filter(owner__isnull=True, reported_at__lt=cutoff)
+    return {"unassigned": 0, **counting.counts(**querysets)}
 
 
 def safeguarding_panel(request, school):

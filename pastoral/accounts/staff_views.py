@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
+from .. import counting, selectors, services
 from ..dashboard import Panel
 from ..exceptions import PastoralError
 from ..forms import MembershipGrantForm, MfaResetForm, RoleDeclineForm, StaffCreateForm
@@ -315,8 +315,11 @@ def role_approvals_panel(request, school):
     if not access.has_any_school_perm(request.user, "pastoral.approve_roles"):
         return None
     pending = list(selectors.approvals_for(request.user)[:6])
-    resets = selectors.mfa_reset_approvals_for(request.user).count()
-    changes = roleperm_selectors.change_approvals_for(request.user).count()
+    waiting = counting.counts(
+        resets=selectors.mfa_reset_approvals_for(request.user),
+        changes=roleperm_selectors.change_approvals_for(request.user),
+    )
+    resets, changes = waiting["resets"], waiting["changes"]
     if not pending and not resets and not changes:
         return None
     return Panel(

@@ -19,6 +19,8 @@ import bisect
 import datetime
 from dataclasses import dataclass
 
+from .. import request_cache
+
 ONE_DAY = datetime.timedelta(days=1)
 
 
@@ -66,8 +68,13 @@ class SchoolCalendar:
         from ..models import SchoolClosure, Term
 
         school_id = getattr(school, "pk", school)
-        terms = list(Term.objects.filter(academic_year__school_id=school_id).select_related("academic_year"))
-        closures = list(SchoolClosure.objects.filter(school_id=school_id))
+
+        def load():
+            terms = list(Term.objects.filter(academic_year__school_id=school_id).select_related("academic_year"))
+            return terms, list(SchoolClosure.objects.filter(school_id=school_id))
+
+        # Several panels of one page ask for the same school's calendar: read once per request.
+        terms, closures = request_cache.remember(("calendar", "rows", school_id), load)
         return cls(terms, closures, weekdays_without_terms=weekdays_without_terms)
 
     @classmethod
@@ -78,11 +85,17 @@ class SchoolCalendar:
         from ..models import SchoolClosure, Term
 
         school_id = getattr(school, "pk", school)
-        terms = Term.objects.filter(academic_year__school_id=school_id).values_list(
-            "start", "end", Value("", output_field=CharField())
-        )
-        closures = SchoolClosure.objects.filter(school_id=school_id).values_list("start", "end", "kind")
-        rows = list(terms.union(closures, all=True))
+        if (kept := request_cache.peek(("calendar", "rows", school_id))) is not None:
+            return cls(*kept, weekdays_without_terms=weekdays_without_terms)
+
+        def load():
+            terms = Term.objects.filter(academic_year__school_id=school_id).values_list(
+                "start", "end", Value("", output_field=CharField())
+            )
+            closures = SchoolClosure.objects.filter(school_id=school_id).values_list("start", "end", "kind")
+            return list(terms.union(closures, all=True))
+
+        rows = request_cache.remember(("calendar", "dates", school_id), load)
         return cls(
             [Span(start, end) for start, end, kind in rows if not kind],
             [Span(start, end, kind) for start, end, kind in rows if kind],

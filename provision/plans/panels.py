@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from behaviour.suspensions.models import Suspension
 from behaviour.suspensions.selectors import suspensions_visible_to
-from pastoral import dashboard
+from pastoral import counting, dashboard
 from pastoral.files.digest import DigestLine
 
 from . import selectors
@@ -15,6 +15,7 @@ from .models import SupportPlan
 # A finalised suspension asks for a reintegration plan for this long after its first day.
 REINTEGRATION_WINDOW_DAYS = 60
 PANEL_ROWS = 50
+PANEL_SHOWN = 10
 
 
 def overdue_reviews(user, school, today=None):
@@ -50,16 +51,25 @@ def plans_panel(request, school):
     user = request.user
     if school is None or not selectors.can_write(user, school):
         return None
-    # Two queries however many rows: the lists are cut, and the count is the list's length (shown as "50+").
-    overdue = list(overdue_reviews(user, school)[: PANEL_ROWS + 1])
-    due = list(reintegration_plans_due(user, school)[:PANEL_ROWS])
+    # The first PANEL_SHOWN of each list, and a count capped at PANEL_ROWS ("50+") only when a list runs over: two
+    # or three queries however many rows, and never more rows built than the panel shows.
+    lists = {"overdue": overdue_reviews(user, school), "due": reintegration_plans_due(user, school)}
+    shown = {name: list(rows[: PANEL_SHOWN + 1]) for name, rows in lists.items()}
+    counts = {name: len(rows) for name, rows in shown.items()}
+    longer = {name: lists[name][: PANEL_ROWS + 1] for name, rows in shown.items() if len(rows) > PANEL_SHOWN}
+    counts.update(counting.counts(**longer))
+
+    def label(count):
+        return f"{PANEL_ROWS}+" if count > PANEL_ROWS else count
+
     return dashboard.Panel(
         "Support plans",
         "provision/plans/_panel.html",
         {
-            "overdue": overdue[:10],
-            "overdue_count": f"{PANEL_ROWS}+" if len(overdue) > PANEL_ROWS else len(overdue),
-            "reintegration_due": due,
+            "overdue": shown["overdue"][:PANEL_SHOWN],
+            "overdue_count": label(counts["overdue"]),
+            "reintegration_due": shown["due"][:PANEL_SHOWN],
+            "reintegration_count": label(counts["due"]),
             "list_url": reverse("provision:plan_list"),
         },
     )

@@ -1,0 +1,68 @@
+"""Answers kept for one request: the school calendar is read once per page, and a write in the same request is seen."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from pastoral import counting, request_cache
+from pastoral.calendar.school_days import SchoolCalendar
+from pastoral.models import AcademicYear, Pupil, SchoolClosure, Term
+from pastoral.tests.factories import PupilFactory
+
+D = datetime.date
+
+
+def _year(school):
+    year = AcademicYear.objects.create(school=school, name="2026/27", start=D(2026, 9, 1), end=D(2027, 8, 31))
+    Term.objects.create(academic_year=year, name="Autumn", start=D(2026, 9, 3), end=D(2026, 12, 18))
+    return year
+
+
+def test_calendar_is_read_once_per_request_and_not_outside_one(db, school):
+    _year(school)
+    with CaptureQueriesContext(connection) as outside:
+        SchoolCalendar.for_school(school)
+        SchoolCalendar.for_school(school)
+    assert len(outside.captured_queries) == 4  # nothing kept outside a request
+
+    token = request_cache.begin()
+    try:
+        with CaptureQueriesContext(connection) as inside:
+            first = SchoolCalendar.for_school(school)
+            again = SchoolCalendar.for_school(school)
+            dates = SchoolCalendar.dates_for_school(school.pk)
+            term = school.current_term(D(2026, 10, 1))
+            str(term)  # its academic year came with it
+            school.current_term(D(2026, 10, 1))
+        assert len(inside.captured_queries) == 3
+        assert first.is_school_day(D(2026, 10, 1)) and again.is_school_day(D(2026, 10, 1))
+        assert dates.is_school_day(D(2026, 10, 1))
+    finally:
+        request_cache.end(token)
+
+
+def test_a_write_in_the_request_is_seen_by_the_next_read(db, school):
+    _year(school)
+    token = request_cache.begin()
+    try:
+        assert SchoolCalendar.for_school(school).is_school_day(D(2026, 10, 1))
+        SchoolClosure.objects.create(
+            school=school, kind=SchoolClosure.Kind.INSET, name="INSET", start=D(2026, 10, 1), end=D(2026, 10, 1)
+        )
+        assert not SchoolCalendar.for_school(school).is_school_day(D(2026, 10, 1))
+        assert not SchoolCalendar.dates_for_school(school).is_school_day(D(2026, 10, 1))
+    finally:
+        request_cache.end(token)
+
+
+def test_counts_in_one_query_match_each_count(db, school):
+    for name in ("Ada", "Ben", "Cal"):
+        PupilFactory(school=school, legal_first_name=name)
+    everyone = Pupil.objects.filter(school=school)
+    with CaptureQueriesContext(connection) as queries:
+        result = counting.counts(
+            all=everyone, some=everyone.filter(legal_first_name__in=["Ada", "Ben"]), capped=everyone.order_by("pk")[:2]
+        )
+    assert len(queries.captured_queries) == 1
+    assert result == {"all": 3, "some": 2, "capped": 2}
