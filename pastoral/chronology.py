@@ -20,11 +20,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 from django.core import signing
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 _PROVIDERS = {}
 _AREAS = {}
+_SOURCES = {}
 # The profile shows the newest PROFILE_ITEMS entries a page, or LONGEST_PAGE when asked for more.
 PROFILE_ITEMS = 50
 LONGEST_PAGE = 200
@@ -53,11 +55,18 @@ class ChronologyItem:
     key: tuple = ("", 0)
 
 
-def register(name, provider, *, permissions=None):
+def register(name, provider, *, permissions=None, sources=()):
     """`permissions`: the viewer sees this area's tab when holding any of them in the pupil's school (by default,
-    any permission of the app the area is named after)."""
+    any permission of the app the area is named after).
+
+    `sources`: [(model, "pupil")] — the tables every item of this provider comes from (directly, or through a row
+    of theirs), with the field naming the pupil (a through model's for a many-to-many). When a pupil has no row
+    in any of them the provider is not asked at all: one query finds which areas have anything, instead of each
+    empty area building and sending its own. A provider that declares none is always asked. A source list that
+    missed a table would hide items, so `tests/test_chronology_sources.py` checks each against demo data."""
     _PROVIDERS[name] = provider
     _AREAS[name] = tuple(permissions) if permissions else None
+    _SOURCES[name] = tuple(sources)
 
 
 def providers():
@@ -230,10 +239,39 @@ def as_window(limit):
 # --- reading the chronology ---------------------------------------------------------------------------------------
 
 
-def _collect(user, pupil, window, areas, exclude):
+def sources_of(name):
+    return _SOURCES.get(name, ())
+
+
+def _present(pupil, names):
+    """The names of those providers with a row about the pupil in one of their sources: one query of EXISTS."""
+    declared = [(name, source) for name in names for source in _SOURCES.get(name, ())]
+    if not declared:
+        return set(names)
+    checks, params = [], []
+    for _name, (model, field_name) in declared:
+        column = model._meta.get_field(field_name).column
+        table = connection.ops.quote_name(model._meta.db_table)
+        checks.append(f"EXISTS (SELECT 1 FROM {table} WHERE {connection.ops.quote_name(column)} = %s)")
+        params.append(pupil.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(checks), params)
+        found = cursor.fetchone()
+    present = {name for name in names if not _SOURCES.get(name)}
+    present.update(name for (name, _source), exists in zip(declared, found, strict=True) if exists)
+    return present
+
+
+def _collect(user, pupil, window, areas, exclude, *, skip_empty=True):
     items = []
+    names = [
+        name
+        for name in _PROVIDERS
+        if not ((areas and name not in areas and area_of(name) not in areas) or name in exclude)
+    ]
+    present = _present(pupil, names) if skip_empty else set(names)
     for name, provider in _PROVIDERS.items():
-        if (areas and name not in areas and area_of(name) not in areas) or name in exclude:
+        if name not in present:
             continue
         # Each provider cuts its own newest `limit` in SQL, so the page costs the same for a pupil of any history.
         items.extend(item for item in provider(user, pupil, window.for_provider(name)) if window.keeps(item))

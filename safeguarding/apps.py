@@ -94,10 +94,13 @@ class SafeguardingConfig(AppConfig):
         }.items():
             audit.describe(action, sentence)
         # Its tab is for readers of concerns and those shown that a record exists, not everyone who may raise one.
+        from .models import Concern
+
         chronology.register(
             "safeguarding",
             concerns_for_chronology,
             permissions=("safeguarding.view_concerns", "safeguarding.see_record_marker"),
+            sources=[(Concern.pupils.through, "pupil")],
         )
         dashboard.register("safeguarding", safeguarding_panel, order=5)
         from pastoral import profile_summary

@@ -54,7 +54,9 @@ def register():
         "behaviour.rewards.exported": "exported reward points",
     }.items():
         audit.describe(action, sentence)
-    chronology.register("behaviour", events_for_chronology)
+    from .models import BehaviourEvent
+
+    chronology.register("behaviour", events_for_chronology, sources=[(BehaviourEvent, "pupil")])
     profile_summary.register("behaviour", behaviour_figures, order=10)
     # Negative behaviour beside attendance on the attendance trends page.
     series.register("behaviour_negative", negative_events_by_week)

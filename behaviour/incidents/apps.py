@@ -44,8 +44,10 @@ def register():
         "behaviour.bullying.patterns_viewed": "viewed repeat victims and perpetrators of bullying",
     }.items():
         audit.describe(action, sentence)
-    chronology.register("behaviour_incidents", incidents_for_chronology)
-    chronology.register("behaviour_bullying", bullying_for_chronology)
+    from .models import BullyingInvolvement, Incident
+
+    chronology.register("behaviour_incidents", incidents_for_chronology, sources=[(Incident.pupils.through, "pupil")])
+    chronology.register("behaviour_bullying", bullying_for_chronology, sources=[(BullyingInvolvement, "pupil")])
     profile_summary.register("behaviour_follow_up_actions", open_follow_up_actions_figure, order=30)
     demo.register_seeder("behaviour_incidents", seed_incidents)
     dashboard.register("behaviour_follow_up_actions", my_follow_up_actions_panel, order=30)

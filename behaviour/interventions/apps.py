@@ -58,7 +58,11 @@ def register():
         "behaviour.training.certificate_viewed": "opened a training certificate",
     }.items():
         audit.describe(action, sentence)
-    chronology.register("behaviour_interventions", interventions_for_chronology)
+    from .models import RestrictiveIntervention
+
+    chronology.register(
+        "behaviour_interventions", interventions_for_chronology, sources=[(RestrictiveIntervention, "pupil")]
+    )
     # Other duty apps (medical) check first-aid and medication training through pastoral.staff_training.
     from .selectors import in_date_course_holders, latest_course_records
 

@@ -17,7 +17,9 @@ def register():
     audit.describe("behaviour.removal.voided", "voided a removal from class")
     audit.describe("behaviour.removal.parents_told", "recorded that parents were told of a removal from class")
     dashboard.register("removals_untold", untold_removals_panel, order=21)
-    chronology.register("behaviour_removals", removals_for_chronology)
+    from .models import Removal
+
+    chronology.register("behaviour_removals", removals_for_chronology, sources=[(Removal, "pupil")])
     register_exports()
     reports.register_section(
         "removals", build_removals, order=30, permission="behaviour.view_analytics", title="Removals from class"

@@ -12,5 +12,9 @@ def register():
 
     audit.describe("behaviour.restorative.recorded", "recorded a restorative meeting")
     audit.describe("behaviour.restorative.voided", "voided a restorative meeting")
-    chronology.register("behaviour_restorative", restorative_for_chronology)
+    from .models import RestorativeMeeting
+
+    chronology.register(
+        "behaviour_restorative", restorative_for_chronology, sources=[(RestorativeMeeting.pupils.through, "pupil")]
+    )
     register_exports()

@@ -42,7 +42,9 @@ def register():
         "behaviour.governor_task.done": "completed a governors' task",
     }.items():
         audit.describe(action, sentence)
-    chronology.register("behaviour_suspensions", suspensions_for_chronology)
+    from .models import Suspension
+
+    chronology.register("behaviour_suspensions", suspensions_for_chronology, sources=[(Suspension, "pupil")])
     # The attendance cross-check: suspended days should carry E, or the code of the provision made.
     expectations.register("behaviour_suspensions", suspension_expectations)
     dashboard.register("behaviour_governor_tasks", governor_tasks_panel, order=15)

@@ -41,7 +41,9 @@ def register():
         "medical.overview.viewed": "opened the medical overview",
     }.items():
         audit.describe(action, sentence)
-    chronology.register("medical_conditions", conditions_for_chronology)
+    from .models import MedicalCondition
+
+    chronology.register("medical_conditions", conditions_for_chronology, sources=[(MedicalCondition, "pupil")])
     pupil_cards.register("medical_alert", medical_alert_card)
     register_exports()
     demo.register_seeder("medical_conditions", seed_conditions)

@@ -22,7 +22,9 @@ def register():
         "medical.accidents.trends_viewed": "opened the accident trends",
     }.items():
         audit.describe(action, sentence)
-    chronology.register("medical_accidents", accidents_for_chronology)
+    from .models import Accident
+
+    chronology.register("medical_accidents", accidents_for_chronology, sources=[(Accident, "pupil")])
     dashboard.register("medical_riddor", riddor_panel, order=26)
     register_exports()
     register_pdfs()

@@ -31,7 +31,13 @@ def register():
         "medical.kit_consent.refused": "was refused an emergency kit consent",
     }.items():
         audit.describe(action, sentence)
-    chronology.register("medical_medication", medication_for_chronology)
+    from .models import DoseAdministration, EmergencyKitUse, MedicineAgreement
+
+    chronology.register(
+        "medical_medication",
+        medication_for_chronology,
+        sources=[(MedicineAgreement, "pupil"), (DoseAdministration, "pupil"), (EmergencyKitUse, "pupil")],
+    )
     register_exports()
     medication_rows  # noqa: B018 - importing the module adds its rows to the medical panel
     demo.register_seeder("medical_medication", seed_medication)

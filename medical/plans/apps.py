@@ -19,7 +19,9 @@ def register():
         "medical.plans.listed": "opened the list of healthcare plans",
     }.items():
         audit.describe(action, sentence)
-    chronology.register("medical_plans", plans_for_chronology)
+    from .models import HealthcarePlan
+
+    chronology.register("medical_plans", plans_for_chronology, sources=[(HealthcarePlan, "pupil")])
     _register_break_glass()
     register_exports()
     register_pdfs()

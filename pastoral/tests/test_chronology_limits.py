@@ -42,7 +42,7 @@ def test_every_provider_query_is_limited_and_the_count_is_flat(dsl, pupil, schoo
     assert len(items) == 25
     assert len(many) == len(few)
     for table in ("behaviour_behaviourevent", "behaviour_removal"):
-        reads = [q["sql"] for q in many if f'FROM "{table}"' in q["sql"]]
+        reads = [q["sql"] for q in many if f'FROM "{table}"' in q["sql"] and not q["sql"].startswith("SELECT EXISTS")]
         assert reads and all("LIMIT 25" in sql for sql in reads), table
 
 

@@ -67,7 +67,9 @@ def register():
     for action, sentence in AUDIT.items():
         audit.describe(action, sentence)
     expectations.register("provision_ap", placement_expectations)
-    chronology.register("provision_ap", ap_for_chronology)
+    from .models import Placement
+
+    chronology.register("provision_ap", ap_for_chronology, sources=[(Placement, "pupil")])
     _register_break_glass()
     pupil_cards.register("alternative_provision", ap_card)
     dashboard.register("provision_ap", ap_panel, order=36)

@@ -49,7 +49,9 @@ def register():
         "provision.visits.exported": "exported the external visits log",
     }.items():
         audit.describe(action, sentence)
-    chronology.register("provision_interventions", interventions_for_chronology)
+    from .models import GroupMember
+
+    chronology.register("provision_interventions", interventions_for_chronology, sources=[(GroupMember, "pupil")])
     pupil_cards.register("intervention_groups", intervention_groups_card)
     demo.register_seeder("provision_interventions", seed_interventions)
     register_exports()

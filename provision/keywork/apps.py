@@ -47,7 +47,9 @@ def register():
         "provision.keywork_sessions.exported": "exported keywork sessions",
     }.items():
         audit.describe(action, sentence)
-    chronology.register("provision_keywork", keywork_for_chronology)
+    from .models import KeyworkSession
+
+    chronology.register("provision_keywork", keywork_for_chronology, sources=[(KeyworkSession, "pupil")])
     _register_break_glass()
     pupil_cards.register("keyworker", keyworker_card)
     profile_summary.register("provision_keywork_actions", open_keywork_actions_figure, order=40)

@@ -58,8 +58,13 @@ def register():
         measures_registry.register(star.code, f"{star.label} (Outcomes Star)", star_scores_between(star.code))
     for informant, label in sdq.INFORMANTS.items():
         measures_registry.register(f"sdq_{informant}", f"SDQ, {label.lower()}", sdq_scores_between(informant))
-    chronology.register("provision_outcomes", measures_for_chronology)
-    chronology.register("provision_voice", voice_for_chronology)
+    from ..voice.models import PupilVoice
+    from .models import SdqResponse, StarReading
+
+    chronology.register(
+        "provision_outcomes", measures_for_chronology, sources=[(StarReading, "pupil"), (SdqResponse, "pupil")]
+    )
+    chronology.register("provision_voice", voice_for_chronology, sources=[(PupilVoice, "pupil")])
     pupil_cards.register("provision_outcomes", outcomes_card)
     demo.register_seeder("provision_outcomes", seed_outcomes)
     register_exports()

@@ -67,7 +67,9 @@ def register():
         "provision.settings.changed": "changed the support plan review intervals",
     }.items():
         audit.describe(action, sentence)
-    chronology.register("provision_plans", plans_for_chronology)
+    from .models import SupportPlan
+
+    chronology.register("provision_plans", plans_for_chronology, sources=[(SupportPlan, "pupil")])
     _register_break_glass()
     pupil_cards.register("how_to_support_me", how_to_support_me_card)
     plan_hooks.on_review_needed(_bring_review_forward)
