@@ -20,9 +20,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 from django.core import signing
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+
+from . import presence
 
 _PROVIDERS = {}
 _AREAS = {}
@@ -66,7 +67,7 @@ def register(name, provider, *, permissions=None, sources=()):
     missed a table would hide items, so `tests/test_chronology_sources.py` checks each against demo data."""
     _PROVIDERS[name] = provider
     _AREAS[name] = tuple(permissions) if permissions else None
-    _SOURCES[name] = tuple(sources)
+    _SOURCES[name] = presence.declare(sources)
 
 
 def providers():
@@ -240,26 +241,8 @@ def as_window(limit):
 
 
 def sources_of(name):
+    """[(table, column)] of the provider's declared sources."""
     return _SOURCES.get(name, ())
-
-
-def _present(pupil, names):
-    """The names of those providers with a row about the pupil in one of their sources: one query of EXISTS."""
-    declared = [(name, source) for name in names for source in _SOURCES.get(name, ())]
-    if not declared:
-        return set(names)
-    checks, params = [], []
-    for _name, (model, field_name) in declared:
-        column = model._meta.get_field(field_name).column
-        table = connection.ops.quote_name(model._meta.db_table)
-        checks.append(f"EXISTS (SELECT 1 FROM {table} WHERE {connection.ops.quote_name(column)} = %s)")
-        params.append(pupil.pk)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(checks), params)
-        found = cursor.fetchone()
-    present = {name for name in names if not _SOURCES.get(name)}
-    present.update(name for (name, _source), exists in zip(declared, found, strict=True) if exists)
-    return present
 
 
 def _collect(user, pupil, window, areas, exclude, *, skip_empty=True):
@@ -269,7 +252,7 @@ def _collect(user, pupil, window, areas, exclude, *, skip_empty=True):
         for name in _PROVIDERS
         if not ((areas and name not in areas and area_of(name) not in areas) or name in exclude)
     ]
-    present = _present(pupil, names) if skip_empty else set(names)
+    present = presence.present(pupil, {name: _SOURCES.get(name, ()) for name in names}) if skip_empty else set(names)
     for name, provider in _PROVIDERS.items():
         if name not in present:
             continue

@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from . import presence
+
 WEEKS = 4
 _PROVIDERS = {}
+_SOURCES = {}
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,14 @@ class Figure:
         return sparkline(self.weeks, self.label) if self.weeks else None
 
 
-def register(name, provider, *, order=50):
+def register(name, provider, *, order=50, sources=()):
+    """`sources`: see pastoral.presence; a figure whose sources hold no row about the pupil is not asked."""
     _PROVIDERS[name] = (order, provider)
+    _SOURCES[name] = presence.declare(sources)
+
+
+def sources_of(name):
+    return _SOURCES.get(name, ())
 
 
 def providers():
@@ -69,8 +78,10 @@ class Summary:
 def figures_for(user, pupil, now=None):
     weeks = last_weeks(now)
     figures = []
-    for _, provider in sorted(_PROVIDERS.values(), key=lambda pair: pair[0]):
-        figures.extend(provider(user, pupil, weeks))
+    asked = presence.present(pupil, _SOURCES)
+    for name, (_, provider) in sorted(_PROVIDERS.items(), key=lambda pair: pair[1][0]):
+        if name in asked:
+            figures.extend(provider(user, pupil, weeks))
     return Summary(tuple(figures))
 
 

@@ -12,7 +12,10 @@ number of queries. Cards are shown in registration order.
 
 from dataclasses import dataclass, field
 
+from . import presence
+
 _PROVIDERS = {}
+_SOURCES = {}
 
 
 @dataclass
@@ -26,8 +29,14 @@ class PupilCard:
     headline: tuple = field(default_factory=tuple)
 
 
-def register(name, provider):
+def register(name, provider, *, sources=()):
+    """`sources`: see pastoral.presence; a card whose sources hold no row about the pupil is not asked."""
     _PROVIDERS[name] = provider
+    _SOURCES[name] = presence.declare(sources)
+
+
+def sources_of(name):
+    return _SOURCES.get(name, ())
 
 
 def providers():
@@ -36,7 +45,10 @@ def providers():
 
 def cards_for(user, pupil):
     cards = []
-    for provider in _PROVIDERS.values():
+    asked = presence.present(pupil, _SOURCES)
+    for name, provider in _PROVIDERS.items():
+        if name not in asked:
+            continue
         card = provider(user, pupil)
         if card is not None:
             cards.append(card)

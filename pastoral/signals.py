@@ -1,7 +1,7 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save
 
-from . import audit, request_cache
+from . import audit, presence, request_cache
 
 
 def on_login(sender, request, user, **kwargs):
@@ -77,6 +77,7 @@ def connect():
     from .models import AcademicYear, SchoolClosure, Term
 
     watch_calendar_models(AcademicYear, Term, SchoolClosure)
+    presence.connect()
 
 
 def sync_role_groups(sender, **kwargs):

@@ -107,7 +107,12 @@ class SafeguardingConfig(AppConfig):
 
         from .summary import open_case_actions_figure
 
-        profile_summary.register("safeguarding_actions", open_case_actions_figure, order=35)
+        profile_summary.register(
+            "safeguarding_actions",
+            open_case_actions_figure,
+            order=35,
+            sources=[(Concern.pupils.through, "pupil")],
+        )
         demo.register_seeder("safeguarding", seed_safeguarding)
         from .report_sections import register as register_report_sections
 

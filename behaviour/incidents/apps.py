@@ -48,7 +48,12 @@ def register():
 
     chronology.register("behaviour_incidents", incidents_for_chronology, sources=[(Incident.pupils.through, "pupil")])
     chronology.register("behaviour_bullying", bullying_for_chronology, sources=[(BullyingInvolvement, "pupil")])
-    profile_summary.register("behaviour_follow_up_actions", open_follow_up_actions_figure, order=30)
+    profile_summary.register(
+        "behaviour_follow_up_actions",
+        open_follow_up_actions_figure,
+        order=30,
+        sources=[(Incident.pupils.through, "pupil")],
+    )
     demo.register_seeder("behaviour_incidents", seed_incidents)
     dashboard.register("behaviour_follow_up_actions", my_follow_up_actions_panel, order=30)
     register_exports()

@@ -71,7 +71,7 @@ def register():
 
     chronology.register("provision_ap", ap_for_chronology, sources=[(Placement, "pupil")])
     _register_break_glass()
-    pupil_cards.register("alternative_provision", ap_card)
+    pupil_cards.register("alternative_provision", ap_card, sources=[(Placement, "pupil")])
     dashboard.register("provision_ap", ap_panel, order=36)
     demo.register_seeder("provision_ap", seed_ap)
     register_exports()

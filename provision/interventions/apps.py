@@ -52,7 +52,7 @@ def register():
     from .models import GroupMember
 
     chronology.register("provision_interventions", interventions_for_chronology, sources=[(GroupMember, "pupil")])
-    pupil_cards.register("intervention_groups", intervention_groups_card)
+    pupil_cards.register("intervention_groups", intervention_groups_card, sources=[(GroupMember, "pupil")])
     demo.register_seeder("provision_interventions", seed_interventions)
     register_exports()
     reports.register_section(

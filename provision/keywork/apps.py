@@ -47,12 +47,14 @@ def register():
         "provision.keywork_sessions.exported": "exported keywork sessions",
     }.items():
         audit.describe(action, sentence)
-    from .models import KeyworkSession
+    from .models import KeyworkAction, KeyworkAssignment, KeyworkSession
 
     chronology.register("provision_keywork", keywork_for_chronology, sources=[(KeyworkSession, "pupil")])
     _register_break_glass()
-    pupil_cards.register("keyworker", keyworker_card)
-    profile_summary.register("provision_keywork_actions", open_keywork_actions_figure, order=40)
+    pupil_cards.register("keyworker", keyworker_card, sources=[(KeyworkAssignment, "pupil")])
+    profile_summary.register(
+        "provision_keywork_actions", open_keywork_actions_figure, order=40, sources=[(KeyworkAction, "pupil")]
+    )
     dashboard.register("provision_keywork", caseload_panel, order=12)
     demo.register_seeder("provision_keywork", seed_keywork)
     register_exports()

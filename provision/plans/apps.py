@@ -71,7 +71,7 @@ def register():
 
     chronology.register("provision_plans", plans_for_chronology, sources=[(SupportPlan, "pupil")])
     _register_break_glass()
-    pupil_cards.register("how_to_support_me", how_to_support_me_card)
+    pupil_cards.register("how_to_support_me", how_to_support_me_card, sources=[(SupportPlan, "pupil")])
     plan_hooks.on_review_needed(_bring_review_forward)
     dashboard.register("provision_plans_to_read", to_read_panel, order=15)
     dashboard.register("provision_plans", plans_panel, order=35)
