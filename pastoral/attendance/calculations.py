@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, ExpressionWrapper, F, FilteredRelation, FloatField, Q, Value
 from django.db.models.functions import Cast, NullIf
 
+from .. import request_cache
 from ..models import AcademicYear
 from .models import ABSENT, ATTENDING, AttendanceMark, Counts
 
@@ -101,6 +102,19 @@ def pupil_totals(pupil, start, end):
     return totals(AttendanceMark.objects.filter(pupil=pupil, date__gte=start, date__lte=end))
 
 
+def pupil_totals_in(pupil, ranges):
+    """{name: Totals} for each (start, end) of `ranges`, in one aggregate over the pupil's marks."""
+    first = min(start for start, _end in ranges.values())
+    last = max(end for _start, end in ranges.values())
+    marks = marks_on_roll(AttendanceMark.objects.filter(pupil=pupil, date__gte=first, date__lte=last))
+    counts = {}
+    for name, (start, end) in ranges.items():
+        within = _counts(extra=Q(date__gte=start, date__lte=end))
+        counts.update({f"{name}__{field}": value for field, value in within.items()})
+    row = marks.aggregate(**counts)
+    return {name: Totals(**{field: row[f"{name}__{field}"] for field in FIELDS}) for name in ranges}
+
+
 def with_totals(pupils, start, end, *, prefix="", extra=None, also=None):
     """Pupils annotated with `<prefix>possible`, `<prefix>attended`, ... for marks from `start` to `end`.
 
@@ -154,7 +168,13 @@ def week_start(day):
 
 def academic_year(school, day):
     """(first, last) day of the school's academic year holding `day`; 1 Sept to 31 Aug when none is recorded."""
-    year = AcademicYear.objects.filter(school=school, start__lte=day, end__gte=day).values_list("start", "end").first()
+    school_id = getattr(school, "pk", school)
+    # The profile asks for this year and last, and its header for this year again: one read per request.
+    years = request_cache.remember(
+        ("calendar", "years", school_id),
+        lambda: list(AcademicYear.objects.filter(school_id=school_id).order_by("start").values_list("start", "end")),
+    )
+    year = next(((start, end) for start, end in years if start <= day <= end), None)
     if year:
         return year
     first_year = day.year if day.month >= 9 else day.year - 1

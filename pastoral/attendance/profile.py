@@ -48,8 +48,8 @@ def panel(user, pupil, today=None):
     today = today or datetime.date.today()
     start, end = calc.academic_year(pupil.school, today)
     last_start, last_end = calc.academic_year(pupil.school, start - datetime.timedelta(days=1))
-    this_year = calc.pupil_totals(pupil, start, min(end, today))
-    last_year = calc.pupil_totals(pupil, last_start, last_end)
+    years = calc.pupil_totals_in(pupil, {"this": (start, min(end, today)), "last": (last_start, last_end)})
+    this_year, last_year = years["this"], years["last"]
     by_code = list(
         calc.marks_on_roll(AttendanceMark.objects.filter(pupil=pupil, date__gte=start, date__lte=today))
         .values("code")

@@ -114,3 +114,18 @@ def test_a_school_is_counted_in_one_query(school, django_assert_num_queries):
         )
 
     assert rows == [(12, 2)] * 5
+
+
+def test_totals_for_several_ranges_in_one_aggregate_match_each_range_counted_alone(school, django_assert_num_queries):
+    pupil = PupilFactory(school=school)
+    add_marks(pupil, ["/"] * 40 + ["I"] * 6 + ["O"] * 4 + ["L"] * 10 + ["D"] * 2)
+    ranges = {
+        "autumn": (datetime.date(2025, 9, 1), datetime.date(2025, 9, 30)),
+        "october": (datetime.date(2025, 10, 1), datetime.date(2025, 10, 31)),
+        "all": (START, END),
+    }
+    alone = {name: calculations.pupil_totals(pupil, *dates) for name, dates in ranges.items()}
+    with django_assert_num_queries(1):
+        together = calculations.pupil_totals_in(pupil, ranges)
+    assert together == alone
+    assert together["all"].possible == 60 and together["autumn"].possible + together["october"].possible == 60
