@@ -51,6 +51,7 @@ class PastoralConfig(AppConfig):
             "pastoral.termly_report.generated": "generated a termly report",
             "pastoral.membership.approved": "approved a role",
             "pastoral.membership.declined": "declined a role",
+            "pastoral.membership.lead_dsl_handed_over": "handed over the lead DSL role (the old lead stays deputy)",
             "pastoral.role_permission.requested": "asked to change what a role may do (awaiting approval)",
             "pastoral.role_permission.removed": "took a permission away from a role",
             "pastoral.role_permission.approved": "approved a change to what a role may do",

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit, outbox, selectors
 from .accounts import access
-from .accounts.roles import APPROVAL_ROLES
+from .accounts.roles import APPROVAL_ROLES, Role
 from .calendar.school_days import SchoolCalendar, bank_holidays_between
 from .exceptions import PastoralError
 from .files.uploads import checked_photo
@@ -336,9 +336,55 @@ def membership_approve(*, actor, membership):
         school=membership.school,
         data={"role": membership.role, "granted_by": membership.granted_by_id},
     )
+    hand_over_lead_dsl(membership, actor=actor)
     access.forget(membership.user)
     _welcome_once_approved(membership, sender_id=membership.granted_by_id or actor.id)
     return membership
+
+
+def current_lead_dsls(schools, *, exclude_user=None):
+    """The current, approved lead DSL memberships of a school (or of several: ids) — KCSIE asks for one lead;
+    deputies are a separate role."""
+    today = timezone.localdate()
+    where = {"school_id__in": schools} if isinstance(schools, set | list | tuple) else {"school": schools}
+    rows = (
+        Membership.objects.filter(**where, role=Role.DSL, approved_at__isnull=False, starts_on__lte=today)
+        .exclude(ends_on__lt=today)
+        .select_related("user")
+    )
+    return rows.exclude(user=exclude_user) if exclude_user is not None else rows
+
+
+def hand_over_lead_dsl(membership, *, actor=None, actor_label=""):
+    """A school has exactly one lead DSL: approving a new one hands over. The previous lead's role ends today and
+    they stay in the safeguarding team as a deputy DSL (approved by the same approval, since it reads no more than
+    they already did), so nobody loses the cases they are working; the school can end that deputy role later."""
+    if membership.role != Role.DSL or membership.school_id is None or not membership.is_current:
+        return
+    # Two approvals at once must not both keep their lead: the school row is the lock.
+    School.objects.select_for_update().filter(pk=membership.school_id).first()
+    for previous in current_lead_dsls(membership.school, exclude_user=membership.user_id):
+        _end(previous)
+        deputy = Membership.objects.filter(user=previous.user, school=previous.school, role=Role.DEPUTY_DSL).first()
+        if deputy is None or not deputy.is_current:
+            deputy = deputy or Membership(
+                user=previous.user, school=previous.school, trust=previous.trust, role=Role.DEPUTY_DSL
+            )
+            deputy.starts_on = timezone.localdate()
+            deputy.ends_on = None
+            deputy.granted_by = actor
+            deputy.approved_by = actor
+            deputy.approved_at = timezone.now()
+            _save(deputy)
+        audit.record(
+            "pastoral.membership.lead_dsl_handed_over",
+            actor=actor,
+            actor_label=actor_label,
+            obj=membership,
+            school=membership.school,
+            data={"from": previous.user.get_full_name() or previous.user.username, "to": str(membership.user)},
+        )
+        access.forget(previous.user)
 
 
 def _welcome_once_approved(membership, sender_id):
@@ -386,6 +432,7 @@ def membership_approve_by_operator(*, membership, operator=""):
         school=membership.school,
         data={"role": membership.role, "by_operator": True, "operator": operator},
     )
+    hand_over_lead_dsl(membership, actor_label=operator or "platform operator")
     _welcome_once_approved(membership, sender_id=membership.granted_by_id)
     return membership
 

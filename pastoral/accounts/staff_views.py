@@ -17,6 +17,7 @@ from ..exceptions import PastoralError
 from ..forms import MembershipGrantForm, MfaResetForm, RoleDeclineForm, StaffCreateForm
 from ..roleperms import selectors as roleperm_selectors
 from . import access
+from .roles import Role
 from .schools import current_school
 
 _AWAITING = (
@@ -211,6 +212,13 @@ def _approver(request):
 
 def _render_approvals(request, decline_forms=None, status=200):
     pending = list(selectors.approvals_for(request.user))
+    # A school has one lead DSL: say whose lead role an approval hands over (one query for all the rows).
+    lead_schools = {m.school_id for m in pending if m.role == Role.DSL and m.school_id}
+    leads = {}
+    for lead in services.current_lead_dsls(lead_schools) if lead_schools else ():
+        leads.setdefault(lead.school_id, []).append(lead.user.get_full_name() or lead.user.username)
+    for m in pending:
+        m.hands_over_from = ", ".join(leads.get(m.school_id, [])) if m.role == Role.DSL else ""
     decline_forms = decline_forms or {}
     rows = [(m, decline_forms.get(m.pk) or RoleDeclineForm(prefix=str(m.code))) for m in pending]
     resets = list(selectors.mfa_reset_approvals_for(request.user))

@@ -232,6 +232,9 @@ def _appoint(user, *, trust, school, role, actor, operator):
     audit.record("pastoral.membership.granted", obj=membership, school=school, data={"role": role}, **who)
     approval = {"role": role, **_by(actor, operator)}
     audit.record("pastoral.membership.approved", obj=membership, school=school, data=approval, **who)
+    from ..services import hand_over_lead_dsl
+
+    hand_over_lead_dsl(membership, actor=actor, actor_label=who.get("actor_label", ""))
     access.forget(user)
     return membership
 

@@ -373,3 +373,33 @@ def test_the_approval_email_task_rechecks_before_sending(it_admin, teacher, head
     mailoutbox.clear()
     assert notify_role_approvers_task(membership.id) == 0
     assert mailoutbox == []
+
+
+def test_a_school_keeps_exactly_one_lead_dsl_approving_a_new_one_hands_over(
+    it_admin, headteacher, dsl, teacher, school
+):
+    """KCSIE asks for one lead DSL: the new lead's approval ends the old lead's role, who stays a deputy."""
+    membership = grant(it_admin, teacher, school)
+    page = signed_in(headteacher).get(reverse("pastoral:role_approvals")).content.decode()
+    assert f"Approving hands the lead over from {dsl.get_full_name()}" in page
+
+    services.membership_approve(actor=headteacher, membership=membership)
+
+    leads = services.current_lead_dsls(school)
+    assert [lead.user for lead in leads] == [teacher]
+    old = Membership.objects.get(user=dsl, school=school, role="dsl")
+    assert not old.is_current
+    deputy = Membership.objects.get(user=dsl, school=school, role="deputy_dsl")
+    assert deputy.is_current and deputy.approved_at is not None and deputy.approved_by == headteacher
+    access.forget(dsl)
+    # Still in the safeguarding team: the concerns they were working stay open to them.
+    assert access.has_school_perm(dsl, school, "safeguarding.view_concerns")
+    entry = AuditEntry.objects.get(action="pastoral.membership.lead_dsl_handed_over")
+    assert entry.actor == headteacher and entry.data["from"] == dsl.get_full_name()
+
+
+def test_a_deputy_dsl_approved_beside_the_lead_hands_nothing_over(it_admin, headteacher, dsl, teacher, school):
+    membership = grant(it_admin, teacher, school, role="deputy_dsl")
+    services.membership_approve(actor=headteacher, membership=membership)
+    assert [lead.user for lead in services.current_lead_dsls(school)] == [dsl]
+    assert not AuditEntry.objects.filter(action="pastoral.membership.lead_dsl_handed_over").exists()
