@@ -35,6 +35,7 @@ def register():
         "behaviour.suspension.finalised": "finalised a suspension or exclusion decision",
         "behaviour.suspension.voided": "voided a suspension or exclusion",
         "behaviour.suspension.cancelled": "cancelled a suspension or exclusion",
+        "behaviour.reason_list.confirmed": "started offering a census reason list",
         "behaviour.suspension.governors_review": "recorded the governing board's consideration of a suspension",
         "behaviour.suspension.review_panel": "recorded an independent review panel of a permanent exclusion",
         "behaviour.suspension.notified": "recorded a suspension notification",

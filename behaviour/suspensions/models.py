@@ -24,6 +24,9 @@ class ExclusionReasonCode(models.Model):
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True, help_text="Last day it may be chosen; empty while current")
     order = models.PositiveSmallIntegerField(default=0)
+    # A list taken from a source that is not the DfE's own is loaded unconfirmed and offered to nobody until an
+    # operator has checked it against the published census guide (manage.py confirm_reason_list).
+    confirmed = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["order", "census_code"]
@@ -37,7 +40,7 @@ class ExclusionReasonCode(models.Model):
 
     @classmethod
     def active_on(cls, day):
-        return cls.objects.filter(valid_from__lte=day).filter(
+        return cls.objects.filter(confirmed=True, valid_from__lte=day).filter(
             models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day)
         )
 

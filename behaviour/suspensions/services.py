@@ -1,6 +1,10 @@
 """Writes for suspensions and permanent exclusions: one transaction per action, audited in it."""
 
+import datetime
+
+from django.contrib.postgres.aggregates import BoolAnd
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from pastoral import audit, plan_hooks
@@ -447,3 +451,44 @@ def governor_task_complete(*, actor, task, note):
         data={"kind": task.kind, "note": note[:200]},
     )
     return task
+
+
+def reason_list_versions():
+    """Every census reason list version with its dates, how many codes and whether it is confirmed."""
+    return list(
+        ExclusionReasonCode.objects.values("list_version")
+        .annotate(
+            codes=Count("pk"),
+            valid_from=Min("valid_from"),
+            valid_to=Max("valid_to"),
+            confirmed=BoolAnd("confirmed"),
+        )
+        .order_by("valid_from", "list_version")
+    )
+
+
+@transaction.atomic
+def confirm_reason_list(version, valid_from, *, operator=""):
+    """Offer an unconfirmed census reason list from `valid_from`; the confirmed lists still open end the day
+    before. Past suspensions keep their reasons: a reason row is never changed or removed. Returns the ended
+    versions."""
+    rows = ExclusionReasonCode.objects.select_for_update().filter(list_version=version)
+    if not rows.exists():
+        raise PastoralError(f"There is no reason list called {version!r}.")
+    if not rows.filter(confirmed=False).exists():
+        raise PastoralError(f"{version} is already confirmed.")
+    day_before = valid_from - datetime.timedelta(days=1)
+    open_lists = ExclusionReasonCode.objects.filter(confirmed=True, valid_to__isnull=True).exclude(
+        list_version=version
+    )
+    if open_lists.filter(valid_from__gt=day_before).exists():
+        raise PastoralError("The list in use starts after that date: choose a later one.")
+    ended = sorted(set(open_lists.values_list("list_version", flat=True)))
+    open_lists.update(valid_to=day_before)
+    rows.update(confirmed=True, valid_from=valid_from)
+    audit.record(
+        "behaviour.reason_list.confirmed",
+        actor_label=operator or "platform operator",
+        data={"version": version, "valid_from": valid_from.isoformat(), "ended": ended},
+    )
+    return ended

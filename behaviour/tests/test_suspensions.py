@@ -57,7 +57,7 @@ def autumn(calendar):
 
 
 def codes(*names):
-    return list(ExclusionReasonCode.objects.filter(census_code__in=names or ["DB"]))
+    return list(ExclusionReasonCode.objects.filter(confirmed=True, census_code__in=names or ["DB"]))
 
 
 def draft(actor, pupil, start, units, kind=Suspension.Kind.SUSPENSION, reasons=None, **values):

@@ -321,7 +321,8 @@ class Generator:
         total = sum(weights)
         for data, weight in zip(self.schools, weights, strict=True):
             data.share = weight / total
-        self.reasons = list(ExclusionReasonCode.objects.values_list("id", "valid_from", "valid_to"))
+        offered = ExclusionReasonCode.objects.filter(confirmed=True)
+        self.reasons = list(offered.values_list("id", "valid_from", "valid_to"))
         self.content_types = {
             model: ContentType.objects.get_for_model(model).pk
             for model in (BehaviourEvent, Concern, RestrictiveIntervention, Removal, Pupil)
