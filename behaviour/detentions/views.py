@@ -324,8 +324,9 @@ def type_list(request):
 
 @login_required
 def type_form(request, code=None):
-    school = _school_with(request, MANAGE)
+    # Another school's type is not found (404) before the working school's permission is asked.
     detention_type = selectors.get_type_for_user(request.user, code, MANAGE) if code else None
+    school = _school_with(request, MANAGE)
     if detention_type is not None and detention_type.school_id != school.pk:
         raise Http404("No such detention type")
     form = DetentionTypeForm(request.POST or None, instance=detention_type, school=school)
