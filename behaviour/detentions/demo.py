@@ -56,7 +56,12 @@ def seed_detentions(school, staff_by_role, pupils, rng, term):
     monday = today - datetime.timedelta(days=today.weekday() + 7)
     calendar = SchoolCalendar.for_school(school, weekdays_without_terms=True)
     days = [monday + datetime.timedelta(days=n) for n in range(19)]
-    days = [day for day in days if calendar.is_school_day(day)]
+    school_days = [day for day in days if calendar.is_school_day(day)]
+    if any(day < today for day in school_days) and any(day > today + datetime.timedelta(days=1) for day in school_days):
+        days = school_days
+    else:
+        # A demo seeded in a holiday still shows every state: its sessions fall on the weekdays around today.
+        days = [day for day in days if day.weekday() < 5]
     sessions = DetentionSession.objects.bulk_create(
         [
             DetentionSession(
