@@ -101,7 +101,11 @@ def _detail_context(request, detention, **forms):
         "notice_given": services.notice_given(detention, notices),
         "escalations": list(detention.escalations.select_related("session__type")),
         "can_set": can_set,
-        "can_mark": can_mark and detention.status != Detention.Status.RESCHEDULED,
+        # Marks once the session has started, and not after a missed one has escalated.
+        "can_mark": can_mark
+        and detention.status != Detention.Status.RESCHEDULED
+        and not detention.escalation_note
+        and detention.session.starts_at <= timezone.now(),
         "marks": services.MARKS,
         "notice_form": forms.get("notice_form", NoticeForm() if can_set else None),
         "reschedule_form": reschedule_form,
