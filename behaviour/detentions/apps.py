@@ -20,12 +20,11 @@ PERMISSIONS = {
 
 
 def register():
-    from pastoral import audit, chronology, dashboard, demo, profile_summary
+    from pastoral import audit, chronology, demo, profile_summary
 
     from .chronology import detentions_for_chronology
     from .demo import seed_detentions
     from .exports import register_exports
-    from .panels import todays_sessions_panel
     from .summary import detention_figures
 
     for action, sentence in {
@@ -43,7 +42,6 @@ def register():
     }.items():
         audit.describe(action, sentence)
     chronology.register("behaviour_detentions", detentions_for_chronology)
-    dashboard.register("behaviour_detentions_today", todays_sessions_panel, order=22)
     profile_summary.register("behaviour_detentions", detention_figures, order=15)
     # After the behaviour seeder: detentions are set from its negative events.
     demo.register_seeder("behaviour_detentions", seed_detentions)
