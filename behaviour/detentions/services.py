@@ -366,7 +366,12 @@ def _escalate(actor, detention):
     school = detention.school
     notes = []
     if rule.escalate_to_id:
-        choices = selectors.sessions_with_space(school, types=[rule.escalate_to_id], limit=1)
+        already = set(
+            Detention.objects.filter(
+                pupil=detention.pupil, voided_at__isnull=True, status__in=Detention.TAKES_A_PLACE
+            ).values_list("session_id", flat=True)
+        )
+        choices = [s for s in selectors.sessions_with_space(school, types=[rule.escalate_to_id]) if s.pk not in already]
         if choices:
             later = _place(
                 actor=actor,

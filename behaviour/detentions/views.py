@@ -75,7 +75,7 @@ def detention_create(request):
         else:
             messages.success(request, "Detention set.")
             return redirect("behaviour:detention_detail", code=detention.code)
-    context = {"form": form, "event": event, "policy": selectors.policy_for(school)}
+    context = {"form": form, "event": event, "policy": selectors.policy_for(school), "has_sessions": bool(sessions)}
     return render(request, "behaviour/detentions/detention_form.html", context)
 
 

@@ -119,7 +119,9 @@ def test_a_missed_detention_escalates_by_the_types_rule(
     lunch.run_by = teacher
     lunch.save()
     missed_session = make_session(lunch, timezone.localdate() - datetime.timedelta(days=1), run_by=teacher)
-    later = make_session(after_school, days_ahead(3))
+    taken = make_session(after_school, days_ahead(3))
+    make_detention(taken, pupil, pastoral_staff)  # already set the first one: the next one is chosen
+    later = make_session(after_school, days_ahead(4))
     detention = make_detention(missed_session, pupil, pastoral_staff)
     with capture(execute=True):
         services.detention_mark(actor=teacher, detention=detention, status="missed")
