@@ -13,7 +13,7 @@ from pastoral.files import exports
 from pastoral.files.exports import ExportRefused
 from pastoral.files.pdf import OFFICIAL_SENSITIVE, render_pdf
 
-from .selectors import day_sessions, get_detention_for_user, policy_for
+from .selectors import day_sessions, event_readable, get_detention_for_user, policy_for
 
 
 def _detention(user, parameters):
@@ -44,6 +44,7 @@ def build_letter_pdf(generated_file, user):
         "session": session,
         "pupil": detention.pupil,
         "policy": policy_for(detention.school),
+        "event_readable": event_readable(user, detention.event),
     }
     content = render_pdf(
         "pdf/behaviour/detention_letter.html",

@@ -138,9 +138,33 @@ def day_sessions(user, school, day):
     for detention in rows:
         by_session.setdefault(detention.session_id, []).append(detention)
     for session in sessions:
-        session.pupils = by_session.get(session.pk, [])
+        session.pupils = with_why(user, by_session.get(session.pk, []))
     return sessions
 
 
 def open_count(user, pupil):
     return detentions_visible_to(user).filter(pupil=pupil, status=Detention.Status.SET, voided_at__isnull=True).count()
+
+
+def event_readable(user, event):
+    """Whether `user` may read the linked event: an event of a sensitive category is read only by the pastoral and
+    safeguarding teams and whoever logged it (as events_visible_to), so a detention never reveals its category."""
+    if event is None:
+        return False
+    if not event.category.sensitive:
+        return True
+    return event.recorded_by_id == user.pk or access.has_school_perm(
+        user, event.school_id, "behaviour.view_sensitive_event"
+    )
+
+
+def with_why(user, detentions):
+    """Each detention with `why`: the event's category where the viewer may read the event, else the reason."""
+    for detention in detentions:
+        if detention.event_id and event_readable(user, detention.event):
+            detention.why = detention.event.category.name
+        elif detention.reason:
+            detention.why = detention.reason
+        else:
+            detention.why = "A behaviour event"
+    return detentions

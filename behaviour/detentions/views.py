@@ -97,6 +97,7 @@ def _detail_context(request, detention, **forms):
     can_void = live and access.has_school_perm(user, school_id, MANAGE)
     return {
         "detention": detention,
+        "event_readable": selectors.event_readable(user, detention.event),
         "notices": notices,
         "notice_given": services.notice_given(detention, notices),
         "escalations": list(detention.escalations.select_related("session__type")),
@@ -292,6 +293,7 @@ def pupil_list(request, code):
     pupil = core_selectors.get_pupil_for_user(request.user, code)
     _require(request.user, pupil.school_id, READ)
     page = keyset_page(request, selectors.pupil_detentions(request.user, pupil))
+    selectors.with_why(request.user, page.object_list)
     context = {
         "pupil": pupil,
         "page": page,

@@ -334,3 +334,22 @@ def test_types_are_kept_by_the_pastoral_team(client, as_user, school, teacher, p
     assert made.weekdays == "4" and made.notice_required
     response = client.post(reverse("behaviour:detention_types"), {"notice_hours": "48", "email_notice": "on"})
     assert response.status_code == 302 and DetentionPolicy.objects.get(school=school).notice_hours == 48
+
+
+def test_a_sensitive_events_category_is_not_shown_to_staff_who_cannot_read_it(
+    client, as_user, school, pupil, teacher, dsl, lunch
+):
+    sensitive = BehaviourCategoryFactory(school=school, name="Sexualised behaviour", kind="negative", sensitive=True)
+    event = BehaviourEventFactory(pupil=pupil, category=sensitive, recorded_by=dsl)
+    detention = make_detention(make_session(lunch, timezone.localdate()), pupil, dsl, event=event, reason="")
+    as_user(teacher)
+    for url in (
+        reverse("behaviour:detention_detail", args=[detention.code]),
+        reverse("behaviour:detention_pupil_list", args=[pupil.code]),
+        reverse("behaviour:detention_day"),
+    ):
+        page = client.get(url).content.decode()
+        assert "Sexualised" not in page, url
+    assert "A behaviour event" in page
+    as_user(dsl)
+    assert "Sexualised behaviour" in client.get(reverse("behaviour:detention_day")).content.decode()
