@@ -13,6 +13,7 @@ from pastoral.widgets import DateInput, TimeInput
 from ..events.models import BehaviourCategory
 from ..forms import DATETIME_FORMATS, _datetime_widget, _school_pupils, staff_of
 from .models import DetentionNotice, DetentionPolicy, DetentionSession, DetentionType
+from .services import TYPE_FIELDS
 
 WEEKDAYS = [("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"), ("4", "Friday")]
 
@@ -133,22 +134,7 @@ class DetentionTypeForm(forms.ModelForm):
 
     class Meta:
         model = DetentionType
-        fields = [
-            "name",
-            "kind",
-            "start_time",
-            "duration_minutes",
-            "capacity",
-            "location",
-            "run_by",
-            "notice_required",
-            "weekdays",
-            "escalate_to",
-            "escalate_category",
-            "notify_pastoral_lead",
-            "notify_setter",
-            "active",
-        ]
+        fields = TYPE_FIELDS
         widgets = {"start_time": TimeInput()}
         help_texts = {"notice_required": "On by default for after-school detentions, as most schools' policies ask."}
 

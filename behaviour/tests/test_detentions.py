@@ -353,3 +353,50 @@ def test_a_sensitive_events_category_is_not_shown_to_staff_who_cannot_read_it(
     assert "A behaviour event" in page
     as_user(dsl)
     assert "Sexualised behaviour" in client.get(reverse("behaviour:detention_day")).content.decode()
+
+
+def test_the_detention_page_records_notice_moves_and_voids(
+    client, as_user, school, pupil, teacher, pastoral_staff, after_school, lunch
+):
+    detention = make_detention(make_session(after_school, days_ahead(3)), pupil, teacher)
+    other = make_session(lunch, days_ahead(4))
+    as_user(teacher)
+    url = reverse("behaviour:detention_detail", args=[detention.code])
+    page = client.get(url).content.decode()
+    assert "Written notice not yet recorded in time" in page and 'value="behaviour.detention_letter_pdf"' in page
+    future = (timezone.localtime() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("behaviour:detention_notice", args=[detention.code]), {"method": "letter", "sent_at": future}
+    )
+    assert response.status_code == 400 and "cannot be in the future" in response.content.decode()
+    sent = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    client.post(reverse("behaviour:detention_notice", args=[detention.code]), {"method": "letter", "sent_at": sent})
+    assert "Written notice given in time" in client.get(url).content.decode()
+    response = client.post(
+        reverse("behaviour:detention_reschedule", args=[detention.code]), {"session": other.pk, "reason": "Exam"}
+    )
+    moved = Detention.objects.get(rescheduled_from=detention)
+    assert response.url == reverse("behaviour:detention_detail", args=[moved.code]) and moved.session == other
+    assert client.post(reverse("behaviour:detention_void", args=[moved.code]), {"reason": "Wrong"}).status_code == 403
+    as_user(pastoral_staff)
+    client.post(reverse("behaviour:detention_void", args=[moved.code]), {"reason": "Wrong pupil"})
+    moved.refresh_from_db()
+    assert moved.voided_at and moved.void_reason == "Wrong pupil"
+
+
+def test_sessions_are_made_and_changed_from_their_pages(client, as_user, school, pupil, teacher, pastoral_staff, lunch):
+    as_user(pastoral_staff)
+    start = days_ahead(7)
+    client.post(reverse("behaviour:detention_type_sessions", args=[lunch.code]), {"start": start.isoformat()})
+    sessions = list(DetentionSession.objects.filter(type=lunch))
+    assert len(sessions) == 10 and all(s.date >= start and s.date.weekday() < 5 for s in sessions)
+    session = sessions[0]
+    make_detention(session, pupil, teacher)
+    make_detention(session, PupilFactory(school=school), teacher)
+    edit = reverse("behaviour:detention_session_edit", args=[session.code])
+    client.post(edit, {"run_by": teacher.pk, "location": "Room 7", "capacity": "1"})
+    session.refresh_from_db()
+    assert session.capacity == 10  # two pupils are already set
+    client.post(edit, {"run_by": teacher.pk, "location": "Room 7", "capacity": "2"})
+    session.refresh_from_db()
+    assert (session.capacity, session.location, session.run_by) == (2, "Room 7", teacher)
