@@ -20,6 +20,7 @@ from pastoral.exceptions import PastoralError
 from pastoral.selectors import staff_holding
 from pastoral.voiding import void_record
 
+from ..events.selectors import events_visible_to
 from ..services import _once, _require, _require_pupils
 from . import selectors
 from .models import Detention, DetentionNotice, DetentionPolicy, DetentionSession, DetentionType
@@ -214,6 +215,8 @@ def _set(*, actor, pupil, session, event, reason, submission_key, now):
             raise PastoralError("A voided event cannot have a detention set from it.")
         if event.pupil_id != pupil.pk or event.school_id != school.pk:
             raise PastoralError("The event must be this pupil's, at this school.")
+        if not events_visible_to(actor).filter(pk=event.pk).exists():
+            raise PastoralError("You cannot read this event.")
     elif not reason.strip():
         raise PastoralError("Give the reason for a detention that is not set from an event.")
     return _place(

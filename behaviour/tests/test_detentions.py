@@ -56,7 +56,11 @@ def test_sessions_on_offer_respect_the_notice_rule_and_capacity(school, pupil, t
     assert tomorrow_after not in selectors.sessions_with_space(school, now=now)
 
 
-def test_set_detention_from_an_event_and_the_refusals(school, pupil, teacher, after_school, lunch):
+def test_set_detention_from_an_event_and_the_refusals(school, pupil, teacher, dsl, after_school, lunch):
+    sensitive = BehaviourCategoryFactory(school=school, name="Self-harm", kind="negative", sensitive=True)
+    unseen = BehaviourEventFactory(pupil=pupil, recorded_by=dsl, category=sensitive)
+    with pytest.raises(PastoralError, match="cannot read this event"):
+        services.set_detention(actor=teacher, pupil=pupil, session=make_session(lunch, days_ahead(6)), event=unseen)
     event = BehaviourEventFactory(pupil=pupil, recorded_by=teacher)
     session = make_session(lunch, days_ahead(3), capacity=2)
     detention = services.set_detention(actor=teacher, pupil=pupil, session=session, event=event)
