@@ -9,6 +9,7 @@ from django.utils import timezone
 from behaviour.detentions import selectors, services
 from behaviour.detentions.chronology import detentions_for_chronology
 from behaviour.detentions.models import Detention, DetentionNotice, DetentionPolicy, DetentionSession
+from behaviour.incidents import services as incident_services
 from behaviour.models import BehaviourEvent
 from behaviour.tasks import flag_unmarked_detentions_task
 from pastoral import profile_summary
@@ -404,3 +405,19 @@ def test_sessions_are_made_and_changed_from_their_pages(client, as_user, school,
     client.post(edit, {"run_by": teacher.pk, "location": "Room 7", "capacity": "2"})
     session.refresh_from_db()
     assert (session.capacity, session.location, session.run_by) == (2, "Room 7", teacher)
+
+
+def test_the_incident_page_offers_a_detention_for_each_pupils_event(client, as_user, school, pupil, teacher):
+    event = BehaviourEventFactory(pupil=pupil, recorded_by=teacher)
+    incident = incident_services.incident_record(
+        actor=teacher,
+        event=event,
+        submission_key=uuid.uuid4(),
+        antecedent="Before",
+        behaviour="During",
+        dysregulated="no",
+    )
+    as_user(teacher)
+    page = client.get(reverse("behaviour:incident_detail", args=[incident.code])).content.decode()
+    assert services.suggest_url(event) in page
+    assert f'Set a detention<span class="visually-hidden"> for {pupil.display_name}' in page
