@@ -9,6 +9,7 @@ class BehaviourConfig(AppConfig):
         from pastoral.accounts import roles
 
         from .analytics import apps as analytics
+        from .detentions import apps as detentions
         from .events import apps as events
         from .incidents import apps as incidents
         from .interventions import apps as interventions
@@ -18,7 +19,7 @@ class BehaviourConfig(AppConfig):
 
         # Demo seeders run in this order: suspensions, then the rising-behaviour data, then incidents draw on the
         # events seeded before them. Dashboard panels of the same order also show in this order.
-        sub_areas = [events, removals, restorative, suspensions, analytics, incidents, interventions]
+        sub_areas = [events, removals, restorative, suspensions, analytics, incidents, interventions, detentions]
         # Every sub-area's permissions come first: the report and trend registries check the names they are given.
         for area in sub_areas:
             roles.register_permissions(area.PERMISSIONS)

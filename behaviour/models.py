@@ -2,6 +2,13 @@
 under this app (same tables, same migrations) and behaviour.models.X keeps working."""
 
 from .analytics.models import EventDayCount  # noqa: F401
+from .detentions.models import (  # noqa: F401
+    Detention,
+    DetentionNotice,
+    DetentionPolicy,
+    DetentionSession,
+    DetentionType,
+)
 from .events.models import (  # noqa: F401
     BehaviourCategory,
     BehaviourEvent,

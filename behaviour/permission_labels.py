@@ -1,7 +1,9 @@
 """What each behaviour permission lets staff do, for the roles page (see pastoral.accounts.role_catalogue)."""
 
 LABELS = {
-    "behaviour.view_event": "View behaviour events, removals and restorative meetings",
+    "behaviour.view_event": "View behaviour events, removals, restorative meetings and detentions",
+    "behaviour.set_detention": "Set detentions and record the notice sent home",
+    "behaviour.manage_detentions": "Manage detention types and sessions, mark attendance and void detentions",
     "behaviour.record_event": "Log and correct behaviour events",
     "behaviour.void_event": "Void behaviour events",
     "behaviour.manage_categories": "Manage behaviour categories, locations and reward milestones",

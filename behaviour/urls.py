@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import views
 from .analytics.urls import urlpatterns as analytics
+from .detentions.urls import urlpatterns as detentions
 from .events.urls import urlpatterns as events
 from .incidents.urls import urlpatterns as incidents
 from .interventions.urls import urlpatterns as interventions
@@ -23,4 +24,5 @@ urlpatterns = [
     *analytics,
     *incidents,
     *interventions,
+    *detentions,
 ]

@@ -37,6 +37,12 @@ app.conf.beat_schedule = {
         "task": "behaviour.tasks.removals_untold_task",
         "schedule": crontab(minute=30, hour=16, day_of_week="1-5"),
     },
+    # Weekdays every 15 minutes from 12:00 to 18:45 (https://crontab.guru/#*/15_12-18_*_*_1-5): detention
+    # sessions that have ended with pupils unmarked are flagged to whoever ran them.
+    "detentions-unmarked": {
+        "task": "behaviour.tasks.flag_unmarked_detentions_task",
+        "schedule": crontab(minute="*/15", hour="12-18", day_of_week="1-5"),
+    },
     # Mondays at 07:30 (https://crontab.guru/#30_7_*_*_1): staff training expiring in the next 60 days.
     "training-expiry-digest": {
         "task": "behaviour.tasks.training_expiry_digest_task",

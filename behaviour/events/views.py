@@ -16,6 +16,8 @@ from pastoral.accounts import access
 from pastoral.exceptions import PastoralError
 from pastoral.lists import list_page
 
+from ..detentions.selectors import detentions_visible_to
+from ..detentions.services import suggest_url
 from ..incidents.selectors import incident_for_group
 from ..removals.selectors import removals_visible_to
 from ..restorative.selectors import restorative_meetings_visible_to
@@ -97,6 +99,15 @@ def event_detail(request, code):
             removals_visible_to(request.user).filter(event=event, voided_at__isnull=True).order_by("removed_at")
         ),
         "incident": incident_for_group(request.user, event.group),
+        "detentions": list(
+            detentions_visible_to(request.user)
+            .filter(event=event, voided_at__isnull=True)
+            .select_related("session__type")
+            .order_by("starts_at")
+        ),
+        "detention_url": suggest_url(event)
+        if not event.voided_at and access.has_school_perm(request.user, event.school_id, "behaviour.set_detention")
+        else "",
     }
     return render(request, "behaviour/event_detail.html", context)
 

@@ -90,6 +90,8 @@ def _incident_context(request, incident, **forms):
         "revisions": list(incident.revisions.select_related("changed_by")),
         "bullying": list(selectors.bullying_visible_to(user).filter(incident=incident, voided_at__isnull=True)),
         "can_record": can_record,
+        "can_set_detention": not incident.voided_at
+        and access.has_school_perm(user, incident.school_id, "behaviour.set_detention"),
         "can_edit": can_record and services.can_change_incident(user, incident),
         "action_form": None,
         "attachment_form": None,
