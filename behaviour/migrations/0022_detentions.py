@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('behaviour', '0020_governors_review'),
+        ('behaviour', '0021_reason_list_versions'),
         ('pastoral', '0026_subject_access_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
