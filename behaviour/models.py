@@ -8,6 +8,7 @@ from .events.models import (  # noqa: F401
     BehaviourEventRevision,
     BehaviourPhrase,
     Location,
+    PupilRole,
     RewardMilestone,
 )
 from .incidents.models import (  # noqa: F401
@@ -19,6 +20,7 @@ from .incidents.models import (  # noqa: F401
     FollowUpAction,
     Incident,
     IncidentAttachment,
+    IncidentPupil,
     IncidentRevision,
     ParentsInformedHow,
     _attachment_path,
