@@ -67,6 +67,7 @@ EVENT_COLUMNS = [
     "Recorded by",
     "Staff involved",
     "Voided",
+    "Role",
 ]
 
 
@@ -94,6 +95,7 @@ def build_events_csv(generated_file, user):
                 str(event.recorded_by),
                 "; ".join(str(person) for person in event.staff_involved.all()),
                 f"Voided: {event.void_reason}" if event.voided_at else "",
+                event.get_role_display(),
             ]
         )
         if index % 500 == 0:

@@ -73,8 +73,18 @@ class Incident(Voidable):
 
     @property
     def title(self):
-        """By pupil(s) and the day it was recorded; reads `pupils` through any prefetch."""
-        return titles.record_title((p.display_name for p in self.pupils.all()), "Incident", self.created_at)
+        """By pupil(s) and the day it was recorded; reads `involvements` through any prefetch."""
+        return titles.record_title((i.pupil.display_name for i in self.pupil_roles), "Incident", self.created_at)
+
+    @property
+    def pupil_roles(self):
+        """The pupils' involvements (pupil and role), by name: a prefetch of `involvements` with their pupils
+        if the queryset made one (as the list does), else one query."""
+        if "involvements" in getattr(self, "_prefetched_objects_cache", {}):
+            return list(self.involvements.all())
+        return list(
+            self.involvements.select_related("pupil").order_by("pupil__legal_last_name", "pupil__legal_first_name")
+        )
 
     def clean(self):
         errors = {}
@@ -114,6 +124,7 @@ class IncidentRevision(Revision):
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="revisions")
 
     revised_model = Incident
+    labels = {"roles": "Roles"}
 
     class Meta(Revision.Meta):
         pass

@@ -6,10 +6,17 @@ from django.http import Http404
 from django.utils import timezone
 
 from pastoral.accounts import access
-from pastoral.models import Pupil
 
 from ..selectors import PUPIL_FIELDS, _pupil_row
-from .models import BullyingIncident, BullyingInvolvement, BullyingType, FollowUpAction, Incident, IncidentAttachment
+from .models import (
+    BullyingIncident,
+    BullyingInvolvement,
+    BullyingType,
+    FollowUpAction,
+    Incident,
+    IncidentAttachment,
+    IncidentPupil,
+)
 
 
 def incidents_visible_to(user):
@@ -69,7 +76,14 @@ def incident_list_rows(user, school, *, include_voided=False):
         incidents = incidents.filter(voided_at__isnull=True)
     return (
         incidents.select_related("recorded_by")
-        .prefetch_related(Prefetch("pupils", queryset=Pupil.objects.order_by("legal_last_name", "legal_first_name")))
+        .prefetch_related(
+            Prefetch(
+                "involvements",
+                queryset=IncidentPupil.objects.select_related("pupil").order_by(
+                    "pupil__legal_last_name", "pupil__legal_first_name"
+                ),
+            )
+        )
         .annotate(
             open_actions=Count("actions", filter=Q(actions__done_at__isnull=True), distinct=True),
             overdue_actions=Count(
