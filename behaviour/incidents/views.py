@@ -370,7 +370,15 @@ def bullying_patterns(request):
         value_header="Records",
         description="A record with several types counts once under each of them.",
     )
-    context = {"form": form, "start": start, "end": end, "patterns": patterns, "chart": chart, "school": school}
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
+        "patterns": patterns,
+        "roles": selectors.role_patterns(request.user, school, start, end),
+        "chart": chart,
+        "school": school,
+    }
     return render(request, "behaviour/bullying_patterns.html", context)
 
 
