@@ -66,8 +66,8 @@ EVENT_COLUMNS = [
     "Action taken",
     "Recorded by",
     "Staff involved",
-    "Voided",
     "Role",
+    "Voided",
 ]
 
 
@@ -94,8 +94,8 @@ def build_events_csv(generated_file, user):
                 event.action_taken,
                 str(event.recorded_by),
                 "; ".join(str(person) for person in event.staff_involved.all()),
-                f"Voided: {event.void_reason}" if event.voided_at else "",
                 event.get_role_display(),
+                f"Voided: {event.void_reason}" if event.voided_at else "",
             ]
         )
         if index % 500 == 0:

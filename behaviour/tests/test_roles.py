@@ -251,11 +251,11 @@ def test_the_csv_exports_carry_the_roles(client, as_user, pastoral_lead, school,
     )
     as_user(pastoral_lead)
     events = export_csv(client, capture, pastoral_lead, "behaviour.events_csv")
-    assert events[0][-1] == "Role"
-    assert sorted(row[-1] for row in events[1:]) == ["Instigator", "Target"]
+    assert events[0][-2:] == ["Role", "Voided"]
+    assert sorted(row[-2] for row in events[1:]) == ["Instigator", "Target"]
     incidents = export_csv(client, capture, pastoral_lead, "behaviour.incidents_csv")
-    assert incidents[0][-1] == "Roles"
-    assert incidents[1][-1] == "Zoë Ainsworth: Instigator; Bilal Okafor: Target"
+    assert incidents[0][-2:] == ["Roles", "Voided"]
+    assert incidents[1][-2] == "Zoë Ainsworth: Instigator; Bilal Okafor: Target"
 
 
 def test_the_analytics_page_counts_events_by_role(client, as_user, headteacher, school, trio, disruption):
