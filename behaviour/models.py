@@ -15,6 +15,7 @@ from .events.models import (  # noqa: F401
     BehaviourEventRevision,
     BehaviourPhrase,
     Location,
+    PupilRole,
     RewardMilestone,
 )
 from .incidents.models import (  # noqa: F401
@@ -26,6 +27,7 @@ from .incidents.models import (  # noqa: F401
     FollowUpAction,
     Incident,
     IncidentAttachment,
+    IncidentPupil,
     IncidentRevision,
     ParentsInformedHow,
     _attachment_path,

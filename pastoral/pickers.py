@@ -270,13 +270,25 @@ class PickerWidget(_PickerWidgetMixin, forms.Widget):
 
 class MultiplePickerWidget(_PickerWidgetMixin, forms.Widget):
     """Several choices: chips (each posting its code as ``<name>``), a type-ahead to add more and, without
-    JavaScript, a text box (``<name>_text``) of names one a line."""
+    JavaScript, a text box (``<name>_text``) of names one a line.
+
+    With `roles` (choices), each chip has a compact select of the row's role, posted as ``<name>_role_<code>``;
+    a typed entry may end with a role after a colon ("Zoe Ainsworth: target")."""
 
     template_name = "_picker_multiple.html"
 
+    def __init__(self, kind, search_url_name=None, search_query="", attrs=None, roles=None, role_default=""):
+        super().__init__(kind, search_url_name, search_query, attrs)
+        self.roles = list(roles or [])
+        self.role_default = role_default
+
     def value_from_datadict(self, data, files, name):
         codes = data.getlist(name) if hasattr(data, "getlist") else list(data.get(name) or [])
-        return {"codes": [str(code).strip() for code in codes if str(code).strip()], "text": data.get(f"{name}_text")}
+        codes = [str(code).strip() for code in codes if str(code).strip()]
+        value = {"codes": codes, "text": data.get(f"{name}_text")}
+        if self.roles:
+            value["roles"] = {code: data.get(f"{name}_role_{code}") or "" for code in codes}
+        return value
 
     def value_omitted_from_data(self, data, files, name):
         return name not in data and f"{name}_text" not in data
@@ -303,13 +315,24 @@ class MultiplePickerWidget(_PickerWidgetMixin, forms.Widget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
+        roles = {}
         if isinstance(value, dict):
             values, text = value.get("codes") or [], value.get("text") or ""
+            roles = {str(key): role for key, role in (value.get("roles") or {}).items()}
         else:
             values, text = (list(value) if value else []), ""
         chosen = self._chosen(values)
         widget = self._base_context(context)
-        widget.update({"chosen": [(obj.code, self.kind.label(obj)) for obj in chosen], "text": text})
+        widget.update(
+            {
+                "chosen": [
+                    (obj.code, self.kind.label(obj), roles.get(str(obj.code)) or self.role_default) for obj in chosen
+                ],
+                "text": text,
+                "roles": self.roles,
+                "role_default": self.role_default,
+            }
+        )
         return context
 
 
@@ -393,16 +416,31 @@ class PickerField(_QuerysetOnWidget, forms.ModelChoiceField):
         return str(self.prepare_value(initial) or "") != str((data or {}).get("code") or "")
 
 
+class WithRoles(list):
+    """The rows a role picker chose, in order, with `roles`: {row's pk: role}."""
+
+    def __init__(self, rows, roles):
+        super().__init__(rows)
+        self.roles = roles
+
+
 class MultiplePickerField(_QuerysetOnWidget, forms.ModelMultipleChoiceField):
     """Several rows: the chosen codes, plus any typed entries (one a line, or separated by commas), each
-    resolved inside the queryset. Cleans to a queryset of the chosen rows, like ModelMultipleChoiceField."""
+    resolved inside the queryset. Cleans to a queryset of the chosen rows, like ModelMultipleChoiceField.
 
-    def __init__(self, kind, *, search_url_name=None, search_query="", **kwargs):
+    With `roles` (choices) and `role_default`, each chosen row also has a role, and the field cleans to a
+    `WithRoles` list instead. An initial value may then be {"codes": rows, "roles": {code: role}}."""
+
+    def __init__(self, kind, *, search_url_name=None, search_query="", roles=None, role_default="", **kwargs):
         self.kind = kind
+        self.roles = list(roles or [])
+        self.role_default = role_default
         kwargs.setdefault("queryset", None)
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("help_text", kind.hint)
-        kwargs.setdefault("widget", MultiplePickerWidget(kind, search_url_name, search_query))
+        kwargs.setdefault(
+            "widget", MultiplePickerWidget(kind, search_url_name, search_query, roles=roles, role_default=role_default)
+        )
         invalid = f"Choose {kind.plural} from this school."
         error_messages = {"invalid_choice": invalid, "invalid_pk_value": invalid}
         error_messages.update(kwargs.pop("error_messages", None) or {})
@@ -415,37 +453,68 @@ class MultiplePickerField(_QuerysetOnWidget, forms.ModelMultipleChoiceField):
             return value
         return super().prepare_value(value)
 
+    def _role_of(self, text):
+        """A role's value from its value or label, typed in any case; None when it names no role."""
+        wanted = _plain(text)
+        for value, label in self.roles:
+            if wanted in (_plain(str(value)), _plain(str(label))):
+                return value
+        return None
+
+    def _split_role(self, entry):
+        """(entry without its role, role) for a typed "name: role"; the role is None when none is given."""
+        if self.roles and ":" in entry:
+            name, _colon, tail = entry.rpartition(":")
+            role = self._role_of(tail)
+            if role is not None and name.strip():
+                return name.strip(), role
+        return entry, None
+
     def clean(self, value):
         if isinstance(value, dict):
             codes, text = value.get("codes") or [], (value.get("text") or "").strip()
+            posted_roles = value.get("roles") or {}
         else:
-            codes, text = [str(v) for v in (value or [])], ""
+            codes, text, posted_roles = [str(v) for v in (value or [])], "", {}
         if not codes and not text:
             if self.required:
                 raise ValidationError(self.error_messages["required"], code="required")
-            return self.queryset.none()
-        chosen = []
+            return WithRoles([], {}) if self.roles else self.queryset.none()
+        chosen, roles = [], {}
         if codes:
             if any(not isinstance(_key(code), uuid.UUID) for code in codes):
                 raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
             chosen = list(self._check_values(codes))
+            for row in chosen:
+                posted = posted_roles.get(str(row.code)) or ""
+                if posted and self._role_of(posted) is None:
+                    raise ValidationError("Choose a role from the list.", code="invalid_role")
+                roles[row.pk] = self._role_of(posted) if posted else self.role_default
         errors = []
         for entry in (part.strip() for part in SEPARATORS.split(text)):
             if not entry:
                 continue
+            entry, role = self._split_role(entry)
             try:
                 row = resolve_text(self.kind, self.queryset, entry)
             except ValidationError as error:
                 errors.append(error)
                 continue
             chosen.append(row)
+            if role is not None or row.pk not in roles:
+                roles[row.pk] = role or self.role_default
         if errors:
             raise ValidationError(errors)
         result = self.queryset.filter(pk__in=[row.pk for row in chosen])
         self.run_validators(result)
+        if self.roles:
+            rows = list(self.kind.order(result))
+            return WithRoles(rows, {row.pk: roles[row.pk] for row in rows})
         return result
 
     def has_changed(self, initial, data):
+        if isinstance(initial, dict):
+            initial = initial.get("codes")
         if isinstance(data, dict):
             if (data.get("text") or "").strip():
                 return True

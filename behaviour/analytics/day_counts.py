@@ -11,59 +11,77 @@ from django.db import connection, transaction
 EVENTS = "behaviour_behaviourevent"
 COUNTS = "behaviour_eventdaycount"
 # The columns of the unique index behaviour_daycount_key (an index, so ON CONFLICT names its columns).
-KEY_COLUMNS = "school_id, facet, day, category_id, location_id, period, hour"
+KEY_COLUMNS = "school_id, facet, day, category_id, location_id, period, hour, role"
 OPERATIONS = ("insert", "update", "delete")
 
+# Migration 0013 installed the triggers before events had a role (0023 added it and the "role" facet); it calls
+# these functions with roles=False, so a fresh database migrates through both steps.
 
-def _grouped(rows_sql, tz):
-    """Rows (school_id, day, facet, category_id, location_id, period, hour, tally) from `rows_sql`, which yields
-    (school_id, category_id, location_id, period, occurred_at, n) for each event counted +n."""
+
+def _grouped(rows_sql, tz, roles=True):
+    """Rows (school_id, day, facet, category_id, location_id, period, hour, role, tally) from `rows_sql`, which
+    yields (school_id, category_id, location_id, period, role, occurred_at, n) for each event counted +n."""
+    role, no_role = (", role", ", NULL") if roles else ("", "")
+    by_role = (
+        """
+            UNION ALL
+            SELECT school_id, day, 'role', category_id, NULL, NULL, NULL, role, sum(n)::integer
+            FROM here GROUP BY school_id, day, category_id, role"""
+        if roles
+        else ""
+    )
     return f"""
         WITH changed AS ({rows_sql}),
         here AS (
-            SELECT school_id, category_id, location_id, period,
+            SELECT school_id, category_id, location_id, period{role},
                    (occurred_at AT TIME ZONE '{tz}')::date AS day,
                    extract(hour FROM occurred_at AT TIME ZONE '{tz}')::smallint AS hour, n
             FROM changed
         ),
         grouped AS (
             SELECT school_id, day, 'category'::varchar AS facet, category_id, NULL::bigint AS location_id,
-                   NULL::varchar AS period, NULL::smallint AS hour, sum(n)::integer AS tally
+                   NULL::varchar AS period, NULL::smallint AS hour{", NULL::varchar AS role" if roles else ""},
+                   sum(n)::integer AS tally
             FROM here GROUP BY school_id, day, category_id
             UNION ALL
-            SELECT school_id, day, 'location', NULL, location_id, NULL, NULL, sum(n)::integer
+            SELECT school_id, day, 'location', NULL, location_id, NULL, NULL{no_role}, sum(n)::integer
             FROM here GROUP BY school_id, day, location_id
             UNION ALL
-            SELECT school_id, day, 'slot', NULL, NULL, period, hour, sum(n)::integer
-            FROM here GROUP BY school_id, day, period, hour
+            SELECT school_id, day, 'slot', NULL, NULL, period, hour{no_role}, sum(n)::integer
+            FROM here GROUP BY school_id, day, period, hour{by_role}
         )
         SELECT * FROM grouped WHERE tally <> 0
         -- One order for every writer, so two statements never take the same rows' locks the other way round.
-        ORDER BY school_id, facet, day, category_id, location_id, period, hour
+        ORDER BY school_id, facet, day, category_id, location_id, period, hour{role}
     """
 
 
-def _upsert(rows_sql, tz):
+def _columns(roles):
+    return f"school_id, day, facet, category_id, location_id, period, hour{', role' if roles else ''}, tally"
+
+
+def _upsert(rows_sql, tz, roles=True):
+    key = KEY_COLUMNS if roles else KEY_COLUMNS.removesuffix(", role")
     return f"""
-        INSERT INTO {COUNTS} AS c (school_id, day, facet, category_id, location_id, period, hour, tally)
-        {_grouped(rows_sql, tz)}
-        ON CONFLICT ({KEY_COLUMNS}) DO UPDATE SET tally = c.tally + EXCLUDED.tally
+        INSERT INTO {COUNTS} AS c ({_columns(roles)})
+        {_grouped(rows_sql, tz, roles)}
+        ON CONFLICT ({key}) DO UPDATE SET tally = c.tally + EXCLUDED.tally
     """
 
 
-def _live(table, sign):
+def _live(table, sign, roles=True):
     return (
-        f"SELECT school_id, category_id, location_id, period, occurred_at, {sign} AS n "
+        f"SELECT school_id, category_id, location_id, period{', role' if roles else ''}, occurred_at, {sign} AS n "
         f"FROM {table} WHERE voided_at IS NULL"
     )
 
 
-def _changes(operation):
+def _changes(operation, roles=True):
     if operation == "insert":
-        return _live("new_rows", 1)
+        return _live("new_rows", 1, roles)
     if operation == "delete":
-        return _live("old_rows", -1)
-    return f"{_live('new_rows', 1)} UNION ALL {_live('old_rows', -1)}"
+        return _live("old_rows", -1, roles)
+    return f"{_live('new_rows', 1, roles)} UNION ALL {_live('old_rows', -1, roles)}"
 
 
 def _referencing(operation):
@@ -74,7 +92,7 @@ def _referencing(operation):
     }[operation]
 
 
-def install_sql(tz=None):
+def install_sql(tz=None, roles=True):
     """CREATE OR REPLACE the three trigger functions and (re)create their triggers."""
     tz = (tz or settings.TIME_ZONE).replace("'", "")
     statements = []
@@ -82,7 +100,7 @@ def install_sql(tz=None):
         name = f"{COUNTS}_{operation}"
         statements.append(
             f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
-            f"BEGIN\n{_upsert(_changes(operation), tz)};\nRETURN NULL;\nEND\n$body$"
+            f"BEGIN\n{_upsert(_changes(operation, roles), tz, roles)};\nRETURN NULL;\nEND\n$body$"
         )
         statements.append(f"DROP TRIGGER IF EXISTS {name} ON {EVENTS}")
         statements.append(
@@ -101,15 +119,24 @@ def uninstall_sql():
     return statements
 
 
-def rebuild_sql(tz=None):
+def rebuild_sql(tz=None, roles=True):
     tz = (tz or settings.TIME_ZONE).replace("'", "")
     return [
         # Writers wait while the counts are rebuilt, so none is counted twice or lost.
         f"LOCK TABLE {EVENTS} IN SHARE MODE",
         f"DELETE FROM {COUNTS}",
-        f"INSERT INTO {COUNTS} (school_id, day, facet, category_id, location_id, period, hour, tally) "
-        f"{_grouped(_live(EVENTS, 1), tz)}",
+        f"INSERT INTO {COUNTS} ({_columns(roles)}) {_grouped(_live(EVENTS, 1, roles), tz, roles)}",
     ]
+
+
+def role_facet_from_categories_sql():
+    """The "role" facet while every event has the default role: a copy of the "category" rows with the role
+    "involved". Adding the facet this way reads the few thousand count rows, not the millions of events."""
+    return (
+        f"INSERT INTO {COUNTS} ({_columns(True)}) "
+        f"SELECT school_id, day, 'role', category_id, NULL, NULL, NULL, 'involved', tally FROM {COUNTS} "
+        f"WHERE facet = 'category' AND tally <> 0 ORDER BY school_id, day, category_id"
+    )
 
 
 def rebuild():

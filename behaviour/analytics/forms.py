@@ -5,7 +5,7 @@ from django import forms
 from pastoral.models import Pupil, User, YearGroup
 from pastoral.widgets import DateInput
 
-from ..events.models import BehaviourCategory, Location
+from ..events.models import BehaviourCategory, Location, PupilRole
 from .selectors import Filters, default_period
 
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
@@ -25,6 +25,7 @@ class AnalyticsFilterForm(forms.Form):
     kind = forms.ChoiceField(label="Type", choices=[("", "Any"), *BehaviourCategory.Kind.choices], required=False)
     category = forms.ChoiceField(label="Category", required=False)
     location = forms.ChoiceField(label="Location", required=False)
+    role = forms.ChoiceField(label="Pupil's role", choices=[("", "Any"), *PupilRole.choices], required=False)
     staff = forms.ModelChoiceField(
         label="Staff member", queryset=None, to_field_name="code", required=False, empty_label="Anyone"
     )
@@ -108,4 +109,5 @@ class AnalyticsFilterForm(forms.Form):
             pupil_premium=yes_no.get(data.get("pupil_premium")),
             looked_after=yes_no.get(data.get("looked_after")),
             gender=data.get("gender") or "",
+            role=data.get("role") or "",
         )

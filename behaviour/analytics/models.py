@@ -6,7 +6,8 @@ Each row belongs to one facet, so three small groupings live in one table:
 
 - "category": events per school, local day and category (totals, points, weekly chart, categories);
 - "location": events per school, local day and location (location chart);
-- "slot": events per school, local day, period text and local hour (heat map).
+- "slot": events per school, local day, period text and local hour (heat map);
+- "role": events per school, local day, category and the pupil's role (the "by role" table).
 
 Voided events never count. The triggers (migration 0013) see inserts, updates (voiding, corrections) and
 deletes, including COPY and bulk inserts, so no code path can forget them; `manage.py rebuild_behaviour_counts`
@@ -17,7 +18,7 @@ from django.db import models
 
 from pastoral.models import School
 
-from ..events.models import BehaviourCategory, Location
+from ..events.models import BehaviourCategory, Location, PupilRole
 
 
 class EventDayCount(models.Model):
@@ -25,6 +26,7 @@ class EventDayCount(models.Model):
         CATEGORY = "category", "Category"
         LOCATION = "location", "Location"
         SLOT = "slot", "Period and hour"
+        ROLE = "role", "Category and role"
 
     # No foreign-key constraints: the rows are derived, the triggers write them under the events' own locks,
     # and a category with no events left may be deleted without touching its zero rows.
@@ -46,6 +48,7 @@ class EventDayCount(models.Model):
     )
     period = models.CharField(max_length=40, null=True)
     hour = models.SmallIntegerField(null=True)
+    role = models.CharField(max_length=12, choices=PupilRole, null=True)
     tally = models.IntegerField("events")
 
     class Meta:
@@ -56,7 +59,7 @@ class EventDayCount(models.Model):
             # The triggers' ON CONFLICT target; NULLS NOT DISTINCT because each facet leaves the others' columns
             # empty. Its leading columns serve every read (a school's facet over a range of days).
             models.UniqueConstraint(
-                fields=["school", "facet", "day", "category", "location", "period", "hour"],
+                fields=["school", "facet", "day", "category", "location", "period", "hour", "role"],
                 name="behaviour_daycount_key",
                 nulls_distinct=False,
                 include=["tally"],

@@ -17,7 +17,7 @@ from pastoral.accounts import access
 from pastoral.models import EthnicityCategory, Pupil, School, YearGroup
 from pastoral.selectors import pupils_visible_to
 
-from ..events.models import BehaviourCategory, BehaviourEvent
+from ..events.models import BehaviourCategory, BehaviourEvent, PupilRole
 from ..events.selectors import events_visible_to
 from ..removals.selectors import removals_visible_to
 from ..selectors import academic_year_start
@@ -52,6 +52,7 @@ class Filters:
     pupil_premium: bool | None = None
     looked_after: bool | None = None
     gender: str = ""
+    role: str = ""
 
     @property
     def bounds(self):
@@ -104,6 +105,8 @@ def events_for(user, filters):
         events = events.filter(category__name=filters.category)
     if filters.location:
         events = events.filter(location__name=filters.location)
+    if filters.role:
+        events = events.filter(role=filters.role)
     if filters.staff is not None:
         involved = BehaviourEvent.staff_involved.through.objects.filter(user=filters.staff)
         events = events.filter(Q(recorded_by=filters.staff) | Q(pk__in=involved.values("behaviourevent_id")))
@@ -243,6 +246,31 @@ def by_category(events):
     return _categories(rows)
 
 
+def by_role(events):
+    return _roles(
+        events.values("role").annotate(
+            events=Count(EVENT_ROWS),
+            positive=Count(EVENT_ROWS, filter=POSITIVE),
+            negative=Count(EVENT_ROWS, filter=NEGATIVE),
+        )
+    )
+
+
+def _roles(rows):
+    """[{role, events, positive, negative}] for every role in the order of the choices, none left out."""
+    found = {row["role"]: row for row in rows.order_by()}
+    return [
+        {
+            "role": label,
+            "value": value,
+            "events": found.get(value, {}).get("events") or 0,
+            "positive": found.get(value, {}).get("positive") or 0,
+            "negative": found.get(value, {}).get("negative") or 0,
+        }
+        for value, label in PupilRole.choices
+    ]
+
+
 def _categories(rows):
     return [
         {
@@ -265,7 +293,14 @@ def day_counts_visible_to(user):
 
 def counts_answer(filters):
     """True when the daily counts hold every figure the filters ask for: only schools and days are chosen."""
-    return not (filters.pupil_q().children or filters.kind or filters.category or filters.location or filters.staff)
+    return not (
+        filters.pupil_q().children
+        or filters.kind
+        or filters.category
+        or filters.location
+        or filters.staff
+        or filters.role
+    )
 
 
 @dataclass
@@ -335,6 +370,20 @@ class Figures:
             .values("category__name", "category__kind")
             .annotate(events=Sum("tally"), points=Sum(F("tally") * F("category__points")))
             .order_by("-events", "category__name")
+        )
+
+    def by_role(self):
+        """Events by the pupil's role (instigator, target, …), with the positive and negative among them."""
+        if self.counts is None:
+            return by_role(self.events)
+        return _roles(
+            self.counts.filter(facet=EventDayCount.Facet.ROLE)
+            .values("role")
+            .annotate(
+                events=Sum("tally"),
+                positive=Sum("tally", filter=POSITIVE, default=0),
+                negative=Sum("tally", filter=NEGATIVE, default=0),
+            )
         )
 
     def per_school(self):
@@ -628,6 +677,7 @@ CSV_HEADER = [
     "Pupil premium",
     "Looked after",
     "Gender",
+    "Role",
 ]
 _CSV_FIELDS = [
     "occurred_at",
@@ -649,6 +699,7 @@ _CSV_FIELDS = [
     "pupil__pupil_premium",
     "pupil__looked_after",
     "pupil__gender",
+    "role",
 ]
 
 
@@ -661,6 +712,7 @@ def csv_rows(events):
     gender = dict(Pupil.Gender.choices)
     years = dict(YearGroup.choices)
     kinds = dict(BehaviourCategory.Kind.choices)
+    roles = dict(PupilRole.choices)
     negative = BehaviourCategory.Kind.NEGATIVE.value
     tz = timezone.get_current_timezone()
     rows = events.order_by("occurred_at", "pk").values_list(*_CSV_FIELDS).iterator(chunk_size=2000)
@@ -684,6 +736,7 @@ def csv_rows(events):
         pupil_premium,
         looked_after,
         pupil_gender,
+        role,
     ) in rows:
         yield [
             occurred_at.astimezone(tz).isoformat(timespec="seconds"),
@@ -702,6 +755,7 @@ def csv_rows(events):
             "Yes" if pupil_premium else "No",
             "Yes" if looked_after else "No",
             gender.get(pupil_gender, ""),
+            roles.get(role, role),
         ]
 
 

@@ -103,6 +103,7 @@ def analytics_page(request):
         "single_school": single,
         "totals": {**figures.totals(), "pupils": len(pupil_rows) if single else None},
         "charts": _charts(figures, figures.heat_map(), pupil_rows),
+        "by_role": figures.by_role(),
         "top_pupils": top,
         "top_chart": charts.bar_chart(
             "Negative points of the ten pupils with the most",

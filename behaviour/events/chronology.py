@@ -18,7 +18,7 @@ def events_for_chronology(user, pupil, limit):
         category = event.category
         points = f"{category.signed_points:+d}".replace("-", "\u2212")
         title = f"{category.get_kind_display()}: {category.name} ({points})"
-        summary = f"{event.description[:140]} — logged by {event.recorded_by}"
+        summary = f"Role: {event.get_role_display().lower()}. {event.description[:140]} — logged by {event.recorded_by}"
         tone = "success" if category.kind == category.Kind.POSITIVE else "warning"
         if event.voided_at:
             title, tone = f"Voided – {title}", "dark"

@@ -10,7 +10,7 @@ from pastoral.models import School
 
 from ..removals.demo import seed_removals
 from ..restorative.demo import seed_restorative
-from .models import BehaviourCategory, BehaviourEvent, Location
+from .models import BehaviourCategory, BehaviourEvent, Location, PupilRole
 from .services import categories_seed_defaults, milestones_seed, phrases_seed
 
 DESCRIPTIONS = {
@@ -45,6 +45,15 @@ SENSITIVE_STORIES = [
     "Repeated sexual name-calling in the corridor after a warning.",
     "Inappropriate touching reported by a classmate; both pupils spoken to separately.",
 ]
+# Some negative events are logged together for several pupils, each with a role: the first pupil's role, then
+# the others'. Every EVERY_SHARED-th event of these categories becomes one.
+SHARED_ROLES = {
+    "Fighting": [PupilRole.INSTIGATOR, PupilRole.TARGET],
+    "Unkind words": [PupilRole.INSTIGATOR, PupilRole.TARGET, PupilRole.WITNESS],
+    "Disruption": [PupilRole.INVOLVED, PupilRole.INVOLVED, PupilRole.BYSTANDER],
+    "Defiance": [PupilRole.INSTIGATOR, PupilRole.WITNESS],
+}
+EVERY_SHARED = 5
 # The phrase bank of the demo schools: (category name or None for every category, phrase).
 PHRASES = [
     ("Disruption", "Talking over the teacher after two reminders."),
@@ -120,6 +129,7 @@ def seed_behaviour(school, staff_by_role, pupils, rng, term):
     step = max(1, len(negatives) // len(SENSITIVE_STORIES))
     for event, story in zip(negatives[::step], SENSITIVE_STORIES, strict=False):
         event.category, event.description = sensitive, story
+    _share_some_events(events, pupils, frequent)
     BehaviourEvent.objects.bulk_create(events, batch_size=1000)
     milestones_seed(school=school, milestones=_milestones_for(events))
     negatives = [event for event in events if event.category.kind == BehaviourCategory.Kind.NEGATIVE]
@@ -127,6 +137,46 @@ def seed_behaviour(school, staff_by_role, pupils, rng, term):
     seed_removals(school, negatives, staff, rng)
     leads = staff_by_role.get(Role.PASTORAL_LEAD, []) + staff_by_role.get(Role.PASTORAL_STAFF, [])
     seed_restorative(school, negatives, leads or staff, rng)
+
+
+def _share_some_events(events, pupils, frequent):
+    """Join some negative events into ones logged together, with a mix of roles (see SHARED_ROLES).
+
+    The events that join are the next negative ones of the term, taking the first one's category, time, place
+    and words; a target is one of a few pupils, so the patterns page has pupils who are often the target.
+    Nothing is drawn from rng and no event is added, so the rest of the demo (and its counts) stays as it was.
+    """
+    negatives = [
+        event
+        for event in events
+        if event.category.kind == BehaviourCategory.Kind.NEGATIVE and not event.category.sensitive
+    ]
+    targets = [pupil for pupil in pupils if pupil not in frequent][:4] or pupils[:1]
+    taken, seen = set(), 0
+    for index, lead in enumerate(negatives):
+        roles = SHARED_ROLES.get(lead.category.name)
+        if roles is None or index in taken:
+            continue
+        seen += 1
+        if seen % EVERY_SHARED:
+            continue
+        others = [j for j in range(index + 1, len(negatives)) if j not in taken][: len(roles) - 1]
+        if len(others) < len(roles) - 1:
+            break
+        taken.add(index)
+        lead.role = roles[0]
+        in_group = {lead.pupil_id}
+        for j, role in zip(others, roles[1:], strict=True):
+            partner = negatives[j]
+            if role == PupilRole.TARGET:
+                partner.pupil = targets[seen // EVERY_SHARED % len(targets)]
+            if partner.pupil.pk in in_group:
+                continue
+            taken.add(j)
+            in_group.add(partner.pupil.pk)
+            partner.role = role
+            for field in ("category", "occurred_at", "location", "period", "description", "recorded_by", "group"):
+                setattr(partner, field, getattr(lead, field))
 
 
 def _milestones_for(events):

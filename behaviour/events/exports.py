@@ -66,6 +66,7 @@ EVENT_COLUMNS = [
     "Action taken",
     "Recorded by",
     "Staff involved",
+    "Role",
     "Voided",
 ]
 
@@ -93,6 +94,7 @@ def build_events_csv(generated_file, user):
                 event.action_taken,
                 str(event.recorded_by),
                 "; ".join(str(person) for person in event.staff_involved.all()),
+                event.get_role_display(),
                 f"Voided: {event.void_reason}" if event.voided_at else "",
             ]
         )

@@ -9,7 +9,7 @@ from pastoral.models import User, YearGroup
 from pastoral.widgets import DateInput
 
 from . import selectors
-from .models import BehaviourCategory
+from .models import BehaviourCategory, PupilRole
 from .selectors import categories_for
 
 _DATE = DateInput()
@@ -24,6 +24,7 @@ class EventFilterSet(django_filters.FilterSet):
     category = ModelChoiceFilter(
         field_name="category", label="Category", queryset=None, to_field_name="code", empty_label="Any"
     )
+    role = TypedChoiceFilter(field_name="role", label="Role", choices=[("", "Any"), *PupilRole.choices])
     year_group = TypedChoiceFilter(
         field_name="pupil__year_group",
         label="Year",

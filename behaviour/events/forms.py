@@ -12,7 +12,7 @@ from pastoral.pickers import pupils_field, staff_field
 from pastoral.selectors import on_roll, pupils_visible_to
 
 from ..forms import DATETIME_FORMATS, _date_field, _datetime_widget, staff_of
-from .models import BehaviourCategory, BehaviourEvent, BehaviourPhrase, RewardMilestone
+from .models import BehaviourCategory, BehaviourEvent, BehaviourPhrase, PupilRole, RewardMilestone
 from .selectors import categories_for, forms_in, locations_for, milestones_for, phrases_for
 
 
@@ -60,7 +60,10 @@ class QuickLogForm(_EventFields, forms.Form):
     pupils = pupils_field(
         search_url_name="behaviour:pupil_picker",
         label="Pupils",
-        help_text="Add as many pupils as were involved; each gets their own linked record.",
+        help_text="Add as many pupils as were involved; each gets their own linked record. Each pupil's role is "
+        "“Involved” unless you choose another beside their name.",
+        roles=PupilRole.choices,
+        role_default=PupilRole.INVOLVED,
         error_messages={
             "required": "Choose at least one pupil.",
             "invalid_choice": "One of the chosen pupils is not on roll at this school.",
@@ -116,7 +119,8 @@ class QuickLogForm(_EventFields, forms.Form):
             )
         self._description_for_negatives(cleaned)
         if "pupils" in cleaned:
-            cleaned["pupils"] = list(cleaned["pupils"])
+            chosen = cleaned["pupils"]
+            cleaned["pupils"], cleaned["roles"] = list(chosen), dict(chosen.roles)
         return cleaned
 
     def chosen_pupils(self):
@@ -145,9 +149,10 @@ class EventEditForm(_EventFields, forms.ModelForm):
 
     class Meta:
         model = BehaviourEvent
-        fields = ["category", "occurred_at", "location", "period", "description", "action_taken"]
+        fields = ["category", "role", "occurred_at", "location", "period", "description", "action_taken"]
         fields += ["staff_involved", "witnesses"]
-        labels = {"description": "What happened"}
+        labels = {"description": "What happened", "role": "The pupil's role"}
+        help_texts = {"role": "Their part in what happened: instigator, target, witness, involved or bystander"}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "action_taken": forms.Textarea(attrs={"rows": 2}),
@@ -157,6 +162,12 @@ class EventEditForm(_EventFields, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._limit_to(self.instance.school, category=self.instance.category)
+        # Left out of a post (an older form), the role stays as it was.
+        self.fields["role"].required = False
+        self.fields["role"].choices = PupilRole.choices
+
+    def clean_role(self):
+        return self.cleaned_data.get("role") or self.instance.role
 
     def clean(self):
         cleaned = super().clean()

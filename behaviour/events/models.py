@@ -98,6 +98,17 @@ class BehaviourPhrase(models.Model):
             raise ValidationError({"category": "This category belongs to another school."})
 
 
+class PupilRole(models.TextChoices):
+    """A pupil's part in an event logged for several pupils, or in an incident (the bullying register keeps
+    its own victim / perpetrator roles)."""
+
+    INSTIGATOR = "instigator", "Instigator"
+    TARGET = "target", "Target"
+    WITNESS = "witness", "Witness"
+    INVOLVED = "involved", "Involved"
+    BYSTANDER = "bystander", "Bystander"
+
+
 class BehaviourEvent(Voidable):
     """One pupil's part in something that happened. Corrections are edits with history, or a void."""
 
@@ -113,6 +124,11 @@ class BehaviourEvent(Voidable):
     action_taken = models.TextField(blank=True)
     staff_involved = models.ManyToManyField(User, blank=True, related_name="+")
     witnesses = models.TextField(blank=True)
+    # The pupil's part in what happened. The database keeps the default too, so adding the column to a table of
+    # millions of events is a change to the catalogue, not a rewrite, and rows written outside Django get it.
+    role = models.CharField(
+        "role", max_length=12, choices=PupilRole, default=PupilRole.INVOLVED, db_default=PupilRole.INVOLVED
+    )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     # Events logged together for several pupils share a group.
@@ -168,7 +184,12 @@ class BehaviourEventRevision(Revision):
     event = models.ForeignKey(BehaviourEvent, on_delete=models.PROTECT, related_name="revisions")
 
     revised_model = BehaviourEvent
-    labels = {"occurred_at": "When", "description": "What happened", "staff_involved": "Staff involved"}
+    labels = {
+        "occurred_at": "When",
+        "description": "What happened",
+        "staff_involved": "Staff involved",
+        "role": "Role",
+    }
 
     class Meta(Revision.Meta):
         pass

@@ -18,6 +18,7 @@ from .models import (
     BehaviourEventRevision,
     BehaviourPhrase,
     Location,
+    PupilRole,
     RewardMilestone,
 )
 
@@ -43,6 +44,7 @@ DEFAULT_LOCATIONS = ["Classroom", "Corridor", "Canteen", "Playground", "Field", 
 
 # Fields an edit may change, in the order the history shows them.
 EDITABLE_FIELDS = ["category", "occurred_at", "location", "period", "description", "action_taken", "witnesses"]
+EDITABLE_FIELDS += ["role"]
 
 
 def can_change_event(user, event):
@@ -66,8 +68,11 @@ def event_record_many(
     staff_involved=(),
     witnesses="",
     submission_key,
+    roles=None,
 ):
-    """One linked event per pupil, all or none. A repeated submission_key returns the events it made before."""
+    """One linked event per pupil, all or none. A repeated submission_key returns the events it made before.
+
+    `roles` maps a pupil's pk to their role (instigator, target, …); a pupil not in it is "involved"."""
     fields = {
         "category": category,
         "occurred_at": occurred_at,
@@ -85,6 +90,7 @@ def event_record_many(
             fields=fields,
             staff_involved=staff_involved,
             submission_key=submission_key,
+            roles=roles or {},
         )
     except IntegrityError:
         # Two copies of the same form raced past the lookup; the first one won, so hand back its events.
@@ -95,7 +101,7 @@ def event_record_many(
 
 
 @transaction.atomic
-def _create_events(*, actor, school, pupils, fields, staff_involved, submission_key):
+def _create_events(*, actor, school, pupils, fields, staff_involved, submission_key, roles):
     _require(actor, school, "behaviour.record_event")
     existing = list(BehaviourEvent.objects.filter(submission_key=submission_key, recorded_by=actor))
     if existing:
@@ -105,12 +111,21 @@ def _create_events(*, actor, school, pupils, fields, staff_involved, submission_
     _require_pupils(actor, school, pupils)
     for pupil in pupils:
         require_writable(actor, pupil)
+    if set(roles.values()) - set(PupilRole.values):
+        raise PastoralError("Choose each pupil's role from the list.")
     category = fields["category"]
     group = uuid.uuid4()
     events = []
     for pupil in pupils:
+        role = roles.get(pupil.pk) or PupilRole.INVOLVED
         event = BehaviourEvent(
-            school=school, pupil=pupil, recorded_by=actor, submission_key=submission_key, group=group, **fields
+            school=school,
+            pupil=pupil,
+            recorded_by=actor,
+            submission_key=submission_key,
+            group=group,
+            role=role,
+            **fields,
         )
         event.full_clean(exclude=["submission_key", "group"])
         event.save()
@@ -120,7 +135,7 @@ def _create_events(*, actor, school, pupils, fields, staff_involved, submission_
             actor=actor,
             obj=event,
             pupil=pupil,
-            data={"category": category.name, "group": str(group), "pupils": len(pupils)},
+            data={"category": category.name, "group": str(group), "pupils": len(pupils), "role": role},
         )
         events.append(event)
     return events
@@ -137,7 +152,7 @@ def event_update(*, actor, event, changes, staff_involved=None, reason=""):
     history = {}
     for name in EDITABLE_FIELDS:
         if name in changes and changes[name] != getattr(event, name):
-            history[name] = [_display(getattr(event, name)), _display(changes[name])]
+            history[name] = [_shown(name, getattr(event, name)), _shown(name, changes[name])]
             setattr(event, name, changes[name])
     if staff_involved is not None:
         before = set(event.staff_involved.all())
@@ -157,6 +172,12 @@ def event_update(*, actor, event, changes, staff_involved=None, reason=""):
         "behaviour.event.changed", actor=actor, obj=event, pupil=event.pupil, data={**history, "reason": reason}
     )
     return event
+
+
+def _shown(name, value):
+    """A value as the history shows it: a choice by its label ("Target", not "target")."""
+    choices = dict(BehaviourEvent._meta.get_field(name).choices or ())
+    return str(choices.get(value, value)) if choices and value else _display(value)
 
 
 @transaction.atomic

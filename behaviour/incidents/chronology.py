@@ -1,6 +1,6 @@
 """Incidents and bullying records on a pupil's chronology."""
 
-from django.db.models import Min
+from django.db.models import Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -8,24 +8,28 @@ from pastoral.accounts import access
 from pastoral.chronology import ChronologyItem, as_datetime, as_window
 from pastoral.voiding import hide_voided_unless
 
-from .models import BullyingInvolvement
+from ..events.models import PupilRole
+from .models import BullyingInvolvement, IncidentPupil
 from .selectors import bullying_flags_visible_to, bullying_visible_to, incidents_visible_to
 
 
 def incidents_for_chronology(user, pupil, limit):
     window = as_window(limit)
+    roles = IncidentPupil.objects.filter(incident=OuterRef("pk"), pupil=pupil)
     incidents = (
         incidents_visible_to(user)
         .filter(pupils=pupil)
         .annotate(first_event=Min("events__occurred_at"))
         .annotate(moment=Coalesce("first_event", "created_at"))
+        .annotate(pupil_role=Subquery(roles.values("role")[:1]))
         .select_related("recorded_by")
     )
     incidents = hide_voided_unless(incidents, user, pupil.school_id, "behaviour.void_event")
     items = []
     for incident in window.rows(incidents, when="moment", text=("behaviour",)):
         title = f"Incident detail: {incident.behaviour[:80]}"
-        notes = [f"dysregulated: {incident.get_dysregulated_display().lower()}"]
+        notes = [f"role: {PupilRole(incident.pupil_role or PupilRole.INVOLVED).label.lower()}"]
+        notes.append(f"dysregulated: {incident.get_dysregulated_display().lower()}")
         if incident.injuries:
             notes.append("injuries recorded")
         notes.append("parents informed" if incident.parents_informed else "parents not yet informed")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from pastoral.accounts.roles import Role
 
 from ..events.models import BehaviourCategory, BehaviourEvent
-from .models import BullyingIncident, BullyingInvolvement, BullyingType, FollowUpAction, Incident
+from .models import BullyingIncident, BullyingInvolvement, BullyingType, FollowUpAction, Incident, IncidentPupil
 
 INCIDENTS = [
     (
@@ -64,6 +64,8 @@ def seed_incidents(school, staff_by_role, pupils, rng, term):
         .order_by("-category__severity", "-occurred_at")
         .select_related("pupil")[:40]
     )
+    # One event for each group of events logged together: an incident details the whole group.
+    negative = list({event.group: event for event in reversed(negative)}.values())[::-1]
     today = timezone.localdate()
     incidents = []
     for index, event in enumerate(rng.sample(negative, k=min(len(INCIDENTS), len(negative)))):
@@ -89,8 +91,12 @@ def seed_incidents(school, staff_by_role, pupils, rng, term):
             submission_key=uuid.UUID(int=rng.getrandbits(128)),
             code=uuid.UUID(int=rng.getrandbits(128)),
         )
-        incident.events.set(BehaviourEvent.objects.filter(group=event.group))
-        incident.pupils.set({event.pupil_id})
+        group = list(BehaviourEvent.objects.filter(group=event.group))
+        incident.events.set(group)
+        # Each pupil of the events logged together, in the role their event gives them.
+        IncidentPupil.objects.bulk_create(
+            [IncidentPupil(incident=incident, pupil_id=linked.pupil_id, role=linked.role) for linked in group]
+        )
         incidents.append(incident)
         # One overdue action, one due soon, and one done.
         for offset, done in ((-3, False), (5, False), (-7, True)):

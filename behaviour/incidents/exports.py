@@ -7,7 +7,7 @@ from ..exports import _day, _finish_list, _local, _voided, _yes, register_list_c
 from .filters import bullying_filter, incident_filter
 
 INCIDENT_COLUMNS = ["Recorded", "Pupils", "The behaviour", "Dysregulated", "Anyone injured", "Parents informed"]
-INCIDENT_COLUMNS += ["Open actions", "Overdue actions", "Recorded by", "Voided"]
+INCIDENT_COLUMNS += ["Open actions", "Overdue actions", "Recorded by", "Roles", "Voided"]
 
 
 def incident_rows(user, school, parameters):
@@ -18,7 +18,7 @@ def build_incidents_csv(generated_file, user):
     rows = [
         [
             _local(i.created_at),
-            "; ".join(p.display_name for p in i.pupils.all()),
+            "; ".join(item.pupil.display_name for item in i.pupil_roles),
             i.behaviour,
             i.get_dysregulated_display(),
             _yes(i.injuries),
@@ -26,6 +26,7 @@ def build_incidents_csv(generated_file, user):
             i.open_actions,
             i.overdue_actions,
             str(i.recorded_by),
+            "; ".join(f"{item.pupil.display_name}: {item.get_role_display()}" for item in i.pupil_roles),
             _voided(i),
         ]
         for i in incident_rows(user, generated_file.school, generated_file.parameters)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pastoral.pickers import PUPILS, STAFF, PickerField, pupils_field
 from pastoral.widgets import DateInput
 
+from ..events.models import PupilRole
 from ..forms import DATETIME_FORMATS, _date_field, _datetime_widget, _school_pupils, staff_of
 from ..uploads import attachment_kind, max_bytes
 from .models import BullyingIncident, BullyingType, Incident
@@ -30,8 +31,14 @@ def _pupils_field(label, help_text="", required=False):
 class IncidentForm(forms.ModelForm):
     parents_informed_at = forms.DateTimeField(label="Informed when", required=False, widget=_datetime_widget())
     parents_informed_by = PickerField(STAFF, required=False, label="Informed by")
-    other_pupils = _pupils_field(
-        "Other pupils involved", help_text="The pupils of the events logged together are included already"
+    other_pupils = pupils_field(
+        required=False,
+        label="Other pupils involved",
+        help_text="The pupils of the events logged together are included already; choose each one's role beside "
+        f"their name. {PUPILS.hint}",
+        roles=PupilRole.choices,
+        role_default=PupilRole.INVOLVED,
+        error_messages={"invalid_choice": "Choose pupils on roll at this school."},
     )
 
     class Meta:
@@ -75,21 +82,42 @@ class IncidentForm(forms.ModelForm):
             "injury_details": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, user, school, event_pupils=(), **kwargs):
+    def __init__(self, *args, user, school, event_pupils=(), event_roles=None, **kwargs):
+        """`event_pupils`: the pupils of the events logged together, each with a role select of their own;
+        `event_roles` ({pupil pk: role}) starts them at their event's role when the incident is new."""
         super().__init__(*args, **kwargs)
         self.fields["parents_informed_at"].input_formats = DATETIME_FORMATS
         self.fields["dysregulated"].choices = Incident.Dysregulated.choices
         self.fields["parents_informed_by"].queryset = staff_of(school)
         # The search offers every pupil on roll; the events' own pupils, if chosen again, are simply dropped.
         self.fields["other_pupils"].queryset = _school_pupils(user, school)
-        self.event_pupil_ids = [pupil.pk for pupil in event_pupils]
+        self.event_pupils = list(event_pupils)
+        self.event_pupil_ids = [pupil.pk for pupil in self.event_pupils]
+        roles = dict(event_roles or {})
         if self.instance.pk:
-            self.initial.setdefault("other_pupils", list(self.instance.pupils.exclude(pk__in=self._event_pupil_ids())))
+            involvements = list(self.instance.involvements.select_related("pupil"))
+            roles.update({item.pupil_id: item.role for item in involvements})
+            others = [item for item in involvements if item.pupil_id not in self.event_pupil_ids]
+            self.initial.setdefault(
+                "other_pupils",
+                {"codes": [item.pupil for item in others], "roles": {item.pupil.code: item.role for item in others}},
+            )
+        self.role_fields = {}
+        for pupil in self.event_pupils:
+            name = f"role_{pupil.code}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"{pupil.display_name}'s role",
+                choices=PupilRole.choices,
+                initial=roles.get(pupil.pk) or PupilRole.INVOLVED,
+                # Left out of a post, the pupil keeps the role they have (or their event's).
+                required=False,
+            )
+            self.role_fields[pupil.pk] = name
         layout = [
             Fieldset("What happened", "antecedent", "behaviour", "consequence", "deescalation", "dysregulated"),
             Fieldset("Injuries", "injuries", "injury_details"),
             Fieldset("Home", "parents_informed", "parents_informed_at", "parents_informed_how", "parents_informed_by"),
-            Fieldset("Pupils", "other_pupils"),
+            Fieldset("Pupils", *self.role_fields.values(), "other_pupils"),
         ]
         if not self.instance.pk:
             self.fields["submission_key"] = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4())
@@ -112,7 +140,21 @@ class IncidentForm(forms.ModelForm):
         return self.instance.events.values_list("pupil_id", flat=True)
 
     def clean_other_pupils(self):
-        return self.cleaned_data["other_pupils"].exclude(pk__in=self.event_pupil_ids)
+        chosen = self.cleaned_data["other_pupils"]
+        others = [pupil for pupil in chosen if pupil.pk not in self.event_pupil_ids]
+        self.other_roles = {pupil.pk: chosen.roles[pupil.pk] for pupil in others}
+        return others
+
+    def pupil_roles(self):
+        """{pupil pk: role} for the events' pupils and the other pupils chosen (after is_valid)."""
+        roles = dict(getattr(self, "other_roles", {}))
+        roles.update({pk: self.cleaned_data[name] for pk, name in self.role_fields.items() if self.cleaned_data[name]})
+        return roles
+
+    def incident_data(self):
+        """The cleaned fields for the service, without the role selects (see `pupil_roles`)."""
+        names = set(self.role_fields.values())
+        return {name: value for name, value in self.cleaned_data.items() if name not in names}
 
     def clean_parents_informed_at(self):
         value = self.cleaned_data.get("parents_informed_at")

@@ -13,7 +13,7 @@ from pastoral import titles
 from pastoral.files.uploads import stored_name
 from pastoral.models import Pupil, School, User, Voidable
 
-from ..events.models import BehaviourEvent
+from ..events.models import BehaviourEvent, PupilRole
 from ..revisions import Revision
 
 
@@ -41,7 +41,7 @@ class Incident(Voidable):
     group = models.UUIDField(db_index=True, editable=False, help_text="The event group this incident details")
     events = models.ManyToManyField(BehaviourEvent, related_name="incidents")
     # The events' pupils plus anyone else involved, so each of them sees it on their chronology.
-    pupils = models.ManyToManyField(Pupil, related_name="behaviour_incidents")
+    pupils = models.ManyToManyField(Pupil, through="IncidentPupil", related_name="behaviour_incidents")
     antecedent = models.TextField("what happened before (antecedent)")
     behaviour = models.TextField("the behaviour")
     consequence = models.TextField("consequence", blank=True)
@@ -73,8 +73,18 @@ class Incident(Voidable):
 
     @property
     def title(self):
-        """By pupil(s) and the day it was recorded; reads `pupils` through any prefetch."""
-        return titles.record_title((p.display_name for p in self.pupils.all()), "Incident", self.created_at)
+        """By pupil(s) and the day it was recorded; reads `involvements` through any prefetch."""
+        return titles.record_title((i.pupil.display_name for i in self.pupil_roles), "Incident", self.created_at)
+
+    @property
+    def pupil_roles(self):
+        """The pupils' involvements (pupil and role), by name: a prefetch of `involvements` with their pupils
+        if the queryset made one (as the list does), else one query."""
+        if "involvements" in getattr(self, "_prefetched_objects_cache", {}):
+            return list(self.involvements.all())
+        return list(
+            self.involvements.select_related("pupil").order_by("pupil__legal_last_name", "pupil__legal_first_name")
+        )
 
     def clean(self):
         errors = {}
@@ -91,10 +101,30 @@ class Incident(Voidable):
             raise ValidationError(errors)
 
 
+class IncidentPupil(models.Model):
+    """One pupil on an incident, with their part in it. The table is the one the plain many-to-many used, so
+    its rows (and their names for indexes) carried over; the pupils there before roles were "involved"."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="involvements")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="incident_involvements")
+    role = models.CharField(
+        "role", max_length=12, choices=PupilRole, default=PupilRole.INVOLVED, db_default=PupilRole.INVOLVED
+    )
+
+    class Meta:
+        db_table = "behaviour_incident_pupils"
+        default_permissions = ()
+        unique_together = [("incident", "pupil")]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.pupil}"
+
+
 class IncidentRevision(Revision):
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="revisions")
 
     revised_model = Incident
+    labels = {"roles": "Roles"}
 
     class Meta(Revision.Meta):
         pass

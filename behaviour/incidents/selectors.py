@@ -1,15 +1,26 @@
 """Reads for incidents, follow-up actions, attachments and bullying records."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
 from pastoral.accounts import access
-from pastoral.models import Pupil
 
+from ..events.models import PupilRole
+from ..events.selectors import events_visible_to
 from ..selectors import PUPIL_FIELDS, _pupil_row
-from .models import BullyingIncident, BullyingInvolvement, BullyingType, FollowUpAction, Incident, IncidentAttachment
+from .models import (
+    BullyingIncident,
+    BullyingInvolvement,
+    BullyingType,
+    FollowUpAction,
+    Incident,
+    IncidentAttachment,
+    IncidentPupil,
+)
 
 
 def incidents_visible_to(user):
@@ -69,7 +80,14 @@ def incident_list_rows(user, school, *, include_voided=False):
         incidents = incidents.filter(voided_at__isnull=True)
     return (
         incidents.select_related("recorded_by")
-        .prefetch_related(Prefetch("pupils", queryset=Pupil.objects.order_by("legal_last_name", "legal_first_name")))
+        .prefetch_related(
+            Prefetch(
+                "involvements",
+                queryset=IncidentPupil.objects.select_related("pupil").order_by(
+                    "pupil__legal_last_name", "pupil__legal_first_name"
+                ),
+            )
+        )
         .annotate(
             open_actions=Count("actions", filter=Q(actions__done_at__isnull=True), distinct=True),
             overdue_actions=Count(
@@ -146,3 +164,43 @@ def bullying_patterns(user, school, start, end, *, types=(), minimum=2, limit=50
         "total": by_type.pop("total"),
         "by_type": [(BullyingType(value).label, by_type[value]) for value in BullyingType.values],
     }
+
+
+# The roles compared on the patterns page: who starts things and who they happen to.
+PATTERN_ROLES = [PupilRole.INSTIGATOR, PupilRole.TARGET]
+
+
+def role_patterns(user, school, start, end, *, minimum=2, limit=50):
+    """Pupils most often instigator and most often target of live behaviour events on days start..end.
+
+    One grouped query over the events the user may see: each pupil named at least `minimum` times in either
+    role, with their count in each role and the day of their latest such event.
+    """
+    tz = timezone.get_current_timezone()
+    low = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    high = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    counts = {role.value: Count("pk", filter=Q(role=role)) for role in PATTERN_ROLES}
+    rows = list(
+        events_visible_to(user)
+        .filter(school=school, voided_at__isnull=True, occurred_at__gte=low, occurred_at__lt=high)
+        .filter(role__in=PATTERN_ROLES)
+        .values(*PUPIL_FIELDS)
+        .annotate(**counts, last=Max("occurred_at"))
+        .filter(Q(instigator__gte=minimum) | Q(target__gte=minimum))
+        .order_by("pupil__legal_last_name", "pupil__code")
+    )
+    pupils = [
+        {
+            **_pupil_row(row),
+            "instigator": row["instigator"],
+            "target": row["target"],
+            "last": timezone.localtime(row["last"]).date(),
+        }
+        for row in rows
+    ]
+
+    def most(role, other):
+        chosen = [row for row in pupils if row[role] >= minimum]
+        return sorted(chosen, key=lambda row: (-row[role], row[other], row["name"]))[:limit]
+
+    return {"instigators": most("instigator", "target"), "targets": most("target", "instigator")}

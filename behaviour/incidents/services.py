@@ -12,7 +12,7 @@ from pastoral.models import User
 from pastoral.pupils.leavers import require_all_writable, require_writable
 from pastoral.voiding import void_record
 
-from ..events.models import BehaviourCategory
+from ..events.models import BehaviourCategory, PupilRole
 from ..events.selectors import events_visible_to
 from ..services import _display, _is_lead, _once, _require, _require_pupils
 from ..uploads import attachment_kind
@@ -24,6 +24,7 @@ from .models import (
     FollowUpAction,
     Incident,
     IncidentAttachment,
+    IncidentPupil,
     IncidentRevision,
 )
 
@@ -72,20 +73,38 @@ def _require_staff(school, users):
         raise PastoralError("Staff named must work at this school.")
 
 
-def incident_record(*, actor, event, submission_key, other_pupils=(), **fields):
-    """Detail for the events logged with `event`; sending the same form twice returns the first incident."""
+def _check_roles(roles):
+    if set((roles or {}).values()) - set(PupilRole.values):
+        raise PastoralError("Choose each pupil's role from the list.")
+
+
+def _roles_text(roles_by_pupil):
+    """ "Amy Bell: target; Sam Cole: instigator" for {pupil: role}, by name, for the history."""
+    return "; ".join(sorted(f"{pupil}: {PupilRole(role).label.lower()}" for pupil, role in roles_by_pupil.items()))
+
+
+def incident_record(*, actor, event, submission_key, other_pupils=(), roles=None, **fields):
+    """Detail for the events logged with `event`; sending the same form twice returns the first incident.
+
+    `roles` maps a pupil's pk to their role in the incident; an event's pupil not in it takes their event's role,
+    any other pupil is "involved"."""
     return _once(
         Incident,
         actor=actor,
         submission_key=submission_key,
         create=lambda: _incident_create(
-            actor=actor, event=event, submission_key=submission_key, other_pupils=other_pupils, fields=fields
+            actor=actor,
+            event=event,
+            submission_key=submission_key,
+            other_pupils=other_pupils,
+            roles=roles or {},
+            fields=fields,
         ),
     )
 
 
 @transaction.atomic
-def _incident_create(*, actor, event, submission_key, other_pupils, fields):
+def _incident_create(*, actor, event, submission_key, other_pupils, roles, fields):
     school = event.school
     _require(actor, school, "behaviour.record_event")
     if event.voided_at:
@@ -97,6 +116,7 @@ def _incident_create(*, actor, event, submission_key, other_pupils, fields):
     fields = _informed_fields({name: fields.get(name) for name in INCIDENT_FIELDS if name in fields})
     _require_staff(school, [fields.get("parents_informed_by")])
     _require_pupils(actor, school, other_pupils)
+    _check_roles(roles)
     for pupil in [event.pupil, *other_pupils]:
         require_writable(actor, pupil)
     events = events_visible_to(actor).filter(group=event.group, school=school, voided_at__isnull=True)
@@ -104,8 +124,14 @@ def _incident_create(*, actor, event, submission_key, other_pupils, fields):
     incident.full_clean(exclude=["submission_key", "group"])
     incident.save()
     incident.events.set(events)
-    pupil_ids = set(events.values_list("pupil_id", flat=True)) | {pupil.pk for pupil in other_pupils}
-    incident.pupils.set(pupil_ids)
+    # Each pupil once: their event's role unless the form chose another; other pupils "involved" by default.
+    pupil_roles = dict(events.values_list("pupil_id", "role"))
+    pupil_roles.update({pupil.pk: PupilRole.INVOLVED for pupil in other_pupils if pupil.pk not in pupil_roles})
+    pupil_roles.update({pk: role for pk, role in roles.items() if pk in pupil_roles})
+    pupil_ids = set(pupil_roles)
+    IncidentPupil.objects.bulk_create(
+        [IncidentPupil(incident=incident, pupil_id=pk, role=role) for pk, role in sorted(pupil_roles.items())]
+    )
     audit.record(
         "behaviour.incident.recorded",
         actor=actor,
@@ -117,8 +143,10 @@ def _incident_create(*, actor, event, submission_key, other_pupils, fields):
 
 
 @transaction.atomic
-def incident_update(*, actor, incident, changes, other_pupils=None, reason=""):
-    """Only real changes are saved, each with a revision keeping old → new, as event edits do."""
+def incident_update(*, actor, incident, changes, other_pupils=None, roles=None, reason=""):
+    """Only real changes are saved, each with a revision keeping old → new, as event edits do.
+
+    `roles` ({pupil pk: role}) changes the role of pupils on the incident; new pupils not in it are "involved"."""
     if not can_change_incident(actor, incident):
         raise PastoralError("Only whoever recorded this incident, or a pastoral or safeguarding lead, can change it.")
     if incident.voided_at:
@@ -132,14 +160,32 @@ def incident_update(*, actor, incident, changes, other_pupils=None, reason=""):
         if value != old:
             history[name] = [_display_value(incident, name, old), _display_value(incident, name, value)]
             setattr(incident, name, value)
+    _check_roles(roles)
+    involvements = {item.pupil_id: item for item in incident.involvements.select_related("pupil")}
+    roles_before = {item.pupil: item.role for item in involvements.values()}
     if other_pupils is not None:
         _require_pupils(actor, incident.school, other_pupils)
         event_pupils = set(incident.events.values_list("pupil_id", flat=True))
-        before = set(incident.pupils.all())
-        after = set(incident.pupils.filter(pk__in=event_pupils)) | set(other_pupils)
+        before = {item.pupil for item in involvements.values()}
+        after = {item.pupil for item in involvements.values() if item.pupil_id in event_pupils} | set(other_pupils)
         if before != after:
             history["pupils"] = [", ".join(sorted(map(str, before))), ", ".join(sorted(map(str, after)))]
-            incident.pupils.set(after)
+            gone = [pk for pk in involvements if pk not in {pupil.pk for pupil in after}]
+            IncidentPupil.objects.filter(incident=incident, pupil_id__in=gone).delete()
+            added = [pupil for pupil in after if pupil.pk not in involvements]
+            made = IncidentPupil.objects.bulk_create(
+                [IncidentPupil(incident=incident, pupil=pupil, role=PupilRole.INVOLVED) for pupil in added]
+            )
+            involvements = {pk: item for pk, item in involvements.items() if pk not in gone}
+            involvements.update({item.pupil_id: item for item in made})
+    if roles:
+        changed = [item for pk, item in involvements.items() if roles.get(pk) and roles[pk] != item.role]
+        for item in changed:
+            item.role = roles[item.pupil_id]
+        IncidentPupil.objects.bulk_update(changed, ["role"])
+    roles_after = {item.pupil: item.role for item in involvements.values()}
+    if roles_after != roles_before:
+        history["roles"] = [_roles_text(roles_before), _roles_text(roles_after)]
     if not history:
         return incident
     incident.full_clean(exclude=["submission_key", "group"])

@@ -55,11 +55,17 @@ def incident_create(request, code):
         .select_related("pupil", "category")
     )
     pupils = [linked.pupil for linked in events]
-    form = IncidentForm(request.POST or None, user=request.user, school=event.school, event_pupils=pupils)
+    form = IncidentForm(
+        request.POST or None,
+        user=request.user,
+        school=event.school,
+        event_pupils=pupils,
+        event_roles={linked.pupil_id: linked.role for linked in events},
+    )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.incident_data()
         try:
-            incident = services.incident_record(actor=request.user, event=event, **data)
+            incident = services.incident_record(actor=request.user, event=event, roles=form.pupil_roles(), **data)
         except (PastoralError, ValidationError) as exc:
             add_service_errors(form, exc)
         else:
@@ -82,7 +88,9 @@ def _incident_context(request, incident, **forms):
         .filter(incidents=incident)
         .select_related("pupil", "category")
         .order_by("occurred_at", "pk"),
-        "pupils": incident.pupils.order_by("legal_last_name", "legal_first_name"),
+        "involvements": incident.involvements.select_related("pupil").order_by(
+            "pupil__legal_last_name", "pupil__legal_first_name"
+        ),
         "actions": actions,
         "attachments": list(
             selectors.attachments_visible_to(request.user).filter(incident=incident).select_related("uploaded_by")
@@ -117,18 +125,25 @@ def incident_edit(request, code):
     incident = selectors.get_incident_for_user(request.user, code)
     if incident.voided_at or not services.can_change_incident(request.user, incident):
         raise PermissionDenied
-    event_pupils = list(Pupil.objects.filter(behaviour_events__incidents=incident).distinct())
+    event_pupils = list(
+        Pupil.objects.filter(behaviour_events__incidents=incident).distinct().order_by("legal_last_name", "pk")
+    )
     form = IncidentForm(
         request.POST or None, instance=incident, user=request.user, school=incident.school, event_pupils=event_pupils
     )
     if request.method == "POST" and form.is_valid():
         fresh = selectors.get_incident_for_user(request.user, code)
-        data = dict(form.cleaned_data)
+        data = form.incident_data()
         others = data.pop("other_pupils")
         reason = data.pop("change_reason", "")
         try:
             services.incident_update(
-                actor=request.user, incident=fresh, changes=data, other_pupils=others, reason=reason
+                actor=request.user,
+                incident=fresh,
+                changes=data,
+                other_pupils=others,
+                roles=form.pupil_roles(),
+                reason=reason,
             )
         except (PastoralError, ValidationError) as exc:
             add_service_errors(form, exc)
@@ -357,7 +372,15 @@ def bullying_patterns(request):
         value_header="Records",
         description="A record with several types counts once under each of them.",
     )
-    context = {"form": form, "start": start, "end": end, "patterns": patterns, "chart": chart, "school": school}
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
+        "patterns": patterns,
+        "roles": selectors.role_patterns(request.user, school, start, end),
+        "chart": chart,
+        "school": school,
+    }
     return render(request, "behaviour/bullying_patterns.html", context)
 
 

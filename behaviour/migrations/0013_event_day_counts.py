@@ -7,7 +7,7 @@ from behaviour.analytics import day_counts
 
 
 def install(apps, schema_editor):
-    for statement in day_counts.install_sql() + day_counts.rebuild_sql():
+    for statement in day_counts.install_sql(roles=False) + day_counts.rebuild_sql(roles=False):
         schema_editor.execute(statement)
     # Planner statistics now, not at autovacuum's next visit: without them the first reads plan badly.
     schema_editor.execute(f"ANALYZE {day_counts.COUNTS}")

@@ -465,7 +465,7 @@ def test_the_csv_holds_the_filtered_rows_safely_and_is_audited(
         "Lunch",
     ]
     assert rows[-1][7] == "'=HYPERLINK(1)" and rows[-1][10] == "'@SUM(A1)"
-    assert rows[-1][12:] == ["No SEN", "No", "No", "Male"]
+    assert rows[-1][12:] == ["No SEN", "No", "No", "Male", "Involved"]
     entry = AuditEntry.objects.get(action="behaviour.analytics.exported")
     assert (entry.actor, entry.school, entry.data["rows"]) == (pastoral_lead, school, 4)
     assert entry.data["filters"] == {"kind": "negative"}

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from behaviour.analytics import selectors as analytics
-from behaviour.models import BehaviourEvent, EventDayCount
+from behaviour.models import BehaviourEvent, EventDayCount, PupilRole
 from conftest import verified_client
 from pastoral.tests.factories import PupilFactory
 
@@ -39,13 +39,14 @@ def assert_same(raw, counted):
     assert counted.heat_map() == raw.heat_map()
     assert counted.by_location() == raw.by_location()
     assert counted.by_category() == raw.by_category()
+    assert counted.by_role() == raw.by_role()
     assert counted.per_school() == raw.per_school()
 
 
 def table():
     return sorted(
         EventDayCount.objects.filter(tally__gt=0).values_list(
-            "school_id", "facet", "day", "category_id", "location_id", "period", "hour", "tally"
+            "school_id", "facet", "day", "category_id", "location_id", "period", "hour", "role", "tally"
         ),
         key=repr,
     )
@@ -54,7 +55,7 @@ def table():
 @pytest.fixture
 def busy_term(school, sister_school):
     """Three hundred events in two schools with every kind of write the app makes: single and bulk inserts,
-    corrections of category, time, place and period, voids, and deletes."""
+    corrections of category, time, place, period and role, voids, and deletes; every role appears."""
     rng = random.Random(13)
     made = []
     for place in (school, sister_school):
@@ -78,6 +79,7 @@ def busy_term(school, sister_school):
                     location=rng.choice(locations),
                     period=rng.choice(PERIODS),
                     occurred_at=local(day, hour, rng.randrange(60)),
+                    role=rng.choice(PupilRole.values),
                 )
             )
         # A bulk insert (one statement, as a multi-pupil quick log makes).
@@ -92,15 +94,20 @@ def busy_term(school, sister_school):
                 description="Whole-class praise",
                 recorded_by=template.recorded_by,
                 submission_key=key,
+                role=PupilRole.TARGET if index % 3 else PupilRole.INVOLVED,
             )
-            for pupil in pupils
+            for index, pupil in enumerate(pupils)
         )
         for event in rng.sample(made[-100:], 15):
             event.category = rng.choice(categories)
             event.occurred_at = event.occurred_at + datetime.timedelta(days=rng.choice([-3, 2, 40]))
             event.location = rng.choice(locations)
             event.period = rng.choice(PERIODS)
+            event.role = rng.choice(PupilRole.values)
             event.save()
+        # A change of role alone moves the event between the role facet's rows, and nothing else.
+        for event in made[-30:-25]:
+            BehaviourEvent.objects.filter(pk=event.pk).update(role=PupilRole.INSTIGATOR)
         voided = [event.pk for event in rng.sample(made[-100:], 10)]
         BehaviourEvent.objects.filter(pk__in=voided).update(voided_at=timezone.now())
     BehaviourEvent.objects.filter(pk__in=[event.pk for event in made[::37]]).delete()
@@ -171,3 +178,37 @@ def test_the_analytics_page_shows_the_counted_figures(client, headteacher, schoo
     )
     assert response.status_code == 200
     assert response.context["totals"]["events"] == live.count()
+
+
+def test_it_counts_roles_as_the_events_have_them(headteacher, school, busy_term):
+    counted = analytics.figures_for(headteacher, analytics.Filters([school.pk], START, END))
+    live = BehaviourEvent.objects.filter(school=school, voided_at__isnull=True, occurred_at__date__range=(START, END))
+    by_role = {row["value"]: row for row in counted.by_role()}
+    assert list(by_role) == PupilRole.values
+    for role in PupilRole.values:
+        assert by_role[role]["events"] == live.filter(role=role).count() > 0
+        assert by_role[role]["negative"] == live.filter(role=role, category__kind="negative").count()
+    assert sum(row["events"] for row in by_role.values()) == counted.totals()["events"]
+
+
+def test_it_reads_the_events_for_one_role(headteacher, school, busy_term):
+    filters = analytics.Filters([school.pk], START, END, role=PupilRole.TARGET)
+    figures = analytics.figures_for(headteacher, filters)
+    assert figures.counts is None
+    live = BehaviourEvent.objects.filter(
+        school=school, voided_at__isnull=True, occurred_at__date__range=(START, END), role=PupilRole.TARGET
+    )
+    assert figures.totals()["events"] == live.count() > 0
+    assert [row["events"] for row in figures.by_role() if row["value"] != PupilRole.TARGET] == [0, 0, 0, 0]
+
+
+def test_a_change_of_role_moves_the_count(headteacher, school):
+    category = BehaviourCategoryFactory(school=school, kind="negative")
+    event = BehaviourEventFactory(school=school, category=category, occurred_at=local(START, 10))
+    [row] = EventDayCount.objects.filter(facet=EventDayCount.Facet.ROLE)
+    assert (row.role, row.category_id, row.tally) == (PupilRole.INVOLVED, category.pk, 1)
+    event.role = PupilRole.INSTIGATOR
+    event.save()
+    tallies = dict(EventDayCount.objects.filter(facet=EventDayCount.Facet.ROLE).values_list("role", "tally"))
+    assert tallies == {PupilRole.INVOLVED: 0, PupilRole.INSTIGATOR: 1}
+    assert EventDayCount.objects.get(facet=EventDayCount.Facet.CATEGORY).tally == 1

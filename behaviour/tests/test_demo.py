@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import models
 from django.db.models import Sum
@@ -87,3 +89,25 @@ def test_the_demo_heat_map_columns_run_in_the_order_of_the_school_day():
     grid = heat_map(BehaviourEvent.objects.filter(school=school, voided_at__isnull=True))
     assert grid.mode == "period"
     assert grid.columns[:8] == ["Registration", "P1", "P2", "Break", "P3", "Lunch", "P4", "P5"], grid.columns
+
+
+@pytest.mark.django_db
+def test_it_seeds_events_and_incidents_with_a_mix_of_roles():
+    from django.utils import timezone
+
+    from behaviour.incidents.selectors import role_patterns
+    from behaviour.models import IncidentPupil, PupilRole
+    from pastoral.models import User
+
+    demo.seed_demo()
+    school = School.objects.get(name="Northfield Academy")
+    events = BehaviourEvent.objects.filter(school=school)
+    assert set(events.values_list("role", flat=True)) == set(PupilRole.values)
+    # Roles come with events logged together: a shared fight has its instigator and its target.
+    shared = events.filter(role=PupilRole.TARGET).first()
+    assert events.filter(group=shared.group, role=PupilRole.INSTIGATOR).exists()
+    assert len(set(IncidentPupil.objects.filter(incident__school=school).values_list("role", flat=True))) >= 2
+    lead = User.objects.get(username="pastorallead.northfield")
+    term_start = timezone.localdate() - datetime.timedelta(days=365)
+    patterns = role_patterns(lead, school, term_start, timezone.localdate())
+    assert patterns["instigators"] and patterns["targets"]

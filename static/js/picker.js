@@ -71,7 +71,19 @@
 
     const chosenCodes = () => Array.from(chips ? chips.querySelectorAll("input[data-picker-value]") : []).map((el) => el.value);
 
-    const makeChip = (value, label) => {
+    const roleTemplate = picker.querySelector("template[data-picker-role-template]");
+
+    // A role picker's chips each carry a select of the pupil's role: the server's own (keeping its choice),
+    // or a copy of the template with the default role.
+    const roleSelect = (value, label, existing) => {
+      if (!roleTemplate) return null;
+      const select = existing || roleTemplate.content.querySelector("select").cloneNode(true);
+      select.name = `${picker.dataset.name}_role_${value}`;
+      select.setAttribute("aria-label", `Role of ${label}`);
+      return select;
+    };
+
+    const makeChip = (value, label, existingRole) => {
       const chip = document.createElement("li");
       chip.className = "picker-chip";
       chip.dataset.pickerChip = "1";
@@ -90,7 +102,9 @@
       remove.dataset.pickerRemove = "1";
       remove.setAttribute("aria-label", `Remove ${label}`);
       remove.innerHTML = '<span aria-hidden="true">×</span>';
-      chip.append(hidden, text, remove);
+      const role = roleSelect(value, label, existingRole);
+      if (role) chip.append(hidden, text, role, remove);
+      else chip.append(hidden, text, remove);
       return chip;
     };
 
@@ -127,7 +141,7 @@
       chips.querySelectorAll("[data-picker-chip]").forEach((chip) => {
         const box = chip.querySelector("input[data-picker-value]");
         const label = chip.querySelector("[data-picker-label]").textContent;
-        chip.replaceWith(makeChip(box.value, label));
+        chip.replaceWith(makeChip(box.value, label, chip.querySelector("select[data-picker-role]")));
       });
       picker.querySelector("[data-picker-search]").hidden = false;
       // Typed names stay visible after a refused submit, so they can be corrected; otherwise the box goes.
