@@ -33,7 +33,7 @@ def uninstall(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('behaviour', '0020_governors_review'),
+        ('behaviour', '0022_detentions'),
     ]
 
     operations = [

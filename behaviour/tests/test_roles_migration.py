@@ -54,7 +54,7 @@ def test_the_migration_keeps_incident_pupils_and_adds_the_role_facet(school, tea
     )
     pairs = {(incident.pk, p.pk) for p in (pupil, second.pupil, bystander)}
 
-    call_command("migrate", "behaviour", "0020_governors_review", verbosity=0)
+    call_command("migrate", "behaviour", "0022_detentions", verbosity=0)
     try:
         # Before roles: a plain many-to-many table, its rows kept, and the counts without the role facet.
         assert set(_rows("SELECT incident_id, pupil_id FROM behaviour_incident_pupils")) == pairs
