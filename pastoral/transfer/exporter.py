@@ -4,6 +4,7 @@ Rows are read in primary-key order, a chunk at a time, inside one REPEATABLE REA
 consistent picture of the school even while the app is in use.
 """
 
+import datetime
 import getpass
 import hashlib
 import json
@@ -45,6 +46,16 @@ class _HashingWriter:
 
     def result(self):
         return {"sha256": self.digest.hexdigest(), "bytes": self.size}
+
+
+class ExportEncoder(DjangoJSONEncoder):
+    """Django's JSON, except that times keep their microseconds (DjangoJSONEncoder cuts them to milliseconds, which
+    an import would then lose)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
 
 
 def migration_state(using="default"):
@@ -161,7 +172,7 @@ class Exporter:
                         record[field.name] = targets
                         self.refer(model, field, targets)
                     self.exported[model].add(pk)
-                    lines.append(json.dumps({"model": name, "id": pk, "fields": record}, cls=DjangoJSONEncoder))
+                    lines.append(json.dumps({"model": name, "id": pk, "fields": record}, cls=ExportEncoder))
                 writer.write(("\n".join(lines) + "\n").encode())
                 count += len(rows)
         self.counts[name] = count
@@ -255,10 +266,12 @@ class Exporter:
         output.parent.mkdir(parents=True, exist_ok=True)
         partial = output.with_name(f".{output.name}.partial")
         try:
+            connection = connections[self.using]
+            outermost = not connection.in_atomic_block
             with transaction.atomic(using=self.using):
-                connection = connections[self.using]
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                if outermost:  # one snapshot for every query of the export
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 with open(partial, "wb") as handle:
                     os.chmod(partial, 0o600)
                     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
