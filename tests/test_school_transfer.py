@@ -27,10 +27,13 @@ from psycopg import sql
 
 from pastoral import backups, demo
 from pastoral.files import encryption
+from pastoral.meetings.models import Meeting
+from pastoral.meetings.services import meeting_record
 from pastoral.models import AuditEntry, Membership, Pupil, School, Trust, User
+from pastoral.tests.factories import ProfessionalFactory
 from pastoral.transfer import placement
 from safeguarding.models import Attachment, Concern
-from safeguarding.services import categories_ensure, concern_raise
+from safeguarding.services import categories_ensure, concern_link, concern_raise, note_add
 
 TARGET = "school_import_target"
 
@@ -142,7 +145,7 @@ def _png(colour):
     return buffer.getvalue()
 
 
-PHOTO, BRUISE = _png("navy"), _png("maroon")
+PHOTO, BRUISE, MINUTES = _png("navy"), _png("maroon"), _png("olive")
 
 
 def _sha(data):
@@ -172,7 +175,24 @@ def seeded(folders):
     from pastoral.accounts.permissions import record_access_grant
 
     record_access_grant(actor=dsl, grantee=teacher, perm="safeguarding.read_concern", obj=concern)
-    return {"school": school, "other": other, "pupil": pupil, "concern": concern}
+    # A case note, and a link to another concern of the school (a many-to-many field to its own model).
+    note_add(actor=dsl, concern=concern, text="Spoke to the class teacher")
+    earlier = Concern.objects.filter(school=school).exclude(pk=concern.pk).order_by("pk").first()
+    concern_link(actor=dsl, concern=concern, other=earlier)
+    # A meeting: staff and professionals (many-to-many), an action, and the report received (a file).
+    professional = ProfessionalFactory(pupil=pupil)
+    meeting = meeting_record(
+        actor=dsl,
+        pupil=pupil,
+        staff=[dsl, teacher],
+        professionals=[professional],
+        report=SimpleUploadedFile("minutes.png", MINUTES, content_type="image/png"),
+        actions=[("Ask the GP for a letter", teacher, "", timezone.localdate())],
+        kind="tac",
+        held_on=timezone.localdate(),
+        minutes="Agreed a plan",
+    )
+    return {"school": school, "other": other, "pupil": pupil, "concern": concern, "meeting": meeting}
 
 
 def _school_counts(school, using="default"):
@@ -346,6 +366,16 @@ def test_a_school_exports_and_imports_into_another_deployment_without_loss(seede
     assert copy.account == concern.account and copy.occurred_at == concern.occurred_at
     assert [p.code for p in copy.pupils.all()] == [p.code for p in concern.pupils.all()]
     assert copy.reporter.email == concern.reporter.email and copy.school_id == imported.pk
+    assert [n.text for n in copy.notes.all()] == [n.text for n in concern.notes.all()] != []
+    assert {c.code for c in copy.linked.all()} == {c.code for c in concern.linked.all()} != set()
+    meeting = seeded["meeting"]
+    meeting_copy = Meeting.objects.using(target).get(code=meeting.code)
+    assert {u.email for u in meeting_copy.staff.all()} == {u.email for u in meeting.staff.all()}
+    assert [p.code for p in meeting_copy.professionals.all()] == [p.code for p in meeting.professionals.all()]
+    assert [(a.action, a.owner.email) for a in meeting_copy.actions.all()] == [
+        (a.action, a.owner.email) for a in meeting.actions.all()
+    ]
+    assert (meeting_copy.minutes, meeting_copy.created_at) == (meeting.minutes, meeting.created_at)
     from guardian.models import UserObjectPermission
 
     grant = UserObjectPermission.objects.using(target).get(content_type__model="concern", object_pk=str(copy.pk))
@@ -383,6 +413,8 @@ def test_a_school_exports_and_imports_into_another_deployment_without_loss(seede
             assert encryption.key_id_of(stored) == encryption.key_id(new_key)
     assert target_files == source_files
     assert copy_attachment.file.name == attachment.file.name
+    with meeting_copy.report.open() as handle:
+        assert handle.read() == MINUTES
 
     # Importing the same school again is refused, with the reason.
     with pytest.raises(CommandError, match="is already in this deployment"):
