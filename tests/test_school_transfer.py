@@ -70,6 +70,48 @@ def test_a_new_model_without_a_path_to_a_school_fails_the_placement():
     placement.plan()
 
 
+# Archives that are not what they claim ---------------------------------------------------------------------------
+
+
+def _archive(path, manifest, members):
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, body in members.items():
+            archive.writestr(name, body)
+        archive.writestr("manifest.json", json.dumps(manifest))
+    return path
+
+
+def _member(name, body):
+    return {"member": name, "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+
+
+def test_an_archive_of_another_version_or_with_a_member_not_in_its_manifest_is_refused_unread(tmp_path):
+    body = b'{"model": "pastoral.Trust", "id": 1, "fields": {"code": "x", "name": "T"}}\n'
+    manifest = {
+        "format": "pastoral-school-export",
+        "version": 1,
+        "members": [_member("data/pastoral.Trust.jsonl", body)],
+    }
+
+    newer = _archive(tmp_path / "newer.zip", {**manifest, "version": 2}, {"data/pastoral.Trust.jsonl": body})
+    with pytest.raises(CommandError, match="format version 2; this version of the app reads version 1"):
+        call_command("import_school", str(newer), stdout=io.StringIO())
+
+    extra = _archive(
+        tmp_path / "extra.zip", manifest, {"data/pastoral.Trust.jsonl": body, "files/media/smuggled.pdf": b"%PDF"}
+    )
+    with pytest.raises(CommandError, match=r"files/media/smuggled\.pdf: in the archive, not in the manifest"):
+        call_command("import_school", str(extra), stdout=io.StringIO())
+
+    missing = _archive(tmp_path / "missing.zip", manifest, {})
+    with pytest.raises(CommandError, match=r"data/pastoral\.Trust\.jsonl: in the manifest, missing from the archive"):
+        call_command("import_school", str(missing), stdout=io.StringIO())
+
+    (tmp_path / "not.zip").write_bytes(b"PK but not really")
+    with pytest.raises(CommandError, match="is not a school export archive"):
+        call_command("import_school", str(tmp_path / "not.zip"), stdout=io.StringIO())
+
+
 # Export and import -----------------------------------------------------------------------------------------------
 
 
