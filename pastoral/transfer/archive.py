@@ -9,6 +9,7 @@ Format (docs/school-export-format.md):
 
 import hashlib
 import json
+import uuid
 import zipfile
 
 FORMAT = "pastoral-school-export"
@@ -38,6 +39,24 @@ def sha256_of(handle):
         digest.update(chunk)
         size += len(chunk)
     return digest.hexdigest(), size
+
+
+def file_sha256(path):
+    with open(path, "rb") as handle:
+        return sha256_of(handle)[0]
+
+
+def by_id_or_code(queryset, value):
+    """The row whose id or code (UUID) is `value`, or None."""
+    value = str(value).strip()
+    if value.isdigit():
+        found = queryset.filter(pk=int(value)).first()
+        if found is not None:
+            return found
+    try:
+        return queryset.filter(code=uuid.UUID(value)).first()
+    except ValueError:
+        return None
 
 
 def _safe(name):

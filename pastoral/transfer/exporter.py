@@ -26,7 +26,7 @@ from django.utils import timezone
 from pastoral import audit
 
 from . import placement
-from .archive import CHUNK, FORMAT, FORMAT_VERSION, MANIFEST, TransferError, data_member, file_member
+from .archive import CHUNK, FORMAT, FORMAT_VERSION, MANIFEST, TransferError, data_member, file_member, file_sha256
 
 ROWS_PER_CHUNK = 2000
 
@@ -327,14 +327,6 @@ class Exporter:
             "missing_files": self.missing_files,
             "time_zone": settings.TIME_ZONE,
         }
-
-
-def file_sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def operator():

@@ -6,7 +6,6 @@ re-encrypted with this deployment's file key, and the result is read back and co
 transaction commits. Any difference rolls the whole import back and removes the files it stored.
 """
 
-import hashlib
 import uuid
 from collections import defaultdict
 from contextlib import contextmanager
@@ -22,8 +21,17 @@ from django.db import IntegrityError, transaction
 from pastoral import audit
 
 from . import placement
-from .archive import CHUNK, TransferError, file_member, mismatch, open_checked, read_rows
-from .exporter import file_sha256, migration_state, operator
+from .archive import (
+    TransferError,
+    by_id_or_code,
+    file_member,
+    file_sha256,
+    mismatch,
+    open_checked,
+    read_rows,
+    sha256_of,
+)
+from .exporter import migration_state, operator
 
 BATCH = 2000
 
@@ -197,14 +205,7 @@ class Importer:
         exported = manifest["trust"]
         if self.trust_option:
             option = str(self.trust_option)
-            found = None
-            if option.isdigit():
-                found = manager.filter(pk=int(option)).first()
-            if found is None:
-                try:
-                    found = manager.filter(code=uuid.UUID(option)).first()
-                except ValueError:
-                    found = None
+            found = by_id_or_code(manager.all(), option)
             if found is None:
                 matches = list(manager.filter(name__iexact=option)[:2])
                 if len(matches) > 1:
@@ -431,13 +432,9 @@ class Importer:
             if found != len(pks):
                 problems.append(f"{name}: {found} of the {len(pks)} imported rows are in the database")
         for storage, name, entry in self.stored_checks:
-            digest = hashlib.sha256()
-            size = 0
             with storage.open(name, "rb") as handle:
-                while chunk := handle.read(CHUNK):
-                    digest.update(chunk)
-                    size += len(chunk)
-            if (digest.hexdigest(), size) != (entry["sha256"], entry["bytes"]):
+                digest, size = sha256_of(handle)
+            if (digest, size) != (entry["sha256"], entry["bytes"]):
                 problems.append(f"file {entry['name']} (stored as {name}): SHA-256 or size differs from the manifest")
         if problems:
             raise TransferError(mismatch("The imported school does not match the archive's manifest", problems))

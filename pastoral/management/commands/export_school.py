@@ -1,25 +1,15 @@
 """manage.py export_school --school CODE_OR_ID --out FILE: one school's records and files in one archive
 (pastoral/transfer/, format in docs/school-export-format.md)."""
 
-import uuid
-
 from django.core.management.base import BaseCommand, CommandError
 
 from pastoral.models import School
-from pastoral.transfer.archive import TransferError
+from pastoral.transfer.archive import TransferError, by_id_or_code
 from pastoral.transfer.exporter import export_school
 
 
 def find_school(value):
-    schools = School.objects.select_related("trust")
-    school = None
-    if value.isdigit():
-        school = schools.filter(pk=int(value)).first()
-    if school is None:
-        try:
-            school = schools.filter(code=uuid.UUID(value)).first()
-        except ValueError:
-            school = None
+    school = by_id_or_code(School.objects.select_related("trust"), value)
     if school is None:
         raise CommandError(f"No school with id or code {value!r}")
     return school
