@@ -27,7 +27,7 @@ include .env
 export $(shell sed -n 's/^[[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}\([A-Za-z_][A-Za-z0-9_]*\)=.*/\2/p' .env)
 endif
 
-.PHONY: help install services db-roles demo run worker beat test lint format bench bench-trust scale-test deploy-check reset-db devdb-stop backup restore clean distclean
+.PHONY: help install services db-roles demo run worker beat test lint format bench bench-trust scale-test deploy-check reset-db devdb-stop backup restore export-school import-school clean distclean
 
 help:
 	@echo "make install       .venv from requirements-dev.txt and node_modules from package-lock.json"
@@ -46,6 +46,8 @@ help:
 	@echo "make devdb-stop    stop the embedded PostgreSQL in var/pgdata, if one runs"
 	@echo "make backup        database and files in one encrypted archive in var/backups (FILE=... to choose)"
 	@echo "make restore FILE=...  restore an archive into an empty database and file store, then verify it"
+	@echo "make export-school SCHOOL=... FILE=...  one school's records and files in one archive"
+	@echo "make import-school FILE=... [TRUST=...]  import a school archive as a new school, then verify it"
 	@echo "make clean         caches, collected static files and logs; distclean also .venv and node_modules"
 
 # --- installation ------------------------------------------------------------
@@ -165,6 +167,18 @@ backup: install
 restore: install
 	@if [ -z "$(FILE)" ]; then echo "usage: make restore FILE=var/backups/pastoral-....tar.enc" >&2; exit 2; fi
 	@bash scripts/with-devdb.sh $(PY) manage.py restore "$(FILE)"
+
+# --- moving a school --------------------------------------------------------
+# manage.py export_school / import_school against the development database (docs/school-export-format.md).
+# SCHOOL is the school's code or id; the archive holds the school's records unencrypted.
+
+export-school: install
+	@if [ -z "$(SCHOOL)" ] || [ -z "$(FILE)" ]; then echo "usage: make export-school SCHOOL=<code or id> FILE=school.zip" >&2; exit 2; fi
+	@bash scripts/with-devdb.sh $(PY) manage.py export_school --school "$(SCHOOL)" --out "$(FILE)"
+
+import-school: install
+	@if [ -z "$(FILE)" ]; then echo "usage: make import-school FILE=school.zip [TRUST=<id, code or name>]" >&2; exit 2; fi
+	@bash scripts/with-devdb.sh $(PY) manage.py import_school "$(FILE)" $(if $(TRUST),--trust "$(TRUST)")
 
 # --- housekeeping ------------------------------------------------------------
 # var/ is left alone: it holds uploaded files and the embedded database.

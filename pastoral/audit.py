@@ -55,6 +55,8 @@ ACTIONS = {
     "pastoral.permission.granted": "granted access to a record",
     "pastoral.permission.revoked": "revoked access to a record",
     "pastoral.audit.viewed": "read the audit log",
+    "pastoral.school.exported": "exported the whole school to an archive (manage.py export_school)",
+    "pastoral.school.imported": "imported the school from another deployment's archive (manage.py import_school)",
     "pastoral.export.refused": "was refused someone else's export",
 }
 
