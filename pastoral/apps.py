@@ -26,6 +26,9 @@ class PastoralConfig(AppConfig):
         from .demo.breakglass import seed_break_glass
 
         demo.register_seeder("pastoral.break_glass", seed_break_glass)
+        from .demo.retention import seed_retention
+
+        demo.register_seeder("pastoral.retention", seed_retention)
         signals.connect()
         from .accounts.signin import apply_mfa_throttle_cap
 

@@ -246,3 +246,49 @@ def test_pages_non_lead_403_other_school_404_and_batch_disposal(
     assert DisposalCandidate.objects.filter(status="blocked").count() == 4
     listing = client.get(reverse("pastoral:retention_holds")).content.decode()
     assert "Inquiry" in listing and pupil.upn in listing
+
+
+def test_the_nightly_task_lists_and_is_in_the_beat_schedule(school, pupil):
+    from pastoral.celery import app
+    from pastoral.tasks import list_due_for_disposal_task
+
+    _mark(pupil, D(2019, 3, 1))
+    assert list_due_for_disposal_task() == 1
+    assert list_due_for_disposal_task() == 0
+    entry = app.conf.beat_schedule["retention-list-due"]
+    assert entry["task"] == "pastoral.tasks.list_due_for_disposal_task"
+
+
+def test_another_schools_hold_is_not_found_and_a_release_needs_a_reason(
+    client, as_user, school, sister_school, headteacher
+):
+    from conftest import make_staff
+    from pastoral.accounts.roles import Role
+
+    other_head = make_staff(sister_school, Role.HEADTEACHER, "otherhead")
+    hold = services.set_hold(actor=headteacher, school=school, reason="Litigation")
+    url = reverse("pastoral:retention_hold_release", args=[hold.code])
+    as_user(other_head)
+    assert client.post(url, {"reason": "Done"}).status_code == 404
+    as_user(headteacher)
+    client.post(url, {"reason": ""})
+    hold.refresh_from_db()
+    assert hold.released_at is None
+    client.post(url, {"reason": "Claim settled"})
+    hold.refresh_from_db()
+    assert hold.released_by == headteacher and hold.release_reason == "Claim settled"
+    assert "Claim settled" in client.get(reverse("pastoral:retention_holds")).content.decode()
+
+
+def test_the_review_page_keeps_its_queries_flat(client, as_user, school, headteacher, django_assert_max_num_queries):
+    pupils = [PupilFactory(school=school) for _n in range(12)]
+    for pupil in pupils:
+        _mark(pupil, D(2019, 3, 1))
+        _mark(pupil, D(2019, 3, 4))
+    services.list_due()
+    as_user(headteacher)
+    url = reverse("pastoral:retention_batch", args=[school.code, "pastoral.attendance_mark"])
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    assert response.status_code == 200 and response.content.decode().count('name="chosen"') >= 24
