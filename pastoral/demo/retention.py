@@ -54,7 +54,7 @@ def seed_retention(school, staff_by_role, pupils, rng, term):
             set_by=heads[0],
             set_at=timezone.now() - datetime.timedelta(days=20),
         )
-    services.list_due(today)
+    services.list_due(today, audited=False)
     # One entry already disposed of by the head a week ago: its mark is removed for real.
     first = (
         DisposalCandidate.objects.filter(school=school, record_type=MARK_TYPE)

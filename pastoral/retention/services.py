@@ -150,7 +150,7 @@ def refresh_statuses(today, school_id=None):
     return came_back, blocked, freed
 
 
-def list_due(today=None):
+def list_due(today=None, *, audited=True):
     """List every record that has reached its date as a DisposalCandidate: one INSERT … SELECT per record type
     and rule, skipping held records and those already listed. Returns the number of new candidates."""
     from ..models import Trust
@@ -164,6 +164,8 @@ def list_due(today=None):
             for rule, trusts in rules_by_trust(record_type.key, trust_ids).items():
                 listed += _list_type(record_type, rule, trusts, today)
         refresh_statuses(today)
+        if audited:
+            audit.record("pastoral.retention.listed", data={"listed": listed, "on": today.isoformat()})
     return listed
 
 

@@ -55,6 +55,7 @@ def _batch(request, school, record_type, status=200, extend_form=None):
         "show": show,
         "statuses": DisposalCandidate.Status.choices,
         "extend_form": extend_form or ExtendForm(),
+        "chosen": set(request.POST.getlist("chosen")) if request.method == "POST" else set(),
     }
     return render(request, "pastoral/retention/batch.html", context, status=status)
 

@@ -235,6 +235,12 @@ def test_pages_non_lead_403_other_school_404_and_batch_disposal(
         {"chosen": [], "keep_until": "", "reason": "Keep"},
     )
     assert bad.status_code == 400 and "Keep" in bad.content.decode()
+    two = list(DisposalCandidate.objects.values_list("code", flat=True)[:2])
+    later = (timezone.localdate() + datetime.timedelta(days=90)).isoformat()
+    extend_url = reverse("pastoral:retention_extend", args=[school.code, "pastoral.attendance_mark"])
+    assert client.post(extend_url, {"chosen": two, "keep_until": later, "reason": "Appeal pending"}).status_code == 302
+    assert DisposalCandidate.objects.filter(status="extended").count() == 2
+    assert DisposalCandidate.objects.filter(status="awaiting").count() == 2
     log = client.get(reverse("pastoral:retention_log"))
     assert (
         log.status_code == 200
@@ -243,7 +249,7 @@ def test_pages_non_lead_403_other_school_404_and_batch_disposal(
     )
     holds = client.post(reverse("pastoral:retention_holds"), {"record_type": "", "upn": pupil.upn, "reason": "Inquiry"})
     assert holds.status_code == 302
-    assert DisposalCandidate.objects.filter(status="blocked").count() == 4
+    assert DisposalCandidate.objects.filter(status="blocked").count() == 2  # the kept-longer ones wait for their date
     listing = client.get(reverse("pastoral:retention_holds")).content.decode()
     assert "Inquiry" in listing and pupil.upn in listing
 
@@ -292,3 +298,18 @@ def test_the_review_page_keeps_its_queries_flat(client, as_user, school, headtea
     with django_assert_max_num_queries(14):
         response = client.get(url)
     assert response.status_code == 200 and response.content.decode().count('name="chosen"') >= 24
+
+
+def test_the_demo_seeds_records_awaiting_review_a_hold_and_a_log_entry_without_audit(school, headteacher):
+    import random
+
+    from pastoral.accounts.roles import Role
+    from pastoral.demo.retention import seed_retention
+
+    pupils = [PupilFactory(school=school) for _n in range(5)]
+    seed_retention(school, {Role.HEADTEACHER: [headteacher]}, pupils, random.Random(1), None)
+    assert DisposalCandidate.objects.filter(school=school, status="awaiting").count() == 5
+    assert LegalHold.objects.filter(school=school, released_at__isnull=True).count() == 1
+    entry = DisposalLogEntry.objects.get(school=school)
+    assert not AttendanceMark.objects.filter(pk=int(entry.object_id)).exists()
+    assert not AuditEntry.objects.exists()  # the demo can still be reset
