@@ -92,6 +92,15 @@ def _list_type(record_type, rule, trust_ids, today):
         .annotate(retention_basis=basis)
         .filter(retention_basis__lte=registry.cutoff(today, rule.years))
         .exclude(record_type.held())
+        # Already listed (or kept longer): an anti-join on the candidates' unique index, so a night with nothing
+        # new reads the due rows once and writes nothing.
+        .exclude(
+            Exists(
+                DisposalCandidate.objects.filter(
+                    record_type=record_type.key, object_id=Cast(OuterRef("pk"), models.CharField())
+                )
+            )
+        )
         .values(
             r_type=Value(record_type.key, output_field=models.CharField()),
             r_object=Cast("pk", models.CharField()),
