@@ -20,6 +20,7 @@ def register():
         "pastoral.retention.hold_released": "released a legal hold",
         "pastoral.retention.listed": "listed the records due for disposal",
         "pastoral.retention.log_viewed": "read the disposal log",
+        "pastoral.retention.rule_changed": "changed a retention rule",
     }.items():
         audit.describe(action, sentence)
     core_types.register()

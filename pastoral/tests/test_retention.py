@@ -313,3 +313,33 @@ def test_the_demo_seeds_records_awaiting_review_a_hold_and_a_log_entry_without_a
     entry = DisposalLogEntry.objects.get(school=school)
     assert not AttendanceMark.objects.filter(pk=int(entry.object_id)).exists()
     assert not AuditEntry.objects.exists()  # the demo can still be reset
+
+
+def test_the_operator_sets_a_trust_rule_in_the_admin_and_it_is_audited(client, school, pupil):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from conftest import verified_client
+    from pastoral.models import User
+
+    operator = User.objects.create_superuser("root", "root@example.test", "a-long-password-1")
+    TOTPDevice.objects.create(user=operator, name="Authenticator app", confirmed=True)
+    verified_client(client, operator)
+    services.ensure_default_rules()
+    data = {
+        "trust": school.trust.pk,
+        "record_type": "pastoral.attendance_mark",
+        "basis": "record_date",
+        "years": 8,
+        "action": "review",
+        "source": "Trust policy 2026",
+    }
+    response = client.post(reverse("admin:pastoral_retentionrule_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rule = RetentionRule.objects.get(trust=school.trust)
+    assert rule.years == 8
+    assert AuditEntry.objects.get(action="pastoral.retention.rule_changed").data["years"] == 8
+    _mark(pupil, D(2019, 3, 1))
+    services.list_due(D(2026, 3, 1))
+    assert not DisposalCandidate.objects.exists()
+    services.list_due(D(2027, 3, 1))
+    assert DisposalCandidate.objects.get().rule == rule
