@@ -37,6 +37,17 @@ def register():
     )
     registry.register(
         RecordType(
+            key="behaviour.removal",
+            label="Removals from class",
+            model="behaviour.Removal",
+            record_date="removed_at",
+            default=Default(DOB, 25, REVIEW, NOT_FOUND),
+            describe=lambda removal: f"Removal from class on {uk_date(removal.removed_at)}",
+            order=23,
+        )
+    )
+    registry.register(
+        RecordType(
             key="behaviour.suspension",
             label="Suspensions and exclusions",
             model="behaviour.Suspension",

@@ -42,7 +42,10 @@ def purge(model, pks, registered, depth=0):
         )
         if not child_pks:
             continue
-        if related in registered and related is not model:
+        if related in registered:
+            # A record of its own, never disposed of as a part: unless it goes in this same batch, this one stays.
+            if related is model and set(child_pks) <= set(pks):
+                continue
             raise KeptByAnother(registered[related].label)
         child_files, child_deleted = purge(related, child_pks, registered, depth + 1)
         files.extend(child_files)
