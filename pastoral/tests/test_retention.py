@@ -343,3 +343,14 @@ def test_the_operator_sets_a_trust_rule_in_the_admin_and_it_is_audited(client, s
     assert not DisposalCandidate.objects.exists()
     services.list_due(D(2027, 3, 1))
     assert DisposalCandidate.objects.get().rule == rule
+
+
+def test_a_hold_for_an_unknown_upn_is_refused_beside_the_field_keeping_what_was_typed(client, as_user, headteacher):
+    as_user(headteacher)
+    response = client.post(
+        reverse("pastoral:retention_holds"), {"record_type": "", "upn": "Z999", "reason": "Coroner's inquest"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "No pupil of this school has this UPN." in page
+    assert "Coroner&#x27;s inquest" in page and 'value="Z999"' in page
+    assert not LegalHold.objects.exists()
