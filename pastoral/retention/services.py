@@ -74,10 +74,6 @@ def rules_by_trust(key, trust_ids):
     return grouped
 
 
-def due_on(record_type, rule, obj_basis):
-    return registry.add_years(obj_basis, rule.years) if obj_basis else None
-
-
 # The nightly listing -------------------------------------------------------------
 
 
