@@ -28,3 +28,6 @@ class BehaviourConfig(AppConfig):
         permission_labels.register()
         for area in sub_areas:
             area.register()
+        from . import retention
+
+        retention.register()

@@ -27,6 +27,9 @@ class MedicalConfig(AppConfig):
         permission_labels.register()
         for area in sub_areas:
             area.register()
+        from . import retention
+
+        retention.register()
         dashboard.register("medical", medical_panel, order=25)
         reports.register_section(
             "medical", build_medical, order=60, permission="medical.view_counts", title="Medical care"

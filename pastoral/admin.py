@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .accounts.roles import Role
 from .models import AcademicYear, EthnicityCategory, Membership, ScheduledReport, School, Term, Trust, User
+from .retention.models import RetentionRule
 
 
 class TermInline(admin.TabularInline):
@@ -254,3 +255,37 @@ class EthnicityCategoryAdmin(admin.ModelAdmin):
 
     list_display = ["code", "label", "group", "order"]
     list_filter = ["group"]
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin):
+    """The retention rules: the row with no trust is the default; a trust's own row overrides it. Each save is
+    audited."""
+
+    list_display = ["record_type", "trust", "basis", "years", "action"]
+    list_filter = ["trust", "action", "basis"]
+    readonly_fields = ["updated_at"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "record_type":
+            from django import forms
+
+            from .retention import registry
+
+            return forms.ChoiceField(choices=registry.choices(), label="Record type")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        from django.db import transaction
+
+        from . import audit
+
+        with transaction.atomic():
+            obj.updated_at = timezone.now()
+            super().save_model(request, obj, form, change)
+            audit.record(
+                "pastoral.retention.rule_changed",
+                actor=request.user,
+                obj=obj,
+                data={"record_type": obj.record_type, "basis": obj.basis, "years": obj.years, "action": obj.action},
+            )

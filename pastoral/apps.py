@@ -26,6 +26,9 @@ class PastoralConfig(AppConfig):
         from .demo.breakglass import seed_break_glass
 
         demo.register_seeder("pastoral.break_glass", seed_break_glass)
+        from .demo.retention import seed_retention
+
+        demo.register_seeder("pastoral.retention", seed_retention)
         signals.connect()
         from .accounts.signin import apply_mfa_throttle_cap
 
@@ -83,11 +86,12 @@ class PastoralConfig(AppConfig):
         )
         from .attendance import apps as attendance
         from .meetings import apps as meetings
+        from .retention import apps as retention
         from .sar import apps as sar
 
-        for area in (attendance, meetings, sar):
+        for area in (attendance, meetings, sar, retention):
             roles.register_permissions(area.PERMISSIONS)
-        for area in (attendance, meetings, sar):
+        for area in (attendance, meetings, sar, retention):
             area.register()
         post_migrate.connect(signals.sync_role_groups, sender=self)
         from django.db.backends.signals import connection_created

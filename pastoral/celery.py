@@ -48,6 +48,12 @@ app.conf.beat_schedule = {
         "task": "behaviour.tasks.training_expiry_digest_task",
         "schedule": crontab(minute=30, hour=7, day_of_week="1"),
     },
+    # Nightly at 01:45 (https://crontab.guru/#45_1_*_*_*): list the records past their retention date (skipping
+    # those under a legal hold) for the data-protection lead's review.
+    "retention-list-due": {
+        "task": "pastoral.tasks.list_due_for_disposal_task",
+        "schedule": crontab(minute=45, hour=1),
+    },
     # Daily at 02:30 (https://crontab.guru/#30_2_*_*_*): remove exports and reports past their expiry.
     "delete-expired-files": {
         "task": "pastoral.tasks.delete_expired_files",

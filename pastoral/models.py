@@ -987,4 +987,5 @@ from .attendance.models import (  # noqa: E402, F401
     PartTimeTimetable,
 )
 from .meetings.models import Meeting, MeetingAction  # noqa: E402, F401
+from .retention.models import DisposalCandidate, DisposalLogEntry, LegalHold, RetentionRule  # noqa: E402, F401
 from .sar.models import SubjectAccessRequest  # noqa: E402, F401

@@ -420,3 +420,13 @@ def sweep_outbox():
     from . import outbox
 
     return outbox.sweep()
+
+
+@shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=3)
+def list_due_for_disposal_task():
+    """Nightly: list the records that have reached their retention date for the data-protection lead's review."""
+    from .retention.services import list_due
+
+    count = list_due()
+    log.info("listed %s records due for disposal", count)
+    return count

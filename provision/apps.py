@@ -23,3 +23,6 @@ class ProvisionConfig(AppConfig):
         permission_labels.register()
         for area in sub_areas:
             area.register()
+        from . import retention
+
+        retention.register()

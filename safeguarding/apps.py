@@ -40,6 +40,9 @@ class SafeguardingConfig(AppConfig):
         # Concerns and allegations about adults: a sub-area with its own permissions (see adults/apps.py).
         roles.register_permissions(adults.PERMISSIONS)
         adults.register()
+        from . import retention
+
+        retention.register()
         from . import permission_labels
 
         permission_labels.register(CASE_WORK)

@@ -193,6 +193,7 @@ def register_core_areas():
         "Data protection",
         {
             "pastoral.manage_sar": "Handle subject access requests (the data-protection lead)",
+            "pastoral.manage_retention": "Review records past their retention date, dispose of them, set legal holds",
             "pastoral.break_glass": "Open a record outside its access list in an emergency, giving a reason",
             "pastoral.review_break_glass": "Review every emergency opening of a record",
             "pastoral.write_leaver_records": "Change the records of pupils who have left",
