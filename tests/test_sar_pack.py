@@ -20,7 +20,7 @@ from pastoral.attendance.models import AttendanceMark
 from pastoral.exceptions import PastoralError
 from pastoral.files import exports
 from pastoral.meetings.models import Meeting
-from pastoral.models import AuditEntry, GeneratedFile, PupilNote
+from pastoral.models import AuditEntry, GeneratedFile, PupilNote, School
 from pastoral.sar import building, services
 from pastoral.sar.models import SarPack, SarPackItem, SarRedaction
 from pastoral.sar.redaction import apply
@@ -117,6 +117,7 @@ def test_building_gathers_every_area_for_the_pupil_only(
     kinds = {item.kind for item in items}
     assert {"contact log", "meetings", "attendance"} <= kinds
     assert any(SECRET in item.text for item in items)
+    assert DISCLOSURE in pack.items.get(area="safeguarding").text
     assert not any("Someone else's record" in item.text for item in items)
     positions = [item.position for item in items]
     assert positions == list(range(1, len(items) + 1))
@@ -186,7 +187,7 @@ def test_redactions_show_in_every_released_file_and_the_redacted_words_never_do(
     as_user(dsl)
     client.post(
         reverse("pastoral:sar_pack_item_redact", args=[sar.code, concern_item.code]),
-        {"part": "title", "passage": concern_item.title.split(": ", 1)[1], "reason": "child_abuse"},
+        {"part": "text", "passage": DISCLOSURE, "reason": "child_abuse"},
     )
     client.post(reverse("pastoral:sar_pack_item_review", args=[sar.code, concern_item.code]))
     assert SarPackItem.objects.get(pk=concern_item.pk).dsl_reviewed_by == dsl
@@ -212,11 +213,12 @@ def test_redactions_show_in_every_released_file_and_the_redacted_words_never_do(
     flat = " ".join(text.split())
     assert "[Redacted: third-party data]" in flat and "[Withheld: serious harm]" in flat
     assert "[Redacted: safeguarding / child abuse data]" in flat
-    assert "Blackwood" not in flat and "Agreed a check-in" not in flat
+    assert "Blackwood" not in flat and "Agreed a check-in" not in flat and "uncle" not in flat
+    assert "Saw a red mark on his arm" in flat
     assert "Called mum about lunchtimes" in flat
     document = json.loads(download("pastoral.sar_pack_json"))
     raw = json.dumps(document)
-    assert SECRET not in raw and "Agreed a check-in" not in raw
+    assert SECRET not in raw and "Agreed a check-in" not in raw and DISCLOSURE not in raw
     shown = {item["title"]: item for item in document["items"]}
     assert shown["[Withheld: serious harm]"]["withheld"] is True
     redacted = "Shouted at [Redacted: third-party data] in the lunch queue"
@@ -251,7 +253,10 @@ def test_safeguarding_records_block_release_until_the_dsl_has_reviewed_them(
     behaviour = pack.items.filter(area="behaviour").first()
     assert client.get(reverse("pastoral:sar_pack_item", args=[sar.code, behaviour.code])).status_code == 403
     assert client.get(reverse("pastoral:sar_pack", args=[sar.code])).status_code == 403
+    home = client.get(reverse("pastoral:home")).content.decode()
+    assert "Subject access packs to review" in home
     client.post(reverse("pastoral:sar_pack_item_review", args=[sar.code, concern_item.code]))
+    assert "Subject access packs to review" not in client.get(reverse("pastoral:home")).content.decode()
     # A change after the review needs the review again.
     services.pack_withhold(actor=headteacher, item=concern_item, reason="other", detail="police investigation")
     assert services.awaiting_dsl(pack).count() == 1
@@ -334,3 +339,20 @@ def test_overlapping_passages_become_one_marker():
     )
     assert apply(text, [_R(0, 7), _R(4, 11)]) == "[Redacted: third-party data] said Gran was there"
     assert apply(text, []) == text
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_pack_in_review_and_a_released_one():
+    from pastoral import demo
+
+    demo.seed_demo()
+    school = School.objects.get(name="Northfield Academy")
+    review = SarPack.objects.get(school=school, status=SarPack.Status.REVIEW)
+    released = SarPack.objects.get(school=school, status=SarPack.Status.RELEASED)
+    assert review.request.status == "open" and released.request.status == "completed"
+    for pack in (review, released):
+        assert len(set(pack.items.values_list("area", flat=True))) >= 3
+        assert pack.items.filter(withheld=True).exists()
+    assert services.awaiting_dsl(review).exists() and not services.awaiting_dsl(released).exists()
+    assert SarRedaction.objects.filter(item__pack__school=school).exists()
+    assert not AuditEntry.objects.filter(action__startswith="pastoral.sar.").exists()

@@ -16,7 +16,7 @@ PERMISSIONS = {
 def register():
     from pastoral import audit, dashboard
 
-    from .panels import sar_panel
+    from .panels import sar_panel, sar_review_panel
 
     for action, sentence in {
         "pastoral.sar.recorded": "recorded a subject access request",
@@ -36,6 +36,12 @@ def register():
     }.items():
         audit.describe(action, sentence)
     dashboard.register("subject_access", sar_panel, order=9)
+    dashboard.register("subject_access_review", sar_review_panel, order=9)
     from .exports import register_exports
 
     register_exports()
+    from pastoral import demo
+
+    from .demo import seed_subject_access
+
+    demo.register_seeder("pastoral.subject_access", seed_subject_access, last=True)

@@ -52,7 +52,7 @@ def _chronology_items(reader, pupil):
                     "kind": item.area,
                     "occurred_at": item.when,
                     "title": item.title,
-                    "text": item.summary,
+                    "text": "\n\n".join(part for part in (item.summary, item.detail) if part),
                     "source": f"{stream}:{pk}" if stream else "marker",
                     "source_url": item.url,
                 }
