@@ -168,9 +168,10 @@ def test_redactions_show_in_every_released_file_and_the_redacted_words_never_do(
     sar, pack = _built(client, capture, headteacher, pupil)
     event = pack.items.get(text__contains=SECRET)
     url = reverse("pastoral:sar_pack_item_redact", args=[sar.code, event.code])
-    bad = client.post(url, {"part": "text", "passage": "not in the text", "reason": "third_party"})
+    bad = client.post(url, {"redact-part": "text", "redact-passage": "not in the text", "redact-reason": "third_party"})
     assert bad.status_code == 400 and "not in the record" in bad.content.decode()
-    response = client.post(url, {"part": "text", "passage": SECRET, "reason": "third_party"})
+    assert "not in the text</textarea>" in bad.content.decode()  # what was typed is kept
+    response = client.post(url, {"redact-part": "text", "redact-passage": SECRET, "redact-reason": "third_party"})
     assert response.status_code == 302
     redaction = SarRedaction.objects.get(item=event)
     assert event.text[redaction.start : redaction.end] == SECRET
@@ -179,7 +180,7 @@ def test_redactions_show_in_every_released_file_and_the_redacted_words_never_do(
     meeting = pack.items.get(kind="meetings")
     client.post(
         reverse("pastoral:sar_pack_item_withhold", args=[sar.code, meeting.code]),
-        {"reason": "serious_harm"},
+        {"withhold-reason": "serious_harm"},
     )
     assert SarPackItem.objects.get(pk=meeting.pk).withheld
     # The DSL reviews the safeguarding record (withholding the child's words), then the head releases it.
@@ -187,7 +188,7 @@ def test_redactions_show_in_every_released_file_and_the_redacted_words_never_do(
     as_user(dsl)
     client.post(
         reverse("pastoral:sar_pack_item_redact", args=[sar.code, concern_item.code]),
-        {"part": "text", "passage": DISCLOSURE, "reason": "child_abuse"},
+        {"redact-part": "text", "redact-passage": DISCLOSURE, "redact-reason": "child_abuse"},
     )
     client.post(reverse("pastoral:sar_pack_item_review", args=[sar.code, concern_item.code]))
     assert SarPackItem.objects.get(pk=concern_item.pk).dsl_reviewed_by == dsl
@@ -285,7 +286,7 @@ def test_only_a_released_pack_can_be_made_into_a_file(
 
 
 def test_the_review_pages_are_audited_paged_and_cost_the_same_for_any_pack(
-    client, as_user, headteacher, pupil, records, django_capture_on_commit_callbacks, django_assert_max_num_queries
+    client, as_user, headteacher, dsl, pupil, records, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
     as_user(headteacher)
     sar, pack = _built(client, django_capture_on_commit_callbacks, headteacher, pupil)
@@ -310,7 +311,18 @@ def test_the_review_pages_are_audited_paged_and_cost_the_same_for_any_pack(
     with django_assert_max_num_queries(20):
         client.get(url, {"area": "behaviour"})
     item = pack.items.get(title="Extra 0")
-    assert client.get(reverse("pastoral:sar_pack_item", args=[sar.code, item.code])).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("pastoral:sar_pack_item", args=[sar.code, item.code])).status_code == 200
+    SarPackItem.objects.bulk_create(
+        [
+            SarPackItem(pack=pack, position=start + 100 + n, area="safeguarding", kind="safeguarding", title=f"SG {n}")
+            for n in range(30)
+        ]
+    )
+    as_user(dsl)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("pastoral:sar_pack_safeguarding", args=[sar.code]))
+    assert page.status_code == 200 and "Later" in page.content.decode() and "Extra 0" not in page.content.decode()
 
 
 def test_a_pastoral_assistant_who_is_a_deputy_dsl_reviews_safeguarding_records(
@@ -325,6 +337,28 @@ def test_a_pastoral_assistant_who_is_a_deputy_dsl_reviews_safeguarding_records(
     other = pack.items.exclude(area="safeguarding").first()
     with pytest.raises(PermissionDenied):
         services.pack_withhold(actor=assistant, item=other, reason="third_party")
+
+
+def test_a_range_of_characters_can_be_redacted_and_a_bad_range_is_refused(
+    client, as_user, headteacher, pupil, records, django_capture_on_commit_callbacks
+):
+    as_user(headteacher)
+    sar, pack = _built(client, django_capture_on_commit_callbacks, headteacher, pupil)
+    note = pack.items.get(kind="contact log")
+    url = reverse("pastoral:sar_pack_item_redact", args=[sar.code, note.code])
+    data = {"redact-part": "title", "redact-start": 0, "redact-end": 999, "redact-reason": "other"}
+    bad = client.post(url, data)
+    assert bad.status_code == 400 and "Say which exemption applies" in bad.content.decode()
+    bad = client.post(url, {**data, "redact-detail": "Police request"})
+    assert bad.status_code == 400 and "range of characters within the title" in bad.content.decode()
+    end = note.title.index(":")
+    assert client.post(url, {**data, "redact-end": end, "redact-detail": "Police request"}).status_code == 302
+    page = client.get(reverse("pastoral:sar_pack_item", args=[sar.code, note.code])).content.decode()
+    assert "[Redacted: other: Police request]: Called mum about lunchtimes" in page
+    redaction = SarRedaction.objects.get(item=note)
+    remove = reverse("pastoral:sar_pack_redaction_remove", args=[sar.code, note.code, redaction.pk])
+    assert client.post(remove).status_code == 302 and not SarRedaction.objects.filter(item=note).exists()
+    assert AuditEntry.objects.filter(action="pastoral.sar.redaction_removed", actor=headteacher).count() == 1
 
 
 class _R:

@@ -41,6 +41,8 @@ class CloseForm(forms.Form):
 
 
 class WithholdForm(forms.Form):
+    # Both forms are on the record's page: prefixes keep their fields' ids apart.
+    prefix = "withhold"
     reason = forms.ChoiceField(label="Exemption", choices=Exemption.choices)
     detail = forms.CharField(
         label="Which exemption (for “Other”)", max_length=200, required=False, help_text="Shown in the released pack"
@@ -54,6 +56,7 @@ class WithholdForm(forms.Form):
 
 
 class RedactForm(WithholdForm):
+    prefix = "redact"
     part = forms.ChoiceField(label="In the record's", choices=SarRedaction.Part.choices, initial="text")
     passage = forms.CharField(
         label="Passage to redact",
