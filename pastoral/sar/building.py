@@ -139,6 +139,26 @@ def gather(reader, pupil):
     return undated + dated
 
 
+def snapshot(pack, rows):
+    """The gathered rows saved as the pack's items, numbered in order."""
+    return SarPackItem.objects.bulk_create(
+        [
+            SarPackItem(
+                pack=pack,
+                position=index,
+                area=row["area"][:40],
+                kind=row["kind"][:60],
+                occurred_at=row["occurred_at"],
+                title=row["title"][:300],
+                text=row["text"] or "",
+                source=row["source"][:120],
+                source_url=(row["source_url"] or "")[:300],
+            )
+            for index, row in enumerate(rows, start=1)
+        ]
+    )
+
+
 def _claim(pack_id):
     """Move a queued pack (or one whose earlier build died: the caller holds its lock) to building."""
     with transaction.atomic():
@@ -203,22 +223,7 @@ def _build(pack_id):
         if locked.status != SarPack.Status.BUILDING:
             return f"not building ({locked.status})"
         locked.items.all().delete()
-        SarPackItem.objects.bulk_create(
-            [
-                SarPackItem(
-                    pack=locked,
-                    position=index,
-                    area=row["area"][:40],
-                    kind=row["kind"][:60],
-                    occurred_at=row["occurred_at"],
-                    title=row["title"][:300],
-                    text=row["text"] or "",
-                    source=row["source"][:120],
-                    source_url=(row["source_url"] or "")[:300],
-                )
-                for index, row in enumerate(rows, start=1)
-            ]
-        )
+        snapshot(locked, rows)
         locked.status, locked.built_at = SarPack.Status.REVIEW, timezone.now()
         locked.save(update_fields=["status", "built_at"])
         areas = dict(Counter(row["area"] for row in rows))

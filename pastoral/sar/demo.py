@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from ..accounts import access
 from ..accounts.roles import Role
-from .building import gather
+from .building import gather, snapshot
 from .models import Exemption, SarPack, SarPackItem, SarRedaction, SubjectAccessRequest, add_months
 from .redaction import find_all
 
@@ -25,25 +25,6 @@ def _richest(reader, pupils, rng, count):
         scored.append(("safeguarding" in areas, len(areas), len(rows), -pupil.pk, pupil, rows))
     scored.sort(key=lambda entry: entry[:4], reverse=True)
     return [(entry[4], entry[5]) for entry in scored[:count]]
-
-
-def _items(pack, rows):
-    return SarPackItem.objects.bulk_create(
-        [
-            SarPackItem(
-                pack=pack,
-                position=index,
-                area=row["area"][:40],
-                kind=row["kind"][:60],
-                occurred_at=row["occurred_at"],
-                title=row["title"][:300],
-                text=row["text"] or "",
-                source=row["source"][:120],
-                source_url=(row["source_url"] or "")[:300],
-            )
-            for index, row in enumerate(rows, start=1)
-        ]
-    )
 
 
 def _redact(items, head, at):
@@ -114,7 +95,7 @@ def seed_subject_access(school, staff_by_role, pupils, rng, term):
         started_at=built,
         built_at=built,
     )
-    items = _items(pack, review_rows)
+    items = snapshot(pack, review_rows)
     _redact(items, head, built + datetime.timedelta(days=1))
     # With several safeguarding records, the DSL has reviewed the oldest; the newer ones wait for them.
     safeguarding = [item for item in items if item.area == SarPackItem.SAFEGUARDING]
@@ -152,7 +133,7 @@ def seed_subject_access(school, staff_by_role, pupils, rng, term):
         released_by=head,
         released_at=released_at,
     )
-    items = _items(pack, released_rows)
+    items = snapshot(pack, released_rows)
     _redact(items, head, built + datetime.timedelta(days=2))
     SarPackItem.objects.filter(pack=pack, area=SarPackItem.SAFEGUARDING).update(
         dsl_reviewed_by=dsl, dsl_reviewed_at=released_at - datetime.timedelta(days=1)

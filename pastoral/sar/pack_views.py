@@ -188,7 +188,7 @@ def pack_item_withhold(request, code, item):
 @require_POST
 def pack_item_redact(request, code, item):
     def call(sar, item, data):
-        made = services.pack_redact(
+        services.pack_redact(
             actor=request.user,
             item=item,
             reason=data["reason"],
@@ -198,7 +198,6 @@ def pack_item_redact(request, code, item):
             start=data["start"],
             end=data["end"],
         )
-        return made
 
     return _post_form(request, code, item, RedactForm, "redact_form", call, "Passage redacted.")
 

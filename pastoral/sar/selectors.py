@@ -1,8 +1,12 @@
 """Reads for subject access requests: the one "visible to this user" selector and the page lookups."""
 
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
 from ..accounts import access
-from .models import SubjectAccessRequest
-from .permissions import MANAGE
+from .models import SarPack, SarPackItem, SarRedaction, SubjectAccessRequest
+from .permissions import MANAGE, REVIEW_SAFEGUARDING
 
 
 def requests_visible_to(user):
@@ -23,28 +27,25 @@ def open_requests(requests):
 
 
 def pack_of(request):
-    from .models import SarPack
-
     return SarPack.objects.filter(request=request).select_related("requested_by", "released_by").first()
 
 
 def get_request_for_reviewer(user, code):
     """The request, for the DSL team's review of its pack's safeguarding items (404 outside the school)."""
-    from .permissions import REVIEW_SAFEGUARDING
-
     requests = SubjectAccessRequest.objects.select_related("school", "pupil")
     return access.get_or_refuse(requests, user, code, REVIEW_SAFEGUARDING, "subject access request")
+
+
+def may_edit_item(user, item, school_id):
+    """The data-protection lead works on every item of a pack; the DSL team also on its safeguarding items."""
+    if access.has_school_perm(user, school_id, MANAGE):
+        return True
+    return item.needs_dsl_review and access.has_school_perm(user, school_id, REVIEW_SAFEGUARDING)
 
 
 def get_item_for_user(user, code, item_code):
     """A pack item, for the data-protection lead, or for the DSL team when it is a safeguarding item: 404 outside
     the school (or for an item of another pack), 403 to the school's other staff."""
-    from django.core.exceptions import ValidationError
-    from django.http import Http404
-
-    from .models import SarPackItem
-    from .services import may_edit_item
-
     sar = SubjectAccessRequest.objects.select_related("school", "pupil").filter(code=code).first()
     item = None
     if sar is not None:
@@ -63,10 +64,6 @@ def get_item_for_user(user, code, item_code):
 
 
 def items_of(pack, area=""):
-    from django.db.models import Prefetch
-
-    from .models import SarRedaction
-
     items = pack.items.order_by("position")
     if area:
         items = items.filter(area=area)
@@ -75,8 +72,6 @@ def items_of(pack, area=""):
 
 def area_counts(pack):
     """[(area, items, withheld, redacted)] of the pack, in one query."""
-    from django.db.models import Count, Q
-
     rows = (
         pack.items.values("area")
         .annotate(

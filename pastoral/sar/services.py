@@ -10,6 +10,7 @@ from ..exceptions import PastoralError
 from .models import Exemption, SarPack, SarPackItem, SarRedaction, SubjectAccessRequest, add_months
 from .permissions import MANAGE, REVIEW_SAFEGUARDING
 from .redaction import find_all
+from .selectors import may_edit_item
 
 MAX_EXTENSION_MONTHS = 2
 
@@ -155,13 +156,6 @@ def pack_request_build(*, actor, request):
     audit.record("pastoral.sar.pack_requested", actor=actor, obj=request, pupil=request.pupil, data={})
     outbox.enqueue("pastoral.tasks.build_sar_pack", pack.pk)
     return pack
-
-
-def may_edit_item(actor, item, school_id):
-    """The data-protection lead edits every item; the DSL team also edits the safeguarding ones."""
-    if access.has_school_perm(actor, school_id, MANAGE):
-        return True
-    return item.needs_dsl_review and access.has_school_perm(actor, school_id, REVIEW_SAFEGUARDING)
 
 
 def _locked_item(actor, item):
