@@ -131,6 +131,29 @@ def test_building_gathers_every_area_for_the_pupil_only(
         services.pack_request_build(actor=headteacher, request=sar)
 
 
+def test_the_pack_holds_records_its_builder_could_not_read_and_cp_meetings_need_the_dsl(
+    school, headteacher, dsl, django_capture_on_commit_callbacks
+):
+    from pastoral.meetings.selectors import meetings_visible_to
+
+    pupil = PupilFactory(school=school)
+    cp = Meeting.objects.create(
+        school=school,
+        pupil=pupil,
+        kind="cp_conference",
+        held_on=timezone.localdate() - datetime.timedelta(days=9),
+        minutes="Plan continued under neglect",
+        recorded_by=dsl,
+    )
+    assert not meetings_visible_to(headteacher).filter(pk=cp.pk).exists()
+    sar = _sar(headteacher, pupil)
+    with django_capture_on_commit_callbacks(execute=True):
+        pack = services.pack_request_build(actor=headteacher, request=sar)
+    item = SarPack.objects.get(pk=pack.pk).items.get(kind="meetings")
+    assert item.area == "safeguarding" and "Plan continued under neglect" in item.text
+    assert list(services.awaiting_dsl(pack)) == [item]
+
+
 def test_a_killed_build_is_taken_over_or_failed_so_it_can_be_built_again(headteacher, pupil, records):
     sar = _sar(headteacher, pupil)
     pack = SarPack.objects.create(request=sar, school=sar.school, requested_by=headteacher)

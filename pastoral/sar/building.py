@@ -79,7 +79,9 @@ def _meeting_items(reader, pupil):
             parts.append(f"Action: {action}")
         rows.append(
             {
-                "area": "pastoral",
+                # Child protection conferences, core groups and strategy meetings are safeguarding records: the
+                # DSL reviews them before release.
+                "area": SarPackItem.SAFEGUARDING if meeting.is_cp else "pastoral",
                 "kind": "meetings",
                 "occurred_at": chronology.as_datetime(meeting.held_on),
                 "title": meeting.get_kind_display(),
