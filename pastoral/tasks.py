@@ -154,10 +154,10 @@ def fail_stuck_files():
 class SarPackTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         # Retries used up on a transient error: say so on the pack, so the page offers "Build again".
-        from .sar.building import _fail
+        from .sar.building import mark_failed
 
         if args:
-            _fail(args[0], "The pack could not be built because a service was unavailable. Build it again.")
+            mark_failed(args[0], "The pack could not be built because a service was unavailable. Build it again.")
 
 
 @shared_task(

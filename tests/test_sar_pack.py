@@ -174,6 +174,28 @@ def test_a_killed_build_is_taken_over_or_failed_so_it_can_be_built_again(headtea
     assert SarPack.objects.get(pk=lost.pk).status == SarPack.Status.QUEUED
 
 
+def test_a_build_that_fails_says_so_and_offers_to_build_again(
+    client, as_user, headteacher, pupil, records, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(reader, pupil):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(building, "gather", broken)
+    as_user(headteacher)
+    sar = _sar(headteacher, pupil)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("pastoral:sar_pack_build", args=[sar.code]))
+    pack = SarPack.objects.get(request=sar)
+    assert pack.status == SarPack.Status.FAILED and "unexpected error" in pack.error
+    page = client.get(reverse("pastoral:sar_pack", args=[sar.code])).content.decode()
+    assert "Build again" in page and "unexpected error" in page
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("pastoral:sar_pack_build", args=[sar.code]))
+    pack.refresh_from_db()
+    assert pack.status == SarPack.Status.REVIEW and pack.attempts == 2 and pack.items.exists()
+
+
 def test_the_build_re_checks_the_requester_still_handles_requests(headteacher, pupil, records):
     sar = _sar(headteacher, pupil)
     pack = SarPack.objects.create(request=sar, school=sar.school, requested_by=headteacher)

@@ -182,7 +182,7 @@ def _claim(pack_id):
         return pack, "claimed"
 
 
-def _fail(pack_id, message):
+def mark_failed(pack_id, message):
     SarPack.objects.filter(pk=pack_id, status__in=[SarPack.Status.QUEUED, SarPack.Status.BUILDING]).update(
         status=SarPack.Status.FAILED, error=message[:300]
     )
@@ -211,14 +211,14 @@ def _build(pack_id):
             raise Refused("The request is closed.")
         rows = gather(access.subject_access_reader(actor, pack.school_id), pupil)
     except Refused as exc:
-        _fail(pack_id, str(exc))
+        mark_failed(pack_id, str(exc))
         return "refused"
     except Exception as exc:
         if is_transient(exc):
             SarPack.objects.filter(pk=pack_id).update(status=SarPack.Status.QUEUED)
             raise
         log.exception("subject access pack %s failed", pack_id)
-        _fail(pack_id, "The pack could not be built because of an unexpected error. Build it again.")
+        mark_failed(pack_id, "The pack could not be built because of an unexpected error. Build it again.")
         return "failed"
     with transaction.atomic():
         locked = SarPack.objects.select_for_update().get(pk=pack_id)
