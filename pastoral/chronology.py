@@ -7,6 +7,7 @@ Each duty-area app registers a provider in its AppConfig.ready():
 A provider is called as provider(user, pupil, window) and returns at most `window.limit` dated ChronologyItems,
 newest first, built from its own `*_visible_to(user)` selector, so the profile only ever shows what the viewer may
 see. A provider may return a redacted item (for example "a safeguarding record exists") instead of the detail.
+An item may carry its record's full text in `detail` (never shown on the profile: the subject access pack uses it).
 
 The window (see `Window`) carries the profile's filters: a date range, free text and a keyset cursor. A provider
 pushes them into its own query with `window.rows(queryset, when=..., text=...)`, which also orders by the item's
@@ -54,6 +55,9 @@ class ChronologyItem:
     pinned: bool = False
     # (stream, pk): the item's place among items of the same moment, for the keyset cursor.
     key: tuple = ("", 0)
+    # The record's full text where the summary is cut short, read from the row already loaded (no query). Pages
+    # show the summary; a subject access pack (pastoral/sar/building.py) keeps both.
+    detail: str = ""
 
 
 def register(name, provider, *, permissions=None, sources=()):

@@ -41,7 +41,16 @@ def pupil_milestones(user, pupil, limit):
         url = reverse("pastoral:note_detail", args=[pupil.code, note.code])
         tone = "dark" if note.voided_at else "primary"
         items.append(
-            ChronologyItem(note.occurred_at, "contact log", title, summary, url, tone, key=window.key(note.pk, "notes"))
+            ChronologyItem(
+                note.occurred_at,
+                "contact log",
+                title,
+                summary,
+                url,
+                tone,
+                key=window.key(note.pk, "notes"),
+                detail=note.detail,
+            )
         )
     return items
 

@@ -17,6 +17,7 @@ EXPORT_BUILD = 7001
 OUTBOX_RUN = 7002
 SIGN_IN_ATTEMPT = 7003
 SCHOOL_SETUP = 7004  # transaction-level: one trust or school set-up at a time (second key 0)
+SAR_PACK_BUILD = 7005
 
 
 class SessionLock:

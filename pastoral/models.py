@@ -988,4 +988,4 @@ from .attendance.models import (  # noqa: E402, F401
 )
 from .meetings.models import Meeting, MeetingAction  # noqa: E402, F401
 from .retention.models import DisposalCandidate, DisposalLogEntry, LegalHold, RetentionRule  # noqa: E402, F401
-from .sar.models import SubjectAccessRequest  # noqa: E402, F401
+from .sar.models import SarPack, SarPackItem, SarRedaction, SubjectAccessRequest  # noqa: E402, F401

@@ -146,8 +146,37 @@ def delete_expired_files():
 def fail_stuck_files():
     from .files.exports import fail_stuck
     from .pupils.imports import fail_stuck_imports
+    from .sar.building import fail_stuck_packs
 
-    return fail_stuck() + fail_stuck_imports()
+    return fail_stuck() + fail_stuck_imports() + fail_stuck_packs()
+
+
+class SarPackTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # Retries used up on a transient error: say so on the pack, so the page offers "Build again".
+        from .sar.building import mark_failed
+
+        if args:
+            mark_failed(args[0], "The pack could not be built because a service was unavailable. Build it again.")
+
+
+@shared_task(
+    base=SarPackTask,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=_EXPORT_SOFT_LIMIT,
+    time_limit=_EXPORT_HARD_LIMIT,
+    autoretry_for=_TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+)
+def build_sar_pack(pack_id):
+    """Snapshot every record about the pupil into a subject access pack; a re-run on a built pack does nothing."""
+    from .sar.building import build
+
+    return build(pack_id)
 
 
 @shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=3)

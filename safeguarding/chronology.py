@@ -31,6 +31,7 @@ def concerns_for_chronology(user, pupil, limit):
                 reverse("safeguarding:concern_detail", args=[concern.code]),
                 "danger",
                 key=window.key(concern.pk),
+                detail=_detail(concern),
             )
         )
     if not visible and window.keeps_pinned() and access.has_school_perm(user, pupil.school_id, MARKER):
@@ -48,3 +49,14 @@ def concerns_for_chronology(user, pupil, limit):
                 )
             )
     return items
+
+
+def _detail(concern):
+    """The concern's own words, for a subject access pack (the profile shows the title only)."""
+    parts = [
+        ("What was seen or heard", concern.account),
+        ("The child's own words", concern.child_words),
+        ("Immediate action taken", concern.immediate_action),
+        ("Outcome", concern.outcome),
+    ]
+    return "\n".join(f"{label}: {text}" for label, text in parts if text)

@@ -24,6 +24,15 @@ def events_for_chronology(user, pupil, limit):
             title, tone = f"Voided – {title}", "dark"
         url = reverse("behaviour:event_detail", args=[event.code])
         items.append(
-            ChronologyItem(event.occurred_at, "behaviour", title, summary, url, tone, key=window.key(event.pk))
+            ChronologyItem(
+                event.occurred_at,
+                "behaviour",
+                title,
+                summary,
+                url,
+                tone,
+                key=window.key(event.pk),
+                detail=event.description if len(event.description) > 140 else "",
+            )
         )
     return items

@@ -231,3 +231,29 @@ def refuse(user, record, code, refused_action, *, allowed_to_know, noun="record"
     if allowed_to_know:
         raise PermissionDenied
     raise Http404(f"No such {noun}")
+
+
+def subject_access_reader(user, school):
+    """A reader of every record of one school, for building a subject access pack and nothing else.
+
+    A subject access response holds everything the school keeps about the pupil, whatever the data-protection
+    lead's own role may read, so the pack's builder reads each area's records through the same
+    `*_visible_to(user)` selectors the pages use, as a copy of `user` that holds every permission in `school`
+    (and nothing anywhere else). The copy is made by the pack's Celery task only, after it has checked that
+    `user` still holds pastoral.manage_sar there; it is never put on a request or saved.
+    """
+    import copy
+
+    from .roles import Role
+
+    school_id = getattr(school, "pk", school)
+    reader = copy.copy(user)
+    forget(reader)
+    roles = {Role.HEADTEACHER, Role.DSL}
+    setattr(reader, _CACHE_ATTR, {school_id: roles})
+    setattr(reader, _TRUST_CACHE_ATTR, {})
+    setattr(reader, _CHANGES_CACHE_ATTR, {school_id: {}})
+    setattr(reader, _PERMS_CACHE_ATTR, {school_id: known_permissions()})
+    setattr(reader, _SCOPE_CACHE_ATTR, ([], []))
+    reader.subject_access_reader = True
+    return reader

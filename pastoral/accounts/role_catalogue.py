@@ -194,12 +194,13 @@ def register_core_areas():
         {
             "pastoral.manage_sar": "Handle subject access requests (the data-protection lead)",
             "pastoral.manage_retention": "Review records past their retention date, dispose of them, set legal holds",
+            "pastoral.review_sar_safeguarding": "Review the safeguarding records of a subject access pack",
             "pastoral.break_glass": "Open a record outside its access list in an emergency, giving a reason",
             "pastoral.review_break_glass": "Review every emergency opening of a record",
             "pastoral.write_leaver_records": "Change the records of pupils who have left",
         },
         order=80,
-        sensitive={"pastoral.review_break_glass", "pastoral.write_leaver_records"},
+        sensitive={"pastoral.review_break_glass", "pastoral.write_leaver_records", "pastoral.review_sar_safeguarding"},
         # Break-glass is for the headteacher and the trust's safeguarding lead alone.
         fixed={"pastoral.break_glass"},
     )

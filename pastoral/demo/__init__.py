@@ -52,9 +52,11 @@ TOTP_DEVICE_NAME = "Authenticator app"
 # ---------------------------------------------------------------------------
 
 _SEEDERS = {}
+# Seeders that gather what the others made (a subject access pack holds every area's records): run after them.
+_LAST = set()
 
 
-def register_seeder(name, fn):
+def register_seeder(name, fn, *, last=False):
     """Add a duty area's term of demo activity (call it from the app's AppConfig.ready).
 
     `fn(school, staff_by_role, pupils, rng, term)` runs once per demo school, inside
@@ -68,9 +70,14 @@ def register_seeder(name, fn):
     - `term`: the school's current term, or the latest one begun if today falls
       in a holiday. Date activity between `term.start` and `min(term.end, today)`.
 
-    Registering a name again replaces the earlier function, so app reloads are harmless.
+    Registering a name again replaces the earlier function, so app reloads are harmless. A seeder registered
+    with `last=True` runs after every other one (in the order registered), whichever app's ready() ran first.
     """
     _SEEDERS[name] = fn
+    if last:
+        _LAST.add(name)
+    else:
+        _LAST.discard(name)
 
 
 def registered_seeders():
@@ -1374,5 +1381,6 @@ class _Seeder:
                 staff_by_role.setdefault(Role(m.role), []).append(m.user)
         on_roll = [p for p in pupils if p.leaving_date is None or p.leaving_date >= self.today]
         term = activity_term(school, self.today)
-        for name, fn in _SEEDERS.items():
+        ordered = sorted(_SEEDERS.items(), key=lambda pair: pair[0] in _LAST)
+        for name, fn in ordered:
             fn(school, staff_by_role, on_roll, random.Random(f"{self.seed}:{name}:{school.name}"), term)

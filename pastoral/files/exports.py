@@ -97,7 +97,7 @@ _KINDS = {}
 
 
 def register(name, *, label, permission, build, fmt="csv", school_for=None, description=""):
-    if fmt not in ("csv", "pdf"):
+    if fmt not in ("csv", "pdf", "json"):
         raise ValueError(f"Unknown export format {fmt!r}")
     _KINDS[name] = ExportKind(name, label, permission, build, fmt, school_for, description)
 

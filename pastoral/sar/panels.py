@@ -1,5 +1,6 @@
 """The data-protection lead's dashboard panel: open subject access requests, overdue first."""
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,3 +30,26 @@ def sar_panel(request, school):
         "pastoral/sar/_panel.html",
         {"rows": live[:SHOWN], "overdue": len(overdue), "today": today, "url": reverse("pastoral:sar_list")},
     )
+
+
+def sar_review_panel(request, school):
+    """The DSL team's: subject access packs whose safeguarding records wait for their review (one query)."""
+    from .models import SarPack, SarPackItem
+    from .permissions import REVIEW_SAFEGUARDING
+
+    if school is None or not access.has_school_perm(request.user, school, REVIEW_SAFEGUARDING):
+        return None
+    packs = list(
+        SarPack.objects.filter(
+            school=school,
+            status=SarPack.Status.REVIEW,
+            items__area=SarPackItem.SAFEGUARDING,
+            items__dsl_reviewed_at__isnull=True,
+        )
+        .annotate(waiting=Count("items"))
+        .select_related("request__pupil")
+        .order_by("request__due_on", "id")[:SHOWN]
+    )
+    if not packs:
+        return None
+    return Panel("Subject access packs to review", "pastoral/sar/_review_panel.html", {"packs": packs})
