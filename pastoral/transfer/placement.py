@@ -37,6 +37,8 @@ SKIPPED = {
     "pastoral.GeneratedFile": "generated exports and reports, which expire",
     # Counts derived from the behaviour events by database triggers: the import's inserts of the events rebuild them.
     "behaviour.EventDayCount": "derived counts, rebuilt by triggers as the events are imported",
+    # Retention periods are the deployment's defaults and each trust's overrides: the receiving trust keeps its own.
+    "pastoral.RetentionRule": "retention rules of the deployment and its trusts",
     # The trust's own AP settings: the receiving trust keeps its own.
     "provision.APTrustSettings": "settings of the trust, not of the school",
     # Django's admin history; the app's own audit log is exported.
