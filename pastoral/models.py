@@ -64,7 +64,11 @@ class School(models.Model):
             terms = Term.objects.filter(academic_year__school=self, start__lte=on, end__gte=on)
             return terms.select_related("academic_year").first()
 
-        # Asked by the page and by several of its panels: read once per request.
+        # Asked by the page and by several of its panels: read once per request, from the school's calendar when a
+        # panel has already read it.
+        kept = request_cache.peek(("calendar", "rows", self.pk))
+        if kept is not None:
+            return next((term for term in kept[0] if term.start <= on <= term.end), None)
         return request_cache.remember(("calendar", "term", self.pk, on), load)
 
 

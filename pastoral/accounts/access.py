@@ -17,6 +17,7 @@ _CHANGES_CACHE_ATTR = "_pastoral_role_changes"
 _PERMS_CACHE_ATTR = "_pastoral_school_perms"
 _SCOPE_CACHE_ATTR = "_pastoral_approval_scope"
 _TRUST_CACHE_ATTR = "_pastoral_trust_roles"
+_SCHOOLS_CACHE_ATTR = "_pastoral_member_schools"
 
 
 def _check_name(perm):
@@ -48,22 +49,31 @@ def school_roles(user):
     result = {}
     trust_roles = {}
     changes = {}
+    schools = {}
     for membership in current_memberships(user):
         if membership.school_id:
             result.setdefault(membership.school_id, set()).add(Role(membership.role))
             changes[membership.school_id] = membership.school.role_permissions
+            schools[membership.school_id] = membership.school
         else:
             trust_roles.setdefault(membership.trust_id, set()).add(Role(membership.role))
     if trust_roles:
-        schools = School.objects.filter(trust_id__in=trust_roles).values_list("id", "trust_id", "role_permissions")
-        for school_id, trust_id, role_permissions in schools:
-            result.setdefault(school_id, set()).update(trust_roles[trust_id])
-            changes[school_id] = role_permissions
+        for school in School.objects.filter(trust_id__in=trust_roles):
+            result.setdefault(school.pk, set()).update(trust_roles[school.trust_id])
+            changes[school.pk] = school.role_permissions
+            schools[school.pk] = school
     setattr(user, _CACHE_ATTR, result)
+    setattr(user, _SCHOOLS_CACHE_ATTR, schools)
     setattr(user, _TRUST_CACHE_ATTR, trust_roles)
     setattr(user, _CHANGES_CACHE_ATTR, changes)
     setattr(user, _PERMS_CACHE_ATTR, {})
     return result
+
+
+def member_schools(user):
+    """The School rows of the user's current roles, by name (read with school_roles: no query of their own)."""
+    school_roles(user)
+    return sorted(getattr(user, _SCHOOLS_CACHE_ATTR, {}).values(), key=lambda school: (school.name, school.pk))
 
 
 def trust_roles(user):
@@ -87,7 +97,7 @@ def forget(user):
     """Drop the cached roles (after a membership changes in the same request)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
-    for attr in (_SCOPE_CACHE_ATTR, _TRUST_CACHE_ATTR, _CHANGES_CACHE_ATTR, _PERMS_CACHE_ATTR):
+    for attr in (_SCOPE_CACHE_ATTR, _TRUST_CACHE_ATTR, _CHANGES_CACHE_ATTR, _PERMS_CACHE_ATTR, _SCHOOLS_CACHE_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
 

@@ -1,6 +1,5 @@
 """The school a signed-in user is working in (staff of several schools switch between them)."""
 
-from ..models import School
 from . import access
 
 SESSION_KEY = "pastoral_school_id"
@@ -8,8 +7,8 @@ SESSION_KEY = "pastoral_school_id"
 
 def schools_for_switcher(request):
     if not hasattr(request, "_pastoral_schools"):
-        ids = list(access.school_roles(request.user))
-        request._pastoral_schools = list(School.objects.filter(id__in=ids).order_by("name")) if ids else []
+        # The schools came with the user's roles: no query of their own.
+        request._pastoral_schools = access.member_schools(request.user)
     return request._pastoral_schools
 
 
