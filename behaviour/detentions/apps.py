@@ -25,6 +25,7 @@ def register():
     from .chronology import detentions_for_chronology
     from .demo import seed_detentions
     from .exports import register_exports
+    from .models import Detention
     from .summary import detention_figures
 
     for action, sentence in {
@@ -41,8 +42,8 @@ def register():
         "behaviour.detention_policy.changed": "changed the detention notice settings",
     }.items():
         audit.describe(action, sentence)
-    chronology.register("behaviour_detentions", detentions_for_chronology)
-    profile_summary.register("behaviour_detentions", detention_figures, order=15)
+    chronology.register("behaviour_detentions", detentions_for_chronology, sources=[(Detention, "pupil")])
+    profile_summary.register("behaviour_detentions", detention_figures, order=15, sources=[(Detention, "pupil")])
     # After the behaviour seeder: detentions are set from its negative events.
     demo.register_seeder("behaviour_detentions", seed_detentions)
     register_exports()
