@@ -980,4 +980,5 @@ from .attendance.models import (  # noqa: E402, F401
     PartTimeTimetable,
 )
 from .meetings.models import Meeting, MeetingAction  # noqa: E402, F401
+from .paper.models import PaperEntry, PaperFormSheet  # noqa: E402, F401
 from .sar.models import SubjectAccessRequest  # noqa: E402, F401
