@@ -27,3 +27,6 @@ class BehaviourConfig(AppConfig):
         permission_labels.register()
         for area in sub_areas:
             area.register()
+        from . import paper
+
+        paper.register()
