@@ -30,6 +30,7 @@ def register():
         "pastoral.paper.printed": "printed blank paper forms",
         "pastoral.paper.entered": "entered a record from a paper form",
         "pastoral.paper.scan_viewed": "opened the scan of a paper form",
+        "pastoral.paper.refused": "was refused a record entered from paper, or its scan",
     }.items():
         audit.describe(action, sentence)
     role_catalogue.register_area(

@@ -5,7 +5,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -101,11 +100,8 @@ def _key(value):
 @login_required
 @require_GET
 def paper_scan(request, code):
-    """The scanned page, to those who may read the record entered from it (404 to anyone else)."""
-    entry = PaperEntry.objects.select_related("sheet", "school", "content_type").filter(code=code).first()
-    kind = get_kind(entry.sheet.kind) if entry is not None else None
-    if kind is None or not kind.visible(request.user).filter(pk=entry.object_id).exists():
-        raise Http404("No such scan")
+    """The scanned page, to those who may read the record entered from it."""
+    entry = _entry_for(request.user, code)
     services.scan_viewed(actor=request.user, entry=entry)
     response = file_response(
         entry.scan, content_type=entry.scan_type, filename=download_name(entry.scan_name, entry.scan_type)
@@ -117,10 +113,18 @@ def paper_scan(request, code):
 @login_required
 @require_GET
 def paper_record(request, code):
-    """The record entered from a sheet, for those who may read it (404 to anyone else)."""
-    entry = PaperEntry.objects.select_related("sheet").filter(code=code).first()
+    """The record entered from a sheet, for those who may read it."""
+    entry = _entry_for(request.user, code)
+    kind = get_kind(entry.sheet.kind)
+    return redirect(kind.url(kind.visible(request.user).get(pk=entry.object_id)))
+
+
+def _entry_for(user, code):
+    """The entry, to those who may read the record entered from it: 403 to other staff of its school, 404 to
+    anyone else. Every refusal is audited (the record may be a safeguarding concern)."""
+    entry = PaperEntry.objects.select_related("sheet", "school").filter(code=code).first()
     kind = get_kind(entry.sheet.kind) if entry is not None else None
-    record = kind.visible(request.user).filter(pk=entry.object_id).first() if kind is not None else None
-    if record is None:
-        raise Http404("No such record")
-    return redirect(kind.url(record))
+    if kind is not None and kind.visible(user).filter(pk=entry.object_id).exists():
+        return entry
+    known = entry is not None and access.is_member_of(user, entry.school_id)
+    access.refuse(user, entry, code, "pastoral.paper.refused", allowed_to_know=known, noun="paper form")

@@ -133,7 +133,8 @@ def test_entering_from_paper_keeps_the_paper_time_who_wrote_it_and_who_entered_i
     assert AuditEntry.objects.filter(action="pastoral.paper.scan_viewed", actor=dsl).count() == 1
     # Who entered it may raise concerns but not read them: the scan is refused like the concern.
     as_user(pastoral_staff)
-    assert client.get(scan_url).status_code == 404
+    assert client.get(scan_url).status_code == 403
+    assert AuditEntry.objects.filter(action="pastoral.paper.refused", actor=pastoral_staff).count() == 1
 
 
 def test_a_used_other_school_or_other_form_reference_is_refused_beside_the_field_and_nothing_is_saved(
