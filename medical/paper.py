@@ -39,6 +39,8 @@ def _dose_form(user, school):
 
 
 def register():
+    from pastoral import demo
+
     from .first_aid.models import Accident
     from .first_aid.selectors import accidents_visible_to
     from .medication.models import DoseAdministration
@@ -76,3 +78,97 @@ def register():
         "“Enter it from paper”",
         event_field="given_at",
     )
+    demo.register_seeder("medical_paper_forms", seed_paper_forms)
+
+
+def _scan_png(rng):
+    """A stand-in for a scanned page: a white A4-shaped image with lines of "handwriting"."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (210, 297), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, 200, 30), outline="black")
+    for row in range(40, 280, 12):
+        draw.line((14, row, 14 + rng.randint(60, 180), row), fill=(40, 40, 120), width=2)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def seed_paper_forms(school, staff_by_role, pupils, rng, term):
+    """A pad of six accident forms printed for the fallback, two of them written on paper during a network
+    outage last week and entered the next morning by the first aider (with their scans); four still blank."""
+    import datetime
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from pastoral.accounts.roles import Role
+    from pastoral.models import PaperEntry, PaperFormSheet
+    from pastoral.paper.models import new_reference
+
+    from .demo import code, medic_of
+    from .first_aid.models import Accident
+
+    medic = medic_of(staff_by_role)
+    writers = staff_by_role.get(Role.TEACHER) or []
+    if medic is None or not writers or len(pupils) < 2:
+        return
+    now = timezone.now()
+    printed_at = now - datetime.timedelta(days=21)
+    batch = code(rng)
+    sheets = [
+        PaperFormSheet.objects.create(
+            code=code(rng),
+            school=school,
+            kind=ACCIDENT,
+            reference=new_reference(rng),
+            batch=batch,
+            printed_by=medic,
+            printed_at=printed_at,
+        )
+        for _ in range(6)
+    ]
+    outage = timezone.localtime(now - datetime.timedelta(days=7)).replace(hour=12, minute=40, second=0, microsecond=0)
+    content_type = ContentType.objects.get_for_model(Accident)
+    for index, (sheet, pupil) in enumerate(zip(sheets[:2], rng.sample(pupils, k=2), strict=True)):
+        writer = writers[index % len(writers)]
+        happened = outage + datetime.timedelta(minutes=25 * index)
+        written = happened + datetime.timedelta(minutes=10)
+        entered = (outage + datetime.timedelta(days=1)).replace(hour=8, minute=15 + 5 * index)
+        accident = Accident.objects.create(
+            code=code(rng),
+            school=school,
+            pupil=pupil,
+            occurred_at=happened,
+            location="Playground",
+            what_happened="Tripped on the step by the climbing frame" if index == 0 else "Hit by a football",
+            injury="cut" if index == 0 else "bruise",
+            body_part="knee" if index == 0 else "arm",
+            treatment="Cleaned and a plaster" if index == 0 else "Cold compress",
+            treated_by=writer,
+            outcome="class",
+            recorded_by=medic,
+        )
+        Accident.objects.filter(pk=accident.pk).update(created_at=written)
+        scan = _scan_png(rng)
+        entry = PaperEntry(
+            code=code(rng),
+            school=school,
+            sheet=sheet,
+            content_type=content_type,
+            object_id=accident.pk,
+            written_at=written,
+            written_by=writer,
+            entered_by=medic,
+            entered_at=entered,
+            scan_name=f"scan-{sheet.reference}.png",
+            scan_type="image/png",
+            scan_size=len(scan),
+        )
+        entry.scan.save("scan.png", ContentFile(scan), save=False)
+        entry.save()
+        PaperFormSheet.objects.filter(pk=sheet.pk).update(used_at=entered)

@@ -117,3 +117,24 @@ def test_the_dose_and_accident_pads_print_their_fields(
             assert sheet.reference in text
         for label in labels:
             assert label in text, (kind, label)
+
+
+def test_the_demo_has_a_printed_pad_with_two_sheets_entered(medical_lead, teacher, school, pupil):
+    import random
+
+    from medical.paper import seed_paper_forms
+    from pastoral.accounts.roles import Role
+    from pastoral.tests.factories import PupilFactory
+
+    pupils = [pupil, PupilFactory(school=school)]
+    staff = {Role.MEDICAL_LEAD: [medical_lead], Role.TEACHER: [teacher]}
+    seed_paper_forms(school, staff, pupils, random.Random(7), None)
+    sheets = PaperFormSheet.objects.filter(school=school, kind="medical.accident")
+    assert sheets.count() == 6 and sheets.filter(used_at__isnull=False).count() == 2
+    assert len({s.batch for s in sheets}) == 1
+    for entry in PaperEntry.objects.select_related("sheet"):
+        accident = Accident.objects.get(pk=entry.object_id)
+        assert accident.created_at == entry.written_at > accident.occurred_at
+        assert entry.entered_at > entry.written_at and entry.sheet.used_at == entry.entered_at
+        assert (entry.written_by, entry.entered_by) == (teacher, medical_lead)
+        assert entry.scan.read().startswith(b"\x89PNG")

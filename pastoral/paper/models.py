@@ -20,9 +20,10 @@ from ..files.uploads import stored_name
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 
 
-def new_reference():
-    """A short code a person can read out and type: P-7K3M-Q2 (29^6, about 600 million)."""
-    chars = "".join(secrets.choice(ALPHABET) for _ in range(6))
+def new_reference(rng=None):
+    """A short code a person can read out and type: P-7K3M-Q2 (29^6, about 600 million). `rng` (a
+    random.Random) only for the demo data, which is the same on every run."""
+    chars = "".join((rng or secrets).choice(ALPHABET) for _ in range(6))
     return f"P-{chars[:4]}-{chars[4:]}"
 
 
