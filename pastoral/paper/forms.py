@@ -100,7 +100,7 @@ class PaperEntryFormMixin:
 
 
 class PrintForm(forms.Form):
-    kind = forms.ChoiceField(label="Form")
+    kind = forms.ChoiceField(label="Which form")
     count = forms.IntegerField(
         label="How many sheets", min_value=1, max_value=MAX_PAD, initial=10, help_text=f"A pad of up to {MAX_PAD}"
     )
