@@ -84,3 +84,11 @@ def test_the_list_pages_by_keyset_in_a_fixed_number_of_queries(
     second = client.get(reverse("pastoral:paper_home") + "?" + page.next_query).context["page"]
     shown = {s.pk for s in page} | {s.pk for s in second}
     assert not {s.pk for s in page} & {s.pk for s in second} and len(shown) == 55
+
+
+def test_the_menu_offers_paper_forms_to_those_who_can_print_them(client, as_user, teacher, it_admin):
+    link = f'href="{reverse("pastoral:paper_home")}"'
+    as_user(teacher)
+    assert link in client.get(reverse("pastoral:home")).content.decode()
+    as_user(it_admin)
+    assert link not in client.get(reverse("pastoral:staff_list")).content.decode()
