@@ -31,3 +31,7 @@ class BehaviourConfig(AppConfig):
         from . import retention
 
         retention.register()
+
+        from . import paper
+
+        paper.register()

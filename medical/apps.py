@@ -31,6 +31,9 @@ class MedicalConfig(AppConfig):
 
         retention.register()
         dashboard.register("medical", medical_panel, order=25)
+        from . import paper
+
+        paper.register()
         reports.register_section(
             "medical", build_medical, order=60, permission="medical.view_counts", title="Medical care"
         )

@@ -86,12 +86,13 @@ class PastoralConfig(AppConfig):
         )
         from .attendance import apps as attendance
         from .meetings import apps as meetings
+        from .paper import apps as paper
         from .retention import apps as retention
         from .sar import apps as sar
 
-        for area in (attendance, meetings, sar, retention):
+        for area in (attendance, meetings, sar, retention, paper):
             roles.register_permissions(area.PERMISSIONS)
-        for area in (attendance, meetings, sar, retention):
+        for area in (attendance, meetings, sar, retention, paper):
             area.register()
         post_migrate.connect(signals.sync_role_groups, sender=self)
         from django.db.backends.signals import connection_created

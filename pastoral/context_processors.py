@@ -2,6 +2,7 @@ from django.conf import settings
 
 from .accounts import access
 from .accounts.schools import current_school, schools_for_switcher
+from .paper import selectors as paper_selectors
 
 
 def pastoral(request):
@@ -36,4 +37,10 @@ def pastoral(request):
         and access.has_school_perm(user, school, "medical.view_shared_plans"),
         "can_manage_concerns": school is not None
         and access.has_school_perm(user, school, "safeguarding.manage_concerns"),
+        # The paper fallback: whoever may print one of its forms, or list the school's printed sheets.
+        "can_use_paper_forms": school is not None
+        and (
+            access.has_school_perm(user, school, "pastoral.view_paper_sheets")
+            or bool(paper_selectors.printable_kinds(user, school))
+        ),
     }

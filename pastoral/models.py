@@ -991,5 +991,6 @@ from .attendance.models import (  # noqa: E402, F401
     PartTimeTimetable,
 )
 from .meetings.models import Meeting, MeetingAction  # noqa: E402, F401
+from .paper.models import PaperEntry, PaperFormSheet  # noqa: E402, F401
 from .retention.models import DisposalCandidate, DisposalLogEntry, LegalHold, RetentionRule  # noqa: E402, F401
 from .sar.models import SarPack, SarPackItem, SarRedaction, SubjectAccessRequest  # noqa: E402, F401

@@ -7,6 +7,7 @@ from .calendar import views as calendar_views
 from .files import report_views
 from .files import views as export_views
 from .meetings import urls as meeting_urls
+from .paper import urls as paper_urls
 from .pupils import import_views
 from .retention import urls as retention_urls
 from .roleperms import views as roleperm_views
@@ -101,4 +102,5 @@ urlpatterns = [
     *meeting_urls.urlpatterns,
     *sar_urls.urlpatterns,
     *retention_urls.urlpatterns,
+    *paper_urls.urlpatterns,
 ]

@@ -132,3 +132,6 @@ class SafeguardingConfig(AppConfig):
         from .weekly_trend import register_lines as register_weekly_trend_lines
 
         register_weekly_trend_lines()
+        from . import paper
+
+        paper.register()

@@ -9,6 +9,7 @@ from pastoral.dashboard import Panel
 from pastoral.dates import uk_date
 from pastoral.files import charts
 from pastoral.models import AuditEntry, School
+from pastoral.paper.selectors import known_at as paper_known_at
 from pastoral.selectors import on_roll, pupils_visible_to
 
 from . import escalation, selectors
@@ -34,6 +35,7 @@ def dashboard_context(user, school, school_ids):
         open_concerns.filter(Q(status=Concern.Status.NEW) | Q(owner__isnull=True))
         .select_related("category", "reporter", "school")
         .prefetch_related("pupils")
+        .annotate(known_at=paper_known_at(Concern, "reported_at"))
         .order_by("-urgent", "reported_at")[:50]
     )
     _mark_waiting(new)
@@ -103,7 +105,9 @@ def dashboard_context(user, school, school_ids):
 
 
 def _mark_waiting(concerns):
-    """Each concern's age, and `waiting` when it is still unassigned a school day after it was raised."""
+    """Each concern's age, and `waiting` when it is still unassigned a school day after it was raised. The age
+    counts from the time it was reported (on paper, if it was written on a paper form); `waiting` counts from
+    when the team could first know of it (`known_at`: for a paper form, when it was entered)."""
     now = timezone.now()
     cutoffs = {}
     for concern in concerns:
@@ -111,7 +115,8 @@ def _mark_waiting(concerns):
             cutoffs[concern.school_id] = escalation.unassigned_cutoff(concern.school_id)
         cutoff = cutoffs[concern.school_id]
         concern.age = escalation.age_label(concern.reported_at, now)
-        concern.waiting = concern.owner_id is None and cutoff is not None and concern.reported_at < cutoff
+        known_at = getattr(concern, "known_at", None) or concern.reported_at
+        concern.waiting = concern.owner_id is None and cutoff is not None and known_at < cutoff
 
 
 def overdue_counts(user, school):
@@ -131,7 +136,12 @@ def overdue_counts(user, school):
     }
     cutoff = escalation.unassigned_cutoff(school)
     if cutoff is not None:
-        querysets["unassigned"] = open_concerns.filter(owner__isnull=True, reported_at__lt=cutoff)
+        # A concern written on paper is waiting from when it was entered: the team could not know before.
+        querysets["unassigned"] = (
+            open_concerns.filter(owner__isnull=True, reported_at__lt=cutoff)
+            .annotate(known_at=paper_known_at(Concern, "reported_at"))
+            .filter(known_at__lt=cutoff)
+        )
     return {"unassigned": 0, **counting.counts(**querysets)}
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from pastoral import audit, outbox
 from pastoral.accounts.roles import Role
 from pastoral.calendar.school_days import SchoolCalendar
+from pastoral.paper.selectors import known_at as paper_known_at
 from pastoral.selectors import staff_holding
 
 from .models import Concern, EscalationPolicy, Notification
@@ -47,7 +48,10 @@ def school_minutes_between(calendar, policy, start, end):
 
 
 def due_for_escalation(concern, calendar, policy, now):
-    return school_minutes_between(calendar, policy, concern.reported_at, now) >= policy.urgent_unopened_minutes
+    """The clock runs from when the DSL team could first know of the concern: when it was raised, or, for one
+    written on paper while the app was down, when it was entered (`known_at`, annotated by `escalate_due`)."""
+    start = getattr(concern, "known_at", None) or concern.reported_at
+    return school_minutes_between(calendar, policy, start, now) >= policy.urgent_unopened_minutes
 
 
 def escalate_due(now=None):
@@ -60,6 +64,7 @@ def escalate_due(now=None):
         Concern.objects.filter(urgent=True, first_opened_at__isnull=True, escalated_at__isnull=True)
         .exclude(status=Concern.Status.CLOSED)
         .select_related("school")
+        .annotate(known_at=paper_known_at(Concern, "reported_at"))
         .order_by("reported_at")
     )
     escalated = []

@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 
 from pastoral.files.uploads import checked_content_type, display_name
 from pastoral.models import User
+from pastoral.paper.forms import PaperEntryFormMixin
 from pastoral.pickers import STAFF, PickerField, pupils_field
 from pastoral.pupils.picker import PupilPickerField
 from pastoral.selectors import on_roll, pupils_visible_to
@@ -187,6 +188,12 @@ class ConcernForm(forms.Form):
         data = self.data
         rows = zip(*(data.getlist(n) for n in ("mark_side", "mark_x", "mark_y", "mark_note")), strict=False)
         return [{"side": s, "x": x, "y": y, "note": n} for s, x, y, n in rows]
+
+
+class PaperConcernForm(PaperEntryFormMixin, ConcernForm):
+    """The concern form with the paper fields (reference, when and by whom written, the scan)."""
+
+    paper_kind = "safeguarding.concern"
 
 
 class StaffChoiceField(forms.ModelChoiceField):

@@ -21,6 +21,7 @@ from pastoral.files.uploads import download_name, file_response
 from pastoral.forms import add_service_errors
 from pastoral.lists import keyset_page, list_page
 from pastoral.models import User
+from pastoral.paper import services as paper_services
 from pastoral.pupils.picker import pupil_results
 
 from . import dashboard as dashboard_data
@@ -35,12 +36,12 @@ from .forms import (
     ChaseForm,
     CloseExpectedForm,
     CloseForm,
-    ConcernForm,
     EscalationPolicyForm,
     ExpectedFileForm,
     IncomingForm,
     LinkForm,
     NoteForm,
+    PaperConcernForm,
     ReceiptForm,
     ReferralForm,
     ReferralOutcomeForm,
@@ -79,12 +80,29 @@ def concern_create(request):
     for key, limit in (("account", 2000), ("location", 120), ("immediate_action", 1000)):
         if request.GET.get(key):
             initial[key] = request.GET[key][:limit]
-    form = ConcernForm(request.POST or None, request.FILES or None, user=request.user, school=school, initial=initial)
+    # "Enter from paper": the same form, plus the sheet's reference, who wrote it and when, and the scan.
+    paper_school = school if request.GET.get("from_paper") == "1" else None
+    form = PaperConcernForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        school=school,
+        initial=initial,
+        paper_school=paper_school,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            concern = services.concern_raise(actor=request.user, school=school, **form.service_kwargs())
+            concern = paper_services.save(
+                form,
+                actor=request.user,
+                school=school,
+                create=lambda: services.concern_raise(actor=request.user, school=school, **form.service_kwargs()),
+            )
         except (PastoralError, ValidationError) as exc:
-            _error(request, exc)
+            if form.from_paper:
+                add_service_errors(form, exc)  # a refused sheet reference shows beside its field
+            else:
+                _error(request, exc)
         else:
             messages.success(request, "Thank you. Your concern has been passed to the safeguarding team.")
             return redirect("safeguarding:concern_receipt", code=concern.code)

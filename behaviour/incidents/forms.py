@@ -9,6 +9,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from pastoral.paper.forms import PaperEntryFormMixin
 from pastoral.pickers import PUPILS, STAFF, PickerField, pupils_field
 from pastoral.widgets import DateInput
 
@@ -321,3 +322,9 @@ class BullyingOutcomeForm(forms.ModelForm):
     def _post_clean(self):
         # The service applies and records the change; the form only checks the fields.
         pass
+
+
+class PaperIncidentForm(PaperEntryFormMixin, IncidentForm):
+    """Incident detail with the paper fields (reference, when and by whom written, the scan)."""
+
+    paper_kind = "behaviour.incident"

@@ -19,6 +19,7 @@ from pastoral.files.uploads import download_name, file_response
 from pastoral.forms import add_service_errors
 from pastoral.lists import list_page
 from pastoral.models import Pupil
+from pastoral.paper import services as paper_services
 
 from ..events.models import BehaviourCategory
 from ..events.selectors import events_visible_to, get_event_for_user
@@ -35,6 +36,7 @@ from .forms import (
     FollowUpForm,
     IncidentForm,
     IncidentVoidForm,
+    PaperIncidentForm,
     PatternsFilterForm,
 )
 
@@ -55,17 +57,26 @@ def incident_create(request, code):
         .select_related("pupil", "category")
     )
     pupils = [linked.pupil for linked in events]
-    form = IncidentForm(
+    paper_school = event.school if request.GET.get("from_paper") == "1" else None
+    form = PaperIncidentForm(
         request.POST or None,
+        request.FILES or None,
         user=request.user,
         school=event.school,
         event_pupils=pupils,
         event_roles={linked.pupil_id: linked.role for linked in events},
+        paper_school=paper_school,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.incident_data()
         try:
-            incident = services.incident_record(actor=request.user, event=event, roles=form.pupil_roles(), **data)
+            incident = paper_services.save(
+                form,
+                actor=request.user,
+                school=event.school,
+                create=lambda: services.incident_record(
+                    actor=request.user, event=event, roles=form.pupil_roles(), **form.incident_data()
+                ),
+            )
         except (PastoralError, ValidationError) as exc:
             add_service_errors(form, exc)
         else:

@@ -7,6 +7,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
+from pastoral.paper.forms import PaperEntryFormMixin
 from pastoral.pickers import STAFF, PickerField, staff_field
 from pastoral.pupils.picker import PupilPickerField
 from pastoral.widgets import DateInput, TimeInput
@@ -277,3 +278,9 @@ class TrainingForm(forms.ModelForm):
 
 class TrainingVoidForm(forms.Form):
     reason = forms.CharField(max_length=200, label="Why is this training record wrong?")
+
+
+class PaperInterventionForm(PaperEntryFormMixin, InterventionForm):
+    """The intervention record with the paper fields (reference, when and by whom written, the scan)."""
+
+    paper_kind = "behaviour.intervention"

@@ -17,6 +17,7 @@ from pastoral.exceptions import PastoralError
 from pastoral.files.uploads import EXTENSIONS, file_response
 from pastoral.forms import add_service_errors
 from pastoral.lists import list_page
+from pastoral.paper import services as paper_services
 
 from ..events.selectors import get_event_for_user
 from ..uploads import certificate_type
@@ -25,9 +26,9 @@ from . import oversight, selectors, services
 from .filters import intervention_filter, training_filter, with_list_columns
 from .forms import (
     DebriefForm,
-    InterventionForm,
     InterventionVoidForm,
     OversightFilterForm,
+    PaperInterventionForm,
     ParentReportForm,
     ReviewForm,
     TechniqueForm,
@@ -87,10 +88,25 @@ def intervention_create(request):
         if pupil.school_id != school.pk:
             raise Http404("No such pupil")
         initial = {"pupil": pupil}
-    form = InterventionForm(request.POST or None, user=request.user, school=school, initial=initial)
+    paper_school = school if request.GET.get("from_paper") == "1" else None
+    form = PaperInterventionForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        school=school,
+        initial=initial,
+        paper_school=paper_school,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            record = services.intervention_record(actor=request.user, school=school, event=event, **form.cleaned_data)
+            record = paper_services.save(
+                form,
+                actor=request.user,
+                school=school,
+                create=lambda: services.intervention_record(
+                    actor=request.user, school=school, event=event, **form.cleaned_data
+                ),
+            )
         except (ValidationError, PastoralError) as exc:
             add_service_errors(form, exc)
         else:

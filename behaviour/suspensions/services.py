@@ -478,9 +478,7 @@ def confirm_reason_list(version, valid_from, *, operator=""):
     if not rows.filter(confirmed=False).exists():
         raise PastoralError(f"{version} is already confirmed.")
     day_before = valid_from - datetime.timedelta(days=1)
-    open_lists = ExclusionReasonCode.objects.filter(confirmed=True, valid_to__isnull=True).exclude(
-        list_version=version
-    )
+    open_lists = ExclusionReasonCode.objects.filter(confirmed=True, valid_to__isnull=True).exclude(list_version=version)
     if open_lists.filter(valid_from__gt=day_before).exists():
         raise PastoralError("The list in use starts after that date: choose a later one.")
     ended = sorted(set(open_lists.values_list("list_version", flat=True)))

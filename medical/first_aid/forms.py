@@ -6,6 +6,7 @@ from crispy_forms.layout import Fieldset
 from django import forms
 from django.utils import timezone
 
+from pastoral.paper.forms import PaperEntryFormMixin
 from pastoral.pickers import STAFF, PickerField
 from pastoral.pupils.picker import PupilPickerField
 
@@ -109,3 +110,9 @@ class TrendsForm(forms.Form):
 
         for field in self.fields.values():
             field.widget = DateInput(attrs={"class": "form-control"})
+
+
+class PaperAccidentForm(PaperEntryFormMixin, AccidentForm):
+    """The accident form with the paper fields (reference, when and by whom written, the scan)."""
+
+    paper_kind = "medical.accident"

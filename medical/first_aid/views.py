@@ -17,6 +17,7 @@ from pastoral.exceptions import PastoralError
 from pastoral.files import charts
 from pastoral.forms import add_service_errors
 from pastoral.lists import list_page
+from pastoral.paper import services as paper_services
 
 from ..conditions.forms import VoidForm
 from ..conditions.views import MEDICAL, form_page
@@ -25,7 +26,7 @@ from ..services import record_read
 from ..views import require, school_with
 from . import selectors, services
 from .filters import accident_filter
-from .forms import AccidentForm, InformedForm, RiddorForm, TrendsForm
+from .forms import InformedForm, PaperAccidentForm, RiddorForm, TrendsForm
 
 CRUMBS = [MEDICAL, ("Accidents and first aid", "medical:accident_list")]
 # Raising a concern is the safeguarding app's page; it is reached by its URL name with the details in the query.
@@ -43,10 +44,18 @@ def accident_list(request):
 @login_required
 def accident_create(request):
     school = school_with(request, RECORD)
-    form = AccidentForm(request.POST or None, user=request.user, school=school)
+    paper_school = school if request.GET.get("from_paper") == "1" else None
+    form = PaperAccidentForm(
+        request.POST or None, request.FILES or None, user=request.user, school=school, paper_school=paper_school
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            accident = services.accident_record(actor=request.user, school=school, **form.cleaned_data)
+            accident = paper_services.save(
+                form,
+                actor=request.user,
+                school=school,
+                create=lambda: services.accident_record(actor=request.user, school=school, **form.cleaned_data),
+            )
         except (PastoralError, ValidationError) as exc:
             add_service_errors(form, exc)
         else:

@@ -6,6 +6,7 @@ from crispy_forms.layout import Fieldset
 from django import forms
 from django.utils import timezone
 
+from pastoral.paper.forms import PaperEntryFormMixin
 from pastoral.pickers import STAFF, PickerField
 from pastoral.pupils.picker import PupilPickerField
 
@@ -165,3 +166,9 @@ class KitUseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["pupil"].queryset = school_pupils(user, school)
         self.helper = helper()
+
+
+class PaperDoseForm(PaperEntryFormMixin, DoseForm):
+    """The dose form with the paper fields (reference, when and by whom written, the scan)."""
+
+    paper_kind = "medical.dose"

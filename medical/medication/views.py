@@ -14,6 +14,7 @@ from pastoral.dates import uk_date
 from pastoral.exceptions import PastoralError
 from pastoral.forms import add_service_errors
 from pastoral.lists import list_page
+from pastoral.paper import services as paper_services
 
 from ..conditions.views import MEDICAL, form_page
 from ..selectors import RECORD, VIEW, can_record
@@ -21,7 +22,7 @@ from ..services import record_read
 from ..views import require, school_with
 from . import selectors, services
 from .filters import agreement_filter, dose_filter
-from .forms import AgreementForm, DoseForm, EndForm, KitConsentForm, KitUseForm, ParentsToldForm, StockForm
+from .forms import AgreementForm, EndForm, KitConsentForm, KitUseForm, PaperDoseForm, ParentsToldForm, StockForm
 from .models import DoseAdministration
 
 CRUMBS = [MEDICAL, ("Medicines", "medical:agreement_list")]
@@ -125,10 +126,18 @@ def agreement_end(request, code):
 def dose_create(request, code):
     agreement = selectors.get_agreement_for_user(request.user, code)
     require(request.user, agreement.school_id, RECORD)
-    form = DoseForm(request.POST or None, agreement=agreement, actor=request.user)
+    paper_school = agreement.school if request.GET.get("from_paper") == "1" else None
+    form = PaperDoseForm(
+        request.POST or None, request.FILES or None, agreement=agreement, actor=request.user, paper_school=paper_school
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            dose = services.dose_record(actor=request.user, agreement=agreement, **form.cleaned_data)
+            dose = paper_services.save(
+                form,
+                actor=request.user,
+                school=agreement.school,
+                create=lambda: services.dose_record(actor=request.user, agreement=agreement, **form.cleaned_data),
+            )
         except (PastoralError, ValidationError) as exc:
             add_service_errors(form, exc)
         else:
