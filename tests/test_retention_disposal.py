@@ -152,3 +152,37 @@ def test_an_event_a_kept_record_refers_to_is_blocked_not_disposed(school, grown_
     candidate.refresh_from_db()
     assert candidate.status == "blocked" and "restrictive interventions" in candidate.blocked_reason
     assert BehaviourEvent.objects.filter(pk=event.pk).exists() and not DisposalLogEntry.objects.exists()
+
+
+def test_a_disposed_record_entered_from_paper_takes_its_paper_entry_and_scan(
+    school, grown_up, headteacher, dsl, teacher, old_records
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    from pastoral.paper.models import PaperEntry, PaperFormSheet
+
+    _event, concern, _attachment = old_records
+    sheet = PaperFormSheet.objects.create(
+        school=school, kind="safeguarding.concern", reference="P-7K3M-Q2", batch=uuid.uuid4(), printed_by=dsl
+    )
+    entry = PaperEntry(
+        school=school,
+        sheet=sheet,
+        content_type=ContentType.objects.get_for_model(Concern),
+        object_id=concern.pk,
+        written_at=concern.occurred_at,
+        written_by=teacher,
+        entered_by=dsl,
+        scan_name="page.png",
+        scan_type="image/png",
+        scan_size=4,
+    )
+    entry.scan.save("page.png", ContentFile(b"\x89PNG"), save=True)
+    scan_path = entry.scan.path
+    assert os.path.exists(scan_path)
+
+    _dispose_all(headteacher, school)
+
+    assert not PaperEntry.objects.filter(pk=entry.pk).exists()
+    assert not os.path.exists(scan_path)
+    sheet.refresh_from_db()  # the printed sheet stays, so the pad still adds up

@@ -51,9 +51,27 @@ def purge(model, pks, registered, depth=0):
         files.extend(child_files)
         for child_model, deleted_pks in child_deleted.items():
             deleted.setdefault(child_model, []).extend(deleted_pks)
+    files.extend(_paper_entries(model, pks, deleted))
     model._base_manager.filter(pk__in=pks).delete()
     deleted.setdefault(model, []).extend(pks)
     return files, deleted
+
+
+def _paper_entries(model, pks, deleted):
+    """A record entered from paper keeps its sheet's entry and scan by type and id (no foreign key): they go with
+    it. The printed sheet stays, marked used, so the pad's numbering still adds up."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from ..paper.models import PaperEntry
+
+    entries = PaperEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=pks)
+    rows = list(entries.values_list("pk", "scan"))
+    if not rows:
+        return []
+    entries.delete()
+    deleted.setdefault(PaperEntry, []).extend(pk for pk, _scan in rows)
+    storage = PaperEntry._meta.get_field("scan").storage
+    return [(storage, scan) for _pk, scan in rows if scan]
 
 
 def redact_audit(deleted):
