@@ -155,7 +155,7 @@ def test_an_event_a_kept_record_refers_to_is_blocked_not_disposed(school, grown_
 
 
 def test_a_disposed_record_entered_from_paper_takes_its_paper_entry_and_scan(
-    school, grown_up, headteacher, dsl, teacher, old_records
+    school, grown_up, headteacher, dsl, teacher, old_records, django_capture_on_commit_callbacks
 ):
     from django.contrib.contenttypes.models import ContentType
 
@@ -181,7 +181,8 @@ def test_a_disposed_record_entered_from_paper_takes_its_paper_entry_and_scan(
     scan_path = entry.scan.path
     assert os.path.exists(scan_path)
 
-    _dispose_all(headteacher, school)
+    with django_capture_on_commit_callbacks(execute=True):
+        _dispose_all(headteacher, school)
 
     assert not PaperEntry.objects.filter(pk=entry.pk).exists()
     assert not os.path.exists(scan_path)

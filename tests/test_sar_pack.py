@@ -268,7 +268,7 @@ def test_redactions_show_in_every_released_file_and_the_redacted_words_never_do(
     shown = {item["title"]: item for item in document["items"]}
     assert shown["[Withheld: serious harm]"]["withheld"] is True
     redacted = "Shouted at [Redacted: third-party data] in the lunch queue"
-    assert any(item["text"].startswith(redacted) for item in document["items"])
+    assert any(redacted in item["text"] for item in document["items"])
     rows = list(csv.reader(io.StringIO(download("pastoral.sar_pack_csv").decode("utf-8"))))
     assert rows[0][:3] == ["Position", "Area", "Kind"] and len(rows) == len(document["items"]) + 1
     assert SECRET not in json.dumps(rows) and "[Redacted: third-party data]" in json.dumps(rows)

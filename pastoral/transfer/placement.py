@@ -39,6 +39,10 @@ SKIPPED = {
     "behaviour.EventDayCount": "derived counts, rebuilt by triggers as the events are imported",
     # Retention periods are the deployment's defaults and each trust's overrides: the receiving trust keeps its own.
     "pastoral.RetentionRule": "retention rules of the deployment and its trusts",
+    # The nightly listing's work queue, tied to those rules: the receiving deployment lists due records again under
+    # its own rules, and nothing is disposed of without a person confirming it (keep-longer decisions stay in the
+    # exported audit log).
+    "pastoral.DisposalCandidate": "the retention work queue, listed again by the receiving deployment",
     # The trust's own AP settings: the receiving trust keeps its own.
     "provision.APTrustSettings": "settings of the trust, not of the school",
     # Django's admin history; the app's own audit log is exported.
