@@ -93,3 +93,11 @@ def send_removals_untold_task(school_id, user_id, day):
         return "all told"
     _send("removals_untold", user, {"school": school, "count": count})
     return "sent"
+
+
+@shared_task(acks_late=True)
+def evaluate_rules_task(event_ids):
+    """After events are logged: the school's switched-on behaviour rules for those pupils (see rules.services)."""
+    from .rules.services import rules_evaluate
+
+    return len(rules_evaluate(event_ids=event_ids))

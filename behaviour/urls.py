@@ -9,6 +9,7 @@ from .incidents.urls import urlpatterns as incidents
 from .interventions.urls import urlpatterns as interventions
 from .removals.urls import urlpatterns as removals
 from .restorative.urls import urlpatterns as restorative
+from .rules.urls import urlpatterns as rules
 from .suspensions.urls import urlpatterns as suspensions
 
 app_name = "behaviour"
@@ -23,4 +24,5 @@ urlpatterns = [
     *analytics,
     *incidents,
     *interventions,
+    *rules,
 ]

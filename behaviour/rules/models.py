@@ -194,9 +194,7 @@ class BehaviourRuleHit(models.Model):
         ordering = ["-fired_at"]
         default_permissions = ()
         constraints = [
-            models.UniqueConstraint(
-                fields=["rule", "pupil", "window_start"], name="behaviour_rule_hit_once_per_window"
-            )
+            models.UniqueConstraint(fields=["rule", "pupil", "window_start"], name="behaviour_rule_hit_once_per_window")
         ]
         indexes = [
             models.Index(fields=["school", "-fired_at", "-id"]),
@@ -238,7 +236,11 @@ class BehaviourRuleTask(models.Model):
     class Meta:
         ordering = ["due_on", "pk"]
         default_permissions = ()
-        indexes = [models.Index(fields=["owner", "due_on"], condition=models.Q(done_at__isnull=True), name="rule_task_open_idx")]
+        indexes = [
+            models.Index(
+                fields=["owner", "due_on"], condition=models.Q(done_at__isnull=True), name="rule_task_open_idx"
+            )
+        ]
 
     def __str__(self):
         return self.description
@@ -269,7 +271,9 @@ class BehaviourRuleLetter(models.Model):
     class Meta:
         ordering = ["-queued_at"]
         default_permissions = ()
-        indexes = [models.Index(fields=["sent_at"], condition=models.Q(sent_at__isnull=True), name="rule_letter_queued_idx")]
+        indexes = [
+            models.Index(fields=["sent_at"], condition=models.Q(sent_at__isnull=True), name="rule_letter_queued_idx")
+        ]
 
     def __str__(self):
         return self.subject

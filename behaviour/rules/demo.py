@@ -1,0 +1,80 @@
+"""Demo behaviour rules: two switched on (three lates in a week with a letter home; a points total in a fortnight
+with a task and a detention suggested), one switched off with its trial against last term, and the hits the two
+that are on make over the demo events, one letter sent."""
+
+import datetime
+
+from django.utils import timezone
+
+from pastoral.accounts.roles import Role
+
+from ..events.models import BehaviourCategory, BehaviourEvent
+from . import services
+from .models import BehaviourRule, BehaviourRuleLetter, LetterTemplate
+
+LETTER = (
+    "Dear parent or carer,\n\n"
+    "We are writing because {{ pupil_name }} ({{ year_group }}) has been late to lessons several times recently "
+    "({{ summary }}):\n\n"
+    "{{ events }}\n\n"
+    "Being on time matters for {{ pupil_first_name }}'s learning. Please talk with {{ pupil_first_name }} about "
+    "this, and contact the school if there is anything we should know.\n\n"
+    "Yours faithfully,\n\n"
+    "{{ school_name }}"
+)
+
+
+def seed_rules(school, staff_by_role, pupils, rng, term):
+    services.rules_seed_default(school=school)
+    lead = (staff_by_role.get(Role.PASTORAL_LEAD) or staff_by_role.get(Role.HEADTEACHER))[0]
+    categories = {c.name: c for c in BehaviourCategory.objects.filter(school=school)}
+    template = LetterTemplate.objects.create(
+        school=school, name="Lateness letter", subject="{{ pupil_name }}: lateness to lessons", body=LETTER
+    )
+    lates = BehaviourRule.objects.create(
+        school=school,
+        name="Three lates in a week",
+        active=True,
+        trigger=BehaviourRule.Trigger.COUNT,
+        threshold=3,
+        period_days=7,
+        notify_keyworker=True,
+        letter_template=template,
+        created_by=lead,
+    )
+    lates.categories.set([categories["Lateness to lesson"]])
+    points = BehaviourRule.objects.create(
+        school=school,
+        name="Minus 10 points in a fortnight",
+        active=True,
+        trigger=BehaviourRule.Trigger.POINTS,
+        threshold=-10,
+        period_days=14,
+        notify_pastoral_leads=True,
+        task_owner=lead,
+        task_text="Meet the pupil and their parents to agree a behaviour plan",
+        task_due_days=5,
+        suggest_detention=True,
+        created_by=lead,
+    )
+    fighting = BehaviourRule.objects.create(
+        school=school,
+        name="First fight this year",
+        trigger=BehaviourRule.Trigger.FIRST,
+        period_days=365,
+        notify_pastoral_leads=True,
+        letter_template=template,
+        created_by=lead,
+    )
+    fighting.categories.set([categories["Fighting"]])
+    services.rule_trial(actor=lead, rule=fighting)
+    # The two rules that are on, checked over the term's last fortnight of events as the quick log would have.
+    since = timezone.now() - datetime.timedelta(days=14)
+    recent = BehaviourEvent.objects.filter(school=school, occurred_at__gte=since).order_by("occurred_at")
+    services.rules_evaluate(event_ids=list(recent.values_list("pk", flat=True)))
+    letter = BehaviourRuleLetter.objects.filter(hit__school=school).order_by("queued_at", "pk").first()
+    if letter is not None:
+        services.letter_sent(actor=lead, letter=letter, sent_how="post", sent_at=timezone.now())
+    task = points.hits.filter(task__isnull=False).order_by("fired_at", "pk").first() if points.hits.exists() else None
+    if task is not None:
+        services.task_mark(actor=lead, task=task.task, done=True)
