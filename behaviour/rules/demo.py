@@ -33,10 +33,10 @@ def seed_rules(school, staff_by_role, pupils, rng, term):
     )
     lates = BehaviourRule.objects.create(
         school=school,
-        name="Three lates in a week",
+        name="Two lates in a week",
         active=True,
         trigger=BehaviourRule.Trigger.COUNT,
-        threshold=3,
+        threshold=2,
         period_days=7,
         notify_keyworker=True,
         letter_template=template,
@@ -68,10 +68,16 @@ def seed_rules(school, staff_by_role, pupils, rng, term):
     )
     fighting.categories.set([categories["Fighting"]])
     services.rule_trial(actor=lead, rule=fighting)
-    # The two rules that are on, checked over the term's last fortnight of events as the quick log would have.
-    since = timezone.now() - datetime.timedelta(days=14)
-    recent = BehaviourEvent.objects.filter(school=school, occurred_at__gte=since).order_by("occurred_at")
-    services.rules_evaluate(event_ids=list(recent.values_list("pk", flat=True)))
+    # The two rules that are on, checked week by week over the term's last four weeks of events, as the quick log
+    # would have checked them.
+    now = timezone.now()
+    for weeks_ago in (4, 3, 2, 1):
+        week = BehaviourEvent.objects.filter(
+            school=school,
+            occurred_at__gte=now - datetime.timedelta(weeks=weeks_ago),
+            occurred_at__lt=now - datetime.timedelta(weeks=weeks_ago - 1),
+        )
+        services.rules_evaluate(event_ids=list(week.values_list("pk", flat=True)))
     letter = BehaviourRuleLetter.objects.filter(hit__school=school).order_by("queued_at", "pk").first()
     if letter is not None:
         services.letter_sent(actor=lead, letter=letter, sent_how="post", sent_at=timezone.now())

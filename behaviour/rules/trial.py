@@ -20,14 +20,24 @@ def _midnight(day):
 
 
 def trial_period(school, today=None):
-    """The last term that has ended; failing that, the current term so far; failing that, the last 12 weeks."""
+    """The last term that has ended; failing that (or when nothing was logged in it: a school new to the app this
+    term), the current term so far; failing that, the last 12 weeks."""
     from pastoral.models import Term
+
+    from ..events.models import BehaviourEvent
 
     today = today or timezone.localdate()
     terms = Term.objects.filter(academic_year__school=school)
     last = terms.filter(end__lt=today).order_by("-end").first()
     if last is not None:
-        return last.start, last.end
+        logged = BehaviourEvent.objects.filter(
+            school=school,
+            voided_at__isnull=True,
+            occurred_at__gte=_midnight(last.start),
+            occurred_at__lt=_midnight(last.end + datetime.timedelta(days=1)),
+        )
+        if logged.exists():
+            return last.start, last.end
     current = terms.filter(start__lte=today, end__gte=today).first()
     if current is not None:
         return current.start, today

@@ -430,3 +430,16 @@ def test_the_alerts_list_keeps_its_queries_as_hits_grow(
     assert response.content.decode().count("<tr") == 22
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("behaviour:rule_alerts") + "?show=tasks")
+
+
+def test_the_trial_falls_back_to_this_term_when_nothing_was_logged_last_term(school, last_term):
+    today = timezone.localdate()
+    current = Term.objects.create(
+        academic_year=last_term.academic_year,
+        name="Autumn",
+        start=today - datetime.timedelta(days=30),
+        end=today + datetime.timedelta(days=30),
+    )
+    assert trial.trial_period(school) == (current.start, today)
+    BehaviourEventFactory(pupil=PupilFactory(school=school), occurred_at=_at(last_term.start, 10))
+    assert trial.trial_period(school) == (last_term.start, last_term.end)
