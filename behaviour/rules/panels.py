@@ -1,6 +1,9 @@
 """Home dashboard panels: the rule alerts a member of staff was told of, and their tasks from behaviour rules."""
 
+import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 
 from pastoral import dashboard
 from pastoral.accounts import access
@@ -9,17 +12,21 @@ from .models import BehaviourRuleLetter
 from .selectors import MANAGE, hits_visible_to, open_tasks_of
 
 PANEL_ROWS = 5
+# Managers of the rules see the school's alerts of the last fortnight; those told, theirs until they open them.
+RECENT = datetime.timedelta(days=14)
 
 
 def rule_alerts_panel(request, school):
-    """Hits of the last fortnight the viewer was told of (managers of rules: the school's), newest first, and the
-    letters waiting to be sent."""
+    """The alerts the viewer was told of and has not opened (managers of rules: the school's of the last
+    fortnight), newest first, and for managers the letters waiting to be sent."""
     user = request.user
     if school is None or not access.has_school_perm(user, school, "behaviour.view_event"):
         return None
     hits = hits_visible_to(user).filter(school=school)
     manager = access.has_school_perm(user, school, MANAGE)
-    if not manager:
+    if manager:
+        hits = hits.filter(fired_at__gte=timezone.now() - RECENT)
+    else:
         hits = hits.filter(recipients__user=user, recipients__seen_at__isnull=True)
     rows = list(hits.select_related("pupil", "rule").order_by("-fired_at", "-pk")[: PANEL_ROWS + 1])
     queued = BehaviourRuleLetter.objects.filter(
