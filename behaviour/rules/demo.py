@@ -4,13 +4,14 @@ that are on make over the demo events, one letter sent."""
 
 import datetime
 
+from django.db.models import Max
 from django.utils import timezone
 
 from pastoral.accounts.roles import Role
 
 from ..events.models import BehaviourCategory, BehaviourEvent
-from . import services
-from .models import BehaviourRule, BehaviourRuleLetter, LetterTemplate
+from . import services, trial
+from .models import BehaviourRule, BehaviourRuleHit, BehaviourRuleLetter, BehaviourRuleTask, LetterTemplate
 
 LETTER = (
     "Dear parent or carer,\n\n"
@@ -67,7 +68,11 @@ def seed_rules(school, staff_by_role, pupils, rng, term):
         created_by=lead,
     )
     fighting.categories.set([categories["Fighting"]])
-    services.rule_trial(actor=lead, rule=fighting)
+    # The demo writes nothing to the audit log, so the trial and the sending below are set directly.
+    start, end = trial.trial_period(school)
+    fighting.trial_hits, fighting.trial_pupils = trial.trial(fighting, start, end)
+    fighting.trial_start, fighting.trial_end, fighting.trial_ran_at = start, end, timezone.now()
+    fighting.save()
     # The two rules that are on, checked week by week over the term's last four weeks of events, as the quick log
     # would have checked them.
     now = timezone.now()
@@ -77,10 +82,18 @@ def seed_rules(school, staff_by_role, pupils, rng, term):
             occurred_at__gte=now - datetime.timedelta(weeks=weeks_ago),
             occurred_at__lt=now - datetime.timedelta(weeks=weeks_ago - 1),
         )
-        services.rules_evaluate(event_ids=list(week.values_list("pk", flat=True)))
+        services.rules_evaluate(event_ids=list(week.values_list("pk", flat=True)), audited=False)
+    # Each hit dated a few minutes after the event that reached it, as the outbox would have made it then.
+    hits = BehaviourRuleHit.objects.filter(school=school).annotate(reached=Max("events__occurred_at"))
+    for hit in hits:
+        when = min(hit.reached + datetime.timedelta(minutes=rng.randint(1, 5)), now)
+        BehaviourRuleHit.objects.filter(pk=hit.pk).update(fired_at=when)
+        BehaviourRuleLetter.objects.filter(hit=hit).update(queued_at=when)
     letter = BehaviourRuleLetter.objects.filter(hit__school=school).order_by("queued_at", "pk").first()
     if letter is not None:
-        services.letter_sent(actor=lead, letter=letter, sent_how="post", sent_at=timezone.now())
+        letter.sent_at = min(letter.queued_at + datetime.timedelta(days=1), now)
+        letter.sent_how, letter.sent_by = BehaviourRuleLetter.SentHow.POST, lead
+        letter.save()
     task = points.hits.filter(task__isnull=False).order_by("fired_at", "pk").first() if points.hits.exists() else None
     if task is not None:
-        services.task_mark(actor=lead, task=task.task, done=True)
+        BehaviourRuleTask.objects.filter(hit=task).update(done_at=now, done_by=lead)

@@ -154,9 +154,9 @@ def rules_after_events(*, school, events):
         outbox.enqueue(EVALUATE_TASK, [event.pk for event in events])
 
 
-def rules_evaluate(*, event_ids):
+def rules_evaluate(*, event_ids, audited=True):
     """Checks the schools' switched-on rules for the pupils of these events; returns the hits made. Running it again
-    makes nothing new (a hit is once per pupil, rule and window)."""
+    makes nothing new (a hit is once per pupil, rule and window). The demo seeder alone passes audited=False."""
     events = list(
         BehaviourEvent.objects.filter(pk__in=event_ids, voided_at__isnull=True).values(
             "pk", "school_id", "pupil_id", "category_id", "category__kind", "occurred_at"
@@ -176,7 +176,7 @@ def rules_evaluate(*, event_ids):
             for event in latest.values():
                 reached = _reached(rule, categories, event)
                 if reached is not None:
-                    hit = _fire(rule, event, *reached)
+                    hit = _fire(rule, event, *reached, audited=audited)
                     if hit is not None:
                         made.append(hit)
     return made
@@ -234,7 +234,7 @@ def _reached(rule, categories, event):
 
 
 @transaction.atomic
-def _fire(rule, event, summary, event_ids):
+def _fire(rule, event, summary, event_ids, *, audited=True):
     pupil_id = event["pupil_id"]
     window = rule.window_start(timezone.localdate(event["occurred_at"]))
     try:
@@ -259,6 +259,8 @@ def _fire(rule, event, summary, event_ids):
         letter_queue(hit=hit, template=rule.letter_template)
     if rule.suggest_detention:
         suggest_detention(hit=hit)
+    if not audited:
+        return hit
     audit.record(
         "behaviour.rule.fired",
         obj=hit,
