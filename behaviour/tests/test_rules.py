@@ -443,3 +443,24 @@ def test_the_trial_falls_back_to_this_term_when_nothing_was_logged_last_term(sch
     assert trial.trial_period(school) == (current.start, today)
     BehaviourEventFactory(pupil=PupilFactory(school=school), occurred_at=_at(last_term.start, 10))
     assert trial.trial_period(school) == (last_term.start, last_term.end)
+
+
+def test_the_rising_rule_switched_on_tells_the_pastoral_leads(teacher, pastoral_lead, school, pupil, disruption):
+    rule = services.rules_seed_default(school=school)
+    rule.active, rule.notify_pastoral_leads = True, True
+    rule.save()
+    now = timezone.now()
+    # Three in the last fortnight against ten in the twelve weeks before: 3 × 84 < 2 × 10 × 14, not yet rising;
+    # the fourth is (4 × 84 >= 280).
+    for days in range(20, 90, 7):
+        BehaviourEventFactory(pupil=pupil, category=disruption, occurred_at=now - datetime.timedelta(days=days))
+    for hours in (50, 26):
+        BehaviourEventFactory(pupil=pupil, category=disruption, occurred_at=now - datetime.timedelta(hours=hours))
+    log(teacher, school, [pupil], disruption)
+    deliver_all()
+    assert not BehaviourRuleHit.objects.exists()
+    log(teacher, school, [pupil], disruption)
+    deliver_all()
+    hit = BehaviourRuleHit.objects.get()
+    assert hit.summary == "4 negative events within 14 days (10 in the 12 weeks before)"
+    assert list(hit.notified.all()) == [pastoral_lead]
