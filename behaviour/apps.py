@@ -15,11 +15,13 @@ class BehaviourConfig(AppConfig):
         from .interventions import apps as interventions
         from .removals import apps as removals
         from .restorative import apps as restorative
+        from .rules import apps as rules
         from .suspensions import apps as suspensions
 
         # Demo seeders run in this order: suspensions, then the rising-behaviour data, then incidents draw on the
-        # events seeded before them. Dashboard panels of the same order also show in this order.
-        sub_areas = [events, removals, restorative, suspensions, analytics, incidents, interventions, detentions]
+        # events seeded before them; the rules last, over all of it. Dashboard panels of the same order also show in
+        # this order.
+        sub_areas = [events, removals, restorative, suspensions, analytics, incidents, interventions, detentions, rules]
         # Every sub-area's permissions come first: the report and trend registries check the names they are given.
         for area in sub_areas:
             roles.register_permissions(area.PERMISSIONS)

@@ -40,6 +40,14 @@ from .interventions.models import (  # noqa: F401
 )
 from .removals.models import Removal  # noqa: F401
 from .restorative.models import RestorativeMeeting  # noqa: F401
+from .rules.models import (  # noqa: F401
+    BehaviourRule,
+    BehaviourRuleHit,
+    BehaviourRuleLetter,
+    BehaviourRuleRecipient,
+    BehaviourRuleTask,
+    LetterTemplate,
+)
 from .suspensions.models import (  # noqa: F401
     ExclusionReasonCode,
     GovernorsReview,

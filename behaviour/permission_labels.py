@@ -9,6 +9,7 @@ LABELS = {
     "behaviour.manage_categories": "Manage behaviour categories, locations and reward milestones",
     "behaviour.view_analytics": "See behaviour analytics (trends, heat maps)",
     "behaviour.view_alerts": "See pupils whose negative behaviour is rising",
+    "behaviour.manage_rules": "Set up behaviour rules and letters home, try them on last term, see every rule alert",
     "behaviour.view_sensitive_event": "Read events in sensitive categories logged by others",
     "behaviour.view_bullying": "See bullying and prejudice-related records",
     "behaviour.view_bullying_patterns": "See repeat victims and perpetrators (anti-bullying lead)",

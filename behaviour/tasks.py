@@ -162,3 +162,11 @@ def send_detention_unmarked_task(session_id, user_id):
         return "all marked"
     _send("detention_unmarked", user, {"session": session, "school": session.school, "count": count})
     return "sent"
+
+
+@shared_task(acks_late=True)
+def evaluate_rules_task(event_ids):
+    """After events are logged: the school's switched-on behaviour rules for those pupils (see rules.services)."""
+    from .rules.services import rules_evaluate
+
+    return len(rules_evaluate(event_ids=event_ids))

@@ -10,6 +10,7 @@ from .incidents.urls import urlpatterns as incidents
 from .interventions.urls import urlpatterns as interventions
 from .removals.urls import urlpatterns as removals
 from .restorative.urls import urlpatterns as restorative
+from .rules.urls import urlpatterns as rules
 from .suspensions.urls import urlpatterns as suspensions
 
 app_name = "behaviour"
@@ -25,4 +26,5 @@ urlpatterns = [
     *incidents,
     *interventions,
     *detentions,
+    *rules,
 ]

@@ -9,7 +9,7 @@ from pastoral.files.weekly_trend import trend_line, weekly_counts
 from ..events.selectors import events_visible_to
 from ..incidents.selectors import follow_up_actions_visible_to
 from ..removals.selectors import removals_visible_to
-from .selectors import NEGATIVE, POSITIVE, RULE, rising_pupils
+from .selectors import NEGATIVE, POSITIVE, rising_definition, rising_pupils
 
 PANEL_ROWS = 10
 
@@ -18,11 +18,18 @@ def rising_behaviour_panel(request, school):
     """The home dashboard's "negative behaviour rising" panel, for behaviour leads."""
     if not access.has_school_perm(request.user, school, "behaviour.view_alerts"):
         return None
-    rows = rising_pupils(request.user, school)
+    # The figures are the school's "Negative behaviour rising" rule's (see rules.models).
+    definition = rising_definition(school)
+    rows = rising_pupils(request.user, school, definition=definition)
     return dashboard.Panel(
         "Negative behaviour rising",
         "behaviour/panels/_rising.html",
-        {"rows": rows[:PANEL_ROWS], "more": max(len(rows) - PANEL_ROWS, 0), "rule": RULE},
+        {
+            "rows": rows[:PANEL_ROWS],
+            "more": max(len(rows) - PANEL_ROWS, 0),
+            "rule": definition.text,
+            "days": definition.recent_days,
+        },
     )
 
 

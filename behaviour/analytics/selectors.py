@@ -761,6 +761,8 @@ def csv_rows(events):
 
 # --- rising behaviour alert ---------------------------------------------------------------------------
 
+# The definition each school's "Negative behaviour rising" rule starts with (see rules.models); the panel and the
+# weekly email read the school's rule, so a school that changes it changes what they show.
 RECENT_DAYS = 14
 BASELINE_WEEKS = 12
 MIN_RECENT = 3
@@ -771,19 +773,40 @@ RULE = (
 )
 
 
-def rising_pupils(user, school, today=None):
-    """Pupils whose negative events in the last fortnight are well above their own baseline. Two queries.
+@dataclass(frozen=True)
+class RisingDefinition:
+    recent_days: int = RECENT_DAYS
+    baseline_weeks: int = BASELINE_WEEKS
+    min_recent: int = MIN_RECENT
+    factor: int = FACTOR
+    text: str = RULE
+
+
+def rising_definition(school):
+    """The school's rising rule's figures (one query), or the original definition for a school without one."""
+    from ..rules.selectors import rising_rule
+
+    rule = rising_rule(school)
+    if rule is None:
+        return RisingDefinition()
+    return RisingDefinition(rule.period_days, rule.baseline_weeks, rule.threshold, rule.factor, rule.describe())
+
+
+def rising_pupils(user, school, today=None, definition=None):
+    """Pupils whose negative events in the last fortnight are well above their own baseline.
 
     With r events in the last 14 days and e in the 12 weeks before, the baseline is e / 6 per fortnight and
     the pupil is flagged when r >= 3 and r >= 2 × e / 6, i.e. 6r >= 2e. A pupil with no earlier events is
-    flagged at 3. Pupils who have left are not shown.
+    flagged at 3. Pupils who have left are not shown. The figures are the school's rising rule's
+    (`rising_definition`; three queries then, unless the caller passes the definition).
     """
+    definition = definition or rising_definition(school)
     today = today or timezone.localdate()
     tz = timezone.get_current_timezone()
     tomorrow = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    recent_from = tomorrow - datetime.timedelta(days=RECENT_DAYS)
-    baseline_from = recent_from - datetime.timedelta(weeks=BASELINE_WEEKS)
-    fortnights = BASELINE_WEEKS * 7 // RECENT_DAYS
+    recent_from = tomorrow - datetime.timedelta(days=definition.recent_days)
+    baseline_from = recent_from - datetime.timedelta(weeks=definition.baseline_weeks)
+    fortnights = definition.baseline_weeks * 7 / definition.recent_days
     recent = Q(occurred_at__gte=recent_from)
     # Grouped on the pupil id alone (an index-only scan), then the few flagged pupils read by id: joining every
     # event of the last three months to its pupil first costs several times more.
@@ -795,8 +818,11 @@ def rising_pupils(user, school, today=None):
         )
         .values("pupil_id")
         .annotate(recent=Count(EVENT_ROWS, filter=recent), earlier=Count(EVENT_ROWS, filter=~recent))
-        .alias(margin=F("recent") * fortnights - F("earlier") * FACTOR)
-        .filter(recent__gte=MIN_RECENT, margin__gte=0)
+        .alias(
+            margin=F("recent") * (definition.baseline_weeks * 7)
+            - F("earlier") * (definition.factor * definition.recent_days)
+        )
+        .filter(recent__gte=definition.min_recent, margin__gte=0)
         .order_by()
     }
     names = {field.removeprefix("pupil__"): field for field in PUPIL_FIELDS}  # Pupil's field: the event's name

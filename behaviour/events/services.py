@@ -11,6 +11,7 @@ from pastoral.exceptions import PastoralError
 from pastoral.pupils.leavers import require_writable
 from pastoral.voiding import void_record
 
+from ..rules.services import rules_after_events
 from ..services import _display, _is_lead, _require, _require_pupils
 from .models import (
     BehaviourCategory,
@@ -138,6 +139,7 @@ def _create_events(*, actor, school, pupils, fields, staff_involved, submission_
             data={"category": category.name, "group": str(group), "pupils": len(pupils), "role": role},
         )
         events.append(event)
+    rules_after_events(school=school, events=events)
     return events
 
 

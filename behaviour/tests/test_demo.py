@@ -111,3 +111,26 @@ def test_it_seeds_events_and_incidents_with_a_mix_of_roles():
     term_start = timezone.localdate() - datetime.timedelta(days=365)
     patterns = role_patterns(lead, school, term_start, timezone.localdate())
     assert patterns["instigators"] and patterns["targets"]
+
+
+def test_it_seeds_behaviour_rules_in_each_state():
+    from behaviour.models import BehaviourRule, BehaviourRuleHit, BehaviourRuleLetter, BehaviourRuleTask
+
+    demo.seed_demo()
+    school = School.objects.get(name="Northfield Academy")
+    rules = {rule.name: rule for rule in BehaviourRule.objects.filter(school=school)}
+    assert {name for name, rule in rules.items() if rule.active} == {
+        "Two lates in a week",
+        "Minus 10 points in a fortnight",
+    }
+    assert rules["Negative behaviour rising"].key == "rising" and not rules["Negative behaviour rising"].active
+    tried = rules["First fight this year"]
+    assert not tried.active and tried.trial_ran_at is not None and tried.trial_hits > 0
+    hits = BehaviourRuleHit.objects.filter(school=school)
+    assert hits.filter(rule=rules["Two lates in a week"]).exists()
+    assert hits.filter(rule=rules["Minus 10 points in a fortnight"], detention_suggested=True).exists()
+    letters = BehaviourRuleLetter.objects.filter(hit__school=school)
+    assert letters.filter(sent_at__isnull=True).exists() and letters.filter(sent_at__isnull=False).count() == 1
+    tasks = BehaviourRuleTask.objects.filter(hit__school=school)
+    assert tasks.filter(done_at__isnull=True).exists() and tasks.filter(done_at__isnull=False).exists()
+    assert hits.filter(recipients__isnull=False).exists()
