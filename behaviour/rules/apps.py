@@ -36,7 +36,10 @@ def register():
         "behaviour.letter_template.changed": "changed a behaviour letter template",
     }.items():
         audit.describe(action, sentence)
-    chronology.register("behaviour_rule_letters", rule_letters_for_chronology)
+    from .models import BehaviourRuleHit
+
+    # Letters hang off the pupil's rule alerts: a pupil with none has no letters.
+    chronology.register("behaviour_rule_letters", rule_letters_for_chronology, sources=[(BehaviourRuleHit, "pupil")])
     dashboard.register("behaviour_rule_alerts", rule_alerts_panel, order=22)
     dashboard.register("behaviour_rule_tasks", rule_tasks_panel, order=31)
     demo.register_seeder("behaviour_rules", seed_rules)
