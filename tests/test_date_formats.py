@@ -23,6 +23,8 @@ KEPT_EXCEPTIONS = {
     "provision/ap/portal_placement.html": {"l j F", "D j M"},
     "provision/ap/placement_detail.html": {"D j M"},
     "pdf/behaviour/suspension_letter.html": {"D j M"},
+    "behaviour/detentions/day_list.html": {"l"},
+    "pdf/behaviour/detention_letter.html": {"l"},
     "pastoral/attendance/checks.html": {"D j M Y"},
     "pastoral/calendar.html": {"D j M Y"},
     "pastoral/meetings/pupil_meetings.html": {"F Y", "D j"},

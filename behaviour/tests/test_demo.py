@@ -113,6 +113,7 @@ def test_it_seeds_events_and_incidents_with_a_mix_of_roles():
     assert patterns["instigators"] and patterns["targets"]
 
 
+@pytest.mark.django_db
 def test_it_seeds_behaviour_rules_in_each_state():
     from behaviour.models import BehaviourRule, BehaviourRuleHit, BehaviourRuleLetter, BehaviourRuleTask
 

@@ -17,6 +17,8 @@ of days (tests/test_date_formats.py holds the same list and fails on anything el
   day picker's options, "D j M".
 - provision/ap/placement_detail.html: the list of daily attendance returns, "D j M".
 - pdf/behaviour/suspension_letter.html: the list of school days a suspension covers, "D j M".
+- behaviour/detentions/day_list.html and pdf/behaviour/detention_letter.html: the weekday, "l", before the one date
+  format, because a family and the member of staff running it need to see which day the detention is on.
 - pastoral/attendance/checks.html: the marks to check, one row per school day, "D j M Y".
 - pastoral/calendar.html: the terms' first and last days in the school calendar, "D j M Y".
 - pastoral/meetings/pupil_meetings.html: meetings grouped under month headings, "F Y", each headed by its
