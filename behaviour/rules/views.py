@@ -13,6 +13,7 @@ from pastoral.forms import add_service_errors
 from pastoral.lists import list_page
 
 from ..detentions.services import suggest_url
+from ..events.selectors import events_visible_to
 from ..views import _require, _school_with
 from . import selectors, services
 from .filters import hit_filter
@@ -126,7 +127,11 @@ def rule_alerts(request):
 def _hit_context(request, hit, **forms):
     letter = getattr(hit, "letter", None)
     can_send = access.has_school_perm(request.user, hit.school_id, "behaviour.record_event")
-    events = list(hit.events.select_related("category").order_by("occurred_at"))
+    # Through the viewer's own event selector: a keyworker told of the alert must not see an event of a sensitive
+    # category they may not read.
+    events = list(
+        events_visible_to(request.user).filter(rule_hits=hit).select_related("category").order_by("occurred_at")
+    )
     # A suggested detention is set from the newest live event that fired the rule, linked to it.
     live = [event for event in events if not event.voided_at]
     set_detention_url = (

@@ -482,3 +482,26 @@ def test_a_suggested_detention_is_set_from_the_alert_linked_to_the_newest_event(
     link = f"{reverse('behaviour:detention_create')}?event={newest.code}"
     assert "This rule suggests a detention" in page and link in page
     assert client.get(link).status_code == 200
+
+
+def test_an_alert_shows_each_viewer_only_the_events_they_may_read(
+    client, as_user, teacher, pastoral_lead, school, pupil, late, lates_rule
+):
+    from django.urls import reverse
+
+    late.sensitive = True
+    late.save()
+    pupil.keyworker = teacher
+    pupil.save()
+    now = timezone.now()
+    for hours in (50, 25, 0):
+        log(pastoral_lead, school, [pupil], late, now - datetime.timedelta(hours=hours))
+    deliver_all()
+    hit = BehaviourRuleHit.objects.get()
+    assert teacher in hit.notified.all()
+    url = reverse("behaviour:rule_hit_detail", args=[hit.code])
+    as_user(pastoral_lead)
+    assert client.get(url).content.decode().count("Lateness to lesson</a>") == 3
+    as_user(teacher)
+    page = client.get(url)
+    assert page.status_code == 200 and "Lateness to lesson</a>" not in page.content.decode()
