@@ -71,9 +71,9 @@ class PastoralConfig(AppConfig):
             {role: {"pastoral.approve_roles"} for role in roles.SCHOOL_APPROVERS | roles.TRUST_APPROVERS}
         )
         role_catalogue.register_core_areas()
-        from .accounts.staff_views import role_approvals_panel
+        from .accounts.staff_views import role_approvals_panel, role_approvals_probe
 
-        dashboard.register("pastoral_role_approvals", role_approvals_panel, order=1)
+        dashboard.register("pastoral_role_approvals", role_approvals_panel, order=1, probe=role_approvals_probe)
         from . import breakglass
         from .breakglass_views import break_glass_panel
         from .files import weekly_trend

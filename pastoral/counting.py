@@ -5,6 +5,7 @@ is a query of its own. `counts(name=queryset, ...)` asks them all in one SELECT 
 built from the caller's visible-to selector, so nothing about who may see what changes.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 
@@ -20,6 +21,25 @@ def counts(using="default", **querysets):
             queryset = queryset.order_by()
         sql, subquery_params = queryset.values("pk").query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{index})")
+        params.extend(subquery_params)
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(querysets, row, strict=True))
+
+
+def exists(using="default", **querysets):
+    """{name: whether `queryset` has any row} for every keyword, in one query."""
+    if not querysets:
+        return {}
+    parts, params = [], []
+    for queryset in querysets.values():
+        try:
+            sql, subquery_params = queryset.order_by().values("pk")[:1].query.sql_with_params()
+        except EmptyResultSet:  # .none(), or a filter on an empty list: nothing to ask
+            parts.append("FALSE")
+            continue
+        parts.append(f"EXISTS ({sql})")
         params.extend(subquery_params)
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)

@@ -27,7 +27,7 @@ def register():
     from .chronology import bullying_for_chronology, incidents_for_chronology
     from .demo import seed_incidents
     from .exports import register_exports
-    from .panels import my_follow_up_actions_panel, open_follow_up_actions_figure
+    from .panels import my_follow_up_actions_panel, my_follow_up_actions_probe, open_follow_up_actions_figure
 
     for action, sentence in {
         "behaviour.incident.recorded": "recorded incident detail",
@@ -55,5 +55,7 @@ def register():
         sources=[(Incident.pupils.through, "pupil")],
     )
     demo.register_seeder("behaviour_incidents", seed_incidents)
-    dashboard.register("behaviour_follow_up_actions", my_follow_up_actions_panel, order=30)
+    dashboard.register(
+        "behaviour_follow_up_actions", my_follow_up_actions_panel, order=30, probe=my_follow_up_actions_probe
+    )
     register_exports()

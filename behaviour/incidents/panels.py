@@ -5,9 +5,16 @@ from pastoral.accounts import access
 from pastoral.dashboard import Panel
 from pastoral.profile_summary import Figure
 
+from .models import FollowUpAction
 from .selectors import follow_up_actions_visible_to
 
 LIMIT = 10
+
+
+def my_follow_up_actions_probe(request, school):
+    if school is None or not access.has_school_perm(request.user, school, "behaviour.record_event"):
+        return None
+    return FollowUpAction.objects.filter(owner=request.user, done_at__isnull=True, incident__school=school)
 
 
 def my_follow_up_actions_panel(request, school):

@@ -20,7 +20,7 @@ def register():
     from .chronology import rule_letters_for_chronology
     from .demo import seed_rules
     from .letters import register_exports
-    from .panels import rule_alerts_panel, rule_tasks_panel
+    from .panels import rule_alerts_panel, rule_alerts_probe, rule_tasks_panel, rule_tasks_probe
     from .services import rules_seed_default
 
     for action, sentence in {
@@ -40,8 +40,8 @@ def register():
 
     # Letters hang off the pupil's rule alerts: a pupil with none has no letters.
     chronology.register("behaviour_rule_letters", rule_letters_for_chronology, sources=[(BehaviourRuleHit, "pupil")])
-    dashboard.register("behaviour_rule_alerts", rule_alerts_panel, order=22)
-    dashboard.register("behaviour_rule_tasks", rule_tasks_panel, order=31)
+    dashboard.register("behaviour_rule_alerts", rule_alerts_panel, order=22, probe=rule_alerts_probe)
+    dashboard.register("behaviour_rule_tasks", rule_tasks_panel, order=31, probe=rule_tasks_probe)
     demo.register_seeder("behaviour_rules", seed_rules)
     register_exports()
     # A school added by setup_trust or the trust leader starts with its negative-behaviour-rising rule.

@@ -8,12 +8,27 @@ from django.utils import timezone
 from pastoral import dashboard
 from pastoral.accounts import access
 
-from .models import BehaviourRuleLetter
+from .models import BehaviourRuleHit, BehaviourRuleLetter
 from .selectors import MANAGE, hits_visible_to, open_tasks_of
 
 PANEL_ROWS = 5
 # Managers of the rules see the school's alerts of the last fortnight; those told, theirs until they open them.
 RECENT = datetime.timedelta(days=14)
+
+
+def rule_alerts_probe(request, school):
+    """The school's recent alerts and unsent letters (managers), or the alerts the viewer was told of and has not
+    opened, before asking which of them the viewer may read."""
+    user = request.user
+    if school is None or not access.has_school_perm(user, school, "behaviour.view_event"):
+        return None
+    hits = BehaviourRuleHit.objects.filter(school=school)
+    if access.has_school_perm(user, school, MANAGE):
+        return [
+            hits.filter(fired_at__gte=timezone.now() - RECENT),
+            BehaviourRuleLetter.objects.filter(hit__school=school, sent_at__isnull=True),
+        ]
+    return hits.filter(recipients__user=user, recipients__seen_at__isnull=True)
 
 
 def rule_alerts_panel(request, school):
@@ -45,6 +60,12 @@ def rule_alerts_panel(request, school):
             "url": reverse("behaviour:rule_alerts"),
         },
     )
+
+
+def rule_tasks_probe(request, school):
+    if school is None or not access.has_school_perm(request.user, school, "behaviour.view_event"):
+        return None
+    return open_tasks_of(request.user, school)
 
 
 def rule_tasks_panel(request, school):

@@ -318,6 +318,17 @@ def mfa_reset_decline(request, reset_code):
     return redirect("pastoral:role_approvals")
 
 
+def role_approvals_probe(request, school):
+    """Anything pending in the viewer's approval scope, before narrowing to what they themselves may approve."""
+    if not access.has_any_school_perm(request.user, "pastoral.approve_roles"):
+        return None
+    return [
+        selectors.memberships_awaiting_approval(request.user),
+        selectors.mfa_resets_awaiting_approval(request.user),
+        roleperm_selectors.changes_awaiting_approval(request.user),
+    ]
+
+
 def role_approvals_panel(request, school):
     """Home panel for headteachers and DSLs: roles and two-factor resets waiting for their approval."""
     if not access.has_any_school_perm(request.user, "pastoral.approve_roles"):

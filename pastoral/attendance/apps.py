@@ -25,7 +25,7 @@ def register():
 
     from .demo import seed_attendance
     from .exports import register_exports
-    from .panels import alerts_panel
+    from .panels import alerts_panel, alerts_probe
     from .report_sections import attendance_lines, build_attendance
 
     for action, sentence in {
@@ -35,7 +35,7 @@ def register():
         "pastoral.attendance.exported": "exported attendance",
     }.items():
         audit.describe(action, sentence)
-    dashboard.register("attendance_alerts", alerts_panel, order=12)
+    dashboard.register("attendance_alerts", alerts_panel, order=12, probe=alerts_probe)
     register_exports()
     demo.register_seeder("pastoral.attendance", seed_attendance)
     reports.register_section("attendance", build_attendance, order=5, permission=VIEW, title="Attendance")

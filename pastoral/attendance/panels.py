@@ -7,9 +7,18 @@ from django.utils import timezone
 from ..accounts import access
 from ..dashboard import Panel
 from .checks import overdue_reviews
-from .models import AttendanceAlert
+from .models import AttendanceAlert, PartTimeTimetable
 from .permissions import MANAGE
 from .selectors import alerts_visible_to, part_time_visible_to
+
+
+def alerts_probe(request, school):
+    if school is None or not access.has_school_perm(request.user, school, MANAGE):
+        return None
+    return [
+        AttendanceAlert.objects.filter(school=school, done_at__isnull=True),
+        overdue_reviews(PartTimeTimetable.objects.filter(school=school), timezone.localdate()),
+    ]
 
 
 def alerts_panel(request, school):

@@ -20,7 +20,7 @@ PERMISSIONS = {
 def register():
     from pastoral import audit, dashboard
 
-    from .panels import meetings_panel
+    from .panels import meetings_panel, meetings_probe
 
     for action, sentence in {
         "pastoral.meeting.recorded": "recorded a multi-agency meeting",
@@ -30,4 +30,4 @@ def register():
         "pastoral.meeting.action_done": "completed a meeting action",
     }.items():
         audit.describe(action, sentence)
-    dashboard.register("meetings", meetings_panel, order=14)
+    dashboard.register("meetings", meetings_panel, order=14, probe=meetings_probe)

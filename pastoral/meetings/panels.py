@@ -5,10 +5,26 @@ import datetime
 from django.utils import timezone
 
 from ..dashboard import Panel
+from .models import Meeting, MeetingAction
 from .selectors import actions_visible_to, meetings_visible_to
 
 UPCOMING_DAYS = 14
 SHOWN = 8
+
+
+def meetings_probe(request, school):
+    """Meetings of the school coming up and the viewer's overdue actions, before asking which the viewer may
+    read."""
+    if school is None:
+        return None
+    today = timezone.localdate()
+    soon = today + datetime.timedelta(days=UPCOMING_DAYS)
+    return [
+        Meeting.objects.filter(school=school, next_meeting_on__gte=today, next_meeting_on__lte=soon),
+        MeetingAction.objects.filter(
+            meeting__school=school, owner=request.user, done_at__isnull=True, due_on__lt=today
+        ),
+    ]
 
 
 def meetings_panel(request, school):

@@ -16,7 +16,7 @@ PERMISSIONS = {
 def register():
     from pastoral import audit, dashboard
 
-    from .panels import sar_panel, sar_review_panel
+    from .panels import review_probe, sar_panel, sar_probe, sar_review_panel
 
     for action, sentence in {
         "pastoral.sar.recorded": "recorded a subject access request",
@@ -35,8 +35,8 @@ def register():
         "pastoral.sar.files_requested": "asked for the released subject access files",
     }.items():
         audit.describe(action, sentence)
-    dashboard.register("subject_access", sar_panel, order=9)
-    dashboard.register("subject_access_review", sar_review_panel, order=9)
+    dashboard.register("subject_access", sar_panel, order=9, probe=sar_probe)
+    dashboard.register("subject_access_review", sar_review_panel, order=9, probe=review_probe)
     from .exports import register_exports
 
     register_exports()

@@ -7,9 +7,25 @@ from django.utils import timezone
 from ..accounts import access
 from ..dashboard import Panel
 from . import selectors
+from .models import SubjectAccessRequest
 from .permissions import MANAGE
 
 SHOWN = 8
+
+
+def sar_probe(request, school):
+    if school is None or not access.has_school_perm(request.user, school, MANAGE):
+        return None
+    return selectors.open_requests(SubjectAccessRequest.objects.filter(school=school))
+
+
+def review_probe(request, school):
+    from .models import SarPack
+    from .permissions import REVIEW_SAFEGUARDING
+
+    if school is None or not access.has_school_perm(request.user, school, REVIEW_SAFEGUARDING):
+        return None
+    return SarPack.objects.filter(school=school, status=SarPack.Status.REVIEW)
 
 
 def sar_panel(request, school):

@@ -27,3 +27,51 @@ def test_home_shows_the_panels_whose_providers_answer(client, pastoral_lead, sch
     assert seen == [(pastoral_lead, school)]
     assert [panel.title for panel in response.context["panels"]][:1] == ["Rising behaviour"]
     assert "Three pupils" in response.content.decode()
+
+
+def test_a_probe_decides_whether_a_provider_is_asked_and_every_probe_is_one_query(
+    pastoral_lead, school, temporary_panels, django_assert_num_queries
+):
+    from pastoral.models import Pupil
+    from pastoral.tests.factories import PupilFactory
+
+    asked = []
+
+    def provider(label):
+        def panel(request, school_arg):
+            asked.append(label)
+            return dashboard.Panel(label, "pastoral/panels/_text.html", {"text": f"{label} shown"})
+
+        return panel
+
+    dashboard._PROVIDERS.clear()
+    dashboard.register("none", provider("None probe"), order=1, probe=lambda request, s: None)
+    dashboard.register("empty", provider("Empty probe"), order=2, probe=lambda request, s: Pupil.objects.none())
+    dashboard.register(
+        "mine", provider("Pupils here"), order=3, probe=lambda request, s: Pupil.objects.filter(school=s)
+    )
+    dashboard.register(
+        "either",
+        provider("Either"),
+        order=4,
+        probe=lambda request, s: [Pupil.objects.none(), Pupil.objects.filter(school=s)],
+    )
+    dashboard.register("true", provider("Always"), order=5, probe=lambda request, s: True)
+    dashboard.register("unprobed", provider("Unprobed"), order=6)
+    request = type("Request", (), {"user": pastoral_lead})()
+    assert not Pupil.objects.filter(school=school).exists()
+
+    with django_assert_num_queries(1):
+        worth = dashboard.probed(request, school)
+    assert worth == {"none": False, "empty": False, "mine": False, "either": False, "true": True, "unprobed": True}
+    assert [panel.title for panel in dashboard.panels_for(request, school)] == ["Always", "Unprobed"]
+
+    PupilFactory(school=school)
+    asked.clear()
+    assert [panel.title for panel in dashboard.panels_for(request, school)] == [
+        "Pupils here",
+        "Either",
+        "Always",
+        "Unprobed",
+    ]
+    assert asked == ["Pupils here", "Either", "Always", "Unprobed"]

@@ -33,7 +33,7 @@ def register():
     from .chronology import keywork_for_chronology
     from .demo import seed_keywork
     from .exports import register_exports
-    from .panels import caseload_panel
+    from .panels import caseload_panel, caseload_probe
 
     for action, sentence in {
         "provision.keywork.assigned": "assigned a keyworker",
@@ -55,7 +55,7 @@ def register():
     profile_summary.register(
         "provision_keywork_actions", open_keywork_actions_figure, order=40, sources=[(KeyworkAction, "pupil")]
     )
-    dashboard.register("provision_keywork", caseload_panel, order=12)
+    dashboard.register("provision_keywork", caseload_panel, order=12, probe=caseload_probe)
     demo.register_seeder("provision_keywork", seed_keywork)
     register_exports()
 

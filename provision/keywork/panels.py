@@ -6,6 +6,14 @@ from pastoral import dashboard
 from pastoral.accounts import access
 
 from . import selectors
+from .models import KeyworkAssignment
+
+
+def caseload_probe(request, school):
+    """Only a keyworker with a current assignment in the school has a caseload to show."""
+    if school is None or not access.has_school_perm(request.user, school, selectors.KEYWORK):
+        return None
+    return selectors.current(KeyworkAssignment.objects.filter(keyworker=request.user, school=school))
 
 
 def caseload_panel(request, school):

@@ -47,7 +47,7 @@ def register():
     from .chronology import plans_for_chronology
     from .demo import seed_plans
     from .exports import register_exports
-    from .panels import plan_digest_lines, plan_trend_lines, plans_panel, to_read_panel
+    from .panels import plan_digest_lines, plan_trend_lines, plans_panel, to_read_panel, to_read_probe
     from .report_sections import build_plans
 
     for action, sentence in {
@@ -73,7 +73,7 @@ def register():
     _register_break_glass()
     pupil_cards.register("how_to_support_me", how_to_support_me_card, sources=[(SupportPlan, "pupil")])
     plan_hooks.on_review_needed(_bring_review_forward)
-    dashboard.register("provision_plans_to_read", to_read_panel, order=15)
+    dashboard.register("provision_plans_to_read", to_read_panel, order=15, probe=to_read_probe)
     dashboard.register("provision_plans", plans_panel, order=35)
     digest.register("provision_plans", plan_digest_lines)
     demo.register_seeder("provision_plans", seed_plans)

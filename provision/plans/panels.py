@@ -75,6 +75,14 @@ def plans_panel(request, school):
     )
 
 
+def to_read_probe(request, school):
+    """Plans in force in the school shared with the viewer (by name or role) whose current version they have not
+    acknowledged, before asking which of them the viewer may read."""
+    if school is None:
+        return None
+    return selectors.shared_unacknowledged(request.user, school)
+
+
 def to_read_panel(request, school):
     if school is None:
         return None

@@ -162,16 +162,20 @@ def has_acknowledged(user, plan):
     return PlanAcknowledgement.objects.filter(plan=plan, user=user, version=plan.version).exists()
 
 
-def plans_to_acknowledge(user, school):
-    """Plans in force shared with `user` whose current version they have not acknowledged."""
+def shared_unacknowledged(user, school, plans=None):
+    """Plans in force shared with `user` whose current version they have not acknowledged, of `plans` (every
+    plan of the school unless given): the dashboard's probe asks this before the visible-to selector."""
     done = PlanAcknowledgement.objects.filter(plan=OuterRef("pk"), user_id=user.pk, version=OuterRef("version"))
     roles = [str(role) for role in access.school_roles(user).get(school.pk, ())]
     shared = PlanShare.objects.filter(plan=OuterRef("pk")).filter(Q(user_id=user.pk) | Q(role__in=roles))
+    plans = SupportPlan.objects.all() if plans is None else plans
+    return plans.filter(school=school, status__in=SupportPlan.IN_FORCE).filter(Exists(shared)).exclude(Exists(done))
+
+
+def plans_to_acknowledge(user, school):
+    """Plans in force shared with `user` whose current version they have not acknowledged."""
     return (
-        plans_visible_to(user)
-        .filter(school=school, status__in=SupportPlan.IN_FORCE)
-        .filter(Exists(shared))
-        .exclude(Exists(done))
+        shared_unacknowledged(user, school, plans_visible_to(user))
         .select_related("pupil")
         .order_by("pupil__legal_last_name", "pk")
     )
