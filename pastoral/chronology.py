@@ -143,6 +143,9 @@ class Window:
     older_than: Cursor | None = None
     newer_than: Cursor | None = None
     provider: str = ""
+    # Set while the page is collected (see `_collect`): once `limit` items are in hand, nothing older than the
+    # newest `limit`-th of them can reach the page, so later providers read and build only items newer than it.
+    floor: Cursor | None = None
 
     @property
     def newer(self):
@@ -209,6 +212,8 @@ class Window:
             queryset = queryset.filter(self._beyond(when, stream, pk, is_date, self.older_than, True, loose, at))
         if self.newer_than:
             queryset = queryset.filter(self._beyond(when, stream, pk, is_date, self.newer_than, False, loose, at))
+        if self.floor:
+            queryset = queryset.filter(self._beyond(when, stream, pk, is_date, self.floor, False, loose, at))
         return queryset
 
     def cut(self, queryset, *, when, pk="pk"):
@@ -234,6 +239,8 @@ class Window:
             return False
         if self.older_than and not sort_key(item) < self.older_than.sort_key():
             return False
+        if self.floor and not sort_key(item) > self.floor.sort_key():
+            return False
         return not (self.newer_than and not sort_key(item) > self.newer_than.sort_key())
 
 
@@ -257,11 +264,22 @@ def _collect(user, pupil, window, areas, exclude, *, skip_empty=True):
         if not ((areas and name not in areas and area_of(name) not in areas) or name in exclude)
     ]
     present = presence.present(pupil, {name: _SOURCES.get(name, ()) for name in names}) if skip_empty else set(names)
+    dated = []
     for name, provider in _PROVIDERS.items():
         if name not in present:
             continue
         # Each provider cuts its own newest `limit` in SQL, so the page costs the same for a pupil of any history.
-        items.extend(item for item in provider(user, pupil, window.for_provider(name)) if window.keeps(item))
+        found = [item for item in provider(user, pupil, window.for_provider(name)) if window.keeps(item)]
+        items.extend(found)
+        if window.newer:
+            continue
+        # With `limit` dated items in hand, only items newer than the `limit`-th of them can still make the page:
+        # the next providers read no further back than that (a long behaviour history no longer has every other
+        # area build its own full page only to have it thrown away).
+        dated.extend(item for item in found if not item.pinned)
+        if len(dated) >= window.limit:
+            dated = sorted(dated, key=sort_key, reverse=True)[: window.limit]
+            window = replace(window, floor=Cursor.of(dated[-1]))
     return items
 
 
