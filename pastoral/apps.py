@@ -75,12 +75,12 @@ class PastoralConfig(AppConfig):
 
         dashboard.register("pastoral_role_approvals", role_approvals_panel, order=1, probe=role_approvals_probe)
         from . import breakglass
-        from .breakglass_views import break_glass_panel
+        from .breakglass_views import break_glass_panel, break_glass_probe
         from .files import weekly_trend
 
         breakglass.describe()
         audit.describe("pastoral.records_sent.logged", "logged records sent to a leaver's new school")
-        dashboard.register("pastoral_break_glass", break_glass_panel, order=2)
+        dashboard.register("pastoral_break_glass", break_glass_panel, order=2, probe=break_glass_probe)
         weekly_trend.register(
             "break_glass", weekly_trend.break_glass_lines, order=45, permission="pastoral.review_break_glass"
         )

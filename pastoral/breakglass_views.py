@@ -84,6 +84,12 @@ def break_glass_review(request, code):
     return redirect("pastoral:break_glass_list")
 
 
+def break_glass_probe(request, school):
+    if school is None or not access.has_school_perm(request.user, school, breakglass.REVIEW):
+        return None
+    return breakglass.unseen_notices(request.user).filter(access__school=school)
+
+
 def break_glass_panel(request, school):
     """Home page: the break-glass uses the viewer has not yet seen (DSL team and data-protection lead)."""
     if school is None or not access.has_school_perm(request.user, school, breakglass.REVIEW):

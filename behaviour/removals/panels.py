@@ -6,9 +6,16 @@ from django.urls import reverse
 from pastoral import dashboard
 from pastoral.accounts import access
 
+from .models import Removal
 from .selectors import removals_visible_to, untold_today
 
 PANEL_ROWS = 10
+
+
+def untold_removals_probe(request, school):
+    if school is None or not access.has_school_perm(request.user, school, "behaviour.view_alerts"):
+        return None
+    return untold_today(Removal.objects.all(), school)
 
 
 def untold_removals_panel(request, school):

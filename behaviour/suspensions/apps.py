@@ -26,7 +26,7 @@ def register():
     from .demo import seed_suspensions
     from .exports import register_exports
     from .letters import register_exports as register_letter_exports
-    from .panels import governor_tasks_panel, suspension_lines
+    from .panels import governor_tasks_panel, governor_tasks_probe, suspension_lines
     from .report_sections import build_suspensions
 
     for action, sentence in {
@@ -48,7 +48,7 @@ def register():
     chronology.register("behaviour_suspensions", suspensions_for_chronology, sources=[(Suspension, "pupil")])
     # The attendance cross-check: suspended days should carry E, or the code of the provision made.
     expectations.register("behaviour_suspensions", suspension_expectations)
-    dashboard.register("behaviour_governor_tasks", governor_tasks_panel, order=15)
+    dashboard.register("behaviour_governor_tasks", governor_tasks_panel, order=15, probe=governor_tasks_probe)
     demo.register_seeder("behaviour_suspensions", seed_suspensions)
     # After the attendance seeder: suspended days in the demo register, one with a code mismatch.
     demo.register_seeder("behaviour_suspension_marks", seed_suspension_marks)

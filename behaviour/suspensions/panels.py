@@ -7,8 +7,14 @@ from pastoral.accounts import access
 from pastoral.dashboard import Panel
 from pastoral.files.weekly_trend import trend_line, weekly_counts
 
-from .models import Suspension
+from .models import GovernorTask, Suspension
 from .selectors import open_governor_tasks, suspensions_visible_to
+
+
+def governor_tasks_probe(request, school):
+    if school is None or not access.has_school_perm(request.user, school, "behaviour.decide_suspension"):
+        return None
+    return GovernorTask.objects.filter(school=school, done_at__isnull=True)
 
 
 def governor_tasks_panel(request, school):

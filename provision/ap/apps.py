@@ -59,7 +59,7 @@ def register():
     from .attendance import placement_expectations
     from .cards import ap_card
     from .chronology import ap_for_chronology
-    from .dashboard import ap_panel
+    from .dashboard import ap_panel, ap_probe
     from .demo import seed_ap
     from .exports import register_exports
     from .report_sections import build_ap
@@ -72,7 +72,7 @@ def register():
     chronology.register("provision_ap", ap_for_chronology, sources=[(Placement, "pupil")])
     _register_break_glass()
     pupil_cards.register("alternative_provision", ap_card, sources=[(Placement, "pupil")])
-    dashboard.register("provision_ap", ap_panel, order=36)
+    dashboard.register("provision_ap", ap_panel, order=36, probe=ap_probe)
     demo.register_seeder("provision_ap", seed_ap)
     register_exports()
     reports.register_section(

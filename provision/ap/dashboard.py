@@ -50,6 +50,12 @@ def dashboard_context(user, school, today=None):
     }
 
 
+def ap_probe(request, school):
+    if school is None or not access.has_school_perm(request.user, school, selectors.VIEW):
+        return None
+    return Placement.objects.filter(school=school, status__in=Placement.CURRENT)
+
+
 def ap_panel(request, school):
     """Home page: today's missing returns, overdue reviews, expired checks and registration warnings."""
     user = request.user

@@ -57,3 +57,33 @@ def test_a_suspension_brings_the_bsp_review_to_today(headteacher, pastoral_lead,
     plan.refresh_from_db()
     assert plan.status == SupportPlan.Status.REVIEW_DUE
     assert plan.review_date == today
+
+
+def test_the_plans_panel_lists_ten_and_counts_the_rest_up_to_fifty(pastoral_lead, school):
+    import datetime
+
+    from pastoral.tests.factories import PupilFactory
+    from provision.plans.panels import plans_panel
+
+    from .factories import make_plan
+
+    class Request:
+        user = pastoral_lead
+
+    def overdue(n):
+        for _ in range(n):
+            plan = make_plan(pastoral_lead, PupilFactory(school=school))
+            SupportPlan.objects.filter(pk=plan.pk).update(
+                status=SupportPlan.Status.ACTIVE, review_date=timezone.localdate() - datetime.timedelta(days=3)
+            )
+
+    overdue(12)
+    panel = plans_panel(Request(), school)
+    assert panel.context["overdue_count"] == 12
+    assert len(panel.context["overdue"]) == 10
+    assert panel.context["reintegration_count"] == 0 and panel.context["reintegration_due"] == []
+
+    overdue(39)
+    panel = plans_panel(Request(), school)
+    assert panel.context["overdue_count"] == "50+"
+    assert len(panel.context["overdue"]) == 10
