@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncWeek
 
 from ..accounts import access
@@ -13,19 +13,22 @@ from .permissions import MANAGE
 from .selectors import may_view
 
 
-def _weekly(pupil, start, end):
-    """(week beginning, attended, possible) per week, grouped in the database."""
+def _weeks_and_codes(pupil, start, end):
+    """([(week beginning, attended, possible)] by week, [{"code", "n"}] most used first) of the pupil's marks from
+    `start` to `end`: one query grouped by week and code (a pupil's year is a few hundred rows of it at most)."""
     marks = calc.marks_on_roll(AttendanceMark.objects.filter(pupil=pupil, date__gte=start, date__lte=end))
-    return list(
-        marks.annotate(week=TruncWeek("date"))
-        .values("week")
-        .annotate(
-            attended=Count("pk", filter=Q(counts__in=ATTENDING)),
-            possible=Count("pk", filter=Q(counts__in=(*ATTENDING, *ABSENT))),
+    rows = marks.annotate(week=TruncWeek("date")).values_list("week", "code", "counts").annotate(n=Count("pk"))
+    weeks, codes = {}, {}
+    for week, code, counts, n in rows.order_by():
+        attended, possible = weeks.get(week, (0, 0))
+        weeks[week] = (
+            attended + (n if counts in ATTENDING else 0),
+            possible + (n if counts in ATTENDING or counts in ABSENT else 0),
         )
-        .order_by("week")
-        .values_list("week", "attended", "possible")
-    )
+        codes[code] = codes.get(code, 0) + n
+    by_week = [(week, *weeks[week]) for week in sorted(weeks)]
+    by_code = [{"code": code, "n": n} for code, n in sorted(codes.items(), key=lambda pair: (-pair[1], pair[0]))]
+    return by_week, by_code
 
 
 def weekly_chart(title, weeks):
@@ -50,12 +53,7 @@ def panel(user, pupil, today=None):
     last_start, last_end = calc.academic_year(pupil.school, start - datetime.timedelta(days=1))
     years = calc.pupil_totals_in(pupil, {"this": (start, min(end, today)), "last": (last_start, last_end)})
     this_year, last_year = years["this"], years["last"]
-    by_code = list(
-        calc.marks_on_roll(AttendanceMark.objects.filter(pupil=pupil, date__gte=start, date__lte=today))
-        .values("code")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "code")
-    )
+    by_week, by_code = _weeks_and_codes(pupil, start, today)
     alerts = AttendanceAlert.objects.filter(pupil=pupil, done_at__isnull=True)
     if not access.has_school_perm(user, pupil.school_id, "pastoral.view_safeguarding_flags"):
         # Saying a pupil has a social worker is for readers of the safeguarding flags only.
@@ -69,7 +67,7 @@ def panel(user, pupil, today=None):
             (f"This year ({start:%Y}/{end:%y})", this_year),
             (f"Last year ({last_start:%Y}/{last_end:%y})", last_year),
         ],
-        "chart": weekly_chart("Attendance by week this year", _weekly(pupil, start, today)),
+        "chart": weekly_chart("Attendance by week this year", by_week),
         "by_code": by_code,
         "flags": flags(this_year),
     }

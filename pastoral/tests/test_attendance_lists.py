@@ -132,3 +132,37 @@ def test_the_profile_and_trends_cost_the_same_for_a_long_history(
         assert client.get(trends).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(alerts).status_code == 200
+
+
+def test_the_profile_panels_weeks_and_codes_equal_counting_the_marks(school, pupil, pastoral_lead):
+    from pastoral.attendance import calculations as calc
+    from pastoral.attendance.models import ABSENT, ATTENDING, AttendanceMark
+    from pastoral.attendance.profile import panel
+
+    today = datetime.date.today()
+    add_marks(pupil, ["/", "\\", "O", "I", "L", "B", "#", "U", "M"] * 6, start=today - datetime.timedelta(days=30))
+    context = panel(pastoral_lead, pupil, today)
+
+    start, _end = calc.academic_year(pupil.school, today)
+    marks = list(
+        calc.marks_on_roll(AttendanceMark.objects.filter(pupil=pupil, date__gte=start, date__lte=today)).values_list(
+            "date", "code", "counts"
+        )
+    )
+    assert marks
+    codes = {}
+    for _date, code, _counts in marks:
+        codes[code] = codes.get(code, 0) + 1
+    assert {row["code"]: row["n"] for row in context["by_code"]} == codes
+    assert [row["n"] for row in context["by_code"]] == sorted(codes.values(), reverse=True)
+    weeks = {}
+    for date, _code, counts in marks:
+        week = date - datetime.timedelta(days=date.weekday())
+        attended, possible = weeks.get(week, (0, 0))
+        weeks[week] = (attended + (counts in ATTENDING), possible + (counts in ATTENDING or counts in ABSENT))
+    shown = [(row[0], row[1]) for row in context["chart"].rows]
+    expected = [
+        (week.strftime("%d %b"), float(calc.percent(attended, possible) or 0))
+        for week, (attended, possible) in sorted(weeks.items())
+    ]
+    assert shown == expected
