@@ -807,23 +807,35 @@ def rising_pupils(user, school, today=None, definition=None):
     recent_from = tomorrow - datetime.timedelta(days=definition.recent_days)
     baseline_from = recent_from - datetime.timedelta(weeks=definition.baseline_weeks)
     fortnights = definition.baseline_weeks * 7 / definition.recent_days
-    recent = Q(occurred_at__gte=recent_from)
-    # Grouped on the pupil id alone (an index-only scan), then the few flagged pupils read by id: joining every
-    # event of the last three months to its pupil first costs several times more.
-    counts = {
-        row["pupil_id"]: row
-        for row in events_visible_to(user)
-        .filter(
-            NEGATIVE, school=school, voided_at__isnull=True, occurred_at__gte=baseline_from, occurred_at__lt=tomorrow
-        )
+    # Only a pupil with at least `min_recent` events in the recent days can be flagged: those are found first from
+    # the recent days alone (grouped on the pupil id, an index-only scan of a fortnight), then only their earlier
+    # weeks are counted. Counting every pupil's three months costs several times more; the flagged pupils are read
+    # by id after.
+    live = events_visible_to(user).filter(NEGATIVE, school=school, voided_at__isnull=True)
+    recent = dict(
+        live.filter(occurred_at__gte=recent_from, occurred_at__lt=tomorrow)
         .values("pupil_id")
-        .annotate(recent=Count(EVENT_ROWS, filter=recent), earlier=Count(EVENT_ROWS, filter=~recent))
-        .alias(
-            margin=F("recent") * (definition.baseline_weeks * 7)
-            - F("earlier") * (definition.factor * definition.recent_days)
-        )
-        .filter(recent__gte=definition.min_recent, margin__gte=0)
+        .annotate(n=Count(EVENT_ROWS))
+        .filter(n__gte=definition.min_recent)
         .order_by()
+        .values_list("pupil_id", "n")
+    )
+    earlier = (
+        dict(
+            live.filter(pupil_id__in=list(recent), occurred_at__gte=baseline_from, occurred_at__lt=recent_from)
+            .values("pupil_id")
+            .annotate(n=Count(EVENT_ROWS))
+            .order_by()
+            .values_list("pupil_id", "n")
+        )
+        if recent
+        else {}
+    )
+    # Flagged at r >= factor × e / fortnights, i.e. r × baseline days >= e × factor × recent days (whole numbers).
+    counts = {
+        pupil_id: {"pupil_id": pupil_id, "recent": n, "earlier": earlier.get(pupil_id, 0)}
+        for pupil_id, n in recent.items()
+        if n * definition.baseline_weeks * 7 >= earlier.get(pupil_id, 0) * definition.factor * definition.recent_days
     }
     names = {field.removeprefix("pupil__"): field for field in PUPIL_FIELDS}  # Pupil's field: the event's name
     pupils = (
