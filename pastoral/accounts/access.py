@@ -148,7 +148,6 @@ def approval_scope(user):
     a trust-wide request (roles.TRUST_APPROVED_ROLES) by a current trust DSL or
     a headteacher of any school of the trust. Both also need the `pastoral.approve_roles` permission.
     """
-    from ..models import School
     from .roles import SCHOOL_APPROVERS, TRUST_APPROVERS
 
     cached = getattr(user, _SCOPE_CACHE_ATTR, None)
@@ -157,8 +156,11 @@ def approval_scope(user):
     roles = school_roles(user)
     allowed = set(schools_with_perm(user, "pastoral.approve_roles"))
     school_ids = sorted(s for s, held in roles.items() if s in allowed and held & SCHOOL_APPROVERS)
-    trust_school_ids = [s for s, held in roles.items() if s in allowed and held & TRUST_APPROVERS]
-    trust_ids = sorted(set(School.objects.filter(id__in=trust_school_ids).values_list("trust_id", flat=True)))
+    # The School rows came with the roles (school_roles): no query for their trusts.
+    schools = getattr(user, _SCHOOLS_CACHE_ATTR, {})
+    trust_ids = sorted(
+        {schools[s].trust_id for s, held in roles.items() if s in allowed and held & TRUST_APPROVERS and s in schools}
+    )
     if user and user.is_authenticated:
         setattr(user, _SCOPE_CACHE_ATTR, (school_ids, trust_ids))  # the page and panel ask twice
     return school_ids, trust_ids

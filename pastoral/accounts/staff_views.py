@@ -15,6 +15,7 @@ from .. import counting, selectors, services
 from ..dashboard import Panel
 from ..exceptions import PastoralError
 from ..forms import MembershipGrantForm, MfaResetForm, RoleDeclineForm, StaffCreateForm
+from ..models import Membership, MfaResetRequest
 from ..roleperms import selectors as roleperm_selectors
 from . import access
 from .roles import Role
@@ -322,9 +323,12 @@ def role_approvals_probe(request, school):
     """Anything pending in the viewer's approval scope, before narrowing to what they themselves may approve."""
     if not access.has_any_school_perm(request.user, "pastoral.approve_roles"):
         return None
+    school_ids, trust_ids = access.approval_scope(request.user)
     return [
-        selectors.memberships_awaiting_approval(request.user),
-        selectors.mfa_resets_awaiting_approval(request.user),
+        Membership.objects.filter(approved_at__isnull=True, school_id__in=school_ids),
+        Membership.objects.filter(approved_at__isnull=True, trust_id__in=trust_ids),
+        # Rare enough to ask of the whole deployment; the panel narrows them to the ones the viewer may approve.
+        MfaResetRequest.objects.filter(approved_at__isnull=True, declined_at__isnull=True),
         roleperm_selectors.changes_awaiting_approval(request.user),
     ]
 
