@@ -114,7 +114,8 @@ class BehaviourEvent(Voidable):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="behaviour_events")
-    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="behaviour_events")
+    # Indexed by behaviour_event_pupil_idx below, whose leading column serves every lookup by pupil.
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="behaviour_events", db_index=False)
     category = models.ForeignKey(BehaviourCategory, on_delete=models.PROTECT, related_name="events")
     occurred_at = models.DateTimeField(default=timezone.now)
     location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -153,7 +154,9 @@ class BehaviourEvent(Voidable):
         ]
         indexes = [
             models.Index(fields=["school", "-occurred_at"]),
-            models.Index(fields=["pupil", "-occurred_at"]),
+            # The pupil's chronology in its own order (newest first, then id), so a page of a long history reads
+            # only its own rows; the only index on pupil, so the planner cannot prefer one that needs a sort.
+            models.Index(fields=["pupil", "-occurred_at", "-id"], name="behaviour_event_pupil_idx"),
             models.Index(fields=["category"]),
             # Analytics and alerts read live events of a school over a date range; with the included columns
             # most grouped counts can be an index-only scan when the range is a small part of the table.
