@@ -1,21 +1,29 @@
 """The "Outcome measures" card beside the pupil: the latest Star and SDQ figures, with links to the measures,
-pupil voice and (for those who request it) the annual-review pack. Three queries."""
+pupil voice and (for those who request it) the annual-review pack. At most two queries: the Star readings and the
+questionnaires are read only when the request's presence check (pastoral.presence) found the pupil has any."""
 
 from django.urls import reverse
 
+from pastoral import presence
 from pastoral.accounts import access as core_access
 from pastoral.dates import uk_date
 from pastoral.pupil_cards import PupilCard
 
 from . import access, sdq
+from .models import SdqResponse, StarReading
 from .selectors import pupil_star_series, sdq_visible_to
+
+# The card always shows (its links lead to recording the first measure), so it declares no sources of its own;
+# it asks the same one-query presence check whether there is anything to read.
+_SOURCES = {"star": presence.declare([(StarReading, "pupil")]), "sdq": presence.declare([(SdqResponse, "pupil")])}
 
 
 def outcomes_card(user, pupil):
     if not access.can_read(user, pupil):
         return None
     lines = []
-    for series in pupil_star_series(user, pupil):
+    found = presence.present(pupil, _SOURCES)
+    for series in pupil_star_series(user, pupil) if "star" in found else ():
         if series.moved_forward is None:
             lines.append(f"{series.label}: baseline {uk_date(series.baseline.taken_on)}")
         else:
@@ -24,7 +32,8 @@ def outcomes_card(user, pupil):
                 "the baseline"
             )
     latest = {}
-    for response in sdq_visible_to(user).filter(pupil=pupil).order_by("completed_on", "pk"):
+    responses = sdq_visible_to(user).filter(pupil=pupil) if "sdq" in found else SdqResponse.objects.none()
+    for response in responses.order_by("completed_on", "pk"):
         latest[response.informant] = response
     for informant, response in latest.items():
         total = response.result[sdq.TOTAL]

@@ -69,4 +69,5 @@ def test_the_pupil_card_links_to_the_measures(client, as_user, senco, pupil):
     as_user(senco)
     html = client.get(reverse("pastoral:pupil_detail", args=[pupil.code])).content.decode()
     assert "Outcome measures and pupil voice" in html
+    assert "My Star (first edition): baseline" in html
     assert reverse("provision:review_pack", args=[pupil.code]) in html
