@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
 
+from .. import presence
 from ..accounts import access
 from ..files import charts
 from . import calculations as calc
@@ -31,6 +32,12 @@ def _weeks_and_codes(pupil, start, end):
     return by_week, by_code
 
 
+_SOURCES = {
+    "alerts": presence.declare([(AttendanceAlert, "pupil")]),
+    "part_time": presence.declare([(PartTimeTimetable, "pupil")]),
+}
+
+
 def weekly_chart(title, weeks):
     rows = [
         (week.strftime("%d %b"), float(calc.percent(attended, possible) or 0)) for week, attended, possible in weeks
@@ -54,14 +61,20 @@ def panel(user, pupil, today=None):
     years = calc.pupil_totals_in(pupil, {"this": (start, min(end, today)), "last": (last_start, last_end)})
     this_year, last_year = years["this"], years["last"]
     by_week, by_code = _weeks_and_codes(pupil, start, today)
+    # Open alerts and part-time timetables are rare: read only when the request's presence check found any.
+    found = presence.present(pupil, _SOURCES)
     alerts = AttendanceAlert.objects.filter(pupil=pupil, done_at__isnull=True)
+    if "alerts" not in found:
+        alerts = alerts.none()
     if not access.has_school_perm(user, pupil.school_id, "pastoral.view_safeguarding_flags"):
         # Saying a pupil has a social worker is for readers of the safeguarding flags only.
         alerts = alerts.exclude(kind=AttendanceAlert.Kind.SOCIAL_WORKER)
     return {
         "today": today,
         "can_manage": access.has_school_perm(user, pupil.school_id, MANAGE),
-        "part_time": list(PartTimeTimetable.objects.filter(pupil=pupil, end__gte=today).order_by("start")),
+        "part_time": list(PartTimeTimetable.objects.filter(pupil=pupil, end__gte=today).order_by("start"))
+        if "part_time" in found
+        else [],
         "alerts": [alert.get_kind_display() for alert in alerts],
         "years": [
             (f"This year ({start:%Y}/{end:%y})", this_year),

@@ -131,3 +131,27 @@ def test_a_suspended_day_should_be_e_or_the_provision_code(school, headteacher, 
     ]
     page = as_user(dsl).get(reverse("pastoral:attendance_checks"))
     assert page.status_code == 200
+
+
+def test_the_profile_shows_a_current_timetable_and_open_alerts_and_nothing_of_them_without(
+    school, pupil, pastoral_lead, as_user
+):
+    from pastoral.attendance.models import AttendanceAlert
+
+    url = reverse("pastoral:pupil_detail", args=[pupil.code])
+    client = as_user(pastoral_lead)
+    body = client.get(url).content.decode()
+    assert "Part-time timetable" not in body and "consider a penalty notice" not in body
+
+    today = datetime.date.today()
+    _timetable(
+        pupil,
+        pastoral_lead,
+        start=today,
+        review_on=today + datetime.timedelta(days=14),
+        end=today + datetime.timedelta(days=30),
+    )
+    AttendanceAlert.objects.create(school=school, pupil=pupil, kind=AttendanceAlert.Kind.PENALTY, raised_on=today)
+    body = client.get(url).content.decode()
+    assert "Part-time timetable" in body
+    assert "consider a penalty notice" in body
