@@ -124,7 +124,11 @@ def bounds(start, end):
 
 
 def _terms(school):
-    return list(Term.objects.filter(academic_year__school=school).order_by("start"))
+    """The school's terms, oldest first: the calendar other panels of the page have already read (one request's
+    copy, pastoral.calendar.school_days), or read now."""
+    from ..calendar.school_days import SchoolCalendar
+
+    return list(SchoolCalendar.for_school(school).terms)
 
 
 def default_period(school, today=None):
