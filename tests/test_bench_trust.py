@@ -92,3 +92,26 @@ def test_load_users_spread_over_schools_with_their_kind(tiny_trust):
     kinds = {username: kind for username, _school, kind in load_users(100)}
     assert kinds["dsl.s00"] == "dsl" and kinds["head.s00"] == "lead" and kinds["teacher1.s00"] == "classroom"
     assert "leader.trust" not in kinds
+
+
+def test_events_carry_roles_and_each_school_has_its_rising_rule_detentions_and_alerts(tiny_trust):
+    from behaviour.detentions.models import Detention, DetentionSession
+    from behaviour.rules.models import BehaviourRule, BehaviourRuleHit
+
+    school = School.objects.get()
+    negative_roles = set(BehaviourEvent.objects.filter(category__kind="negative").values_list("role", flat=True))
+    assert {"involved", "instigator", "target"} <= negative_roles
+    assert set(BehaviourEvent.objects.filter(category__kind="positive").values_list("role", flat=True)) == {"involved"}
+    rising = BehaviourRule.objects.get(school=school, key="rising")
+    # Two detention types, Monday to Thursday, on the school days of the last ten weeks.
+    sessions_made = DetentionSession.objects.filter(school=school)
+    assert sessions_made.count() >= 2 * 20
+    assert all(session.date.weekday() < 4 for session in sessions_made)
+    for detention in Detention.objects.filter(school=school).select_related("session", "event"):
+        assert detention.pupil_id == detention.event.pupil_id
+        assert detention.session.date >= timezone.localtime(detention.event.occurred_at).date()
+        assert (detention.status == "set") == (detention.starts_at > timezone.now())
+    for hit in BehaviourRuleHit.objects.filter(school=school).prefetch_related("events", "recipients"):
+        assert hit.rule_id == rising.pk
+        assert [event.pupil_id for event in hit.events.all()] == [hit.pupil_id]
+        assert hit.recipients.exists()

@@ -23,7 +23,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from behaviour.detentions.models import Detention, DetentionSession, DetentionType
 from behaviour.events.demo import DESCRIPTIONS
+from behaviour.events.models import PupilRole
 from behaviour.events.services import categories_seed_defaults, milestones_seed
 from behaviour.interventions.services import techniques_seed_defaults
 from behaviour.models import (
@@ -42,6 +44,8 @@ from behaviour.models import (
     Suspension,
 )
 from behaviour.removals.demo import REMOVAL_REASONS, REMOVED_TO
+from behaviour.rules.models import BehaviourRuleHit, BehaviourRuleRecipient
+from behaviour.rules.services import rules_seed_default
 from pastoral.accounts.roles import Role
 from pastoral.demo import SchoolPlan, _Seeder, closure_dates, term_dates
 from pastoral.models import AcademicYear, AuditEntry, Membership, Pupil, School, SchoolClosure, Term, Trust, User
@@ -54,7 +58,9 @@ from . import bulk
 TRUST_NAME = "Pennine Schools Trust"
 PASSWORD = "bench-pastoral-2026"
 # Bumped whenever the shape of the data changes, so an older data set is rebuilt rather than measured.
-VERSION = 1
+# 2: events carry the pupil's role; each school has its rising rule (with alerts from it), detention types, sessions
+# and detentions.
+VERSION = 2
 LONDON = ZoneInfo("Europe/London")
 
 # The full trust the issue describes; Plan.at_scale shrinks it by whole schools.
@@ -96,6 +102,17 @@ def staff_of(count, index):
         for n in range(1, quota + 1)
     ]
 
+
+# Detention types every bench school runs, Monday to Thursday: name, kind, start, minutes, capacity, room.
+DETENTION_TYPES = (
+    ("Lunch detention", DetentionType.Kind.LUNCH, datetime.time(12, 30), 30, 25, "Room 12"),
+    ("After-school detention", DetentionType.Kind.AFTER_SCHOOL, datetime.time(15, 20), 60, 30, "Library"),
+)
+DETENTION_DAYS = 70
+RULE_HIT_DAYS = 56
+# A negative event's pupil is mostly just "involved"; the rest as the quick log's role picker offers.
+NEGATIVE_ROLES = (PupilRole.INVOLVED, PupilRole.INSTIGATOR, PupilRole.TARGET, PupilRole.WITNESS, PupilRole.BYSTANDER)
+NEGATIVE_ROLE_WEIGHTS = (70, 14, 9, 4, 3)
 
 PERIODS = (
     ("Registration", 8, 40), ("P1", 9, 0), ("P2", 10, 0), ("Break", 10, 55), ("P3", 11, 15), ("P4", 12, 15),
@@ -156,6 +173,8 @@ class SchoolData:
     concern_categories: list  # (id, name)
     techniques: list
     days: list  # school days, oldest first, up to today
+    rising_rule: int = 0
+    detention_types: list = field(default_factory=list)  # (id, start time, minutes, capacity, location, run by)
     share: float = 0.0
     counts: dict = field(default_factory=dict)
 
@@ -279,6 +298,7 @@ class Generator:
             categories_seed_defaults(school=school)
             techniques_seed_defaults(school=school)
             milestones_seed(school=school)
+            rising = rules_seed_default(school=school)
             users, memberships, staff = [], [], {}
             for made, (role, username) in enumerate(staff_of(max(plan.staff_per_school, 8), index)):
                 first = rng.choice(("Sam", "Jo", "Alex", "Chris", "Nadia", "Priya", "Tom", "Ruth", "Kwame"))
@@ -314,7 +334,9 @@ class Generator:
                 concern_categories=list(ConcernCategory.objects.filter(school=school).values_list("id", "name")),
                 techniques=list(InterventionTechnique.objects.filter(school=school).values_list("id", flat=True)),
                 days=self.school_days(school),
+                rising_rule=rising.pk,
             )
+            data.detention_types = self.make_detention_types(school, staff)
             self.schools.append(data)
             weights.append(len(rows) * (1.0 if plan.is_secondary(index) else 0.45))
         TOTPDevice.objects.bulk_create(devices)
@@ -333,6 +355,25 @@ class Generator:
             staff=User.objects.count(),
         )
         self.log(f"made {len(self.schools)} schools, {self.stats['pupils']} pupils and {self.stats['staff']} staff")
+
+    def make_detention_types(self, school, staff):
+        runners = staff.get(Role.TEACHER) or [user for users in staff.values() for user in users]
+        made = []
+        for index, (name, kind, start, minutes, capacity, location) in enumerate(DETENTION_TYPES):
+            kept = DetentionType.objects.create(
+                school=school,
+                name=name,
+                kind=kind,
+                start_time=start,
+                duration_minutes=minutes,
+                capacity=capacity,
+                location=location,
+                run_by=runners[index % len(runners)],
+                notice_required=kind == DetentionType.Kind.AFTER_SCHOOL,
+                weekdays="0123",
+            )
+            made.append((kept.pk, start, minutes, capacity, location, kept.run_by_id))
+        return made
 
     def _user(self, username, first, last, title, password):
         return User(
@@ -390,6 +431,7 @@ class Generator:
                 [
                     "code", "school", "pupil", "category", "occurred_at", "location", "period", "description",
                     "recorded_by", "created_at", "group", "submission_key", "voided_at", "voided_by", "void_reason",
+                    "role",
                 ],
             ),
             "removals": T(
@@ -449,6 +491,23 @@ class Generator:
                     "parent_reported_by", "reviewed_at", "reviewed_by", "proportionate", "in_line_with_training",
                 ],
             ),
+            "detention_sessions": T(
+                DetentionSession,
+                ["code", "school", "type", "date", "start_time", "duration_minutes", "capacity", "location", "run_by"],
+            ),
+            "detentions": T(
+                Detention,
+                [
+                    "code", "school", "pupil", "session", "starts_at", "event", "reason", "status", "notice_required",
+                    "set_by", "set_at", "marked_by", "marked_at", "mark_note", "escalation_note", "submission_key",
+                    "void_reason",
+                ],
+            ),
+            "rule_hits": T(
+                BehaviourRuleHit,
+                ["code", "school", "rule", "pupil", "window_start", "fired_at", "summary", "detention_suggested"],
+            ),
+            "rule_recipients": T(BehaviourRuleRecipient, ["hit", "user", "seen_at"]),
             "audit_entries": T(
                 AuditEntry,
                 [
@@ -467,6 +526,7 @@ class Generator:
             "restorative_pupils": bulk.through(RestorativeMeeting, "pupils"),
             "concern_pupils": bulk.through(Concern, "pupils"),
             "intervention_staff": bulk.through(RestrictiveIntervention, "staff_involved"),
+            "rule_hit_events": bulk.through(BehaviourRuleHit, "events"),
         }
         self.usernames = dict(User.objects.values_list("id", "username"))
 
@@ -483,6 +543,8 @@ class Generator:
         rng = random.Random(f"{self.plan.seed}:events:{data.index}")
         events = self.load_events(raw, data, rng)
         self.load_behaviour_records(raw, data, events, rng)
+        self.load_detentions(raw, data, events, rng)
+        self.load_rule_hits(raw, data, events, rng)
         concerns = self.load_concerns(raw, data, rng)
         interventions = self.load_interventions(raw, data, rng)
         self.load_audit(raw, data, events, concerns, interventions, rng)
@@ -571,6 +633,9 @@ class Generator:
                     occurred_at + datetime.timedelta(days=1) if voided else None,
                     rng.choice(leads) if voided else None,
                     "Logged against the wrong pupil" if voided else "",
+                    rng.choices(NEGATIVE_ROLES, NEGATIVE_ROLE_WEIGHTS)[0]
+                    if category[1] == "negative"
+                    else PupilRole.INVOLVED,
                 )
 
         table.copy(raw, rows())
@@ -710,6 +775,93 @@ class Generator:
         self.pairs(raw, "restorative_incidents", incident_pairs)
         self.pairs(raw, "restorative_pupils", pupil_pairs)
         data.counts["restorative"] = len(rows)
+
+    def _recent_negatives(self, data, events, days):
+        since = self.now - datetime.timedelta(days=days)
+        return [
+            i
+            for i in range(len(events.ids))
+            if events.negative[i] and not events.voided[i] and events.occurred[i] >= since
+        ]
+
+    def load_detentions(self, raw, data, events, rng):
+        """A session of each type on every detention day of the last ten weeks, and a detention for one recent
+        negative event in eight at the next session after it: attended, missed or excused once it has run."""
+        if not data.detention_types:
+            return
+        today = self.today
+        first = today - datetime.timedelta(days=DETENTION_DAYS)
+        days = [day for day in data.days if first <= day <= today and day.weekday() < 4]
+        if not days:
+            return
+        school_id = data.school.pk
+        sessions, session_rows = {}, []
+        ids = self.take_ids(raw, "detention_sessions", len(days) * len(data.detention_types))
+        offset = 0
+        for day in days:
+            for type_id, start, minutes, capacity, location, run_by in data.detention_types:
+                sessions[(type_id, day)] = (ids[offset], _aware(day, start.hour, start.minute))
+                session_rows.append(
+                    (ids[offset], uuid.uuid4(), school_id, type_id, day, start, minutes, capacity, location, run_by)
+                )
+                offset += 1
+        self.tables["detention_sessions"].copy(raw, session_rows)
+        chosen = [i for i in self._recent_negatives(data, events, DETENTION_DAYS) if rng.random() < 1 / 8]
+        ids = self.take_ids(raw, "detentions", len(chosen))
+        rows, taken = [], set()
+        for offset, i in enumerate(chosen):
+            occurred = events.occurred[i]
+            later = [day for day in days if day > occurred.date()] or [today]
+            type_id = data.detention_types[rng.randrange(len(data.detention_types))][0]
+            if (type_id, later[0]) not in sessions:
+                continue
+            session_id, starts_at = sessions[(type_id, later[0])]
+            pupil = events.pupil[i]
+            if (session_id, pupil) in taken:
+                continue
+            taken.add((session_id, pupil))
+            ran = starts_at < self.now
+            status = rng.choices(("attended", "missed", "excused"), (80, 15, 5))[0] if ran else "set"
+            marker = events.recorder[i]
+            rows.append(
+                (
+                    ids[offset], uuid.uuid4(), school_id, pupil, session_id, starts_at, events.ids[i],
+                    "Set after the behaviour logged", status, False, marker, occurred, marker if ran else None,
+                    starts_at + datetime.timedelta(hours=1) if ran else None, "", "", uuid.uuid4(), "",
+                )
+            )  # fmt: skip
+        self.tables["detentions"].copy(raw, rows)
+        data.counts["detentions"] = len(rows)
+
+    def load_rule_hits(self, raw, data, events, rng):
+        """Alerts from the school's rising rule over the last eight weeks, each told to the pastoral leads (opened
+        after a day, except the last three days'), with the negative event that fired it."""
+        leads = self.staff_ids(data, Role.PASTORAL_LEAD) or self.staff_ids(data, Role.HEADTEACHER)
+        chosen = [i for i in self._recent_negatives(data, events, RULE_HIT_DAYS) if rng.random() < 1 / 40]
+        ids = self.take_ids(raw, "rule_hits", len(chosen))
+        rows, recipients, event_pairs, taken = [], [], [], set()
+        for offset, i in enumerate(chosen):
+            fired = min(events.occurred[i] + datetime.timedelta(minutes=1), self.now)
+            window_start = fired.date() - datetime.timedelta(days=13)
+            key = (events.pupil[i], window_start)
+            if key in taken:
+                continue
+            taken.add(key)
+            hit_id = ids[offset]
+            rows.append(
+                (
+                    hit_id, uuid.uuid4(), data.school.pk, data.rising_rule, events.pupil[i], window_start, fired,
+                    "Negative behaviour rising: at least twice the pupil's own baseline", False,
+                )
+            )  # fmt: skip
+            event_pairs.append((hit_id, events.ids[i]))
+            seen = fired + datetime.timedelta(days=1) if self.now - fired > datetime.timedelta(days=3) else None
+            recipients += [(hit_id, lead, seen) for lead in leads]
+        self.tables["rule_hits"].copy(raw, rows)
+        recipient_ids = self.take_ids(raw, "rule_recipients", len(recipients))
+        self.tables["rule_recipients"].copy(raw, ((n, *row) for n, row in zip(recipient_ids, recipients, strict=True)))
+        self.pairs(raw, "rule_hit_events", event_pairs)
+        data.counts["rule_hits"] = len(rows)
 
     def load_concerns(self, raw, data, rng):
         count = round(self.plan.concerns * data.share)
