@@ -10,6 +10,14 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.timesince import timesince, timeuntil
 
+from .formats.en_GB import formats as _uk
+
+# Pages show dozens of dates each (a chronology page fifty, twice over); Django's generic formatter looks the format
+# up and walks it letter by letter every time. The UK formats are fixed, so while they are the ones below they are
+# written directly (tests/test_date_formats.py holds both ways equal over every month, day and hour).
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DIRECT = (_uk.DATE_FORMAT, _uk.DATETIME_FORMAT, _uk.TIME_FORMAT) == ("j M Y", "j M Y, H:i", "H:i")
+
 
 def _local(value):
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
@@ -21,7 +29,10 @@ def uk_date(value):
     """'3 Dec 2026' for a date, or for a date-time's day in UK local time; '' for None (or a non-date)."""
     if not isinstance(value, datetime.date):
         return ""
-    return date_format(_local(value), "DATE_FORMAT")
+    value = _local(value)
+    if _DIRECT:
+        return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return date_format(value, "DATE_FORMAT")
 
 
 def uk_datetime(value):
@@ -30,14 +41,20 @@ def uk_datetime(value):
         return ""
     if not isinstance(value, datetime.datetime):
         return uk_date(value)
-    return date_format(_local(value), "DATETIME_FORMAT")
+    value = _local(value)
+    if _DIRECT:
+        return f"{value.day} {_MONTHS[value.month - 1]} {value.year}, {value.hour:02d}:{value.minute:02d}"
+    return date_format(value, "DATETIME_FORMAT")
 
 
 def uk_time(value):
     """'14:05' in UK local time."""
     if not isinstance(value, (datetime.datetime, datetime.time)):
         return ""
-    return time_format(_local(value), "TIME_FORMAT")
+    value = _local(value)
+    if _DIRECT:
+        return f"{value.hour:02d}:{value.minute:02d}"
+    return time_format(value, "TIME_FORMAT")
 
 
 def ago(value, now=None):

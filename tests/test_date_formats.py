@@ -126,3 +126,18 @@ def test_emails_never_name_a_child():
         if path.is_file():
             text = path.read_text()
             assert ".title" not in text and "display_name" not in text, path.name
+
+
+def test_the_direct_uk_formats_equal_djangos_formatter_for_every_month_day_and_hour():
+    from django.utils.formats import time_format
+
+    assert dates._DIRECT
+    start = datetime.datetime(2026, 1, 1, 0, 7, tzinfo=UTC)
+    for hours in range(0, 366 * 24, 5):  # every month and day, every hour of the day in turn, both clock changes
+        moment = start + datetime.timedelta(hours=hours)
+        local = timezone.localtime(moment)
+        assert dates.uk_datetime(moment) == date_format(local, "DATETIME_FORMAT")
+        assert dates.uk_date(moment) == date_format(local, "DATE_FORMAT")
+        assert dates.uk_date(local.date()) == date_format(local.date(), "DATE_FORMAT")
+        assert dates.uk_time(moment) == time_format(local, "TIME_FORMAT")
+        assert dates.uk_time(local.time()) == time_format(local.time(), "TIME_FORMAT")
