@@ -163,3 +163,27 @@ def test_an_edit_without_a_reason_is_refused_beside_the_field_and_keeps_what_was
     event.refresh_from_db()
     assert event.description == "Shouting"
     assert not BehaviourEventRevision.objects.filter(event=event).exists()
+
+
+def test_the_chronology_item_names_category_points_role_text_and_recorder(pastoral_lead, teacher, pupil):
+    teacher.first_name, teacher.last_name = "Ruth", "Okafor"
+    teacher.save()
+    negative = BehaviourCategoryFactory(school=pupil.school, kind="negative", name="Off-task", points=2)
+    positive = BehaviourCategoryFactory(school=pupil.school, kind="positive", name="Kindness", points=3)
+    long_text = "Kept talking over the lesson " * 8
+    bad = BehaviourEventFactory(
+        pupil=pupil, category=negative, recorded_by=teacher, role="target", description=long_text
+    )
+    good = BehaviourEventFactory(
+        pupil=pupil, category=positive, recorded_by=pastoral_lead, description="Helped a friend"
+    )
+    items = {item.url: item for item in events_for_chronology(pastoral_lead, pupil, 200)}
+
+    item = items[reverse("behaviour:event_detail", args=[bad.code])]
+    assert item.title == "Negative: Off-task (\u22122)"
+    assert item.summary == f"Role: target. {long_text[:140]} — logged by Ruth Okafor"
+    assert item.tone == "warning" and item.detail == long_text and item.when == bad.occurred_at
+    item = items[reverse("behaviour:event_detail", args=[good.code])]
+    assert item.title == "Positive: Kindness (+3)"
+    assert item.summary == f"Role: involved. Helped a friend — logged by {pastoral_lead}"
+    assert item.tone == "success" and item.detail == ""
