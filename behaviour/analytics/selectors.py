@@ -526,7 +526,14 @@ def _percent(part, whole):
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-def disproportionality(roll, affected_pupil_ids):
+def _group_counts():
+    aggregates = {"total": Count("pk")}
+    for key, _label, condition in GROUPS:
+        aggregates[key] = Count("pk", filter=condition)
+    return aggregates
+
+
+def disproportionality(roll, affected_pupil_ids, in_roll_of=None):
     """For each group, its share of the roll against its share of the affected pupils, and a risk ratio.
 
     `roll` is a Pupil queryset (the pupils who could have been affected); `affected_pupil_ids` is any
@@ -535,12 +542,12 @@ def disproportionality(roll, affected_pupil_ids):
     It is None when nobody outside the group was affected, where no ratio can be given.
 
     Two queries, the roll's groups and the affected pupils' groups, so the affected ids are read once (as one
-    aggregate with a filter per group, PostgreSQL would run the ids' subquery once for each of them).
+    aggregate with a filter per group, PostgreSQL would run the ids' subquery once for each of them). A caller
+    comparing several kinds of record with the same roll passes its groups (`in_roll_of`) and saves the first.
     """
-    aggregates = {"total": Count("pk")}
-    for key, _label, condition in GROUPS:
-        aggregates[key] = Count("pk", filter=condition)
-    in_roll_of = roll.aggregate(**aggregates)
+    aggregates = _group_counts()
+    if in_roll_of is None:
+        in_roll_of = roll.aggregate(**aggregates)
     in_affected_of = roll.filter(pk__in=affected_pupil_ids).aggregate(**aggregates)
     figures = {"roll": in_roll_of["total"], "affected": in_affected_of["total"]}
     for key, _label, _condition in GROUPS:
@@ -617,10 +624,12 @@ def sanctions_for(source, user, filters):
 
 
 def sanction_disproportionality(user, filters):
-    """[(source, figures)] for every sanction source, one query each."""
+    """[(source, figures)] for every sanction source: the roll's groups once (a trust's whole roll is the costliest
+    read here), then one query each."""
     roll = roll_for(user, filters)
+    in_roll_of = roll.aggregate(**_group_counts())
     return [
-        (source, disproportionality(roll, sanctions_for(source, user, filters).values("pupil_id")))
+        (source, disproportionality(roll, sanctions_for(source, user, filters).values("pupil_id"), in_roll_of))
         for source in SANCTION_SOURCES
     ]
 
