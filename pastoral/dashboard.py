@@ -52,11 +52,20 @@ def probed(request, school):
             for index, queryset in enumerate(querysets):
                 asked[f"{name}__{index}"] = (name, queryset)
             answers[name] = False
+    found = {}
     if asked:
         rows = counting.exists(**{key: queryset for key, (_name, queryset) in asked.items()})
         for key, (name, _queryset) in asked.items():
             answers[name] = answers[name] or rows[key]
+            found[key] = rows[key]
+    # Kept for the providers: one whose probe asked several things can skip reading those that found nothing.
+    request.dashboard_probes = found
     return answers
+
+
+def probe_found(request, name, index):
+    """Whether the `index`th queryset of the provider's probe had a row this request (True when not asked)."""
+    return getattr(request, "dashboard_probes", {}).get(f"{name}__{index}", True)
 
 
 def panels_for(request, school):

@@ -47,7 +47,8 @@ def rule_alerts_panel(request, school):
     queued = BehaviourRuleLetter.objects.filter(
         hit__in=hits_visible_to(user).filter(school=school), sent_at__isnull=True
     )
-    waiting = queued.count() if manager else 0
+    # The probe asked whether the school has any unsent letter at all: without one there is nothing to count.
+    waiting = queued.count() if manager and dashboard.probe_found(request, "behaviour_rule_alerts", 1) else 0
     if not rows and not waiting:
         return None
     return dashboard.Panel(
