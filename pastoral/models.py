@@ -194,6 +194,12 @@ class StaffUserManager(UserManager):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
 
+def staff_name(first_name, last_name, username):
+    """How a member of staff is named everywhere: their full name, or their username without one. For rows read as
+    plain values (no User instance), the same as str(user)."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """A member of staff. Access comes only from their school memberships."""
 
@@ -209,7 +215,8 @@ class User(AbstractUser):
         default_permissions = ()
 
     def __str__(self):
-        return self.get_full_name() or self.username
+        # The username is read only without a name: lists load staff with only their names (.only()).
+        return staff_name(self.first_name, self.last_name, "") or self.username
 
 
 class Membership(models.Model):

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from pastoral.chronology import ChronologyItem, as_window
+from pastoral.models import staff_name
 from pastoral.voiding import hide_voided_unless
 
 from .models import BehaviourCategory, PupilRole
@@ -28,11 +29,6 @@ _KINDS = dict(BehaviourCategory.Kind.choices)
 _ROLES = {value: label.lower() for value, label in PupilRole.choices}
 
 
-def _staff_name(first, last, username):
-    """As the User model's str(): the full name, or the username without one."""
-    return f"{first} {last}".strip() or username
-
-
 def events_for_chronology(user, pupil, limit):
     window = as_window(limit)
     events = events_visible_to(user).filter(pupil=pupil)
@@ -46,7 +42,7 @@ def events_for_chronology(user, pupil, limit):
     for pk, code, occurred_at, description, role, voided_at, name, kind, points, first, last, username in rows:
         signed = f"{-points if kind == BehaviourCategory.Kind.NEGATIVE else points:+d}".replace("-", "\u2212")
         title = f"{_KINDS.get(kind, kind)}: {name} ({signed})"
-        recorder = _staff_name(first, last, username)
+        recorder = staff_name(first, last, username)
         summary = f"Role: {_ROLES.get(role, role)}. {description[:140]} — logged by {recorder}"
         tone = "success" if kind == BehaviourCategory.Kind.POSITIVE else "warning"
         if voided_at:
