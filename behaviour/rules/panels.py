@@ -16,6 +16,16 @@ PANEL_ROWS = 5
 RECENT = datetime.timedelta(days=14)
 
 
+def _shown(hits, user, manager):
+    if manager:
+        return hits.filter(fired_at__gte=timezone.now() - RECENT)
+    return hits.filter(recipients__user=user, recipients__seen_at__isnull=True)
+
+
+def _unsent_letters(hits):
+    return BehaviourRuleLetter.objects.filter(hit__in=hits, sent_at__isnull=True)
+
+
 def rule_alerts_probe(request, school):
     """The school's recent alerts and unsent letters (managers), or the alerts the viewer was told of and has not
     opened, before asking which of them the viewer may read."""
@@ -24,11 +34,9 @@ def rule_alerts_probe(request, school):
         return None
     hits = BehaviourRuleHit.objects.filter(school=school)
     if access.has_school_perm(user, school, MANAGE):
-        return [
-            hits.filter(fired_at__gte=timezone.now() - RECENT),
-            BehaviourRuleLetter.objects.filter(hit__school=school, sent_at__isnull=True),
-        ]
-    return hits.filter(recipients__user=user, recipients__seen_at__isnull=True)
+        # The second is read by the panel through dashboard.probe_found(..., 1).
+        return [_shown(hits, user, True), _unsent_letters(hits)]
+    return _shown(hits, user, False)
 
 
 def rule_alerts_panel(request, school):
@@ -37,18 +45,13 @@ def rule_alerts_panel(request, school):
     user = request.user
     if school is None or not access.has_school_perm(user, school, "behaviour.view_event"):
         return None
-    hits = hits_visible_to(user).filter(school=school)
+    visible = hits_visible_to(user).filter(school=school)
     manager = access.has_school_perm(user, school, MANAGE)
-    if manager:
-        hits = hits.filter(fired_at__gte=timezone.now() - RECENT)
-    else:
-        hits = hits.filter(recipients__user=user, recipients__seen_at__isnull=True)
-    rows = list(hits.select_related("pupil", "rule").order_by("-fired_at", "-pk")[: PANEL_ROWS + 1])
-    queued = BehaviourRuleLetter.objects.filter(
-        hit__in=hits_visible_to(user).filter(school=school), sent_at__isnull=True
-    )
+    shown = _shown(visible, user, manager)
+    rows = list(shown.select_related("pupil", "rule").order_by("-fired_at", "-pk")[: PANEL_ROWS + 1])
     # The probe asked whether the school has any unsent letter at all: without one there is nothing to count.
-    waiting = queued.count() if manager and dashboard.probe_found(request, "behaviour_rule_alerts", 1) else 0
+    found = dashboard.probe_found(request, "behaviour_rule_alerts", 1)
+    waiting = _unsent_letters(visible).count() if manager and found else 0
     if not rows and not waiting:
         return None
     return dashboard.Panel(

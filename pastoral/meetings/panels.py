@@ -12,18 +12,24 @@ UPCOMING_DAYS = 14
 SHOWN = 8
 
 
+def _upcoming(meetings, school, today):
+    return meetings.filter(
+        school=school, next_meeting_on__gte=today, next_meeting_on__lte=today + datetime.timedelta(days=UPCOMING_DAYS)
+    )
+
+
+def _overdue(actions, school, user, today):
+    return actions.filter(meeting__school=school, owner=user, done_at__isnull=True, due_on__lt=today)
+
+
 def meetings_probe(request, school):
-    """Meetings of the school coming up and the viewer's overdue actions, before asking which the viewer may
-    read."""
+    """The panel's two lists over all of the school's meetings, before asking which the viewer may read."""
     if school is None:
         return None
     today = timezone.localdate()
-    soon = today + datetime.timedelta(days=UPCOMING_DAYS)
     return [
-        Meeting.objects.filter(school=school, next_meeting_on__gte=today, next_meeting_on__lte=soon),
-        MeetingAction.objects.filter(
-            meeting__school=school, owner=request.user, done_at__isnull=True, due_on__lt=today
-        ),
+        _upcoming(Meeting.objects.all(), school, today),
+        _overdue(MeetingAction.objects.all(), school, request.user, today),
     ]
 
 
@@ -31,16 +37,13 @@ def meetings_panel(request, school):
     if school is None:
         return None
     today = timezone.localdate()
-    soon = today + datetime.timedelta(days=UPCOMING_DAYS)
     upcoming = list(
-        meetings_visible_to(request.user)
-        .filter(school=school, next_meeting_on__gte=today, next_meeting_on__lte=soon)
+        _upcoming(meetings_visible_to(request.user), school, today)
         .select_related("pupil")
         .order_by("next_meeting_on", "id")[:SHOWN]
     )
     overdue = list(
-        actions_visible_to(request.user)
-        .filter(meeting__school=school, owner=request.user, done_at__isnull=True, due_on__lt=today)
+        _overdue(actions_visible_to(request.user), school, request.user, today)
         .select_related("meeting", "meeting__pupil")
         .order_by("due_on", "id")[:SHOWN]
     )
