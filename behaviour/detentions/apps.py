@@ -25,7 +25,7 @@ def register():
     from .chronology import detentions_for_chronology
     from .demo import seed_detentions
     from .exports import register_exports
-    from .models import Detention
+    from .models import Detention, DetentionNotice
     from .summary import detention_figures
 
     for action, sentence in {
@@ -42,7 +42,12 @@ def register():
         "behaviour.detention_policy.changed": "changed the detention notice settings",
     }.items():
         audit.describe(action, sentence)
-    chronology.register("behaviour_detentions", detentions_for_chronology, sources=[(Detention, "pupil")])
+    # Notices name the pupil through their detention; the provider reads them only when the pupil has any.
+    chronology.register(
+        "behaviour_detentions",
+        detentions_for_chronology,
+        sources=[(Detention, "pupil"), (DetentionNotice, "detention__pupil")],
+    )
     profile_summary.register("behaviour_detentions", detention_figures, order=15, sources=[(Detention, "pupil")])
     # After the behaviour seeder: detentions are set from its negative events.
     demo.register_seeder("behaviour_detentions", seed_detentions)

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from pastoral import presence
 from pastoral.chronology import ChronologyItem, as_window
 from pastoral.dates import uk_date
 from pastoral.voiding import hide_voided_unless
@@ -32,6 +33,8 @@ def detentions_for_chronology(user, pupil, limit):
         items.append(
             ChronologyItem(detention.set_at, "behaviour", title, summary, url, tone, key=window.key(detention.pk))
         )
+    if not presence.has(pupil, DetentionNotice, "detention__pupil"):
+        return items
     notices = DetentionNotice.objects.filter(
         detention__in=detentions_visible_to(user).filter(pupil=pupil, voided_at__isnull=True)
     ).select_related("detention__session__type", "recorded_by")

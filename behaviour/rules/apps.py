@@ -36,10 +36,12 @@ def register():
         "behaviour.letter_template.changed": "changed a behaviour letter template",
     }.items():
         audit.describe(action, sentence)
-    from .models import BehaviourRuleHit
+    from .models import BehaviourRuleLetter
 
-    # Letters hang off the pupil's rule alerts: a pupil with none has no letters.
-    chronology.register("behaviour_rule_letters", rule_letters_for_chronology, sources=[(BehaviourRuleHit, "pupil")])
+    # Letters name the pupil through their rule alert.
+    chronology.register(
+        "behaviour_rule_letters", rule_letters_for_chronology, sources=[(BehaviourRuleLetter, "hit__pupil")]
+    )
     dashboard.register("behaviour_rule_alerts", rule_alerts_panel, order=22, probe=rule_alerts_probe)
     dashboard.register("behaviour_rule_tasks", rule_tasks_panel, order=31, probe=rule_tasks_probe)
     demo.register_seeder("behaviour_rules", seed_rules)

@@ -3,6 +3,8 @@ import uuid
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +14,7 @@ from behaviour.detentions.models import Detention, DetentionNotice, DetentionPol
 from behaviour.incidents import services as incident_services
 from behaviour.models import BehaviourEvent
 from behaviour.tasks import flag_unmarked_detentions_task
-from pastoral import profile_summary
+from pastoral import presence, profile_summary, request_cache
 from pastoral.celery import app as celery_app
 from pastoral.exceptions import PastoralError
 from pastoral.models import AcademicYear, AuditEntry, SchoolClosure, Term
@@ -295,6 +297,27 @@ def test_chronology_and_profile_summary(school, pupil, teacher, after_school):
     assert any(t.startswith("Detention notice to parents: letter, sent") for t in titles)
     summary = profile_summary.figures_for(teacher, pupil)
     assert [(f.label, f.value) for f in summary.actions if "detention" in f.label] == [("open detentions", 1)]
+
+
+def test_notices_are_read_only_when_the_pupil_has_one(school, pupil, teacher, after_school):
+    """Notices have no pupil column: the presence check finds them through their detention."""
+    detention = make_detention(make_session(after_school, days_ahead(3)), pupil, teacher)
+    token = request_cache.begin()
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            titles = [item.title for item in detentions_for_chronology(teacher, pupil, 50)]
+        assert titles and not any(t.startswith("Detention notice") for t in titles)
+        read = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SELECT EXISTS")]
+        assert read and not [sql for sql in read if 'FROM "behaviour_detentionnotice"' in sql]
+        services.detention_notice_record(actor=teacher, detention=detention, method="letter", sent_at=timezone.now())
+        titles = [item.title for item in detentions_for_chronology(teacher, pupil, 50)]
+        assert any(t.startswith("Detention notice to parents: letter, sent") for t in titles)
+    finally:
+        request_cache.end(token)
+    other = PupilFactory(school=school)
+    make_detention(make_session(after_school, days_ahead(4)), other, teacher)
+    assert presence.has(pupil, DetentionNotice, "detention__pupil")
+    assert not presence.has(other, DetentionNotice, "detention__pupil")
 
 
 def test_unmarked_sessions_are_flagged_once_to_whoever_ran_them(school, pupil, teacher, lunch, capture):
