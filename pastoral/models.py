@@ -50,6 +50,10 @@ class School(models.Model):
     # {role: {"granted": [...], "removed": [...]}}: kept here so that reading a user's roles (which loads
     # their schools) also reads them, at no extra query. Rewritten from the changes by the services only.
     role_permissions = models.JSONField(default=dict, blank=True, editable=False)
+    # Raised in the same transaction as any change to the school's terms, academic years or closures. The school
+    # row comes with every request's roles, so each process can keep the calendar between requests and know, at
+    # no query, when to read it again (pastoral.calendar.school_days).
+    calendar_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -65,8 +69,12 @@ class School(models.Model):
             return terms.select_related("academic_year").first()
 
         # Asked by the page and by several of its panels: read once per request, from the school's calendar when a
-        # panel has already read it.
+        # panel has already read it or this process keeps it (a school read with its calendar version).
         kept = request_cache.peek(("calendar", "rows", self.pk))
+        if kept is None and "calendar_version" in self.__dict__:
+            from .calendar.school_days import SchoolCalendar
+
+            kept = (SchoolCalendar.for_school(self).terms,)
         if kept is not None:
             return next((term for term in kept[0] if term.start <= on <= term.end), None)
         return request_cache.remember(("calendar", "term", self.pk, on), load)

@@ -20,6 +20,11 @@ def end(token):
     _store.reset(token)
 
 
+def active():
+    """Whether a request is being served (answers are kept)."""
+    return _store.get() is not None
+
+
 def remember(key, compute):
     store = _store.get()
     if store is None:

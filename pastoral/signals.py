@@ -94,9 +94,21 @@ def sync_role_groups(sender, **kwargs):
         group.permissions.set([permissions[name] for name in names if name in permissions])
 
 
-def _forget_calendar(sender, **kwargs):
-    # A request that changes a school's terms or closures then reads its own change.
-    request_cache.forget("calendar")
+def _forget_calendar(sender, instance, **kwargs):
+    # Other processes read the calendar again when they see the new version; a request that changes a school's
+    # terms or closures then reads its own change.
+    from .calendar.school_days import calendar_changed
+    from .models import AcademicYear
+
+    school_id = getattr(instance, "school_id", None)
+    if school_id is None and getattr(instance, "academic_year_id", None):
+        school_id = (
+            AcademicYear.objects.filter(pk=instance.academic_year_id).values_list("school_id", flat=True).first()
+        )
+    if school_id is None:
+        request_cache.forget("calendar")
+        return
+    calendar_changed([school_id])
 
 
 def watch_calendar_models(*models):

@@ -10,6 +10,15 @@ queries and answers every question in memory, so a page or a loop builds one
 calendar and never queries per day or per row. The module-level functions are
 shortcuts that build a calendar for a single question.
 
+Calendars change a few times a year and are read on most pages, so each process
+keeps the rows it read between requests, under the school's `calendar_version`.
+Every change to a term, academic year or closure raises that version in its own
+transaction (`calendar_changed`, called from the models' signals), and the school
+row comes with the user's roles on every request: a process that sees a new
+version reads the calendar again, at no query to find out. A caller that passes a
+school id, or a school read without the version, reads as before, and so does
+everything outside a request (tasks and commands).
+
 A school without term dates has no school days, unless the calendar is built with
 `weekdays_without_terms=True`: then every weekday that is not a closure counts
 (the fallback of CP transfers and debriefs, which must still have a due date).
@@ -17,11 +26,55 @@ A school without term dates has no school days, unless the calendar is built wit
 
 import bisect
 import datetime
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import F
 
 from .. import request_cache
 
 ONE_DAY = datetime.timedelta(days=1)
+# Calendars kept by this process: {(database, school id, version, what): rows}, the least recently used dropped
+# past the limit (two entries a school).
+_KEPT = OrderedDict()
+_KEPT_LIMIT = 256
+_KEPT_LOCK = threading.Lock()
+
+
+def _kept(school, what, load):
+    """`load()`'s rows for the school, kept by this process while the school's calendar version stays the same.
+
+    Only while serving a request: tasks and commands read fresh rows, as they always have."""
+    version = getattr(school, "__dict__", {}).get("calendar_version")
+    if version is None or not request_cache.active():
+        return load()
+    key = (connection.settings_dict["NAME"], school.pk, version, what)
+    with _KEPT_LOCK:
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            return _KEPT[key]
+    rows = load()
+    with _KEPT_LOCK:
+        _KEPT[key] = rows
+        while len(_KEPT) > _KEPT_LIMIT:
+            _KEPT.popitem(last=False)
+    return rows
+
+
+def calendar_changed(school_ids):
+    """Raise the schools' calendar version (in the caller's transaction) and drop what this process kept of them.
+
+    Called for every saved or deleted term, academic year and closure; a bulk write must call it itself."""
+    from ..models import School
+
+    school_ids = set(school_ids)
+    School.objects.filter(pk__in=school_ids).update(calendar_version=F("calendar_version") + 1)
+    with _KEPT_LOCK:
+        for key in [key for key in _KEPT if key[1] in school_ids]:
+            del _KEPT[key]
+    request_cache.forget("calendar")
 
 
 class CalendarError(ValueError):
@@ -73,8 +126,9 @@ class SchoolCalendar:
             terms = list(Term.objects.filter(academic_year__school_id=school_id).select_related("academic_year"))
             return terms, list(SchoolClosure.objects.filter(school_id=school_id))
 
-        # Several panels of one page ask for the same school's calendar: read once per request.
-        terms, closures = request_cache.remember(("calendar", "rows", school_id), load)
+        # Several panels of one page ask for the same school's calendar: read once per request, and by this process
+        # once per version of it.
+        terms, closures = request_cache.remember(("calendar", "rows", school_id), lambda: _kept(school, "rows", load))
         return cls(terms, closures, weekdays_without_terms=weekdays_without_terms)
 
     @classmethod
@@ -95,7 +149,7 @@ class SchoolCalendar:
             closures = SchoolClosure.objects.filter(school_id=school_id).values_list("start", "end", "kind")
             return list(terms.union(closures, all=True))
 
-        rows = request_cache.remember(("calendar", "dates", school_id), load)
+        rows = request_cache.remember(("calendar", "dates", school_id), lambda: _kept(school, "dates", load))
         return cls(
             [Span(start, end) for start, end, kind in rows if not kind],
             [Span(start, end, kind) for start, end, kind in rows if kind],
