@@ -125,13 +125,15 @@ def trained_user_ids(user_ids, day):
 
 
 def _untrained_staff():
-    """Staff links of an intervention whose person had no in-date positive-handling training that day."""
+    """Staff links of an intervention whose person had no in-date positive-handling training that day (used inside
+    a query of interventions)."""
     trained = StaffTraining.objects.filter(
         user_id=OuterRef("user_id"),
         voided_at__isnull=True,
         positive_handling=True,
-        completed_on__lte=OuterRef("restrictiveintervention__occurred_on"),
-        expires_on__gte=OuterRef("restrictiveintervention__occurred_on"),
+        # The intervention's own date, from the query this one is inside (no join back to the intervention).
+        completed_on__lte=OuterRef(OuterRef("occurred_on")),
+        expires_on__gte=OuterRef(OuterRef("occurred_on")),
     )
     return StaffInvolved.objects.filter(restrictiveintervention_id=OuterRef("pk")).filter(~Exists(trained))
 
