@@ -21,9 +21,10 @@ from .kinds import CARD_KINDS, DEFAULT_REVIEW_WEEKS, Kind
 from .models import PlanAcknowledgement, PlanReviewInterval, PlanShare, SupportPlan
 
 
-def _shared_with(user):
-    """Q for the plans shared with `user`: by name, or with a role they hold in the plan's school."""
-    shared = access.schools_with_perm(user, "provision.view_shared_plan")
+def _shared_with(user, besides=()):
+    """Q for the plans shared with `user`: by name, or with a role they hold in the plan's school (other than the
+    schools `besides`)."""
+    shared = [s for s in access.schools_with_perm(user, "provision.view_shared_plan") if s not in besides]
     if not shared:
         return Q(pk__in=[])
     roles_by_school = access.school_roles(user)
@@ -45,7 +46,10 @@ def _readers_q(user):
     writers = access.schools_with_perm(user, "provision.view_plan")
     if not writers and not access.schools_with_perm(user, "provision.view_shared_plan"):
         return None
-    return Q(school_id__in=writers) | _shared_with(user)
+    # A share in a school whose plans the user reads anyway adds nothing: looked for only elsewhere.
+    if not [s for s in access.schools_with_perm(user, "provision.view_shared_plan") if s not in writers]:
+        return Q(school_id__in=writers)
+    return Q(school_id__in=writers) | _shared_with(user, besides=writers)
 
 
 def plans_visible_to(user):
