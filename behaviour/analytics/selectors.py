@@ -644,7 +644,8 @@ def school_comparison(user, filters):
         source.key: dict(
             sanctions_for(source, user, filters)
             .values("school_id")
-            .annotate(records=Count("pk"))
+            # COUNT(*), not of the id: the school's removals index holds what the count reads, but not the id.
+            .annotate(records=Count("*"))
             .order_by()
             .values_list("school_id", "records")
         )
