@@ -3,7 +3,7 @@
 from django import forms
 
 from pastoral.models import Pupil, User, YearGroup
-from pastoral.widgets import DateInput
+from pastoral.widgets import DateInput, Select
 
 from ..events.models import BehaviourCategory, Location, PupilRole
 from .selectors import Filters, default_period
@@ -15,28 +15,40 @@ ALL_SCHOOLS = "all"
 class AnalyticsFilterForm(forms.Form):
     """The analytics page's filters; the page and its CSV download both read rows through `filters()`."""
 
-    school = forms.ChoiceField(label="School", required=False)
+    school = forms.ChoiceField(label="School", required=False, widget=Select)
     start = forms.DateField(label="From", required=False, widget=DateInput())
     end = forms.DateField(label="To", required=False, widget=DateInput())
     year_group = forms.TypedChoiceField(
-        label="Year", choices=[("", "All years"), *YearGroup.choices], coerce=int, required=False, empty_value=None
+        label="Year",
+        choices=[("", "All years"), *YearGroup.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=Select,
     )
-    form = forms.ChoiceField(label="Form / class", required=False)
-    kind = forms.ChoiceField(label="Type", choices=[("", "Any"), *BehaviourCategory.Kind.choices], required=False)
-    category = forms.ChoiceField(label="Category", required=False)
-    location = forms.ChoiceField(label="Location", required=False)
-    role = forms.ChoiceField(label="Pupil's role", choices=[("", "Any"), *PupilRole.choices], required=False)
+    form = forms.ChoiceField(label="Form / class", required=False, widget=Select)
+    kind = forms.ChoiceField(
+        label="Type", choices=[("", "Any"), *BehaviourCategory.Kind.choices], required=False, widget=Select
+    )
+    category = forms.ChoiceField(label="Category", required=False, widget=Select)
+    location = forms.ChoiceField(label="Location", required=False, widget=Select)
+    role = forms.ChoiceField(
+        label="Pupil's role", choices=[("", "Any"), *PupilRole.choices], required=False, widget=Select
+    )
     staff = forms.ModelChoiceField(
-        label="Staff member", queryset=None, to_field_name="code", required=False, empty_label="Anyone"
+        label="Staff member", queryset=None, to_field_name="code", required=False, empty_label="Anyone", widget=Select
     )
     sen = forms.ChoiceField(
         label="SEN",
         choices=[("", "Any"), (Pupil.SEN.SUPPORT, "SEN support"), (Pupil.SEN.EHCP, "EHCP"), (Pupil.SEN.NONE, "No SEN")],
         required=False,
+        widget=Select,
     )
-    pupil_premium = forms.ChoiceField(label="Pupil premium", choices=YES_NO, required=False)
-    looked_after = forms.ChoiceField(label="Looked after (CLA)", choices=YES_NO, required=False)
-    gender = forms.ChoiceField(label="Gender", choices=[("", "Any"), *Pupil.Gender.choices], required=False)
+    pupil_premium = forms.ChoiceField(label="Pupil premium", choices=YES_NO, required=False, widget=Select)
+    looked_after = forms.ChoiceField(label="Looked after (CLA)", choices=YES_NO, required=False, widget=Select)
+    gender = forms.ChoiceField(
+        label="Gender", choices=[("", "Any"), *Pupil.Gender.choices], required=False, widget=Select
+    )
 
     def __init__(self, *args, schools, current, **kwargs):
         """`schools`: the schools where the user may see analytics; `current`: the one they are working in."""
@@ -59,10 +71,12 @@ class AnalyticsFilterForm(forms.Form):
         classes = Pupil.objects.filter(school_id__in=ids).exclude(form="").order_by("form")
         classes = classes.values_list("form", flat=True)
         self.fields["form"].choices = [("", "All forms"), *((name, name) for name in classes.distinct())]
+        # Only what the option needs (its code and name): a trust offers a thousand members of staff.
         self.fields["staff"].queryset = (
             User.objects.filter(memberships__school_id__in=ids, is_active=True)
             .distinct()
             .order_by("last_name", "first_name")
+            .only("code", "first_name", "last_name", "username")
         )
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
