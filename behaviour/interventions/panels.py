@@ -11,7 +11,8 @@ from .selectors import attention_counts, can_see_all, current, expiring_training
 
 
 def _rows(user, school):
-    counts = attention_counts(user, school)
+    training = access.has_school_perm(user, school, "behaviour.view_training")
+    counts = attention_counts(user, school, also={"expiring": expiring_training(user, school)} if training else None)
     base = reverse("behaviour:intervention_list")
     rows = [
         ("Parents not yet told (and no decision to withhold)", counts["parents"], f"{base}?show=parents"),
@@ -19,13 +20,9 @@ def _rows(user, school):
         ("Awaiting sign-off", counts["review"], f"{base}?show=review"),
         ("Staff named without in-date positive-handling training", counts["untrained"], f"{base}?show=untrained"),
     ]
-    if access.has_school_perm(user, school, "behaviour.view_training"):
+    if training:
         rows.append(
-            (
-                "Training expiring in the next 60 days",
-                expiring_training(user, school).count(),
-                reverse("behaviour:training_expiring"),
-            )
+            ("Training expiring in the next 60 days", counts["expiring"], reverse("behaviour:training_expiring"))
         )
     return rows
 

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from pastoral import counting
 from pastoral.accounts import access
 from pastoral.calendar.school_days import CalendarError, SchoolCalendar
 
@@ -228,19 +229,20 @@ FILTERS = {
 }
 
 
-def attention_counts(user, school, today=None):
-    """The counts behind the leads' dashboard panel and digest, in one query."""
+def attention_counts(user, school, today=None, also=None):
+    """The counts behind the leads' dashboard panel and digest, with any `also` counts ({name: queryset}), in one
+    query."""
     today = today or timezone.localdate()
     records = current(restrictive_interventions_visible_to(user).filter(school=school))
     cutoff = latest_day_with_overdue_debrief(today, debrief_calendar(school))
-    return records.aggregate(
-        parents=Count("pk", filter=Q(parent_reported_at__isnull=True, withheld=False)),
-        debriefs=Count(
-            "pk",
-            filter=Q(occurred_on__lte=cutoff) & (Q(pupil_debrief_on__isnull=True) | Q(staff_debrief_on__isnull=True)),
+    return counting.counts(
+        parents=records.filter(parent_reported_at__isnull=True, withheld=False),
+        debriefs=records.filter(
+            Q(occurred_on__lte=cutoff) & (Q(pupil_debrief_on__isnull=True) | Q(staff_debrief_on__isnull=True))
         ),
-        review=Count("pk", filter=Q(reviewed_at__isnull=True)),
-        untrained=Count("pk", filter=Q(Exists(_untrained_staff()))),
+        review=records.filter(reviewed_at__isnull=True),
+        untrained=records.filter(Exists(_untrained_staff())),
+        **(also or {}),
     )
 
 
