@@ -6,7 +6,7 @@ from pastoral.files import charts
 from pastoral.files.reports import Section, Table, comparison_table
 from pastoral.models import YearGroup
 
-from ..analytics.selectors import POSITIVE, events_for, figures_for, school_comparison
+from ..analytics.selectors import EVENT_ROWS, POSITIVE, events_for, figures_for, school_comparison
 from ..report_sections import TOP, _filters, _per_school
 
 
@@ -84,8 +84,10 @@ def build_behaviour(user, schools, start, end, previous_start, previous_end):
 
 
 def _reward_figures(events):
+    # Counted on a column of the live-events index, not the id: every column read is in the index, so a trust's
+    # term is an index-only scan instead of a visit to each event's row.
     return events.filter(POSITIVE).aggregate(
-        events=Count("pk"), points=Sum("category__points", default=0), pupils=Count("pupil_id", distinct=True)
+        events=Count(EVENT_ROWS), points=Sum("category__points", default=0), pupils=Count("pupil_id", distinct=True)
     )
 
 
@@ -131,7 +133,7 @@ def build_rewards(user, schools, start, end, previous_start, previous_end):
         per_school = _per_school(
             schools,
             positive,
-            events=Count("pk"),
+            events=Count(EVENT_ROWS),
             points=Sum("category__points"),
             pupils=Count("pupil_id", distinct=True),
         )
