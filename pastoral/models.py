@@ -71,7 +71,7 @@ class School(models.Model):
         # Asked by the page and by several of its panels: read once per request, from the school's calendar when a
         # panel has already read it or this process keeps it (a school read with its calendar version).
         kept = request_cache.peek(("calendar", "rows", self.pk))
-        if kept is None and "calendar_version" in self.__dict__:
+        if kept is None and "calendar_version" in self.__dict__ and request_cache.active():
             from .calendar.school_days import SchoolCalendar
 
             kept = (SchoolCalendar.for_school(self).terms,)

@@ -69,18 +69,27 @@ def _exists(pupil_id):
         return dict(zip(keys, cursor.fetchone(), strict=True))
 
 
+def _found(pupil):
+    return request_cache.remember(("presence", pupil.pk), lambda: _exists(pupil.pk))
+
+
 def present(pupil, sources_by_name):
     """The names whose declared source keys (from `declare`) have a row about the pupil; a name with no sources
     is always present."""
-    found = request_cache.remember(("presence", pupil.pk), lambda: _exists(pupil.pk))
+    found = _found(pupil)
     return {name for name, keys in sources_by_name.items() if not keys or any(found.get(key) for key in keys)}
 
 
 def has(pupil, model, path):
-    """Whether the pupil has a row in one declared source: a provider with several streams skips the empty ones."""
+    """Whether the pupil has a row in one source: a provider with several streams skips the empty ones. In a
+    request it is the answer kept for the page; outside one (a subject access pack, a task) it asks that source
+    alone."""
     key = _key(model, path)
-    found = request_cache.remember(("presence", pupil.pk), lambda: _exists(pupil.pk))
-    return found.get(key, True)
+    if request_cache.active():
+        return _found(pupil).get(key, True)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS ({rows_sql(key)})", [pupil.pk])
+        return cursor.fetchone()[0]
 
 
 def _forget(sender, **kwargs):
