@@ -69,12 +69,8 @@ class School(models.Model):
             return terms.select_related("academic_year").first()
 
         # Asked by the page and by several of its panels: read once per request, from the school's calendar when a
-        # panel has already read it or this process keeps it (a school read with its calendar version).
+        # panel has already read it.
         kept = request_cache.peek(("calendar", "rows", self.pk))
-        if kept is None and "calendar_version" in self.__dict__ and request_cache.active():
-            from .calendar.school_days import SchoolCalendar
-
-            kept = (SchoolCalendar.for_school(self).terms,)
         if kept is not None:
             return next((term for term in kept[0] if term.start <= on <= term.end), None)
         return request_cache.remember(("calendar", "term", self.pk, on), load)

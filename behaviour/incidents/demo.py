@@ -3,6 +3,7 @@
 import datetime
 import uuid
 
+from django.db.models import Count
 from django.utils import timezone
 
 from pastoral.accounts.roles import Role
@@ -66,9 +67,25 @@ def seed_incidents(school, staff_by_role, pupils, rng, term):
     )
     # One event for each group of events logged together: an incident details the whole group.
     negative = list({event.group: event for event in reversed(negative)}.values())[::-1]
+    # The first incident is always one of several pupils logged together in different roles, whichever events the
+    # day of the run puts among the most severe.
+    shared = (
+        BehaviourEvent.objects.filter(
+            school=school, voided_at__isnull=True, category__kind=BehaviourCategory.Kind.NEGATIVE
+        )
+        .exclude(category__sensitive=True)
+        .values("group")
+        .annotate(pupils=Count("pupil", distinct=True), roles=Count("role", distinct=True))
+        .filter(pupils__gte=2, roles__gte=2)
+        .order_by("group")
+        .values_list("group", flat=True)[:1]
+    )
+    first = [event for event in BehaviourEvent.objects.filter(group__in=list(shared)).order_by("pk")[:1]]
+    others = [event for event in negative if not first or event.group != first[0].group]
+    chosen = first + rng.sample(others, k=min(len(INCIDENTS) - len(first), len(others)))
     today = timezone.localdate()
     incidents = []
-    for index, event in enumerate(rng.sample(negative, k=min(len(INCIDENTS), len(negative)))):
+    for index, event in enumerate(chosen):
         antecedent, behaviour, consequence, deescalation, dysregulated, injuries = INCIDENTS[index]
         informed = index != 2
         incident = Incident.objects.create(
