@@ -385,7 +385,7 @@ class TermlyReportForm(forms.Form):
                 attrs = self.fields[name].widget.attrs
                 attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
                 attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{name}_error"
+                attrs["aria-describedby"] = f"{self[name].auto_id}_error"
 
     def clean(self):
         cleaned = super().clean()
